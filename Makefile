@@ -1,0 +1,25 @@
+# The two commands a newcomer needs (see README.md): `make run` and `make test`.
+# Each prepares the machine first (scripts/bootstrap.sh: system packages and .venv).
+VENV := .venv/bin
+
+.PHONY: run test bootstrap lint screenshots bench
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+## Start the kiosk on its embedded defaults, with the demo back office beside it.
+run: bootstrap
+	@$(VENV)/python -m kiosk.demo
+
+## Everything CI checks: lint, layer contracts, types, and the whole test suite.
+test: bootstrap
+	$(VENV)/ruff check .
+	$(VENV)/lint-imports
+	$(VENV)/mypy
+	$(VENV)/python -m pytest
+
+screenshots: bootstrap
+	$(VENV)/kiosk screenshots --out screenshots
+
+bench: bootstrap
+	$(VENV)/python bench/startup.py

@@ -1,0 +1,1 @@
+"""Speech, text sizes, themes and language/voice mapping; the core is free of Qt."""

@@ -1,0 +1,239 @@
+"""Composition root: builds the kiosk from its configuration and wires the parts together.
+
+This is the one module (with the CLI) where Qt, the screens, speech, the queue and the
+domain meet. Everything a visit leaves behind is removed by ``wipe_session``, the single
+way out of a visit (idle timeout, "Abandonner", receipt done, mediator "Terminer").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QClipboard, QCursor, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from accessibility.sizes import ScreenMetrics, mm_per_pixel_from_dpi
+from kiosk import secrets
+from kiosk.config import Config
+from kiosk.i18n import _, is_right_to_left, set_language
+from kiosk.paths import asset
+from kiosk.security.pin import Lockout, verify_pin
+from kiosk.systemd_notify import SystemdNotifier
+from ui.fonts import load_fonts
+from ui.idle import IdleWatcher
+from ui.lockdown import LockdownFilter
+from ui.main_window import KioskWindow
+from ui.screens.welcome import WelcomeScreen
+from ui.style import Appearance, apply_appearance
+from ui.technician_gesture import CornerTapDetector
+
+_log = logging.getLogger(__name__)
+# Only for a terminal no technician has enrolled yet; `kiosk doctor` reports it as FAIL.
+DEFAULT_TECHNICIAN_PIN = "123456"
+CORNER_MM = 20.0
+
+
+def screen_metrics(config: Config) -> ScreenMetrics:
+    """Millimetres per pixel: from the config, else from the screen, else a 21.5" panel."""
+    if config.screen.mm_per_pixel > 0:
+        return ScreenMetrics(config.screen.mm_per_pixel)
+    screen = QGuiApplication.primaryScreen()
+    dpi = screen.physicalDotsPerInch() if screen is not None else 0.0
+    return ScreenMetrics(mm_per_pixel_from_dpi(dpi))
+
+
+def technician_pin_hash(config: Config) -> str | None:
+    """The enrolled technician PIN hash: config first, then keyring; None if none."""
+    return config.security.technician_pin_hash or secrets.get_secret(secrets.TECHNICIAN_PIN)
+
+
+class KioskApp(QObject):
+    """The running kiosk: one window, one visit at a time.
+
+    Attributes:
+        window: the kiosk window.
+        welcome: the welcome screen.
+        appearance: the current visit's text size and theme.
+
+    Signals:
+        ready: the welcome screen is shown (systemd READY=1 is sent then).
+        session_wiped: everything of the last visit is gone.
+        exit_requested: the technician exit was confirmed.
+    """
+
+    ready = Signal()
+    session_wiped = Signal()
+    exit_requested = Signal()
+
+    def __init__(
+        self,
+        config: Config,
+        qt_app: QApplication,
+        *,
+        notifier: SystemdNotifier | None = None,
+    ) -> None:
+        super().__init__(qt_app)
+        self.config = config
+        self.qt_app = qt_app
+        self.notifier = notifier or SystemdNotifier()
+        self.metrics = screen_metrics(config)
+        self.appearance = Appearance()
+        self.language = config.kiosk.language
+        self._wipers: list[Callable[[], None]] = []
+        self._lockout = Lockout()
+        self._pin_hash = technician_pin_hash(config)
+        if self._pin_hash is None:
+            _log.warning("no technician PIN enrolled: the default PIN is active")
+
+        load_fonts()
+        set_language(self.language)
+        apply_appearance(qt_app, self.appearance, self.metrics)
+        self.window = KioskWindow(
+            config.kiosk.commune_name,
+            self._logo_path(),
+            self.metrics,
+            config.kiosk.idle_countdown_seconds,
+        )
+        self.welcome = WelcomeScreen(
+            config.kiosk.commune_name, config.kiosk.languages, self.metrics, self.window
+        )
+        self.window.show_screen(self.welcome)
+        self.welcome.mark_language(self.language)
+        self._install_filters()
+        self._connect()
+        self._watchdog = self._start_watchdog()
+
+    # ------------------------------------------------------------ set-up
+
+    def _logo_path(self) -> Path:
+        configured = Path(self.config.kiosk.logo) if self.config.kiosk.logo else None
+        if configured is not None and configured.is_file():
+            return configured
+        if configured is not None:
+            _log.warning("logo %s not found; using the bundled logo", configured)
+        return asset("logo-admiville.svg")
+
+    def _install_filters(self) -> None:
+        self.lockdown = LockdownFilter(self)
+        self.idle = IdleWatcher(self.config.kiosk.idle_seconds * 1000, self)
+        self.corner = CornerTapDetector(self.window, self.metrics.px(CORNER_MM))
+        for event_filter in (self.lockdown, self.idle, self.corner):
+            self.qt_app.installEventFilter(event_filter)
+        if self.config.kiosk.hide_cursor:
+            QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+
+    def _connect(self) -> None:
+        w = self.window
+        self.welcome.start_requested.connect(self._start_visit)
+        self.welcome.language_chosen.connect(self.set_language)
+        self.idle.idle_timed_out.connect(self._ask_still_here)
+        w.idle_overlay.still_here.connect(self.idle.start)
+        w.idle_overlay.countdown_finished.connect(self.wipe_session)
+        w.close_refused.connect(lambda: _log.info("window close refused"))
+        self.corner.triggered.connect(w.technician_overlay.open)
+        w.technician_pad.pin_entered.connect(self._check_technician_pin)
+        w.technician_pad.cancelled.connect(w.technician_overlay.hide)
+
+    def _start_watchdog(self) -> QTimer | None:
+        if not (self.config.kiosk.watchdog and self.notifier.watchdog_interval_ms):
+            return None
+        # Pinged from the event loop: a frozen GUI stops the pings and systemd restarts us.
+        timer = QTimer(self)
+        timer.setInterval(self.notifier.watchdog_interval_ms)
+        timer.timeout.connect(self.notifier.watchdog)
+        timer.start()
+        return timer
+
+    # ------------------------------------------------------------ life cycle
+
+    def show(self) -> None:
+        """Show the window (full screen unless configured otherwise) and tell systemd."""
+        if self.config.kiosk.fullscreen:
+            self.window.showFullScreen()
+        else:
+            self.window.resize(self.config.screen.screenshot_width, self.config.screen.screenshot_height)
+            self.window.show()
+        self.idle.start()
+        self.notifier.ready()
+        _log.info("kiosk ready (%s)", self.config.source)
+        self.ready.emit()
+
+    def shutdown(self) -> None:
+        """Close the window and release Qt objects in order (for commands and tests)."""
+        for event_filter in (self.lockdown, self.idle, self.corner):
+            self.qt_app.removeEventFilter(event_filter)
+        self.window.allow_close()
+        self.window.close()
+        self.window.deleteLater()
+        self.deleteLater()
+        self.qt_app.processEvents()
+
+    def add_wiper(self, wiper: Callable[[], None]) -> None:
+        """Register something that must be forgotten at the end of every visit."""
+        self._wipers.append(wiper)
+
+    def wipe_session(self) -> None:
+        """End the visit: forget every answer, screen state, setting, sound and clipboard."""
+        for wiper in self._wipers:
+            wiper()
+        QGuiApplication.clipboard().clear(QClipboard.Mode.Clipboard)
+        if QGuiApplication.clipboard().supportsSelection():
+            QGuiApplication.clipboard().clear(QClipboard.Mode.Selection)
+        self.window.idle_overlay.cancel()
+        self.window.technician_overlay.hide()
+        self.appearance = Appearance()
+        apply_appearance(self.qt_app, self.appearance, self.metrics)
+        self.set_language(self.config.kiosk.language)
+        self.window.show_screen(self.welcome)
+        self.idle.start()
+        _log.info("session wiped")
+        self.session_wiped.emit()
+
+    def _start_visit(self) -> None:
+        _log.info("visit started")
+
+    def _ask_still_here(self) -> None:
+        self.window.idle_overlay.start()
+
+    # ------------------------------------------------------------ settings of the visit
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        set_language(language)
+        direction = (
+            Qt.LayoutDirection.RightToLeft
+            if is_right_to_left(language)
+            else Qt.LayoutDirection.LeftToRight
+        )
+        self.qt_app.setLayoutDirection(direction)
+        self.window.retranslate()
+        self.welcome.retranslate()
+        self.welcome.mark_language(language)
+
+    # ------------------------------------------------------------ technician exit
+
+    def _check_technician_pin(self, pin: str) -> None:
+        pad = self.window.technician_pad
+        remaining = self._lockout.remaining()
+        if remaining > 0:
+            pad.refuse(_("Trop d'essais. Attendez un moment."), remaining)
+            return
+        if self._pin_matches(pin):
+            self._lockout.record_success()
+            _log.warning("technician exit")
+            self.window.technician_overlay.hide()
+            self.window.allow_close()
+            self.exit_requested.emit()
+            self.window.close()
+            return
+        delay = self._lockout.record_failure()
+        _log.warning("wrong technician PIN (%d in a row)", self._lockout.failures)
+        pad.refuse(_("Ce code n'est pas le bon."), delay)
+
+    def _pin_matches(self, pin: str) -> bool:
+        if self._pin_hash is None:
+            return pin == DEFAULT_TECHNICIAN_PIN
+        return verify_pin(pin, self._pin_hash)

@@ -1,0 +1,35 @@
+"""What every sub-command does first: read the configuration, set up logging and secrets."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kiosk.config import DEFAULT_CONFIG_PATH, Config, ConfigError, load_config
+from kiosk.logging_setup import setup_logging
+from kiosk.secrets import SecretsError, configure_keyring
+
+
+class CommandError(Exception):
+    """A sub-command cannot go on; the message is for the technician."""
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    """The configuration named by ``--config``, else /etc/kiosk/kiosk.toml, else defaults."""
+    path = args.config
+    if path is None and DEFAULT_CONFIG_PATH.exists():
+        path = DEFAULT_CONFIG_PATH
+    return load_config(path)
+
+
+def prepare(args: argparse.Namespace) -> Config:
+    """Configuration, logging and keyring for a sub-command; exits with a message on error."""
+    try:
+        config = config_from_args(args)
+        setup_logging(config.kiosk.log_level)
+        config.data_path().mkdir(parents=True, exist_ok=True)
+        configure_keyring(config.security.keyring_backend, config.data_path())
+    except (ConfigError, SecretsError, OSError) as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    return config

@@ -1,0 +1,276 @@
+"""The kiosk's configuration: one TOML file, every key with a default, checked at start.
+
+A wrong key or value stops the start with a ``ConfigError`` that names the key, the value
+and what is expected. The reference of every key is docs/config.md; the annotated sample
+is assets/kiosk.sample.toml (a test keeps the three in step).
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
+LANGUAGES = ("fr", "en", "ar")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message names the key and what is expected."""
+
+
+@dataclass(frozen=True)
+class KioskSection:
+    commune_name: str = "Admiville"
+    logo: str = ""  # path to an SVG or PNG; empty: the bundled logo
+    language: str = "fr"  # language shown first to each resident
+    languages: tuple[str, ...] = LANGUAGES  # languages offered on the welcome screen
+    fullscreen: bool = True
+    hide_cursor: bool = False
+    idle_seconds: int = 90
+    idle_countdown_seconds: int = 30
+    data_dir: str = ""  # empty: platformdirs' data dir (/var/lib/kiosk on a terminal)
+    log_level: str = "INFO"
+    watchdog: bool = True  # ping systemd's watchdog when systemd asks for it
+
+
+@dataclass(frozen=True)
+class ScreenSection:
+    # Physical size of one pixel. 0 means: ask the screen, and if it does not know,
+    # assume a 21.5-inch 1920x1080 panel (0.248 mm per pixel).
+    mm_per_pixel: float = 0.0
+    screenshot_width: int = 1920
+    screenshot_height: int = 1080
+
+
+@dataclass(frozen=True)
+class SpeechSection:
+    enabled: bool = True
+    player: str = "aplay -q"  # command that plays a WAV file given as last argument
+    rate_wpm: int = 135
+    volume: float = 0.8
+
+
+@dataclass(frozen=True)
+class CatalogSection:
+    path: str = ""  # empty: the bundled demo catalog of Admiville
+
+
+@dataclass(frozen=True)
+class BackofficeSection:
+    kind: str = "http"  # "http": the kiosk's own API; "none": keep everything queued
+    url: str = "http://127.0.0.1:8765"
+    terminal_id: str = "admiville-demo-01"
+    tracking_url: str = ""  # e.g. "https://mairie.example/suivi/{reference}"; empty: none
+    timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class QueueSection:
+    retention_days: int = 30
+    sync_interval_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class SecuritySection:
+    # Dotted path of the keyring backend class; empty: the file backend of keyrings.alt
+    # in the data directory (works headless; `kiosk doctor` warns that it is plaintext).
+    keyring_backend: str = ""
+    technician_pin_hash: str = ""  # from `kiosk enroll technician`; empty: keyring, or 123456
+
+
+@dataclass(frozen=True)
+class Config:
+    kiosk: KioskSection = field(default_factory=KioskSection)
+    screen: ScreenSection = field(default_factory=ScreenSection)
+    speech: SpeechSection = field(default_factory=SpeechSection)
+    catalog: CatalogSection = field(default_factory=CatalogSection)
+    backoffice: BackofficeSection = field(default_factory=BackofficeSection)
+    queue: QueueSection = field(default_factory=QueueSection)
+    security: SecuritySection = field(default_factory=SecuritySection)
+    source: str = "embedded defaults"  # where the values came from, for logs and doctor
+
+    def data_path(self) -> Path:
+        """The data directory (queue, journal, caches)."""
+        if self.kiosk.data_dir:
+            return Path(self.kiosk.data_dir)
+        return Path(platformdirs.user_data_dir("borne-citoyenne", appauthor=False))
+
+
+# ---------------------------------------------------------------- checks per key
+
+Check = Callable[[Any], str | None]  # returns what is expected when the value is wrong
+
+
+def _whole(low: int, high: int, unit: str) -> Check:
+    def check(value: Any) -> str | None:
+        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        return None if ok else f"a whole number of {unit} from {low} to {high}"
+
+    return check
+
+
+def _number(low: float, high: float, what: str) -> Check:
+    def check(value: Any) -> str | None:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if ok and low <= value <= high else f"{what} from {low} to {high}"
+
+    return check
+
+
+def _one_of(choices: tuple[str, ...]) -> Check:
+    def check(value: Any) -> str | None:
+        return None if value in choices else "one of " + ", ".join(repr(c) for c in choices)
+
+    return check
+
+
+def _languages(value: Any) -> str | None:
+    ok = (
+        isinstance(value, list)
+        and value
+        and all(v in LANGUAGES for v in value)
+        and len(set(value)) == len(value)
+    )
+    return None if ok else "a non-empty list of distinct languages among " + ", ".join(LANGUAGES)
+
+
+def _text(max_len: int = 200) -> Check:
+    def check(value: Any) -> str | None:
+        ok = isinstance(value, str) and len(value) <= max_len and value.isprintable()
+        return None if ok else f"a line of text of at most {max_len} characters"
+
+    return check
+
+
+def _non_empty_text(value: Any) -> str | None:
+    return _text()(value) or (None if value.strip() else "a non-empty line of text")
+
+
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "true or false"
+
+
+def _url(value: Any) -> str | None:
+    ok = isinstance(value, str) and value.startswith(("http://", "https://")) and " " not in value
+    return None if ok else "an address starting with http:// or https://"
+
+
+def _optional_url(value: Any) -> str | None:
+    return None if value == "" else _url(value)
+
+
+CHECKS: Mapping[str, Mapping[str, Check]] = {
+    "kiosk": {
+        "commune_name": _non_empty_text,
+        "logo": _text(4096),
+        "language": _one_of(LANGUAGES),
+        "languages": _languages,
+        "fullscreen": _boolean,
+        "hide_cursor": _boolean,
+        "idle_seconds": _whole(1, 3600, "seconds"),
+        "idle_countdown_seconds": _whole(1, 600, "seconds"),
+        "data_dir": _text(4096),
+        "log_level": _one_of(LOG_LEVELS),
+        "watchdog": _boolean,
+    },
+    "screen": {
+        "mm_per_pixel": _number(0.0, 2.0, "a size in millimetres (0 to ask the screen)"),
+        "screenshot_width": _whole(320, 7680, "pixels"),
+        "screenshot_height": _whole(240, 4320, "pixels"),
+    },
+    "speech": {
+        "enabled": _boolean,
+        "player": _non_empty_text,
+        "rate_wpm": _whole(80, 300, "words per minute"),
+        "volume": _number(0.0, 1.0, "a volume"),
+    },
+    "catalog": {"path": _text(4096)},
+    "backoffice": {
+        "kind": _one_of(("http", "none")),
+        "url": _url,
+        "terminal_id": _non_empty_text,
+        "tracking_url": _optional_url,
+        "timeout_seconds": _number(1.0, 120.0, "a number of seconds"),
+    },
+    "queue": {
+        "retention_days": _whole(1, 365, "days"),
+        "sync_interval_seconds": _whole(1, 3600, "seconds"),
+    },
+    "security": {
+        "keyring_backend": _text(200),
+        "technician_pin_hash": _text(500),
+    },
+}
+
+_SECTIONS: dict[str, type[Any]] = {
+    "kiosk": KioskSection,
+    "screen": ScreenSection,
+    "speech": SpeechSection,
+    "catalog": CatalogSection,
+    "backoffice": BackofficeSection,
+    "queue": QueueSection,
+    "security": SecuritySection,
+}
+
+
+def parse_config(data: Mapping[str, Any], source: str) -> Config:
+    """Build a Config from parsed TOML, or raise ConfigError naming the first problem."""
+    unknown = sorted(set(data) - set(CHECKS))
+    if unknown:
+        raise ConfigError(
+            f"{source}: unknown section [{unknown[0]}]; the sections are "
+            + ", ".join(f"[{s}]" for s in CHECKS)
+        )
+    sections: dict[str, Any] = {}
+    for name, checks in CHECKS.items():
+        values = data.get(name, {})
+        if not isinstance(values, dict):
+            raise ConfigError(f"{source}: [{name}] must be a table of keys")
+        for key, value in values.items():
+            if key not in checks:
+                raise ConfigError(
+                    f"{source}: unknown key '{key}' in [{name}]; the keys are "
+                    + ", ".join(checks)
+                )
+            expected = checks[key](value)
+            if expected:
+                raise ConfigError(
+                    f"{source}: [{name}] {key} = {value!r} is not valid: expected {expected}"
+                )
+        converted = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+        sections[name] = _SECTIONS[name](**converted)
+    config = Config(**sections, source=source)
+    _check_consistency(config)
+    return config
+
+
+def _check_consistency(config: Config) -> None:
+    if config.kiosk.language not in config.kiosk.languages:
+        raise ConfigError(
+            f"{config.source}: [kiosk] language = {config.kiosk.language!r} is not valid: "
+            f"expected one of the offered languages {list(config.kiosk.languages)}"
+        )
+
+
+def load_config(path: Path | None) -> Config:
+    """Read the configuration file; ``None`` means the embedded defaults."""
+    if path is None:
+        return Config()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the configuration file ({error.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: not a valid TOML file ({error})") from None
+    config = parse_config(data, str(path))
+    logging.getLogger(__name__).info("configuration read from %s", path)
+    return config

@@ -1,0 +1,98 @@
+"""Renders every screen of the kiosk offscreen to PNG, in each language, size and theme.
+
+It is how a technician or a reviewer sees the kiosk without a display, and how tests
+check every screen for clipped text and small buttons. A *scene* puts the kiosk in one
+state; the renderer then photographs it in every appearance.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from accessibility.sizes import TextSize
+from accessibility.themes import ThemeName
+from kiosk.app import KioskApp
+from ui.style import Appearance, apply_appearance
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A named state of the kiosk; ``enter`` brings the app into it."""
+
+    name: str
+    enter: Callable[[KioskApp], None]
+
+
+def _welcome(app: KioskApp) -> None:
+    app.wipe_session()
+
+
+def _idle(app: KioskApp) -> None:
+    app.wipe_session()
+    app.window.idle_overlay.start()
+
+
+def _technician_pad(app: KioskApp) -> None:
+    app.wipe_session()
+    app.window.technician_overlay.open()
+
+
+SCENES: list[Scene] = [
+    Scene("welcome", _welcome),
+    Scene("idle", _idle),
+    Scene("technician-pin", _technician_pad),
+]
+
+
+@dataclass(frozen=True)
+class Shot:
+    scene: str
+    language: str
+    appearance: Appearance
+
+    @property
+    def file_name(self) -> str:
+        a = self.appearance
+        return f"{self.scene}-{self.language}-{a.text_size.name.lower()}-{a.theme.value}.png"
+
+
+def iter_shots(
+    app: KioskApp,
+    scenes: list[Scene],
+    languages: tuple[str, ...],
+    sizes: tuple[TextSize, ...] = tuple(TextSize),
+    themes: tuple[ThemeName, ...] = tuple(ThemeName),
+) -> Iterator[Shot]:
+    """Put the app in each scene × language × size × theme, yielding while it is shown."""
+    qt_app = QApplication.instance()
+    assert isinstance(qt_app, QApplication)
+    for scene in scenes:
+        for language in languages:
+            for size in sizes:
+                for theme in themes:
+                    scene.enter(app)
+                    app.set_language(language)
+                    app.appearance = Appearance(theme=theme, text_size=size)
+                    apply_appearance(qt_app, app.appearance, app.metrics)
+                    qt_app.processEvents()
+                    yield Shot(scene.name, language, app.appearance)
+
+
+def render_all(app: KioskApp, out_dir: Path, scenes: list[Scene] | None = None) -> list[Path]:
+    """Write one PNG per shot into ``out_dir``; return the files written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for shot in iter_shots(app, scenes or SCENES, app.config.kiosk.languages):
+        path = out_dir / shot.file_name
+        if not app.window.grab().save(str(path)):
+            raise OSError(f"cannot write {path}")
+        written.append(path)
+    _log.info("%d screenshots written to %s", len(written), out_dir)
+    return written

@@ -1,0 +1,87 @@
+"""Secrets of the terminal, through keyring, with an explicitly chosen backend.
+
+keyring picks "the first working backend" by itself, which on a headless kiosk means
+either an error or, with keyrings.alt installed, a plaintext file chosen silently. So the
+kiosk always sets the backend itself (config ``[security] keyring_backend``) and reports
+which one it uses at start and in ``kiosk doctor``.
+
+Names of the secrets held (service ``borne-citoyenne``):
+``queue-data-key`` (AES key of the offline queue, base64), ``terminal-secret`` (HMAC key
+shared with the back office), ``technician-pin`` (a PIN hash, never a PIN).
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import logging
+import secrets
+from pathlib import Path
+
+import keyring
+from keyring.backend import KeyringBackend
+
+SERVICE = "borne-citoyenne"
+QUEUE_DATA_KEY = "queue-data-key"
+TERMINAL_SECRET = "terminal-secret"
+TECHNICIAN_PIN = "technician-pin"
+
+_log = logging.getLogger(__name__)
+
+
+class SecretsError(RuntimeError):
+    """The keyring backend cannot be set up or used."""
+
+
+def configure_keyring(backend_path: str, data_dir: Path) -> KeyringBackend:
+    """Install the configured keyring backend, or the file backend in ``data_dir``."""
+    if backend_path:
+        module_name, _, class_name = backend_path.rpartition(".")
+        try:
+            backend_class = getattr(importlib.import_module(module_name), class_name)
+            backend: KeyringBackend = backend_class()
+        except (ImportError, AttributeError, ValueError) as error:
+            raise SecretsError(
+                f"[security] keyring_backend = {backend_path!r}: cannot load it ({error})"
+            ) from None
+    else:
+        from keyrings.alt.file import PlaintextKeyring
+
+        plain = PlaintextKeyring()
+        plain.file_path = str(data_dir / "secrets" / "keyring.cfg")
+        Path(plain.file_path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        backend = plain
+    keyring.set_keyring(backend)
+    _log.info("keyring backend: %s", describe_backend(backend))
+    return backend
+
+
+def describe_backend(backend: KeyringBackend | None = None) -> str:
+    """A technician-readable name of the backend in use."""
+    backend = backend or keyring.get_keyring()
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def is_plaintext(backend: KeyringBackend | None = None) -> bool:
+    """True when secrets end up readable in a file (acceptable for a demo, not a commune)."""
+    backend = backend or keyring.get_keyring()
+    return type(backend).__name__ in {"PlaintextKeyring", "UncryptedFileKeyring"}
+
+
+def get_or_create_key(name: str, nbytes: int = 32) -> bytes:
+    """A random key kept in the keyring under ``name``; created on first use."""
+    stored = keyring.get_password(SERVICE, name)
+    if stored:
+        return base64.b64decode(stored)
+    key = secrets.token_bytes(nbytes)
+    keyring.set_password(SERVICE, name, base64.b64encode(key).decode("ascii"))
+    _log.info("created secret %s in the keyring", name)
+    return key
+
+
+def get_secret(name: str) -> str | None:
+    return keyring.get_password(SERVICE, name)
+
+
+def set_secret(name: str, value: str) -> None:
+    keyring.set_password(SERVICE, name, value)

@@ -1,0 +1,1 @@
+"""PINs and lockouts for technicians and mediators (no Qt)."""

@@ -1,0 +1,112 @@
+"""PIN hashing (scrypt, salted) and a lockout that grows with each wrong attempt.
+
+A PIN is never stored or logged in clear: only ``scrypt$n$r$p$salt$hash`` strings
+(base64), produced by ``hash_pin`` and checked by ``verify_pin`` in constant time.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# scrypt cost: about 50 ms on a kiosk-class CPU, 16 MiB of memory: slow to brute-force
+# offline, quick enough for a person at the pad.
+_N, _R, _P = 2**14, 8, 1
+_PREFIX = "scrypt"
+MIN_PIN_LENGTH = 4
+MAX_PIN_LENGTH = 12
+
+
+class PinFormatError(ValueError):
+    """The PIN is not 4 to 12 digits."""
+
+
+def check_pin_format(pin: str, minimum: int = MIN_PIN_LENGTH) -> None:
+    if not (pin.isascii() and pin.isdigit() and minimum <= len(pin) <= MAX_PIN_LENGTH):
+        raise PinFormatError(f"a PIN is {minimum} to {MAX_PIN_LENGTH} digits")
+
+
+def _derive(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(pin.encode("ascii"), salt=salt, n=n, r=r, p=p, dklen=32)
+
+
+def hash_pin(pin: str, minimum: int = MIN_PIN_LENGTH) -> str:
+    """A salted scrypt hash of ``pin``, safe to store in config or keyring."""
+    check_pin_format(pin, minimum)
+    salt = secrets.token_bytes(16)
+    digest = _derive(pin, salt, _N, _R, _P)
+    b64 = base64.b64encode
+    return f"{_PREFIX}${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def is_pin_hash(text: str) -> bool:
+    """True when ``text`` has the shape of a hash made by ``hash_pin``."""
+    try:
+        _parse(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse(stored: str) -> tuple[int, int, int, bytes, bytes]:
+    parts = stored.split("$")
+    if len(parts) != 6 or parts[0] != _PREFIX:
+        raise ValueError("not a PIN hash made by hash_pin")
+    n, r, p = (int(x) for x in parts[1:4])
+    if not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
+        raise ValueError("PIN hash parameters out of range")
+    return n, r, p, base64.b64decode(parts[4], validate=True), base64.b64decode(parts[5])
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    """Whether ``pin`` matches ``stored``; False for a malformed PIN or hash."""
+    try:
+        n, r, p, salt, digest = _parse(stored)
+    except ValueError:
+        return False
+    if not (pin.isascii() and pin.isdigit() and len(pin) <= MAX_PIN_LENGTH):
+        return False
+    return hmac.compare_digest(_derive(pin, salt, n, r, p), digest)
+
+
+@dataclass
+class Lockout:
+    """Counts wrong PINs and says how long the pad stays locked.
+
+    The first ``free_attempts`` mistakes cost nothing; after that each mistake locks the
+    pad for ``base_seconds`` doubled each time, up to ``max_seconds``. A right PIN resets.
+
+    Attributes:
+        failures: wrong PINs in a row.
+        locked_until: clock time before which no PIN is checked.
+    """
+
+    free_attempts: int = 2
+    base_seconds: float = 5.0
+    max_seconds: float = 900.0
+    clock: Callable[[], float] = time.monotonic
+    failures: int = 0
+    locked_until: float = field(default=0.0)
+
+    def remaining(self) -> float:
+        """Seconds before a PIN may be tried again (0 when it may)."""
+        return max(0.0, self.locked_until - self.clock())
+
+    def record_failure(self) -> float:
+        """Count a wrong PIN; return the lock duration it causes."""
+        self.failures += 1
+        extra = self.failures - self.free_attempts
+        if extra <= 0:
+            return 0.0
+        delay = min(self.max_seconds, self.base_seconds * 2 ** (extra - 1))
+        self.locked_until = self.clock() + delay
+        return delay
+
+    def record_success(self) -> None:
+        self.failures = 0
+        self.locked_until = 0.0

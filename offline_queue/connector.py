@@ -1,0 +1,72 @@
+"""What the sync engine asks of a back office: the ``Connector`` protocol and its outcomes.
+
+A connector turns one queued item into one delivery attempt and says how it went. It
+knows its protocol (HTTP statuses, Publik, Open311); the queue only knows the four
+outcomes below and what each means for the item's state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One delivery attempt of one item, as the connector sees it.
+
+    Attributes:
+        item_id: the submission's UUID; also its idempotency key on every attempt.
+        reference: the short reference given to the resident (e.g. ``ADM-7K3-Q9P``).
+        payload: the decrypted payload (JSON bytes), in memory only.
+        attempt: 1 for the first attempt.
+    """
+
+    item_id: str
+    reference: str
+    payload: bytes
+    attempt: int
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """The back office acknowledged the item; ``remote_reference`` is its own id if any."""
+
+    remote_reference: str | None = None
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """A passing failure (network, timeout, 408, 409, 429, 5xx): try again later."""
+
+    reason: str
+    retry_after: float | None = None  # seconds asked by the server (Retry-After)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A permanent refusal of this item (other 4xx): it goes aside, with the reason."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unauthorized:
+    """The terminal's credentials are refused (401/403): pause the whole queue."""
+
+    reason: str
+
+
+Outcome = Delivered | RetryLater | Rejected | Unauthorized
+
+
+class Connector(Protocol):
+    """A back office the sync engine can deliver to."""
+
+    def deliver(self, item: Outgoing) -> Outcome:
+        """Make one attempt; never raise for network or server trouble, return an outcome."""
+        ...
+
+    def reachable(self) -> bool:
+        """A cheap check that the back office answers (used to wake up after an outage)."""
+        ...

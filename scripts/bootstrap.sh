@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Prepares this checkout on a fresh Debian machine, and is fast when nothing changed:
+#   1. the system packages the kiosk needs (speech, audio, Qt's xcb libraries, fonts);
+#   2. a virtual environment in .venv with the project and its test tools.
+# Called by `make run` and `make test`; safe to run again at any time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages, and why:
+#   espeak-ng, libespeak-ng1, espeak-ng-data  speech synthesis used by pyttsx3
+#   alsa-utils                                aplay, the default speech player
+#   sox                                       tests measure the synthesized audio
+#   libxcb-* libxkbcommon-x11-0 libegl1 ...   Qt's xcb platform plugin on a real display
+#   fonts-dejavu-core                         fallback font
+#   fonts-opendyslexic                        optional font for dyslexic readers
+#   xvfb xauth                                a virtual display for end-to-end checks
+SYSTEM_PACKAGES=(
+  espeak-ng libespeak-ng1 espeak-ng-data alsa-utils sox
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
+  libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3
+  fonts-dejavu-core fonts-opendyslexic
+)
+
+missing=()
+for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "bootstrap: installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "bootstrap: these system packages are missing: ${missing[*]}" >&2
+    echo "bootstrap: ask an administrator to run: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "bootstrap: Python 3.11 or newer is needed ($PYTHON is $("$PYTHON" --version 2>&1))" >&2
+  exit 1
+fi
+[[ -x .venv/bin/python ]] || "$PYTHON" -m venv .venv
+
+# Reinstall only when the project's declaration changed since the last install.
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [[ ! -f $stamp ]]; then
+  echo "bootstrap: installing Python packages into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[test]'
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi

@@ -1,0 +1,1 @@
+"""Qt Widgets only: windows, screens, field widgets, on-screen keyboard, overlays."""

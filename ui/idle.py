@@ -1,0 +1,153 @@
+"""Idle handling: notices when nobody touches the kiosk, then asks before wiping.
+
+``IdleWatcher`` is an application-wide event filter: any input restarts its timer. When
+the timer runs out it emits ``idle_timed_out``; the window then shows ``IdleOverlay``
+("Êtes-vous toujours là ?") whose countdown ends in ``countdown_finished`` (wipe) unless the
+resident presses "Je suis là".
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.i18n import _, ngettext
+
+INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.KeyPress,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TouchUpdate,
+        QEvent.Type.Wheel,
+        QEvent.Type.TabletPress,
+    }
+)
+
+
+class IdleWatcher(QObject):
+    """Emits ``idle_timed_out`` after ``idle_ms`` without any input.
+
+    Signals:
+        idle_timed_out: nobody used the kiosk for the configured time.
+    """
+
+    idle_timed_out = Signal()
+
+    def __init__(self, idle_ms: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(idle_ms)
+        self._timer.timeout.connect(self.idle_timed_out)
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    @property
+    def active(self) -> bool:
+        return self._timer.isActive()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in INPUT_EVENTS and self._timer.isActive():
+            self._timer.start()
+        return False
+
+
+class IdleOverlay(QWidget):
+    """A full-window question with a visible countdown and a big "Je suis là" button.
+
+    Signals:
+        still_here: the resident answered; the visit goes on.
+        countdown_finished: nobody answered; the session must be wiped.
+        announce(str): text to speak (the question, then each remaining ten seconds).
+    """
+
+    still_here = Signal()
+    countdown_finished = Signal()
+    announce = Signal(str)
+
+    def __init__(self, countdown_seconds: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "backdrop")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._total = countdown_seconds
+        self._remaining = countdown_seconds
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._count_down)
+
+        card = QFrame(self)
+        card.setProperty("role", "card")
+        self._question = QLabel(card)
+        self._question.setProperty("role", "title")
+        self._question.setWordWrap(True)
+        self._question.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._countdown = QLabel(card)
+        self._countdown.setWordWrap(True)
+        self._countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._button = QPushButton(card)
+        self._button.setProperty("role", "primary")
+        self._button.clicked.connect(self._answered)
+
+        inner = QVBoxLayout(card)
+        inner.setSpacing(24)
+        inner.setContentsMargins(48, 40, 48, 40)
+        inner.addWidget(self._question)
+        inner.addWidget(self._countdown)
+        inner.addWidget(self._button)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        self.hide()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self._question.setText(_("Êtes-vous toujours là ?"))
+        self._button.setText(_("Je suis là"))
+        self._button.setAccessibleName(_("Je suis là"))
+        self._update_countdown()
+
+    @property
+    def remaining_seconds(self) -> int:
+        return self._remaining
+
+    def start(self) -> None:
+        self._remaining = self._total
+        self._update_countdown()
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+        self._button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._tick.start()
+        self.announce.emit(f"{self._question.text()} {self._countdown.text()}")
+
+    def cancel(self) -> None:
+        self._tick.stop()
+        self.hide()
+
+    def _answered(self) -> None:
+        self.cancel()
+        self.still_here.emit()
+
+    def _count_down(self) -> None:
+        self._remaining -= 1
+        self._update_countdown()
+        if self._remaining <= 0:
+            self.cancel()
+            self.countdown_finished.emit()
+        elif self._remaining % 10 == 0:
+            self.announce.emit(self._countdown.text())
+
+    def _update_countdown(self) -> None:
+        text = ngettext(
+            "Sans réponse, tout sera effacé dans {n} seconde.",
+            "Sans réponse, tout sera effacé dans {n} secondes.",
+            self._remaining,
+        ).format(n=self._remaining)
+        self._countdown.setText(text)

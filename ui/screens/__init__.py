@@ -1,0 +1,1 @@
+"""One screen per module; each renders what the domain says and emits intents."""

@@ -1,0 +1,110 @@
+"""The welcome (attract) screen: the commune, a big "Commencer", languages, "Écouter"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from accessibility.sizes import ScreenMetrics
+from kiosk.i18n import _, with_commune
+
+# Each language is offered in its own words, so that a resident recognises it.
+LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
+
+
+class WelcomeScreen(QWidget):
+    """First screen of every visit.
+
+    Signals:
+        start_requested: "Commencer" was pressed.
+        language_chosen(str): a language code.
+        listen_requested: "Écouter" was pressed (audio mode on, the screen is read).
+    """
+
+    start_requested = Signal()
+    language_chosen = Signal(str)
+    listen_requested = Signal()
+
+    def __init__(
+        self,
+        commune_name: str,
+        languages: tuple[str, ...],
+        metrics: ScreenMetrics,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "screen")
+        self.setAccessibleName(_("Accueil"))
+        self._commune = commune_name
+
+        self._greeting = QLabel(self)
+        self._greeting.setProperty("role", "title")
+        self._greeting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._greeting.setWordWrap(True)
+        self._intro = QLabel(self)
+        self._intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._intro.setWordWrap(True)
+
+        self.start_button = QPushButton(self)
+        self.start_button.setProperty("role", "primary")
+        self.start_button.setProperty("size", "hero")
+        self.start_button.clicked.connect(self.start_requested)
+
+        self.listen_button = QPushButton(self)
+        self.listen_button.setProperty("size", "wide")
+        self.listen_button.clicked.connect(self.listen_requested)
+
+        self._language_label = QLabel(self)
+        self._language_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        languages_row = QHBoxLayout()
+        languages_row.setSpacing(metrics.px(6))
+        languages_row.addStretch(1)
+        self.language_buttons: dict[str, QPushButton] = {}
+        for code in languages:
+            button = QPushButton(LANGUAGE_NAMES[code], self)
+            button.setAccessibleName(LANGUAGE_NAMES[code])
+            button.setCheckable(True)
+            button.setMinimumWidth(metrics.px(45))
+            button.clicked.connect(lambda _checked=False, c=code: self.language_chosen.emit(c))
+            self.language_buttons[code] = button
+            languages_row.addWidget(button)
+        languages_row.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(metrics.px(15), metrics.px(8), metrics.px(15), metrics.px(10))
+        layout.setSpacing(metrics.px(6))
+        layout.addStretch(1)
+        layout.addWidget(self._greeting)
+        layout.addWidget(self._intro)
+        layout.addSpacing(metrics.px(6))
+        layout.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.listen_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+        layout.addWidget(self._language_label)
+        layout.addLayout(languages_row)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self._greeting.setText(_("Bonjour !"))
+        self._intro.setText(
+            with_commune(
+                _("Cette borne de la mairie de {commune} vous aide à faire une demande."),
+                self._commune,
+            )
+        )
+        self.start_button.setText(_("Commencer"))
+        self.start_button.setAccessibleName(_("Commencer"))
+        self.listen_button.setText(_("Écouter"))
+        self.listen_button.setAccessibleName(_("Écouter"))
+        self.listen_button.setAccessibleDescription(_("La borne lit l'écran à voix haute."))
+        self._language_label.setText(_("Choisir la langue :"))
+
+    def mark_language(self, code: str) -> None:
+        for language, button in self.language_buttons.items():
+            button.setChecked(language == code)
+
+    def spoken_text(self) -> str:
+        """What audio mode reads when this screen appears."""
+        return " ".join(
+            (self._greeting.text(), self._intro.text(), _("Pour commencer, appuyez sur Commencer."))
+        )

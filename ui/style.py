@@ -1,0 +1,134 @@
+"""The look of the kiosk: one stylesheet built from a theme, a text size and the screen.
+
+Screens never pick colours or pixel sizes themselves; they mark widgets with a ``role``
+property (``primary``, ``danger``, ``title``...) and this module styles every role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from PySide6.QtWidgets import QApplication
+
+from accessibility.sizes import (
+    FOCUS_OUTLINE_MM,
+    SMALL_SCALE,
+    TITLE_SCALE,
+    ScreenMetrics,
+    TextSize,
+)
+from accessibility.themes import THEMES, Theme, ThemeName
+from ui.fonts import kiosk_font, pixel_size_for_cap_height
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """What a resident chose for this visit (reset when the session is wiped)."""
+
+    theme: ThemeName = ThemeName.DEFAULT
+    text_size: TextSize = TextSize.NORMAL
+    reduced_motion: bool = False
+
+    def with_theme(self, theme: ThemeName) -> Appearance:
+        return replace(self, theme=theme)
+
+    def with_text_size(self, size: TextSize) -> Appearance:
+        return replace(self, text_size=size)
+
+
+@dataclass(frozen=True)
+class FontSizes:
+    """Pixel sizes of the text roles for one appearance on one screen."""
+
+    body: int
+    title: int
+    small: int
+
+    @classmethod
+    def for_appearance(cls, appearance: Appearance, metrics: ScreenMetrics) -> FontSizes:
+        def size(scale: float) -> int:
+            return pixel_size_for_cap_height(metrics.cap_height_px(appearance.text_size, scale))
+
+        return cls(body=size(1.0), title=size(TITLE_SCALE), small=size(SMALL_SCALE))
+
+
+def build_stylesheet(appearance: Appearance, metrics: ScreenMetrics) -> str:
+    t: Theme = THEMES[appearance.theme]
+    fonts = FontSizes.for_appearance(appearance, metrics)
+    target = metrics.touch_target_px
+    outline = metrics.px(FOCUS_OUTLINE_MM)
+    radius = metrics.px(2.0)
+    pad = metrics.px(3.0)
+    return f"""
+* {{ font-size: {fonts.body}px; }}
+QWidget#kioskRoot, QStackedWidget, QWidget[role="screen"] {{
+    background: {t.background}; color: {t.on_background};
+}}
+QLabel {{ color: {t.on_background}; background: transparent; }}
+QLabel[role="title"] {{ font-size: {fonts.title}px; font-weight: bold; }}
+QLabel[role="muted"] {{ color: {t.muted}; font-size: {fonts.small}px; }}
+QLabel[role="error"] {{
+    background: {t.error_surface}; color: {t.on_error_surface};
+    border: {outline}px solid {t.danger}; border-radius: {radius}px; padding: {pad}px;
+}}
+QLabel[role="banner"] {{
+    background: {t.secondary}; color: {t.on_secondary}; padding: {pad}px;
+}}
+QFrame[role="card"] {{
+    background: {t.surface}; color: {t.on_surface};
+    border: {max(2, outline // 2)}px solid {t.border}; border-radius: {radius * 2}px;
+}}
+QFrame[role="card"] QLabel {{ color: {t.on_surface}; }}
+QWidget[role="backdrop"] {{ background: rgba(0, 0, 0, 170); }}
+QPushButton {{
+    min-height: {target}px; min-width: {target}px;
+    padding: {pad // 2}px {pad}px;
+    background: {t.secondary}; color: {t.on_secondary};
+    border: {max(2, outline // 2)}px solid {t.border}; border-radius: {radius}px;
+}}
+QPushButton[role="primary"] {{
+    background: {t.primary}; color: {t.on_primary}; font-weight: bold;
+    border-color: {t.primary};
+}}
+QPushButton[role="danger"] {{
+    background: {t.danger}; color: {t.on_danger}; border-color: {t.danger};
+}}
+QPushButton[size="hero"] {{
+    min-height: {metrics.px(26.0)}px; min-width: {metrics.px(110.0)}px;
+    font-size: {fonts.title}px;
+}}
+QPushButton[size="wide"] {{ min-width: {metrics.px(80.0)}px; }}
+QPushButton[size="key"] {{ min-height: {metrics.px(17.0)}px; min-width: {metrics.px(24.0)}px; }}
+QPushButton[role="tile"] {{
+    background: {t.surface}; color: {t.on_surface}; text-align: left;
+    border: {max(2, outline // 2)}px solid {t.border}; border-radius: {radius * 2}px;
+}}
+QPushButton:checked {{
+    background: {t.primary}; color: {t.on_primary}; border-color: {t.on_background};
+}}
+QPushButton:focus, QLineEdit:focus, QPlainTextEdit:focus {{
+    border: {outline}px solid {t.focus};
+}}
+QPushButton:disabled {{ color: {t.muted}; background: {t.background}; }}
+QLineEdit, QPlainTextEdit {{
+    min-height: {target}px; padding: 0 {pad}px;
+    background: {t.surface}; color: {t.on_surface};
+    border: {max(2, outline // 2)}px solid {t.border}; border-radius: {radius}px;
+    selection-background-color: {t.primary}; selection-color: {t.on_primary};
+}}
+QProgressBar {{
+    min-height: {metrics.px(4.0)}px; border: 2px solid {t.border};
+    border-radius: {radius}px; background: {t.surface}; text-align: center;
+    color: {t.on_surface};
+}}
+QProgressBar::chunk {{ background: {t.primary}; }}
+QScrollBar:vertical {{ width: {metrics.px(8.0)}px; background: {t.surface}; }}
+QScrollBar::handle:vertical {{ background: {t.border}; min-height: {target}px; }}
+"""
+
+
+def apply_appearance(app: QApplication, appearance: Appearance, metrics: ScreenMetrics) -> None:
+    """Restyle the whole application at once (every screen, every overlay)."""
+    fonts = FontSizes.for_appearance(appearance, metrics)
+    app.setFont(kiosk_font(fonts.body))
+    app.setStyleSheet(build_stylesheet(appearance, metrics))

@@ -1,0 +1,1 @@
+"""Reusable widgets sized in millimetres."""
