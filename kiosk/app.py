@@ -83,7 +83,7 @@ class KioskApp(QObject):
         self.appearance = Appearance()
         self.language = config.kiosk.language
         self._wipers: list[Callable[[], None]] = []
-        self._lockout = Lockout()
+        self._lockout = Lockout(free_attempts=1, base_seconds=3.0)
         self._pin_hash = technician_pin_hash(config)
         if self._pin_hash is None:
             _log.warning("no technician PIN enrolled: the default PIN is active")
@@ -154,7 +154,8 @@ class KioskApp(QObject):
         if self.config.kiosk.fullscreen:
             self.window.showFullScreen()
         else:
-            self.window.resize(self.config.screen.screenshot_width, self.config.screen.screenshot_height)
+            screen = self.config.screen
+            self.window.resize(screen.screenshot_width, screen.screenshot_height)
             self.window.show()
         self.idle.start()
         self.notifier.ready()

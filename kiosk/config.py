@@ -266,7 +266,8 @@ def load_config(path: Path | None) -> Config:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read the configuration file ({error.strerror})") from None
+        reason = error.strerror
+        raise ConfigError(f"{path}: cannot read the configuration file ({reason})") from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

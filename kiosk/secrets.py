@@ -23,7 +23,7 @@ from keyring.backend import KeyringBackend
 
 SERVICE = "borne-citoyenne"
 QUEUE_DATA_KEY = "queue-data-key"
-TERMINAL_SECRET = "terminal-secret"
+TERMINAL_SECRET = "terminal-secret"  # noqa: S105 - the name of a secret, not a secret
 TECHNICIAN_PIN = "technician-pin"
 
 _log = logging.getLogger(__name__)

@@ -39,6 +39,7 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(idle_ms)
         self._timer.timeout.connect(self.idle_timed_out)
 
@@ -51,6 +52,11 @@ class IdleWatcher(QObject):
     @property
     def active(self) -> bool:
         return self._timer.isActive()
+
+    @property
+    def remaining_ms(self) -> int:
+        """Milliseconds before the kiosk asks whether someone is there (-1 when stopped)."""
+        return self._timer.remainingTime()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in INPUT_EVENTS and self._timer.isActive():

@@ -1,0 +1,151 @@
+"""``kiosk queue status|list|retry ID|purge-delivered|resume``: the offline queue for
+technicians. Plain text, never a payload: ids, references, démarche kinds, states, times."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.commands.common import prepare
+from kiosk.config import Config
+from kiosk.secrets import QUEUE_DATA_KEY, get_or_create_key
+from offline_queue.errors import NotRetryable, QueueError, UnknownItem
+from offline_queue.store import DAY, QueueStatus, QueueStore, State
+
+QUEUE_FILE = "queue.sqlite3"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("queue", help="inspect and repair the offline queue")
+    actions = parser.add_subparsers(dest="queue_action", metavar="ACTION", required=True)
+    actions.add_parser("status", help="counts per state, ages, last success and error")
+    listing = actions.add_parser("list", help="the items (never their content)")
+    listing.add_argument(
+        "--state", choices=[s.value for s in State], help="only the items in this state"
+    )
+    retry = actions.add_parser("retry", help="send a dead or waiting item again now")
+    retry.add_argument("item_id", metavar="ID", help="the item's id (see `kiosk queue list`)")
+    actions.add_parser("purge-delivered", help="remove the tombstones of delivered items")
+    actions.add_parser("resume", help="lift a pause after the credentials were fixed")
+    parser.set_defaults(handler=run_queue_command)
+
+
+def queue_path(config: Config) -> Path:
+    """Where the kiosk keeps its queue."""
+    return config.data_path() / QUEUE_FILE
+
+
+def open_queue(config: Config) -> QueueStore:
+    """The kiosk's queue with its key from the keyring and the configured retention."""
+    return QueueStore(
+        queue_path(config),
+        get_or_create_key(QUEUE_DATA_KEY),
+        retention_seconds=config.queue.retention_days * DAY,
+    )
+
+
+def run_queue_command(args: argparse.Namespace) -> int:
+    config = prepare(args)
+    action: Callable[[QueueStore, argparse.Namespace], int] = _ACTIONS[args.queue_action]
+    try:
+        with open_queue(config) as store:
+            return action(store, args)
+    except (UnknownItem, NotRetryable) as error:
+        print(f"kiosk queue: {error}", file=sys.stderr)
+        return 1
+    except QueueError as error:
+        print(f"kiosk queue: {queue_path(config)}: {error}", file=sys.stderr)
+        return 2
+
+
+# ---------------------------------------------------------------- actions
+
+
+def _when(stamp: float | None) -> str:
+    if stamp is None:
+        return "-"
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp))
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return f"{int(seconds)} s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 1:
+        return f"{minutes} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if days else f"{hours} h {minutes:02d} min"
+
+
+def format_status(status: QueueStatus, path: Path, retention_seconds: float) -> str:
+    """The status as a technician reads it."""
+    lines = [f"queue: {path}"]
+    if status.paused:
+        lines.append(f"deliveries: PAUSED ({status.paused_reason or 'no reason'});"
+                     " fix the credentials, then `kiosk queue resume`")
+    else:
+        lines.append("deliveries: active")
+    lines += [f"{state.value}: {status.counts[state]}" for state in State]
+    age = status.oldest_pending_age
+    lines.append("oldest waiting: " + ("-" if age is None else _duration(age)))
+    lines.append(f"last success: {_when(status.last_success_at)}")
+    if status.last_error:
+        lines.append(f"last error: {status.last_error} ({_when(status.last_error_at)})")
+    else:
+        lines.append("last error: -")
+    retention = f"retention: {_duration(retention_seconds)}"
+    if status.expiring_soon:
+        retention += (f"; WARNING {status.expiring_soon} undelivered item(s) will be erased,"
+                      f" the first on {_when(status.next_expiry_at)}")
+    lines.append(retention)
+    return "\n".join(lines)
+
+
+def _status(store: QueueStore, args: argparse.Namespace) -> int:
+    print(format_status(store.status(), store.path, store.retention_seconds))
+    return 0
+
+
+def _list(store: QueueStore, args: argparse.Namespace) -> int:
+    items = store.items(State(args.state) if args.state else None)
+    header = ("id", "reference", "kind", "state", "tries", "created", "next attempt",
+              "back-office ref", "last error")
+    rows = [
+        (i.id, i.reference, i.kind, i.state.value, str(i.attempts), _when(i.created_at),
+         _when(i.next_attempt_at), i.remote_reference or "-", i.last_error or "-")
+        for i in items
+    ]
+    widths = [max(len(r[n]) for r in [header, *rows]) for n in range(len(header) - 1)]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1])
+    print(f"{len(rows)} item(s)")
+    return 0
+
+
+def _retry(store: QueueStore, args: argparse.Namespace) -> int:
+    store.retry(args.item_id)
+    print(f"{args.item_id}: pending again; the kiosk sends it at its next sync")
+    return 0
+
+
+def _purge_delivered(store: QueueStore, args: argparse.Namespace) -> int:
+    print(f"{store.purge_delivered()} delivered item(s) removed")
+    return 0
+
+
+def _resume(store: QueueStore, args: argparse.Namespace) -> int:
+    print("deliveries resumed" if store.resume() else "deliveries were not paused")
+    return 0
+
+
+_ACTIONS: dict[str, Callable[[QueueStore, argparse.Namespace], int]] = {
+    "status": _status,
+    "list": _list,
+    "retry": _retry,
+    "purge-delivered": _purge_delivered,
+    "resume": _resume,
+}

@@ -1,0 +1,58 @@
+"""Find and press widgets the way a screen reader does: by accessible name and role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtCore import QDeadlineTimer
+from PySide6.QtGui import QAccessible, QAccessibleInterface
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QWidget
+
+Role = QAccessible.Role
+
+
+def walk(root: QWidget) -> Iterator[QAccessibleInterface]:
+    """Every visible accessible element under ``root``, depth first."""
+    stack = [QAccessible.queryAccessibleInterface(root)]
+    while stack:
+        iface = stack.pop()
+        if iface is None or not iface.isValid():
+            continue
+        if iface.state().invisible:
+            continue
+        yield iface
+        stack.extend(iface.child(i) for i in reversed(range(iface.childCount())))
+
+
+def find(root: QWidget, name: str, role: QAccessible.Role = Role.Button) -> QAccessibleInterface:
+    """The one visible element called ``name`` with ``role``; fails the test otherwise."""
+    matches = [i for i in walk(root) if i.role() == role and i.text(QAccessible.Text.Name) == name]
+    names = sorted({i.text(QAccessible.Text.Name) for i in walk(root) if i.role() == role})
+    assert len(matches) == 1, f"{len(matches)} {role.name} named {name!r}; there are: {names}"
+    return matches[0]
+
+
+def find_widget(root: QWidget, name: str, role: QAccessible.Role = Role.Button) -> QWidget:
+    widget = find(root, name, role).object()
+    assert isinstance(widget, QWidget)
+    return widget
+
+
+def press(root: QWidget, name: str) -> None:
+    """Press the button called ``name`` through its accessible action, as Orca would."""
+    iface = find(root, name)
+    actions = iface.actionInterface()
+    assert actions is not None, f"{name!r} offers no action"
+    actions.doAction(actions.pressAction())
+    # A button's accessible press is animateClick(): it clicks when released, 100 ms later.
+    button = iface.object()
+    if isinstance(button, QAbstractButton):
+        deadline = QDeadlineTimer(2000)
+        while button.isDown() and not deadline.hasExpired():
+            QTest.qWait(5)
+        assert not button.isDown(), f"{name!r} stayed down"
+
+
+def names(root: QWidget, role: QAccessible.Role = Role.Button) -> list[str]:
+    return [i.text(QAccessible.Text.Name) for i in walk(root) if i.role() == role]

@@ -1,0 +1,106 @@
+"""The configuration: defaults, the sample file, and errors that name the key."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kiosk.cli import main
+from kiosk.config import CHECKS, Config, ConfigError, load_config, parse_config
+from kiosk.paths import asset
+
+
+def test_embedded_defaults_are_valid():
+    config = load_config(None)
+    assert config == Config()
+    assert config.kiosk.idle_seconds == 90
+    assert config.kiosk.idle_countdown_seconds == 30
+
+
+def test_sample_file_documents_every_key_with_its_default():
+    sample = tomllib.loads(asset("kiosk.sample.toml").read_text(encoding="utf-8"))
+    assert {s: set(v) for s, v in sample.items()} == {s: set(v) for s, v in CHECKS.items()}
+    assert parse_config(sample, "sample") == Config(source="sample")
+
+
+def test_config_reference_names_every_key():
+    reference = (Path(__file__).parents[2] / "docs" / "config.md").read_text(encoding="utf-8")
+    for section, keys in CHECKS.items():
+        for key in keys:
+            assert f"`{key}`" in reference, f"docs/config.md does not describe [{section}] {key}"
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ("[kiosk]\nidle_seconds = -5", "[kiosk] idle_seconds = -5"),
+        ("[kiosk]\nidle_seconds = true", "[kiosk] idle_seconds = True"),
+        ("[kiosk]\nlanguage = 'de'", "[kiosk] language = 'de'"),
+        ("[kiosk]\nidle_secs = 10", "unknown key 'idle_secs' in [kiosk]"),
+        ("[kiosque]\nx = 1", "unknown section [kiosque]"),
+        ("[speech]\nvolume = 3", "[speech] volume = 3"),
+        ("[backoffice]\nurl = 'ftp://x'", "[backoffice] url = 'ftp://x'"),
+        ("[kiosk]\nlanguages = ['fr']\nlanguage = 'en'", "[kiosk] language = 'en'"),
+        ("kiosk = 3", "[kiosk] must be a table"),
+    ],
+)
+def test_a_wrong_value_is_refused_with_a_message_naming_the_key(tmp_path, toml, expected):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert expected in str(error.value)
+    assert str(path) in str(error.value)
+
+
+def test_broken_toml_and_missing_file_are_named(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[kiosk\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not a valid TOML file"):
+        load_config(broken)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.toml")
+
+
+def test_a_bad_config_stops_the_start_with_the_key_named(tmp_path, capsys):
+    path = tmp_path / "kiosk.toml"
+    path.write_text("[kiosk]\nidle_seconds = 'soon'\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        main(["--config", str(path), "--windowed"])
+    assert stopped.value.code == 2
+    assert "[kiosk] idle_seconds = 'soon' is not valid" in capsys.readouterr().err
+
+
+toml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(max_size=12), children, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from([*CHECKS, "other"]),
+        st.dictionaries(
+            st.sampled_from(sorted({k for v in CHECKS.values() for k in v} | {"zzz"})),
+            toml_values,
+            max_size=4,
+        )
+        | toml_values,
+        max_size=3,
+    )
+)
+def test_any_parsed_toml_gives_a_config_or_a_config_error(data):
+    try:
+        config = parse_config(data, "fuzz")
+    except ConfigError as error:
+        message = str(error)
+    else:
+        assert isinstance(config, Config)
+        return
+    assert message.startswith("fuzz: ")

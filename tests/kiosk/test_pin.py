@@ -1,0 +1,49 @@
+"""PIN hashes and the growing lockout."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kiosk.security.pin import (
+    Lockout,
+    PinFormatError,
+    hash_pin,
+    is_pin_hash,
+    verify_pin,
+)
+
+
+def test_a_pin_is_stored_salted_and_never_in_clear():
+    first, second = hash_pin("482913"), hash_pin("482913")
+    assert first != second  # salted
+    assert "482913" not in first
+    assert is_pin_hash(first)
+    assert verify_pin("482913", first)
+    assert not verify_pin("482914", first)
+
+
+@pytest.mark.parametrize("bad", ["", "123", "12a4", "１２３４", "1234567890123"])
+def test_only_4_to_12_ascii_digits_make_a_pin(bad):
+    with pytest.raises(PinFormatError):
+        hash_pin(bad)
+
+
+@settings(max_examples=25)
+@given(st.text(max_size=20), st.text(max_size=80))
+def test_verify_never_raises_on_any_input(pin, stored):
+    assert verify_pin(pin, stored) is False or stored.startswith("scrypt$")
+
+
+def test_lockout_grows_and_resets():
+    now = [0.0]
+    lockout = Lockout(free_attempts=1, base_seconds=3, max_seconds=20, clock=lambda: now[0])
+    assert lockout.record_failure() == 0
+    assert lockout.remaining() == 0
+    assert [lockout.record_failure() for _ in range(4)] == [3, 6, 12, 20]
+    assert lockout.remaining() == 20
+    now[0] += 20
+    assert lockout.remaining() == 0
+    lockout.record_success()
+    assert lockout.failures == 0

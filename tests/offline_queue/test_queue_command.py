@@ -1,0 +1,113 @@
+"""``kiosk queue ...``: the technician's view of the queue, through kiosk.cli.main."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.secrets import QUEUE_DATA_KEY, get_or_create_key
+from offline_queue.store import QueueStore, State
+
+NAME = "Jeanne Dupont-Évrard"
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, data_dir: Path) -> Path:
+    path = tmp_path / "kiosk.toml"
+    # Empty keyring_backend: the keyrings.alt file backend in data_dir, which keeps the
+    # queue key from one CLI call to the next as on a terminal.
+    path.write_text(f'[kiosk]\ndata_dir = "{data_dir}"\nlog_level = "WARNING"\n')
+    return path
+
+
+def _queue(config_file: Path, *args: str) -> int:
+    return main(["--config", str(config_file), "queue", *args])
+
+
+@pytest.fixture
+def store(config_file: Path, data_dir: Path) -> Iterator[QueueStore]:
+    """The kiosk's queue, with the key the CLI created in the keyring."""
+    assert _queue(config_file, "status") == 0
+    opened = QueueStore(data_dir / "queue.sqlite3", get_or_create_key(QUEUE_DATA_KEY))
+    opened.enqueue("id-sent", "ADM-AAA-111", "carte-identite", NAME.encode())
+    opened.enqueue("id-refused", "ADM-BBB-222", "etat-civil", NAME.encode())
+    opened.enqueue("id-waiting", "ADM-CCC-333", "etat-civil", NAME.encode())
+    for outcome in ("delivered", "dead"):
+        item = opened.claim_next()
+        assert item is not None
+        if outcome == "delivered":
+            opened.mark_delivered(item.item_id, "BO-7")
+        else:
+            opened.mark_dead(item.item_id, "HTTP 422: champ date invalide")
+    yield opened
+    opened.close()
+
+
+def test_status_counts_each_state_without_personal_data(
+    store: QueueStore, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert _queue(config_file, "status") == 0
+    out = capsys.readouterr().out
+    assert "deliveries: active" in out
+    for line in ("pending: 1", "delivered: 1", "dead: 1", "sending: 0", "retry_wait: 0"):
+        assert line in out.splitlines()
+    assert "last error: HTTP 422: champ date invalide" in out
+    assert "retention: 30 d 0 h" in out
+    assert NAME not in out
+
+
+def test_list_shows_items_and_filters_by_state(
+    store: QueueStore, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert _queue(config_file, "list") == 0
+    out = capsys.readouterr().out
+    for text in ("id-sent", "ADM-AAA-111", "BO-7", "id-refused", "HTTP 422", "3 item(s)"):
+        assert text in out
+    assert NAME not in out
+
+    assert _queue(config_file, "list", "--state", "dead") == 0
+    out = capsys.readouterr().out
+    assert "id-refused" in out
+    assert "id-sent" not in out
+    assert "1 item(s)" in out
+
+
+def test_retry_puts_a_dead_item_back_and_refuses_others(
+    store: QueueStore, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _queue(config_file, "retry", "id-refused") == 0
+    assert store.get("id-refused").state is State.PENDING
+    capsys.readouterr()
+    assert _queue(config_file, "retry", "id-sent") == 1
+    assert "cannot be retried" in capsys.readouterr().err
+    assert _queue(config_file, "retry", "no-such-id") == 1
+    assert "no item no-such-id" in capsys.readouterr().err
+
+
+def test_purge_delivered_and_resume(
+    store: QueueStore, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert _queue(config_file, "purge-delivered") == 0
+    assert "1 delivered item(s) removed" in capsys.readouterr().out
+    assert [i.id for i in store.items()] == ["id-refused", "id-waiting"]
+
+    store.pause("HTTP 401")
+    assert _queue(config_file, "status") == 0
+    assert "deliveries: PAUSED (HTTP 401)" in capsys.readouterr().out
+    assert _queue(config_file, "resume") == 0
+    assert "deliveries resumed" in capsys.readouterr().out
+    assert not store.status().paused
+
+
+def test_a_queue_made_with_another_key_is_reported(
+    config_file: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    QueueStore(data_dir / "queue.sqlite3", b"\x01" * 32).close()
+    assert _queue(config_file, "status") == 2
+    assert "data key does not open" in capsys.readouterr().err

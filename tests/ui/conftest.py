@@ -1,0 +1,31 @@
+"""Fixtures that build the real kiosk application with a temporary data directory."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import KioskApp
+from kiosk.config import Config, KioskSection
+
+
+@pytest.fixture
+def make_kiosk(qapp: QApplication, data_dir) -> Iterator[Callable[..., KioskApp]]:
+    """Build a windowed kiosk; keyword arguments override [kiosk] keys."""
+    built: list[KioskApp] = []
+
+    def build(**kiosk_keys: object) -> KioskApp:
+        section = dataclasses.replace(
+            KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False), **kiosk_keys
+        )
+        app = KioskApp(Config(kiosk=section), qapp)
+        app.show()
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:
+        app.shutdown()

@@ -1,0 +1,139 @@
+"""The kiosk shell: it cannot be closed by a resident, exits only for a technician,
+asks before wiping an idle visit, and forgets everything when it wipes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QAccessible, QContextMenuEvent, QGuiApplication, QKeyEvent
+from PySide6.QtTest import QTest
+
+from kiosk.secrets import SERVICE, TECHNICIAN_PIN
+from kiosk.security.pin import hash_pin
+from tests.a11y import find_widget, press, walk
+
+
+def tap_logo_corner(window, times=5):
+    for _ in range(times):
+        QTest.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+
+
+def type_pin(window, pin):
+    for digit in pin:
+        press(window, digit)
+    press(window, "Valider")
+
+
+def test_the_window_refuses_to_close(make_kiosk, qtbot):
+    kiosk = make_kiosk()
+    with qtbot.waitSignal(kiosk.window.close_refused):
+        assert kiosk.window.close() is False
+    assert kiosk.window.isVisible()
+
+
+def test_close_shortcuts_are_swallowed(make_kiosk):
+    kiosk = make_kiosk()
+    for key, modifier in [
+        (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+        (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+        (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+    ]:
+        event = QKeyEvent(QEvent.Type.KeyPress, key, modifier)
+        assert kiosk.lockdown.eventFilter(kiosk.window, event) is True
+    ordinary = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier)
+    assert kiosk.lockdown.eventFilter(kiosk.window, ordinary) is False
+    assert kiosk.window.isVisible()
+
+
+def test_no_context_menu_anywhere(make_kiosk):
+    kiosk = make_kiosk()
+    button = find_widget(kiosk.window, "Commencer")
+    where = QPoint(2, 2)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where, button.mapToGlobal(where))
+    assert kiosk.lockdown.eventFilter(button, event) is True
+
+
+def test_technician_gesture_and_right_pin_close_the_kiosk(make_kiosk, qtbot, memory_keyring):
+    memory_keyring.set_password(SERVICE, TECHNICIAN_PIN, hash_pin("2580"))
+    kiosk = make_kiosk()
+    tap_logo_corner(kiosk.window)
+    assert kiosk.window.technician_overlay.isVisible()
+    with qtbot.waitSignal(kiosk.exit_requested):
+        type_pin(kiosk.window, "2580")
+    assert not kiosk.window.isVisible()
+
+
+def test_four_taps_or_taps_elsewhere_do_nothing(make_kiosk):
+    kiosk = make_kiosk()
+    tap_logo_corner(kiosk.window, times=4)
+    QTest.mouseClick(kiosk.window, Qt.MouseButton.LeftButton, pos=QPoint(900, 500))
+    tap_logo_corner(kiosk.window, times=1)
+    assert not kiosk.window.technician_overlay.isVisible()
+
+
+def test_a_wrong_pin_does_not_close_and_locks_the_pad(make_kiosk, memory_keyring):
+    memory_keyring.set_password(SERVICE, TECHNICIAN_PIN, hash_pin("2580"))
+    kiosk = make_kiosk()
+    tap_logo_corner(kiosk.window)
+    type_pin(kiosk.window, "1111")
+    pad = kiosk.window.technician_pad
+    assert kiosk.window.isVisible()
+    assert not pad.locked  # the first mistake is free
+    type_pin(kiosk.window, "2222")
+    assert pad.locked
+    assert not find_widget(kiosk.window, "5").isEnabled()
+    kiosk._check_technician_pin("2580")  # even the right PIN waits for the delay
+    assert kiosk.window.isVisible()
+
+
+def test_the_pin_never_appears_on_screen(make_kiosk):
+    kiosk = make_kiosk()
+    tap_logo_corner(kiosk.window)
+    for digit in "4821":
+        press(kiosk.window, digit)
+    shown = [i.text(QAccessible.Text.Name) for i in walk(kiosk.window.technician_pad)]
+    assert not any("48" in text or "21" in text for text in shown)
+    assert kiosk.window.technician_pad.entered_length == 4
+
+
+def test_idle_overlay_then_wipe(make_kiosk, qtbot):
+    kiosk = make_kiosk(idle_seconds=1, idle_countdown_seconds=2)
+    kiosk.set_language("en")
+    with qtbot.waitSignal(kiosk.idle.idle_timed_out, timeout=3000):
+        pass
+    overlay = kiosk.window.idle_overlay
+    assert overlay.isVisible()
+    with qtbot.waitSignal(kiosk.session_wiped, timeout=4000):
+        pass
+    assert not overlay.isVisible()
+    assert kiosk.language == "fr"
+    assert kiosk.window.screens.currentWidget() is kiosk.welcome
+
+
+def test_je_suis_la_keeps_the_visit(make_kiosk, qtbot):
+    kiosk = make_kiosk(idle_seconds=1, idle_countdown_seconds=5)
+    wiped = []
+    kiosk.session_wiped.connect(lambda: wiped.append(True))
+    with qtbot.waitSignal(kiosk.idle.idle_timed_out, timeout=3000):
+        pass
+    press(kiosk.window, "Je suis là")
+    assert not kiosk.window.idle_overlay.isVisible()
+    assert kiosk.idle.active
+    assert not wiped
+
+
+def test_wipe_clears_the_clipboard_and_calls_every_wiper(make_kiosk):
+    kiosk = make_kiosk()
+    forgotten = []
+    kiosk.add_wiper(lambda: forgotten.append("answers"))
+    QGuiApplication.clipboard().setText("Jeanne Martin, 3 rue des Lilas")
+    kiosk.wipe_session()
+    assert forgotten == ["answers"]
+    assert QGuiApplication.clipboard().text() == ""
+
+
+def test_input_restarts_the_idle_timer(make_kiosk):
+    kiosk = make_kiosk(idle_seconds=3)
+    QTest.qWait(800)
+    before = kiosk.idle.remaining_ms
+    QTest.keyClick(find_widget(kiosk.window, "Commencer"), Qt.Key.Key_Shift)
+    assert kiosk.idle.remaining_ms > before + 500
