@@ -96,11 +96,12 @@ class KioskApp(QObject):
             self._logo_path(),
             self.metrics,
             config.kiosk.idle_countdown_seconds,
+            config.kiosk.languages,
         )
         self.welcome = WelcomeScreen(
             config.kiosk.commune_name, config.kiosk.languages, self.metrics, self.window
         )
-        self.window.show_screen(self.welcome)
+        self.window.show_screen(self.welcome, welcome=True)
         self.welcome.mark_language(self.language)
         self._install_filters()
         self._connect()
@@ -129,13 +130,22 @@ class KioskApp(QObject):
         w = self.window
         self.welcome.start_requested.connect(self._start_visit)
         self.welcome.language_chosen.connect(self.set_language)
-        self.idle.idle_timed_out.connect(self._ask_still_here)
-        w.idle_overlay.still_here.connect(self.idle.start)
-        w.idle_overlay.countdown_finished.connect(self.wipe_session)
+        self.idle.idle_timed_out.connect(self.ask_still_here)
+        w.idle_question.still_here.connect(self._visit_goes_on)
+        w.idle_question.countdown_finished.connect(self.wipe_session)
         w.close_refused.connect(lambda: _log.info("window close refused"))
         self.corner.triggered.connect(w.technician_overlay.open)
+        w.technician_overlay.opened.connect(w.technician_pad.clear)
         w.technician_pad.pin_entered.connect(self._check_technician_pin)
-        w.technician_pad.cancelled.connect(w.technician_overlay.hide)
+        w.technician_pad.cancelled.connect(w.technician_overlay.close_overlay)
+        w.settings.text_size_chosen.connect(
+            lambda size: self.set_appearance(self.appearance.with_text_size(size))
+        )
+        w.settings.theme_chosen.connect(
+            lambda theme: self.set_appearance(self.appearance.with_theme(theme))
+        )
+        w.language_overlay.opened.connect(lambda: w.languages.choices.mark(self.language))
+        w.languages.language_chosen.connect(self.set_language)
 
     def _start_watchdog(self) -> QTimer | None:
         if not (self.config.kiosk.watchdog and self.notifier.watchdog_interval_ms):
@@ -157,6 +167,7 @@ class KioskApp(QObject):
             screen = self.config.screen
             self.window.resize(screen.screenshot_width, screen.screenshot_height)
             self.window.show()
+        self.welcome.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.idle.start()
         self.notifier.ready()
         _log.info("kiosk ready (%s)", self.config.source)
@@ -183,12 +194,11 @@ class KioskApp(QObject):
         QGuiApplication.clipboard().clear(QClipboard.Mode.Clipboard)
         if QGuiApplication.clipboard().supportsSelection():
             QGuiApplication.clipboard().clear(QClipboard.Mode.Selection)
-        self.window.idle_overlay.cancel()
-        self.window.technician_overlay.hide()
-        self.appearance = Appearance()
-        apply_appearance(self.qt_app, self.appearance, self.metrics)
+        self.window.close_overlays()
+        self.set_appearance(Appearance())
         self.set_language(self.config.kiosk.language)
-        self.window.show_screen(self.welcome)
+        self.window.show_screen(self.welcome, welcome=True)
+        self.welcome.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.idle.start()
         _log.info("session wiped")
         self.session_wiped.emit()
@@ -196,10 +206,21 @@ class KioskApp(QObject):
     def _start_visit(self) -> None:
         _log.info("visit started")
 
-    def _ask_still_here(self) -> None:
-        self.window.idle_overlay.start()
+    def ask_still_here(self) -> None:
+        self.window.idle_overlay.open()
+        self.window.idle_question.start()
+
+    def _visit_goes_on(self) -> None:
+        self.window.idle_overlay.close_overlay()
+        self.idle.start()
 
     # ------------------------------------------------------------ settings of the visit
+
+    def set_appearance(self, appearance: Appearance) -> None:
+        """Apply a text size and theme to every screen at once."""
+        self.appearance = appearance
+        apply_appearance(self.qt_app, appearance, self.metrics)
+        self.window.settings.show_current(appearance.text_size, appearance.theme)
 
     def set_language(self, language: str) -> None:
         self.language = language
@@ -225,7 +246,7 @@ class KioskApp(QObject):
         if self._pin_matches(pin):
             self._lockout.record_success()
             _log.warning("technician exit")
-            self.window.technician_overlay.hide()
+            self.window.technician_overlay.close_overlay()
             self.window.allow_close()
             self.exit_requested.emit()
             self.window.close()

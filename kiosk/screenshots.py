@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from accessibility.sizes import TextSize
 from accessibility.themes import ThemeName
 from kiosk.app import KioskApp
-from ui.style import Appearance, apply_appearance
+from ui.style import Appearance
 
 _log = logging.getLogger(__name__)
 
@@ -36,18 +36,23 @@ def _welcome(app: KioskApp) -> None:
 
 def _idle(app: KioskApp) -> None:
     app.wipe_session()
-    app.window.idle_overlay.start()
+    app.ask_still_here()
 
 
-def _technician_pad(app: KioskApp) -> None:
-    app.wipe_session()
-    app.window.technician_overlay.open()
+def _overlay(name: str) -> Callable[[KioskApp], None]:
+    def enter(app: KioskApp) -> None:
+        app.wipe_session()
+        getattr(app.window, name).open()
+
+    return enter
 
 
 SCENES: list[Scene] = [
     Scene("welcome", _welcome),
     Scene("idle", _idle),
-    Scene("technician-pin", _technician_pad),
+    Scene("technician-pin", _overlay("technician_overlay")),
+    Scene("settings", _overlay("settings_overlay")),
+    Scene("language", _overlay("language_overlay")),
 ]
 
 
@@ -79,8 +84,7 @@ def iter_shots(
                 for theme in themes:
                     scene.enter(app)
                     app.set_language(language)
-                    app.appearance = Appearance(theme=theme, text_size=size)
-                    apply_appearance(qt_app, app.appearance, app.metrics)
+                    app.set_appearance(Appearance(theme=theme, text_size=size))
                     qt_app.processEvents()
                     yield Shot(scene.name, language, app.appearance)
 

@@ -1,7 +1,7 @@
 """Idle handling: notices when nobody touches the kiosk, then asks before wiping.
 
 ``IdleWatcher`` is an application-wide event filter: any input restarts its timer. When
-the timer runs out it emits ``idle_timed_out``; the window then shows ``IdleOverlay``
+the timer runs out it emits ``idle_timed_out``; the window then shows ``IdleQuestion`` in an overlay
 ("Êtes-vous toujours là ?") whose countdown ends in ``countdown_finished`` (wipe) unless the
 resident presses "Je suis là".
 """
@@ -9,9 +9,11 @@ resident presses "Je suis là".
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
+from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _, ngettext
+from ui.overlays import Card
 
 INPUT_EVENTS = frozenset(
     {
@@ -64,57 +66,41 @@ class IdleWatcher(QObject):
         return False
 
 
-class IdleOverlay(QWidget):
-    """A full-window question with a visible countdown and a big "Je suis là" button.
+class IdleQuestion(Card):
+    """"Êtes-vous toujours là ?" with a visible countdown and a big "Je suis là" button.
 
     Signals:
         still_here: the resident answered; the visit goes on.
         countdown_finished: nobody answered; the session must be wiped.
-        announce(str): text to speak (the question, then each remaining ten seconds).
+        announce(str): text to speak (the question, then every ten seconds left).
     """
 
     still_here = Signal()
     countdown_finished = Signal()
     announce = Signal(str)
 
-    def __init__(self, countdown_seconds: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setProperty("role", "backdrop")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+    def __init__(
+        self, countdown_seconds: int, metrics: ScreenMetrics, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(metrics, parent)
         self._total = countdown_seconds
         self._remaining = countdown_seconds
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._count_down)
-
-        card = QFrame(self)
-        card.setProperty("role", "card")
-        self._question = QLabel(card)
-        self._question.setProperty("role", "title")
-        self._question.setWordWrap(True)
-        self._question.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._countdown = QLabel(card)
+        self._countdown = QLabel(self)
         self._countdown.setWordWrap(True)
         self._countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._button = QPushButton(card)
+        self._button = QPushButton(self)
         self._button.setProperty("role", "primary")
+        self._button.setProperty("sizing", "hero")
         self._button.clicked.connect(self._answered)
-
-        inner = QVBoxLayout(card)
-        inner.setSpacing(24)
-        inner.setContentsMargins(48, 40, 48, 40)
-        inner.addWidget(self._question)
-        inner.addWidget(self._countdown)
-        inner.addWidget(self._button)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(1)
-        self.hide()
+        self.body.addWidget(self._countdown)
+        self.body.addWidget(self._button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.retranslate()
 
     def retranslate(self) -> None:
-        self._question.setText(_("Êtes-vous toujours là ?"))
+        self.title.setText(_("Êtes-vous toujours là ?"))
         self._button.setText(_("Je suis là"))
         self._button.setAccessibleName(_("Je suis là"))
         self._update_countdown()
@@ -123,29 +109,29 @@ class IdleOverlay(QWidget):
     def remaining_seconds(self) -> int:
         return self._remaining
 
+    @property
+    def counting(self) -> bool:
+        return self._tick.isActive()
+
     def start(self) -> None:
         self._remaining = self._total
         self._update_countdown()
-        self.setGeometry(self.parentWidget().rect())
-        self.show()
-        self.raise_()
-        self._button.setFocus(Qt.FocusReason.OtherFocusReason)
         self._tick.start()
-        self.announce.emit(f"{self._question.text()} {self._countdown.text()}")
+        self._button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.announce.emit(f"{self.title.text()} {self._countdown.text()}")
 
-    def cancel(self) -> None:
+    def stop(self) -> None:
         self._tick.stop()
-        self.hide()
 
     def _answered(self) -> None:
-        self.cancel()
+        self.stop()
         self.still_here.emit()
 
     def _count_down(self) -> None:
         self._remaining -= 1
         self._update_countdown()
         if self._remaining <= 0:
-            self.cancel()
+            self.stop()
             self.countdown_finished.emit()
         elif self._remaining % 10 == 0:
             self.announce.emit(self._countdown.text())

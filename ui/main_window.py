@@ -1,8 +1,8 @@
 """The kiosk window: frameless, full screen, impossible to close for a resident.
 
-It holds a top bar (commune, and the buttons every screen offers), a stack of screens,
-and overlays drawn inside the window (idle question, PIN pad): nothing opens a separate
-window that could escape the kiosk.
+It holds a top bar (the commune, and the buttons every screen offers: "Écouter", "Aa",
+language), a stack of screens, and overlays drawn inside the window (idle question,
+PIN pad, settings): nothing opens a separate window that could escape the kiosk.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -22,66 +23,77 @@ from PySide6.QtWidgets import (
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _, with_commune
-from ui.idle import IdleOverlay
+from ui.idle import IdleQuestion
+from ui.overlays import Overlay
+from ui.settings_panel import LanguageCard, SettingsCard
 from ui.widgets.pin_pad import PinPad
 
 
 class TopBar(QWidget):
-    """The commune's logo and name, and the buttons offered on every screen."""
+    """The commune's logo and name, and the buttons offered on every screen.
+
+    Signals:
+        listen_toggled(bool): audio mode switched on or off.
+        settings_requested: "Aa" pressed.
+        language_requested: "Langue" pressed.
+    """
+
+    listen_toggled = Signal(bool)
+    settings_requested = Signal()
+    language_requested = Signal()
 
     def __init__(
         self, commune_name: str, logo: Path, metrics: ScreenMetrics, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setProperty("role", "screen")
+        self.setProperty("role", "bar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._commune_name = commune_name
         self.logo = QSvgWidget(str(logo), self)
         side = metrics.px(14)
         self.logo.setFixedSize(QSize(side, side))
         self._name = QLabel(self)
-        self._name.setProperty("role", "muted")
-        self.buttons = QHBoxLayout()
-        self.buttons.setSpacing(metrics.touch_spacing_px * 2)
+        self.listen_button = QPushButton(self)
+        self.listen_button.setCheckable(True)
+        self.listen_button.toggled.connect(self.listen_toggled)
+        self.settings_button = QPushButton("Aa", self)
+        self.settings_button.clicked.connect(self.settings_requested)
+        self.language_button = QPushButton(self)
+        self.language_button.clicked.connect(self.language_requested)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(metrics.px(4), metrics.px(3), metrics.px(4), metrics.px(3))
-        layout.setSpacing(metrics.px(4))
+        layout.setContentsMargins(metrics.px(4), metrics.px(2), metrics.px(4), metrics.px(2))
+        layout.setSpacing(metrics.px(5))
         layout.addWidget(self.logo)
-        layout.addWidget(self._name)
-        layout.addStretch(1)
-        layout.addLayout(self.buttons)
+        layout.addWidget(self._name, 1)
+        for button in (self.listen_button, self.settings_button, self.language_button):
+            layout.addWidget(button)
         self.retranslate()
+
+    def set_welcome_mode(self, welcome: bool) -> None:
+        """The welcome screen has its own big "Écouter" and language buttons."""
+        self.listen_button.setVisible(not welcome)
+        self.language_button.setVisible(not welcome)
 
     def retranslate(self) -> None:
         text = with_commune(_("Mairie de {commune}"), self._commune_name)
         self._name.setText(text)
         self.logo.setAccessibleName(text)
-
-
-class PinOverlay(QWidget):
-    """A PIN pad centred on a darkened window."""
-
-    def __init__(self, pad: PinPad, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setProperty("role", "backdrop")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.pad = pad
-        pad.setParent(self)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(pad, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(1)
-        self.hide()
-
-    def open(self) -> None:
-        self.pad.clear()
-        self.setGeometry(self.parentWidget().rect())
-        self.show()
-        self.raise_()
-        self.pad.setFocus(Qt.FocusReason.OtherFocusReason)
+        listening = self.listen_button.isChecked()
+        listen = _("Arrêter la voix") if listening else _("Écouter")
+        self.listen_button.setText(listen)
+        self.listen_button.setAccessibleName(listen)
+        self.settings_button.setAccessibleName(_("Aa : taille du texte et couleurs"))
+        self.language_button.setText(_("Langue"))
+        # Named in three languages: whoever cannot read the current one finds it.
+        self.language_button.setAccessibleName(_("Langue") + " - Language - اللغة")
 
 
 class KioskWindow(QWidget):
     """The one window of the kiosk.
+
+    Attributes:
+        top_bar, screens: the bar and the stack of screens.
+        idle_question, technician_pad, settings, languages: the cards of the overlays.
 
     Signals:
         close_refused: someone tried to close the window (logged, nothing else happens).
@@ -95,6 +107,7 @@ class KioskWindow(QWidget):
         logo: Path,
         metrics: ScreenMetrics,
         idle_countdown_seconds: int,
+        languages: tuple[str, ...],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -113,13 +126,37 @@ class KioskWindow(QWidget):
         layout.addWidget(self.top_bar)
         layout.addWidget(self.screens, 1)
 
-        self.idle_overlay = IdleOverlay(idle_countdown_seconds, self)
+        self.idle_question = IdleQuestion(idle_countdown_seconds, metrics)
+        self.idle_overlay = Overlay(self.idle_question, self)
         self.technician_pad = PinPad(_("Code du technicien"), metrics, min_length=4)
-        self.technician_overlay = PinOverlay(self.technician_pad, self)
+        self.technician_overlay = Overlay(self.technician_pad, self)
+        self.settings = SettingsCard(metrics)
+        self.settings_overlay = Overlay(self.settings, self)
+        self.languages = LanguageCard(languages, metrics)
+        self.language_overlay = Overlay(self.languages, self)
+        self.settings.close_requested.connect(self.settings_overlay.close_overlay)
+        self.languages.close_requested.connect(self.language_overlay.close_overlay)
+        self.top_bar.settings_requested.connect(self.settings_overlay.open)
+        self.top_bar.language_requested.connect(self.language_overlay.open)
 
-    def show_screen(self, screen: QWidget) -> None:
+    def overlays(self) -> tuple[Overlay, ...]:
+        return (
+            self.idle_overlay,
+            self.technician_overlay,
+            self.settings_overlay,
+            self.language_overlay,
+        )
+
+    def close_overlays(self) -> None:
+        self.idle_question.stop()
+        self.technician_pad.clear()
+        for overlay in self.overlays():
+            overlay.close_overlay()
+
+    def show_screen(self, screen: QWidget, *, welcome: bool = False) -> None:
         if self.screens.indexOf(screen) < 0:
             self.screens.addWidget(screen)
+        self.top_bar.set_welcome_mode(welcome)
         self.screens.setCurrentWidget(screen)
 
     def allow_close(self) -> None:
@@ -133,11 +170,9 @@ class KioskWindow(QWidget):
         event.ignore()
         self.close_refused.emit()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        for overlay in (self.idle_overlay, self.technician_overlay):
-            overlay.setGeometry(self.rect())
-
     def retranslate(self) -> None:
+        self.setWindowTitle(_("Borne citoyenne"))
         self.top_bar.retranslate()
-        self.idle_overlay.retranslate()
+        self.idle_question.retranslate()
+        self.settings.retranslate()
+        self.languages.retranslate()

@@ -65,6 +65,10 @@ QWidget#kioskRoot, QStackedWidget, QWidget[role="screen"] {{
     background: {t.background}; color: {t.on_background};
 }}
 QLabel {{ color: {t.on_background}; background: transparent; }}
+QWidget[role="bar"] {{
+    background: {t.surface}; border-bottom: {max(2, outline // 2)}px solid {t.border};
+}}
+QWidget[role="bar"] QLabel {{ color: {t.on_surface}; }}
 QLabel[role="title"] {{ font-size: {fonts.title}px; font-weight: bold; }}
 QLabel[role="muted"] {{ color: {t.muted}; font-size: {fonts.small}px; }}
 QLabel[role="error"] {{
@@ -93,12 +97,16 @@ QPushButton[role="primary"] {{
 QPushButton[role="danger"] {{
     background: {t.danger}; color: {t.on_danger}; border-color: {t.danger};
 }}
-QPushButton[size="hero"] {{
+QPushButton[sizing="hero"] {{
     min-height: {metrics.px(26.0)}px; min-width: {metrics.px(110.0)}px;
     font-size: {fonts.title}px;
 }}
-QPushButton[size="wide"] {{ min-width: {metrics.px(80.0)}px; }}
-QPushButton[size="key"] {{ min-height: {metrics.px(17.0)}px; min-width: {metrics.px(24.0)}px; }}
+QPushButton[sizing="wide"] {{ min-width: {metrics.px(80.0)}px; }}
+QPushButton[sizing="key"] {{ min-height: {metrics.px(17.0)}px; min-width: {metrics.px(24.0)}px; }}
+QPushButton#keyboardKey {{ min-width: 0; min-height: 0; padding: 0; }}
+QPushButton#keyboardKey[shiftState="once"], QPushButton#keyboardKey[shiftState="locked"] {{
+    background: {t.primary}; color: {t.on_primary};
+}}
 QPushButton[role="tile"] {{
     background: {t.surface}; color: {t.on_surface}; text-align: left;
     border: {max(2, outline // 2)}px solid {t.border}; border-radius: {radius * 2}px;

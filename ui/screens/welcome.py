@@ -47,11 +47,11 @@ class WelcomeScreen(QWidget):
 
         self.start_button = QPushButton(self)
         self.start_button.setProperty("role", "primary")
-        self.start_button.setProperty("size", "hero")
+        self.start_button.setProperty("sizing", "hero")
         self.start_button.clicked.connect(self.start_requested)
 
         self.listen_button = QPushButton(self)
-        self.listen_button.setProperty("size", "wide")
+        self.listen_button.setProperty("sizing", "wide")
         self.listen_button.clicked.connect(self.listen_requested)
 
         self._language_label = QLabel(self)

@@ -8,22 +8,16 @@ so the pad emits no text to speak for a digit, only "one more digit" feedback by
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _
+from ui.overlays import Card
 
 MASK = "●"
 
 
-class PinPad(QFrame):
+class PinPad(Card):
     """Digits 0-9, "Effacer", "Valider" and "Annuler", with a masked display.
 
     Signals:
@@ -43,8 +37,7 @@ class PinPad(QFrame):
         max_length: int = 12,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setProperty("role", "card")
+        super().__init__(metrics, parent)
         self._digits = ""
         self._min_length = min_length
         self._max_length = max_length
@@ -52,9 +45,7 @@ class PinPad(QFrame):
         self._unlock_timer.setSingleShot(True)
         self._unlock_timer.timeout.connect(self._unlock)
 
-        self._title = QLabel(title, self)
-        self._title.setProperty("role", "title")
-        self._title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setText(title)
         self._display = QLabel(self)
         self._display.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._display.setMinimumHeight(metrics.touch_target_px)
@@ -82,14 +73,8 @@ class PinPad(QFrame):
         grid.addWidget(self._submit, 3, 2)
         self._cancel = self._make_button(_("Annuler"), metrics, self.cancelled.emit, "danger")
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 32, 40, 32)
-        layout.setSpacing(metrics.touch_spacing_px * 3)
-        layout.addWidget(self._title)
-        layout.addWidget(self._display)
-        layout.addWidget(self._message)
-        layout.addWidget(keypad)
-        layout.addWidget(self._cancel)
+        for widget in (self._display, self._message, keypad, self._cancel):
+            self.body.addWidget(widget)
         self._refresh_display()
 
     def _make_digit(self, digit: str, metrics: ScreenMetrics) -> QPushButton:
@@ -102,7 +87,7 @@ class PinPad(QFrame):
     ) -> QPushButton:
         button = QPushButton(text, self)
         button.setAccessibleName(text)
-        button.setProperty("size", "key")
+        button.setProperty("sizing", "key")
         if role:
             button.setProperty("role", role)
         button.clicked.connect(slot)

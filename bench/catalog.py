@@ -1,0 +1,130 @@
+"""Catalog load time: 200 generated démarches, loaded and validated, next to json.loads.
+
+Run: .venv/bin/python bench/catalog.py [--demarches 200] [--repeat 30]
+Goal (issue 3): loading + validating 200 démarches under 100 ms (p50).
+The floor is json.loads of the same bytes, measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kiosk.catalog import load_catalog_bytes, pictograms_dir
+
+PICTOGRAMS = sorted(p.name for p in pictograms_dir().glob("*.svg")) or ["logement.svg"]
+HELP = ("Écrivez votre réponse avec des mots simples. Exemple : le trottoir est cassé devant "
+        "la boulangerie. Vous pouvez demander de l'aide à l'accueil de la mairie.")
+
+
+def _texts(fr: str, en: str) -> dict[str, str]:
+    return {"fr": fr, "en": en}
+
+
+def _options(count: int, seed: int) -> list[dict[str, Any]]:
+    return [
+        {"id": f"choix-{i}", "label": _texts(f"Réponse numéro {i}", f"Answer number {i}"),
+         "pictogram": PICTOGRAMS[(seed + i) % len(PICTOGRAMS)]}
+        for i in range(count)
+    ]
+
+
+def _fields(seed: int) -> list[dict[str, Any]]:
+    """Eight questions like the bundled ones: choices, a branch, texts, contact, consent."""
+    return [
+        {"id": "sujet", "type": "single_choice", "label": _texts("De quoi parle votre demande ?",
+         "What is your request about?"), "help": _texts(HELP, HELP), "options": _options(5, seed)},
+        {"id": "jours", "type": "multiple_choice", "label": _texts("Quels jours ?", "Which days?"),
+         "options": _options(5, seed + 1), "rules": [{"rule": "max_choices", "value": 4}]},
+        {"id": "nom", "type": "short_text", "label": _texts("Votre nom ?", "Your name?"),
+         "help": _texts(HELP, HELP),
+         "rules": [{"rule": "min_length", "value": 2, "message": _texts("Trop court.", "Short.")}]},
+        {"id": "naissance", "type": "date", "label": _texts("Date de naissance ?", "Birth date?"),
+         "rules": [{"rule": "past"}]},
+        {"id": "rappel", "type": "yes_no", "label": _texts("On vous appelle ?", "Call you?")},
+        {"id": "telephone", "type": "phone_fr", "label": _texts("Téléphone ?", "Phone?"),
+         "condition": {"field": "rappel", "equals": True}},
+        {"id": "adresse", "type": "address_fr", "label": _texts("Adresse ?", "Address?"),
+         "condition": {"field": "sujet", "one_of": ["choix-1", "choix-2"]}},
+        {"id": "message", "type": "long_text", "label": _texts("Expliquez.", "Explain."),
+         "help": _texts(HELP, HELP), "rules": [{"rule": "max_length", "value": 1500}]},
+        {"id": "accord", "type": "consent", "label": _texts("J'accepte.", "I agree."),
+         "help": _texts(HELP, HELP)},
+    ]
+
+
+def generated_catalog(count: int) -> bytes:
+    data = {
+        "schema_version": 1,
+        "commune": {"name": "Benchville", "reference_prefix": "BEN",
+                    "postcodes": {f"{72000 + i:05d}": [f"Commune {i}"] for i in range(100)}},
+        "services": [{"id": f"service-{i}", "name": _texts(f"Service {i}", f"Service {i}")}
+                     for i in range(20)],
+        "categories": [{"id": f"cat-{i}", "title": _texts(f"Groupe {i}", f"Group {i}")}
+                       for i in range(8)],
+        "places": [{"id": f"rue-{i}", "label": f"Rue numéro {i}"} for i in range(100)],
+        "demarches": [
+            {
+                "id": f"demarche-{n}", "version": 1 + n % 3,
+                "title": _texts(f"Démarche numéro {n}", f"Procedure number {n}"),
+                "description": _texts(HELP, HELP),
+                "pictogram": PICTOGRAMS[n % len(PICTOGRAMS)],
+                "category": f"cat-{n % 8}",
+                "routing": {"default": "service-0", "rules": [
+                    {"if": {"field": "sujet", "equals": f"choix-{i}"}, "service": f"service-{i}"}
+                    for i in range(1, 5)]},
+                "next_steps": _texts(HELP, HELP),
+                "fields": _fields(n),
+            }
+            for n in range(count)
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def p50_ms(actions: list[Callable[[], object]], repeat: int) -> list[float]:
+    """p50 in ms of each action; the actions alternate, so a busy machine hits them alike."""
+    timings: list[list[float]] = [[] for _ in actions]
+    for _ in range(repeat):
+        for action, samples in zip(actions, timings, strict=True):
+            start = time.perf_counter()
+            action()
+            samples.append((time.perf_counter() - start) * 1000)
+    return [statistics.median(samples) for samples in timings]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--demarches", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    raw = generated_catalog(args.demarches)
+    load_catalog_bytes(raw, pictogram_dir=pictograms_dir())  # warm up, and prove it is valid
+    floor, checked, with_files = p50_ms(
+        [
+            lambda: json.loads(raw),
+            lambda: load_catalog_bytes(raw),
+            lambda: load_catalog_bytes(raw, pictogram_dir=pictograms_dir()),
+        ],
+        args.repeat,
+    )
+    print(f"catalog: {args.demarches} démarches, {len(raw) / 1024:.0f} KiB, "
+          f"p50 of {args.repeat} runs")
+    print(f"  floor json.loads            {floor:8.2f} ms")
+    print(f"  load + validate             {checked:8.2f} ms   ratio {checked / floor:5.1f}x")
+    print(f"  load + validate + pictogram files {with_files:8.2f} ms   "
+          f"ratio {with_files / floor:5.1f}x")
+    print(f"  goal < 100 ms: {'met' if with_files < 100 else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""Start-up benchmark: process start to welcome screen shown (READY=1), and peak memory.
+
+The kiosk is started the way systemd starts it: a fresh process with $NOTIFY_SOCKET set,
+and the clock stops when READY=1 arrives on that socket. The floor is a bare PySide6
+window with one label, started and timed the same way in the same run.
+
+    .venv/bin/python bench/startup.py [--runs 7]
+
+Goal (issue 2): at most 1.3x the floor's time and under 110 MiB peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FLOOR = """
+import os, socket, sys
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv[:1])
+label = QLabel("Bonjour")
+label.resize(1920, 1080)
+label.show()
+app.processEvents()
+with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+    s.connect(os.environ["NOTIFY_SOCKET"])
+    s.sendall(b"READY=1")
+app.exec()
+"""
+
+
+def measure(command: list[str], env: dict[str, str], sock_dir: Path) -> tuple[float, float]:
+    """Seconds from spawn to READY=1, and peak RSS in MiB, of one start."""
+    address = str(sock_dir / "notify.sock")
+    if os.path.exists(address):
+        os.unlink(address)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
+        listener.bind(address)
+        listener.settimeout(60)
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command,
+            env={**env, "NOTIFY_SOCKET": address},
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=None if os.environ.get("BENCH_DEBUG") else subprocess.DEVNULL,
+        )
+        while True:
+            message = listener.recv(256)
+            if b"READY=1" in message:
+                break
+        elapsed = time.perf_counter() - start
+    process.terminate()
+    _, _, usage = os.wait4(process.pid, 0)
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def summarize(name: str, samples: list[tuple[float, float]]) -> tuple[float, float]:
+    times = [t for t, _ in samples]
+    rss = max(r for _, r in samples)
+    median = statistics.median(times)
+    print(f"{name:<24} median {median * 1000:7.1f} ms   min {min(times) * 1000:7.1f} ms"
+          f"   peak RSS {rss:6.1f} MiB")
+    return median, rss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        config = tmp_path / "kiosk.toml"
+        config.write_text(
+            f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\nlog_level = "WARNING"\n'
+            '[backoffice]\nkind = "none"\n',
+            encoding="utf-8",
+        )
+        kiosk = [sys.executable, "-m", "kiosk.cli", "--config", str(config), "--windowed"]
+        floor = [sys.executable, "-c", FLOOR]
+        measure(kiosk, env, tmp_path)  # warm the file cache and the keyring file
+        floor_samples, kiosk_samples = [], []
+        for _ in range(args.runs):  # interleaved, so both see the same machine load
+            floor_samples.append(measure(floor, env, tmp_path))
+            kiosk_samples.append(measure(kiosk, env, tmp_path))
+    print(f"start-up to READY=1, {args.runs} runs each, offscreen platform")
+    floor_time, floor_rss = summarize("floor (bare QLabel)", floor_samples)
+    kiosk_time, kiosk_rss = summarize("kiosk (welcome screen)", kiosk_samples)
+    print(f"ratio time {kiosk_time / floor_time:.2f}x (goal <= 1.3x), "
+          f"RSS {kiosk_rss:.1f} MiB (goal < 110 MiB), RSS ratio {kiosk_rss / floor_rss:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,269 @@
+"""The catalog of démarches as frozen values: what the loader builds and the screens read.
+
+Nothing here parses or validates (see ``kiosk.catalog.parser``); these classes only hold
+a catalog that is already known to be good. Texts are ``Texts`` (French always present,
+English and Arabic optional, French used when a translation is missing).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Protocol, TypeVar
+
+from kiosk.paths import asset
+
+SCHEMA_VERSION = 1
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_HasId)
+
+
+def _by_id(items: tuple[_Item, ...], item_id: str) -> _Item:
+    """The item with this id (KeyError when there is none); catalogs are small."""
+    for candidate in items:
+        if candidate.id == item_id:
+            return candidate
+    raise KeyError(item_id)
+LANGUAGES = ("fr", "en", "ar")  # same languages as kiosk.config; French is the source
+
+
+@dataclass(frozen=True)
+class Texts:
+    """One text in each language: French required, others fall back to French."""
+
+    fr: str
+    en: str | None = None
+    ar: str | None = None
+
+    def get(self, language: str) -> str:
+        """The text in ``language``, or the French text when there is no translation."""
+        translated: str | None = getattr(self, language, None) if language in LANGUAGES else None
+        return translated or self.fr
+
+
+def localized(texts: Texts | None, language: str) -> str:
+    """``texts`` in ``language`` with French fallback; "" when there is no text at all."""
+    return "" if texts is None else texts.get(language)
+
+
+def pictogram_path(name: str) -> Path:
+    """Where the bundled pictogram ``name`` (an SVG file name from the catalog) is."""
+    return asset("pictograms", name)
+
+
+class FieldType(enum.StrEnum):
+    """The kinds of question a démarche can ask (one per screen)."""
+
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    NUMBER = "number"
+    DATE = "date"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    YES_NO = "yes_no"
+    EMAIL = "email"
+    PHONE_FR = "phone_fr"
+    ADDRESS_FR = "address_fr"
+    PLACE = "place"
+    INFO = "info"
+    CONSENT = "consent"
+
+
+# Types whose answers are typed by the resident: personal data unless the catalog says not.
+TEXT_LIKE_TYPES = frozenset(
+    {
+        FieldType.SHORT_TEXT,
+        FieldType.LONG_TEXT,
+        FieldType.NUMBER,
+        FieldType.DATE,
+        FieldType.EMAIL,
+        FieldType.PHONE_FR,
+        FieldType.ADDRESS_FR,
+        FieldType.PLACE,
+    }
+)
+CHOICE_TYPES = frozenset({FieldType.SINGLE_CHOICE, FieldType.MULTIPLE_CHOICE})
+
+
+class RuleKind(enum.StrEnum):
+    """Validation rules a field may carry, on top of what its type checks."""
+
+    MIN_LENGTH = "min_length"
+    MAX_LENGTH = "max_length"
+    MIN_VALUE = "min_value"
+    MAX_VALUE = "max_value"
+    PATTERN = "pattern"
+    PAST = "past"  # date today or before
+    FUTURE = "future"  # date today or after
+    MIN_CHOICES = "min_choices"
+    MAX_CHOICES = "max_choices"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validation rule; ``message`` is shown instead of the built-in one when set."""
+
+    kind: RuleKind
+    value: int | float | str | None = None
+    message: Texts | None = None
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a single/multiple choice question, or one place of the commune."""
+
+    id: str
+    label: Texts
+    pictogram: str | None = None
+
+    @property
+    def pictogram_path(self) -> Path | None:
+        return None if self.pictogram is None else pictogram_path(self.pictogram)
+
+
+ConditionValue = str | bool | int | float
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Show a field (or pick a route) only when an earlier answer is one of ``values``.
+
+    For a multiple choice answer, the condition holds when any chosen option is in
+    ``values``; for yes/no, the values are ``true`` or ``false``.
+    """
+
+    field_id: str
+    values: tuple[ConditionValue, ...]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One question (one screen) of a démarche."""
+
+    id: str
+    type: FieldType
+    label: Texts
+    help: Texts | None = None
+    required: bool = True
+    personal: bool = True
+    rules: tuple[Rule, ...] = ()
+    condition: Condition | None = None
+    options: tuple[Option, ...] = ()  # choices, or the places of the commune for `place`
+    free_text: bool = True  # place: free address text is accepted besides the list
+    integer: bool = True  # number: whole numbers only unless the catalog says false
+    # address_fr: known postcodes -> communes (shared with the catalog, read-only)
+    postcodes: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+    def option(self, option_id: str) -> Option | None:
+        """The option with this id, or None."""
+        return next((o for o in self.options if o.id == option_id), None)
+
+    def rule(self, kind: RuleKind) -> Rule | None:
+        """The rule of this kind, or None."""
+        return next((r for r in self.rules if r.kind is kind), None)
+
+    @property
+    def takes_answer(self) -> bool:
+        """False for an information page, which only needs "Suivant"."""
+        return self.type is not FieldType.INFO
+
+
+@dataclass(frozen=True)
+class RoutingRule:
+    """Send to ``service_id`` when ``condition`` holds (rules are tried in order)."""
+
+    condition: Condition
+    service_id: str
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Which service receives a démarche: the first matching rule, else ``default``."""
+
+    default: str
+    rules: tuple[RoutingRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service of the town hall that receives démarches."""
+
+    id: str
+    name: Texts
+
+
+@dataclass(frozen=True)
+class Category:
+    """A group of démarches on the home screen."""
+
+    id: str
+    title: Texts
+
+
+@dataclass(frozen=True)
+class Demarche:
+    """One procedure: a title, a pictogram, and its questions in order."""
+
+    id: str
+    version: int
+    title: Texts
+    description: Texts
+    pictogram: str
+    category: str
+    routing: Routing
+    fields: tuple[Field, ...]
+    next_steps: Texts | None = None  # what happens after sending, for the receipt
+
+    def field(self, field_id: str) -> Field:
+        """The field with this id (KeyError when there is none)."""
+        return _by_id(self.fields, field_id)
+
+    @property
+    def pictogram_path(self) -> Path:
+        return pictogram_path(self.pictogram)
+
+
+@dataclass(frozen=True)
+class Commune:
+    """The commune that runs the kiosk."""
+
+    name: str
+    reference_prefix: str  # e.g. "ADM" for references like ADM-7K3-Q9P
+    postcodes: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A whole, validated catalog."""
+
+    schema_version: int
+    commune: Commune
+    services: tuple[Service, ...]
+    categories: tuple[Category, ...]
+    places: tuple[Option, ...]
+    demarches: tuple[Demarche, ...]
+
+    def demarche(self, demarche_id: str) -> Demarche:
+        """The démarche with this id (KeyError when there is none)."""
+        return _by_id(self.demarches, demarche_id)
+
+    def service(self, service_id: str) -> Service:
+        """The service with this id (KeyError when there is none)."""
+        return _by_id(self.services, service_id)
+
+    def in_category(self, category_id: str) -> tuple[Demarche, ...]:
+        """The démarches of one category, in catalog order."""
+        return tuple(d for d in self.demarches if d.category == category_id)

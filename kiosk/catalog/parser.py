@@ -1,0 +1,737 @@
+"""Reading a catalog: JSON bytes -> a validated ``Catalog``, or a ``CatalogError``.
+
+The catalog comes from outside (a file written by commune staff, or the back office), so
+everything is checked: types, unknown keys, ids, sizes, references between démarches,
+fields, services and pictograms, and conditions (they may only look at an earlier field,
+so they can never form a cycle). The error names the démarche, the field and the problem.
+The format is documented in docs/catalog.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NoReturn
+
+from kiosk.catalog.model import (
+    CHOICE_TYPES,
+    LANGUAGES,
+    SCHEMA_VERSION,
+    TEXT_LIKE_TYPES,
+    Catalog,
+    Category,
+    Commune,
+    Condition,
+    ConditionValue,
+    Demarche,
+    Field,
+    FieldType,
+    Option,
+    Routing,
+    RoutingRule,
+    Rule,
+    RuleKind,
+    Service,
+    Texts,
+)
+from kiosk.catalog.validators import check_postcode
+
+# Sane limits: a catalog bigger than this is a mistake or an attack, not a commune's work.
+MAX_BYTES = 8 * 1024 * 1024
+MAX_DEMARCHES = 200
+MAX_FIELDS = 60
+MAX_OPTIONS = 40
+MAX_PLACES = 1000
+MAX_SERVICES = 100
+MAX_CATEGORIES = 50
+MAX_POSTCODES = 2000
+MAX_RULES = 10
+MAX_LABEL = 200  # titles, labels, names: one line
+MAX_TEXT = 2000  # descriptions, help texts, messages
+MAX_PATTERN = 200
+MAX_LENGTH_RULE = 2000
+
+_ID = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}")
+_PICTOGRAM = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}\.svg")
+_PREFIX = re.compile(r"[A-Z]{2,5}")
+_LANGUAGE_SET = frozenset(LANGUAGES)
+
+# Rules each field type accepts.
+_RULES_BY_TYPE: Mapping[FieldType, frozenset[RuleKind]] = {
+    FieldType.SHORT_TEXT: frozenset({RuleKind.MIN_LENGTH, RuleKind.MAX_LENGTH, RuleKind.PATTERN}),
+    FieldType.LONG_TEXT: frozenset({RuleKind.MIN_LENGTH, RuleKind.MAX_LENGTH}),
+    FieldType.NUMBER: frozenset({RuleKind.MIN_VALUE, RuleKind.MAX_VALUE}),
+    FieldType.DATE: frozenset({RuleKind.PAST, RuleKind.FUTURE}),
+    FieldType.MULTIPLE_CHOICE: frozenset({RuleKind.MIN_CHOICES, RuleKind.MAX_CHOICES}),
+}
+# Fields a condition or a routing rule may look at.
+_CONDITION_SOURCES = CHOICE_TYPES | {FieldType.YES_NO}
+
+
+class CatalogError(ValueError):
+    """A catalog cannot be used; says which démarche, which field and what is wrong."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        demarche_id: str | None = None,
+        field_id: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.demarche_id = demarche_id
+        self.field_id = field_id
+        self.key = key
+        where = [
+            f"démarche {demarche_id!r}" if demarche_id else "",
+            f"field {field_id!r}" if field_id else "",
+            f"key {key!r}" if key else "",
+        ]
+        place = ", ".join(w for w in where if w)
+        super().__init__(f"{place}: {problem}" if place else problem)
+
+
+class _Where:
+    """Where the reader is in the catalog, to name it in errors.
+
+    A plain slotted class, not a frozen dataclass: one is made for every key read, and
+    the key path is only joined into text when there is an error to report.
+    """
+
+    __slots__ = ("demarche_id", "field_id", "path")
+
+    def __init__(
+        self,
+        demarche_id: str | None = None,
+        field_id: str | None = None,
+        path: tuple[str, ...] = (),
+    ) -> None:
+        self.demarche_id = demarche_id
+        self.field_id = field_id
+        self.path = path
+
+    def at(self, key: str | None) -> _Where:
+        """The place of ``key`` inside this one (this one itself for None)."""
+        if key is None:
+            return self
+        return _Where(self.demarche_id, self.field_id, (*self.path, key))
+
+    @property
+    def key(self) -> str | None:
+        if not self.path:
+            return None
+        return "".join(k if i == 0 or k.startswith("[") else "." + k
+                       for i, k in enumerate(self.path))
+
+    def fail(self, problem: str) -> NoReturn:
+        raise CatalogError(
+            problem, demarche_id=self.demarche_id, field_id=self.field_id, key=self.key
+        )
+
+
+# ---------------------------------------------------------------- basic shapes
+
+def _object(
+    value: object, where: _Where, required: frozenset[str], optional: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        where.fail(f"expected an object {{...}}, got {_kind(value)}")
+    unknown = sorted(set(value) - required - optional)
+    if unknown:
+        where.fail(f"unknown key {unknown[0]!r}; allowed: {', '.join(sorted(required | optional))}")
+    missing = sorted(required - set(value))
+    if missing:
+        where.fail(f"missing key {missing[0]!r}")
+    return value
+
+
+def _list(value: object, where: _Where, limit: int, *, non_empty: bool = True) -> list[Any]:
+    if not isinstance(value, list):
+        where.fail(f"expected a list [...], got {_kind(value)}")
+    if non_empty and not value:
+        where.fail("the list is empty")
+    if len(value) > limit:
+        where.fail(f"too many items: {len(value)}, at most {limit}")
+    return value
+
+
+def _kind(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a text", bool: "true/false", int: "a number",
+             float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _boolean(value: object, where: _Where, key: str | None = None) -> bool:
+    if not isinstance(value, bool):
+        where.at(key).fail(f"expected true or false, got {_kind(value)}")
+    return value
+
+
+def _whole(value: object, where: _Where, key: str | None, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        where.at(key).fail(f"expected a whole number from {low} to {high}, got {value!r:.40}")
+    return value
+
+
+def _number(value: object, where: _Where) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > 1e15:
+        where.fail(f"expected a number, got {value!r:.40}")
+    return value
+
+
+def _text(value: object, where: _Where, limit: int, *, multiline: bool = False) -> str:
+    if not isinstance(value, str):
+        where.fail(f"expected a text, got {_kind(value)}")
+    if len(value) > limit:
+        where.fail(f"text too long: {len(value)} characters, at most {limit}")
+    if not value.strip():
+        where.fail("the text is empty")
+    # str.isprintable() runs in C; the line breaks a multi-line text may hold are removed first
+    printable = value.replace("\n", "").isprintable() if multiline else value.isprintable()
+    if not printable:
+        where.fail("the text holds control characters" + ("" if multiline else " or line breaks"))
+    return value
+
+
+def _good_text(value: object, limit: int, multiline: bool) -> bool:
+    if not isinstance(value, str) or len(value) > limit or not value.strip():
+        return False
+    return value.replace("\n", "").isprintable() if multiline else value.isprintable()
+
+
+def _identifier(value: object, where: _Where, key: str | None = None) -> str:
+    if not isinstance(value, str) or _ID.fullmatch(value) is None:
+        where.at(key).fail(
+            f"expected an id (lower-case letters, digits, - or _; at most 64), got {value!r:.70}"
+        )
+    return value
+
+
+def _texts(
+    value: object, parent: _Where, key: str, limit: int, *, multiline: bool = False
+) -> Texts:
+    """A text in French, or an object {"fr": ..., "en": ..., "ar": ...}."""
+    # Fast paths for good texts; the checks below name what is wrong with a bad one.
+    if isinstance(value, str) and _good_text(value, limit, multiline):
+        return Texts(fr=value)
+    if (
+        isinstance(value, dict)
+        and "fr" in value
+        and value.keys() <= _LANGUAGE_SET
+        and all(_good_text(text, limit, multiline) for text in value.values())
+    ):
+        return Texts(fr=value["fr"], en=value.get("en"), ar=value.get("ar"))
+    where = parent.at(key)
+    if isinstance(value, str):
+        return Texts(fr=_text(value, where, limit, multiline=multiline))
+    if not isinstance(value, dict):
+        where.fail(f"expected a text or an object {{\"fr\": ...}}, got {_kind(value)}")
+    unknown = sorted(set(value) - set(LANGUAGES))
+    if unknown:
+        where.fail(f"unknown language {unknown[0]!r}; allowed: {', '.join(LANGUAGES)}")
+    if "fr" not in value:
+        where.fail("the French text (\"fr\") is missing")
+    for lang, text in value.items():
+        _text(text, where.at(lang), limit, multiline=multiline)
+    raise AssertionError("unreachable: a text that passes every check took the fast path")
+
+
+def _unique(ids: list[str], where: _Where, what: str) -> None:
+    seen: set[str] = set()
+    for item_id in ids:
+        if item_id in seen:
+            where.fail(f"duplicate {what} id {item_id!r}")
+        seen.add(item_id)
+
+
+# ---------------------------------------------------------------- the reader
+
+class _Reader:
+    """Reads one catalog; knows what was read so far (services, places) for references."""
+
+    def __init__(self, pictogram_exists: Callable[[str], bool] | None) -> None:
+        self.pictogram_exists = pictogram_exists
+        self.service_ids: frozenset[str] = frozenset()
+        self.category_ids: frozenset[str] = frozenset()
+        self.places: tuple[Option, ...] = ()
+        self.postcodes: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+
+    def catalog(self, data: object) -> Catalog:
+        where = _Where()
+        top = _object(
+            data,
+            where,
+            frozenset({"schema_version", "commune", "services", "demarches"}),
+            frozenset({"categories", "places"}),
+        )
+        version = top["schema_version"]
+        if type(version) is not int or version != SCHEMA_VERSION:
+            where.at("schema_version").fail(
+                f"this kiosk reads schema_version {SCHEMA_VERSION}, the catalog has {version!r:.20}"
+            )
+        commune = self.commune(top["commune"], where.at("commune"))
+        services = tuple(
+            Service(
+                id=_identifier(item["id"], w, "id"),
+                name=_texts(item["name"], w, "name", MAX_LABEL),
+            )
+            for i, raw in enumerate(_list(top["services"], where.at("services"), MAX_SERVICES))
+            for w in [where.at(f"services[{i}]")]
+            for item in [_object(raw, w, frozenset({"id", "name"}))]
+        )
+        _unique([s.id for s in services], where.at("services"), "service")
+        self.service_ids = frozenset(s.id for s in services)
+        categories = tuple(
+            Category(
+                id=_identifier(item["id"], w, "id"),
+                title=_texts(item["title"], w, "title", MAX_LABEL),
+            )
+            for i, raw in enumerate(
+                _list(top.get("categories", []), where.at("categories"), MAX_CATEGORIES,
+                      non_empty=False)
+            )
+            for w in [where.at(f"categories[{i}]")]
+            for item in [_object(raw, w, frozenset({"id", "title"}))]
+        )
+        _unique([c.id for c in categories], where.at("categories"), "category")
+        self.category_ids = frozenset(c.id for c in categories)
+        self.places = self.options(
+            top.get("places", []), where.at("places"), MAX_PLACES, pictograms=False,
+            non_empty=False,
+        )
+        demarches = tuple(
+            self.demarche(raw, where.at(f"demarches[{i}]"))
+            for i, raw in enumerate(_list(top["demarches"], where.at("demarches"), MAX_DEMARCHES))
+        )
+        _unique([d.id for d in demarches], where.at("demarches"), "démarche")
+        return Catalog(
+            schema_version=SCHEMA_VERSION,
+            commune=commune,
+            services=services,
+            categories=categories,
+            places=self.places,
+            demarches=demarches,
+        )
+
+    def commune(self, value: object, where: _Where) -> Commune:
+        item = _object(value, where, frozenset({"name", "reference_prefix"}),
+                       frozenset({"postcodes"}))
+        prefix = item["reference_prefix"]
+        if not isinstance(prefix, str) or _PREFIX.fullmatch(prefix) is None:
+            where.at("reference_prefix").fail(
+                f"expected 2 to 5 capital letters (e.g. \"ADM\"), got {prefix!r:.20}"
+            )
+        raw_postcodes = item.get("postcodes", {})
+        if not isinstance(raw_postcodes, dict) or len(raw_postcodes) > MAX_POSTCODES:
+            where.at("postcodes").fail(
+                f"expected an object {{\"75001\": [\"Paris\"]}} of at most {MAX_POSTCODES} codes"
+            )
+        postcodes: dict[str, tuple[str, ...]] = {}
+        for code, names in raw_postcodes.items():
+            w = where.at(f"postcodes.{code}")
+            if not check_postcode(code).ok or code != code.strip():
+                w.fail("not a French postcode (5 digits, existing département)")
+            postcodes[code] = tuple(
+                _text(name, w, MAX_LABEL) for name in _list(names, w, 50)
+            )
+        self.postcodes = MappingProxyType(postcodes)
+        return Commune(
+            name=_text(item["name"], where.at("name"), MAX_LABEL),
+            reference_prefix=prefix,
+            postcodes=self.postcodes,
+        )
+
+    def pictogram(self, value: object, where: _Where) -> str:
+        if not isinstance(value, str):
+            where.fail(f"expected an SVG file name, got {_kind(value)}")
+        if "/" in value or "\\" in value or value.startswith("."):
+            where.fail(f"expected a file name without folders, got {value!r:.70}")
+        if _PICTOGRAM.fullmatch(value) is None:
+            where.fail(
+                f"expected a file name like \"house.svg\" (lower-case, - or _), got {value!r:.70}"
+            )
+        if self.pictogram_exists is not None and not self.pictogram_exists(value):
+            where.fail(f"no pictogram file {value!r} in the pictograms folder")
+        return value
+
+    def options(
+        self, value: object, where: _Where, limit: int, *, pictograms: bool, non_empty: bool
+    ) -> tuple[Option, ...]:
+        keys = frozenset({"pictogram"}) if pictograms else frozenset()
+        options = []
+        for i, raw in enumerate(_list(value, where, limit, non_empty=non_empty)):
+            w = where.at(f"[{i}]")
+            item = _object(raw, w, frozenset({"id", "label"}), keys)
+            options.append(
+                Option(
+                    id=_identifier(item["id"], w, "id"),
+                    label=_texts(item["label"], w, "label", MAX_LABEL),
+                    pictogram=(
+                        self.pictogram(item["pictogram"], w.at("pictogram"))
+                        if "pictogram" in item
+                        else None
+                    ),
+                )
+            )
+        _unique([o.id for o in options], where, "option")
+        return tuple(options)
+
+    # ------------------------------------------------------------ démarches
+
+    def demarche(self, value: object, where: _Where) -> Demarche:
+        if isinstance(value, dict) and isinstance(value.get("id"), str):
+            where = _Where(demarche_id=value["id"][:64])
+        item = _object(
+            value,
+            where,
+            frozenset({"id", "version", "title", "description", "pictogram", "category",
+                       "fields"}),
+            frozenset({"service", "routing", "next_steps"}),
+        )
+        demarche_id = _identifier(item["id"], where, "id")
+        category = _identifier(item["category"], where, "category")
+        if self.category_ids and category not in self.category_ids:
+            where.at("category").fail(f"unknown category {category!r}")
+        fields = self.fields(item["fields"], where)
+        return Demarche(
+            id=demarche_id,
+            version=_whole(item["version"], where, "version", 1, 1_000_000),
+            title=_texts(item["title"], where, "title", MAX_LABEL),
+            description=_texts(item["description"], where, "description", MAX_TEXT,
+                               multiline=True),
+            pictogram=self.pictogram(item["pictogram"], where.at("pictogram")),
+            category=category,
+            routing=self.routing(item, where, fields),
+            fields=fields,
+            next_steps=(
+                _texts(item["next_steps"], where, "next_steps", MAX_TEXT, multiline=True)
+                if "next_steps" in item
+                else None
+            ),
+        )
+
+    def service_id(self, value: object, where: _Where) -> str:
+        service = _identifier(value, where)
+        if service not in self.service_ids:
+            where.fail(f"unknown service {service!r}; declare it in \"services\"")
+        return service
+
+    def routing(self, item: dict[str, Any], where: _Where, fields: tuple[Field, ...]) -> Routing:
+        if ("service" in item) == ("routing" in item):
+            where.fail("give either \"service\" or \"routing\" (exactly one)")
+        if "service" in item:
+            return Routing(default=self.service_id(item["service"], where.at("service")))
+        w = where.at("routing")
+        routing = _object(item["routing"], w, frozenset({"default", "rules"}))
+        rules = []
+        for i, raw in enumerate(_list(routing["rules"], w.at("rules"), MAX_OPTIONS)):
+            wr = w.at(f"rules[{i}]")
+            rule = _object(raw, wr, frozenset({"if", "service"}))
+            condition = self.condition(rule["if"], wr.at("if"), fields, len(fields))
+            rules.append(RoutingRule(condition, self.service_id(rule["service"], wr.at("service"))))
+        return Routing(default=self.service_id(routing["default"], w.at("default")),
+                       rules=tuple(rules))
+
+    def fields(self, value: object, where: _Where) -> tuple[Field, ...]:
+        raws = _list(value, where.at("fields"), MAX_FIELDS)
+        ids = [
+            raw["id"] if isinstance(raw, dict) and isinstance(raw.get("id"), str) else ""
+            for raw in raws
+        ]
+        fields: list[Field] = []
+        for position, raw in enumerate(raws):
+            w = _Where(where.demarche_id, ids[position][:64] or f"#{position + 1}")
+            fields.append(self.field(raw, w, tuple(fields), raws))
+        _unique([f.id for f in fields], where.at("fields"), "field")
+        return tuple(fields)
+
+    def field(
+        self, value: object, where: _Where, earlier: tuple[Field, ...], raws: list[Any]
+    ) -> Field:
+        item = _object(
+            value,
+            where,
+            frozenset({"id", "type", "label"}),
+            frozenset({"help", "required", "personal", "rules", "condition", "options", "places",
+                       "free_text", "integer"}),
+        )
+        field_id = _identifier(item["id"], where, "id")
+        try:
+            kind = FieldType(item["type"])
+        except (ValueError, TypeError):
+            where.at("type").fail(
+                f"unknown field type {item['type']!r:.40}; known: "
+                + ", ".join(t.value for t in FieldType)
+            )
+        self._only_for(item, where, kind)
+        required = _boolean(item.get("required", kind is not FieldType.INFO), where, "required")
+        if kind is FieldType.INFO and required:
+            where.at("required").fail("an information page has no answer: it cannot be required")
+        if kind is FieldType.CONSENT and not required:
+            where.at("required").fail("a consent must be accepted: it is always required")
+        options: tuple[Option, ...] = ()
+        if kind in CHOICE_TYPES:
+            if "options" not in item:
+                where.fail("a choice needs \"options\"")
+            options = self.options(item["options"], where.at("options"), MAX_OPTIONS,
+                                   pictograms=True, non_empty=True)
+            if len(options) < 2:
+                where.at("options").fail("a choice needs at least 2 options")
+        if kind is FieldType.PLACE:
+            options = self.place_list(item.get("places", []), where.at("places"))
+        free_text = _boolean(item.get("free_text", True), where, "free_text")
+        if kind is FieldType.PLACE and not free_text and not options:
+            where.fail("a place without free text needs a list of \"places\"")
+        personal_default = kind in TEXT_LIKE_TYPES
+        return Field(
+            id=field_id,
+            type=kind,
+            label=_texts(item["label"], where, "label", MAX_TEXT, multiline=True),
+            help=(
+                _texts(item["help"], where, "help", MAX_TEXT, multiline=True)
+                if "help" in item
+                else None
+            ),
+            required=required,
+            personal=_boolean(item.get("personal", personal_default), where, "personal"),
+            rules=self.rules(item.get("rules", []), where.at("rules"), kind),
+            condition=(
+                self.condition(item["condition"], where.at("condition"), earlier, len(earlier),
+                               raws)
+                if "condition" in item
+                else None
+            ),
+            options=options,
+            free_text=free_text,
+            integer=_boolean(item.get("integer", True), where, "integer"),
+            postcodes=self.postcodes if kind is FieldType.ADDRESS_FR else MappingProxyType({}),
+        )
+
+    @staticmethod
+    def _only_for(item: dict[str, Any], where: _Where, kind: FieldType) -> None:
+        owners = {
+            "options": CHOICE_TYPES,
+            "places": {FieldType.PLACE},
+            "free_text": {FieldType.PLACE},
+            "integer": {FieldType.NUMBER},
+        }
+        for key, kinds in owners.items():
+            if key in item and kind not in kinds:
+                where.at(key).fail(f"{key!r} is not used by a {kind.value} field")
+
+    def place_list(self, value: object, where: _Where) -> tuple[Option, ...]:
+        """``"commune"`` (the catalog's places) or a list of places of the field's own."""
+        if value == "commune":
+            if not self.places:
+                where.fail("\"commune\" needs a list of \"places\" at the top of the catalog")
+            return self.places
+        return self.options(value, where, MAX_PLACES, pictograms=False, non_empty=False)
+
+    def rules(self, value: object, where: _Where, kind: FieldType) -> tuple[Rule, ...]:
+        allowed = _RULES_BY_TYPE.get(kind, frozenset())
+        rules: list[Rule] = []
+        for i, raw in enumerate(_list(value, where, MAX_RULES, non_empty=False)):
+            w = where.at(f"[{i}]")
+            item = _object(raw, w, frozenset({"rule"}), frozenset({"value", "message"}))
+            try:
+                rule_kind = RuleKind(item["rule"])
+            except (ValueError, TypeError):
+                w.at("rule").fail(f"unknown rule {item['rule']!r:.40}")
+            if rule_kind not in allowed:
+                w.at("rule").fail(
+                    f"rule {rule_kind.value!r} does not apply to a {kind.value} field"
+                )
+            if any(r.kind is rule_kind for r in rules):
+                w.at("rule").fail(f"rule {rule_kind.value!r} is given twice")
+            rules.append(
+                Rule(
+                    kind=rule_kind,
+                    value=self.rule_value(rule_kind, item, w.at("value")),
+                    message=(
+                        _texts(item["message"], w, "message", MAX_TEXT)
+                        if "message" in item
+                        else None
+                    ),
+                )
+            )
+        self._check_bounds(rules, where)
+        return tuple(rules)
+
+    @staticmethod
+    def rule_value(kind: RuleKind, item: dict[str, Any], where: _Where) -> int | float | str | None:
+        if kind in (RuleKind.PAST, RuleKind.FUTURE):
+            if "value" in item:
+                where.fail(f"rule {kind.value!r} takes no value")
+            return None
+        if "value" not in item:
+            where.fail(f"rule {kind.value!r} needs a \"value\"")
+        value = item["value"]
+        if kind in (RuleKind.MIN_VALUE, RuleKind.MAX_VALUE):
+            return _number(value, where)
+        if kind is RuleKind.PATTERN:
+            pattern = _text(value, where, MAX_PATTERN)
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                where.fail(f"not a valid regular expression: {error}")
+            return pattern
+        return _whole(value, where, None, 0, MAX_LENGTH_RULE)
+
+    @staticmethod
+    def _check_bounds(rules: list[Rule], where: _Where) -> None:
+        by_kind = {r.kind: r.value for r in rules}
+        for low, high in (
+            (RuleKind.MIN_LENGTH, RuleKind.MAX_LENGTH),
+            (RuleKind.MIN_VALUE, RuleKind.MAX_VALUE),
+            (RuleKind.MIN_CHOICES, RuleKind.MAX_CHOICES),
+        ):
+            low_value, high_value = by_kind.get(low), by_kind.get(high)
+            if isinstance(low_value, int | float) and isinstance(high_value, int | float) and (
+                low_value > high_value
+            ):
+                where.fail(f"{low.value} ({low_value}) is above {high.value} ({high_value})")
+        if RuleKind.PAST in by_kind and RuleKind.FUTURE in by_kind:
+            where.fail("a date cannot be both in the past and in the future")
+
+    def condition(
+        self,
+        value: object,
+        where: _Where,
+        earlier: tuple[Field, ...],
+        position: int,
+        raws: list[Any] | None = None,
+    ) -> Condition:
+        """``{"field": id, "equals": v}`` or ``{"field": id, "one_of": [v, ...]}``."""
+        item = _object(value, where, frozenset({"field"}), frozenset({"equals", "one_of"}))
+        if ("equals" in item) == ("one_of" in item):
+            where.fail("give either \"equals\" or \"one_of\" (exactly one)")
+        source_id = item["field"]
+        source = next((f for f in earlier if f.id == source_id), None)
+        if source is None:
+            self._dangling(source_id, where, position, raws)
+        if source.type not in _CONDITION_SOURCES:
+            where.at("field").fail(
+                f"a condition can only look at a choice or a yes/no field, not {source.type.value}"
+            )
+        raw_values = [item["equals"]] if "equals" in item else _list(
+            item["one_of"], where.at("one_of"), MAX_OPTIONS
+        )
+        values: list[ConditionValue] = []
+        for raw in raw_values:
+            if source.type is FieldType.YES_NO:
+                values.append(_boolean(raw, where))
+            elif not isinstance(raw, str) or source.option(raw) is None:
+                where.fail(f"{raw!r:.40} is not an option of field {source.id!r}")
+            else:
+                values.append(raw)
+        return Condition(field_id=source.id, values=tuple(values))
+
+    @staticmethod
+    def _dangling(
+        source_id: object, where: _Where, position: int, raws: list[Any] | None
+    ) -> NoReturn:
+        """Say why a condition's field is not an earlier field: unknown, later, or a cycle."""
+        if not isinstance(source_id, str):
+            where.at("field").fail(f"expected a field id, got {_kind(source_id)}")
+        later = {
+            raw.get("id"): raw
+            for raw in (raws or [])[position:]
+            if isinstance(raw, dict)
+        }
+        if source_id not in later:
+            where.at("field").fail(f"condition on unknown field {source_id!r}")
+        if source_id == where.field_id:
+            where.at("field").fail(f"conditions form a cycle: {source_id} -> {source_id}")
+        chain = [where.field_id or "?", source_id]
+        while isinstance(later.get(chain[-1]), dict):
+            condition = later[chain[-1]].get("condition")
+            target = condition.get("field") if isinstance(condition, dict) else None
+            if not isinstance(target, str) or target in chain[1:] or len(chain) > MAX_FIELDS:
+                break
+            chain.append(target)
+            if target == chain[0]:
+                where.at("field").fail("conditions form a cycle: " + " -> ".join(chain))
+        where.at("field").fail(
+            f"condition on field {source_id!r}, which comes later; "
+            "a condition can only look at an earlier field"
+        )
+
+
+# ---------------------------------------------------------------- entry points
+
+def _files_in(folder: Path) -> Callable[[str], bool]:
+    """``name -> exists`` for one folder, asking the file system once per name."""
+    known: dict[str, bool] = {}
+
+    def exists(name: str) -> bool:
+        if name not in known:
+            known[name] = (folder / name).is_file()
+        return known[name]
+
+    return exists
+
+
+def parse_catalog(data: object, *, pictogram_dir: Path | None = None) -> Catalog:
+    """A catalog from already-decoded JSON; checks pictogram files when given their folder."""
+    exists = None if pictogram_dir is None else _files_in(pictogram_dir)
+    try:
+        return _Reader(exists).catalog(data)
+    except RecursionError:
+        raise CatalogError("the catalog is nested too deeply") from None
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise CatalogError(f"the key {key!r:.70} appears twice in the same object")
+            seen.add(key)
+    return result
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise CatalogError(f"{name} is not a number a catalog may hold")
+
+
+def decode_catalog(raw: bytes) -> object:
+    """JSON bytes -> Python objects, refusing oversize input, duplicate keys and NaN."""
+    if len(raw) > MAX_BYTES:
+        raise CatalogError(f"the catalog is too big: {len(raw)} bytes, at most {MAX_BYTES}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CatalogError(f"the catalog is not UTF-8 text: {error.reason}") from None
+    try:
+        return json.loads(
+            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant
+        )
+    except json.JSONDecodeError as error:
+        raise CatalogError(
+            f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
+    except RecursionError:
+        raise CatalogError("the catalog is nested too deeply") from None
+    except CatalogError:
+        raise
+    except ValueError as error:  # e.g. an integer with thousands of digits
+        raise CatalogError(f"not valid JSON: {error}") from None
+
+
+def load_catalog_bytes(raw: bytes, *, pictogram_dir: Path | None = None) -> Catalog:
+    """A catalog from JSON bytes (a file, or what the back office sent)."""
+    return parse_catalog(decode_catalog(raw), pictogram_dir=pictogram_dir)
+
+
+def load_catalog(path: Path, *, pictogram_dir: Path | None = None) -> Catalog:
+    """A catalog from a JSON file; an unreadable file is a ``CatalogError`` too."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CatalogError(f"cannot read {path}: {error.strerror}") from None
+    return load_catalog_bytes(raw, pictogram_dir=pictogram_dir)

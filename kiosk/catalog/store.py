@@ -1,0 +1,84 @@
+"""Keeping the last good catalog: a broken new catalog never reaches the screen.
+
+``CatalogStore.offer()`` checks a new catalog; when it is good it becomes ``current`` (and
+is copied to the cache file, when there is one, so the next start has it even if the
+source is broken then); when it is bad, ``current`` does not change and the error is
+returned and kept in ``last_error`` for logs and ``kiosk doctor``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from kiosk.catalog.model import Catalog
+from kiosk.catalog.parser import CatalogError, load_catalog_bytes
+from kiosk.paths import asset
+
+log = logging.getLogger(__name__)
+
+
+def bundled_catalog_path() -> Path:
+    """The demo catalog of Admiville shipped with the kiosk."""
+    return asset("catalog", "admiville.json")
+
+
+def pictograms_dir() -> Path:
+    """The folder of bundled pictograms that catalogs name."""
+    return asset("pictograms")
+
+
+class CatalogStore:
+    """Holds the catalog in use; replaces it only with a catalog that passed every check."""
+
+    def __init__(self, cache_path: Path | None = None, pictogram_dir: Path | None = None) -> None:
+        self.cache_path = cache_path
+        self.pictogram_dir = pictogram_dir if pictogram_dir is not None else pictograms_dir()
+        self.current: Catalog | None = None
+        self.last_error: CatalogError | None = None
+
+    def offer(self, raw: bytes, source: str = "catalog") -> CatalogError | None:
+        """Use ``raw`` if it is a good catalog; otherwise keep the current one and say why."""
+        try:
+            catalog = load_catalog_bytes(raw, pictogram_dir=self.pictogram_dir)
+        except CatalogError as error:
+            self.last_error = error
+            log.warning("catalog from %s refused, keeping the last good one: %s", source, error)
+            return error
+        self.current = catalog
+        self.last_error = None
+        self._write_cache(raw)
+        return None
+
+    def offer_file(self, path: Path) -> CatalogError | None:
+        """``offer()`` the content of a file; an unreadable file is an error too."""
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            self.last_error = CatalogError(f"cannot read {path}: {error.strerror}")
+            return self.last_error
+        return self.offer(raw, str(path))
+
+    def load(self, path: Path | None = None) -> Catalog:
+        """At start: the catalog at ``path`` (default: bundled), else the cached last good one.
+
+        Raises the ``CatalogError`` of the source when neither can be used.
+        """
+        error = self.offer_file(path or bundled_catalog_path())
+        if error is not None and self.cache_path is not None and self.cache_path.is_file():
+            cached_error = self.offer(self.cache_path.read_bytes(), str(self.cache_path))
+            if cached_error is None:
+                self.last_error = error  # still report why the source was refused
+        if self.current is None:
+            raise error or CatalogError("no catalog")
+        return self.current
+
+    def _write_cache(self, raw: bytes) -> None:
+        if self.cache_path is None:
+            return
+        # Write then rename, so a crash never leaves half a catalog in the cache.
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.cache_path.with_suffix(".tmp")
+        temporary.write_bytes(raw)
+        os.replace(temporary, self.cache_path)

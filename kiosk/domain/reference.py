@@ -1,0 +1,39 @@
+"""References a resident can read aloud and copy by hand: ``ADM-7K3-Q9P``.
+
+A prefix of the commune, then two groups of three characters drawn with ``secrets`` from
+an alphabet without look-alikes: no 0/O, no 1/I/L, and no U (read as V). 30 symbols and
+6 characters give 729 million references; the idempotency key is the submission's UUID,
+so a repeated reference would only confuse people, never merge two démarches.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+GROUPS = 2
+GROUP_SIZE = 3
+
+_REFERENCE = re.compile(rf"([A-Z]{{2,5}})((?:-[{ALPHABET}]{{{GROUP_SIZE}}}){{{GROUPS}}})")
+
+
+def new_reference(prefix: str) -> str:
+    """A fresh random reference, e.g. ``new_reference("ADM") == "ADM-7K3-Q9P"``."""
+    groups = (
+        "".join(secrets.choice(ALPHABET) for _ in range(GROUP_SIZE)) for _ in range(GROUPS)
+    )
+    return "-".join((prefix, *groups))
+
+
+def normalise_reference(text: str) -> str | None:
+    """A reference as typed or dictated ("adm 7k3 q9p") in its written form, or None."""
+    compact = "".join(c for c in text.upper() if c.isalnum())
+    body = GROUPS * GROUP_SIZE
+    if len(compact) < body + 2:
+        return None
+    prefix, code = compact[:-body], compact[-body:]
+    candidate = "-".join(
+        [prefix, *(code[i : i + GROUP_SIZE] for i in range(0, body, GROUP_SIZE))]
+    )
+    return candidate if _REFERENCE.fullmatch(candidate) else None

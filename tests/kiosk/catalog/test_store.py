@@ -1,0 +1,56 @@
+"""The last good catalog stays in use when a broken one is offered."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk.catalog import CatalogError, CatalogStore, bundled_catalog_path
+from tests.kiosk.catalog.samples import sample
+
+
+def _good_bytes() -> bytes:
+    return bundled_catalog_path().read_bytes()
+
+
+def test_a_broken_catalog_never_replaces_the_good_one(tmp_path: Path) -> None:
+    store = CatalogStore(cache_path=tmp_path / "cache" / "catalog.json")
+    assert store.offer(_good_bytes()) is None
+    good = store.current
+    broken = json.loads(_good_bytes())
+    broken["demarches"][0]["fields"][0]["type"] = "hologram"
+    error = store.offer(json.dumps(broken).encode())
+    assert isinstance(error, CatalogError)
+    assert error.demarche_id == "acte-etat-civil"
+    assert store.current is good
+    assert store.last_error is error
+
+
+def test_start_falls_back_to_the_cached_last_good_catalog(tmp_path: Path) -> None:
+    cache = tmp_path / "catalog.json"
+    CatalogStore(cache_path=cache).offer(_good_bytes())
+    source = tmp_path / "source.json"
+    source.write_text("{ broken", encoding="utf-8")
+    store = CatalogStore(cache_path=cache)
+    catalog = store.load(source)
+    assert catalog.demarche("quel-service")
+    assert store.last_error is not None
+    assert "not valid JSON" in store.last_error.problem
+
+
+def test_start_without_any_good_catalog_raises(tmp_path: Path) -> None:
+    store = CatalogStore(cache_path=tmp_path / "none.json", pictogram_dir=tmp_path)
+    source = tmp_path / "source.json"
+    source.write_text(json.dumps(sample()), encoding="utf-8")
+    with pytest.raises(CatalogError, match="no pictogram file"):
+        store.load(source)
+    assert store.current is None
+
+
+def test_unreadable_file_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    store = CatalogStore()
+    error = store.offer_file(tmp_path / "missing.json")
+    assert error is not None
+    assert "cannot read" in error.problem

@@ -1,0 +1,120 @@
+"""Overlays: a card on a darkened window, drawn inside the kiosk window.
+
+A kiosk must not open dialogs (they could escape the window or hide behind it), so every
+question asked over a screen is one of these: the idle question, the PIN pads, the
+settings, the language choice, the confirmation before "Abandonner".
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from accessibility.sizes import ScreenMetrics
+
+
+class Overlay(QWidget):
+    """Covers its parent window and centres ``content`` on a darkened backdrop.
+
+    Signals:
+        opened: the overlay is shown (audio mode reads it then).
+        closed: the overlay was hidden.
+    """
+
+    opened = Signal()
+    closed = Signal()
+
+    def __init__(self, content: QWidget, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "backdrop")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.content = content
+        content.setParent(self)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(content, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+        parent.installEventFilter(self)
+        self.hide()
+
+    def open(self) -> None:
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+        self.content.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.opened.emit()
+
+    def close_overlay(self) -> None:
+        if self.isVisible():
+            self.hide()
+            self.closed.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False
+
+
+class Card(QFrame):
+    """A framed panel with a title, a body and room for buttons."""
+
+    def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "card")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Wide enough for a sentence on one line; never wider than most screens.
+        self.setMinimumWidth(metrics.px(170))
+        self.setMaximumWidth(metrics.px(300))
+        self.title = QLabel(self)
+        self.title.setProperty("role", "title")
+        self.title.setWordWrap(True)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body = QVBoxLayout(self)
+        margin = metrics.px(8)
+        self.body.setContentsMargins(margin, margin, margin, margin)
+        self.body.setSpacing(metrics.px(5))
+        self.body.addWidget(self.title)
+
+
+class ChoiceRow(QWidget):
+    """Exclusive, checkable choices laid out in a row (text size, theme, language).
+
+    Signals:
+        chosen(str): the key of the choice pressed.
+    """
+
+    chosen = Signal(str)
+
+    def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        self._buttons: dict[str, QPushButton] = {}
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(metrics.touch_spacing_px * 2)
+
+    def add_choice(self, key: str, text: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setCheckable(True)
+        button.setAccessibleName(text)
+        button.clicked.connect(lambda _checked=False, k=key: self.chosen.emit(k))
+        self._group.addButton(button)
+        self._grid.addWidget(button, 0, len(self._buttons))
+        self._buttons[key] = button
+        return button
+
+    def set_text(self, key: str, text: str) -> None:
+        self._buttons[key].setText(text)
+        self._buttons[key].setAccessibleName(text)
+
+    def mark(self, key: str) -> None:
+        self._buttons[key].setChecked(True)
