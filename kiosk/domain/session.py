@@ -67,6 +67,7 @@ class Question:
     step_number: int
     step_total: int
     step_text: str  # "Étape 3 sur 7"
+    free_text: bool = False  # a place question also accepts an address typed freely
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ class DemarcheSession:
             step_number=self.step_number,
             step_total=self.step_total,
             step_text=self.step_text(),
+            free_text=field.type is FieldType.PLACE and field.free_text,
         )
 
     # ------------------------------------------------------------ answering, moving

@@ -1,0 +1,25 @@
+"""Qt-free speech core: one synthesis worker, a WAV cache of static text, the player command.
+
+The Qt adapter that plays and interrupts speech is accessibility.qt_speech.
+"""
+
+from accessibility.speech.cache import PersonalTextError, SpeechCache
+from accessibility.speech.engine import Pyttsx3Engine, SpeechEngine, SynthesisError, engine_version
+from accessibility.speech.player import DEFAULT_PLAYER, PlayerCommand, player_available
+from accessibility.speech.synthesizer import Synthesizer, SynthesizerLike
+from accessibility.speech.utterance import Utterance
+
+__all__ = [
+    "DEFAULT_PLAYER",
+    "PersonalTextError",
+    "PlayerCommand",
+    "Pyttsx3Engine",
+    "SpeechCache",
+    "SpeechEngine",
+    "SynthesisError",
+    "Synthesizer",
+    "SynthesizerLike",
+    "Utterance",
+    "engine_version",
+    "player_available",
+]
