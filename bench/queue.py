@@ -114,8 +114,105 @@ def bench_enqueue(args: argparse.Namespace) -> None:
         print(f"  ratio {name}: {ratio:.2f}x (goal <= 1.5x) {verdict}")
 
 
+def _drain_floor(url: str, secret: bytes, terminal: str, payloads: list[bytes]) -> float:
+    """Seconds for a raw ``requests`` loop to POST every payload, signed, with a key."""
+    import requests
+
+    from kiosk.connectors.signing import sign_request
+
+    session = requests.Session()
+    start = time.perf_counter()
+    for payload in payloads:
+        headers = {"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())}
+        headers.update(sign_request(secret, terminal, "POST", "/v1/submissions", payload))
+        answer = session.post(url + "/v1/submissions", data=payload, headers=headers,
+                              timeout=(5, 10))
+        if answer.status_code != 201:
+            raise SystemExit(f"drain: the receiver answered {answer.status_code}")
+    seconds = time.perf_counter() - start
+    session.close()
+    return seconds
+
+
+def _drain_worker(url: str, secret: bytes, terminal: str, payloads: list[bytes],
+                  folder: Path) -> float:
+    """Seconds for a SyncWorker to deliver every payload, queued beforehand (not timed)."""
+    import threading
+
+    from kiosk.connectors.http_api import HttpApiConnector
+    from offline_queue.sync import BackoffPolicy, SyncWorker
+
+    key, queue_path = os.urandom(32), folder / "queue.sqlite3"
+    with QueueStore(queue_path, key) as store:
+        for n, payload in enumerate(payloads):
+            store.enqueue(str(uuid.uuid4()), f"ADM-{n:06d}", "acte-naissance", payload)
+    done, delivered = threading.Event(), [0]
+
+    def on_event(event: object) -> None:
+        kind = getattr(event, "kind", "")
+        if kind == "delivered":
+            delivered[0] += 1
+            if delivered[0] == len(payloads):
+                done.set()
+        elif kind in ("retry", "dead", "paused"):
+            print(f"  unexpected event: {event}")
+
+    connector = HttpApiConnector(url, terminal, secret, timeout=10.0)
+    worker = SyncWorker(queue_path, key, connector, policy=BackoffPolicy(0.05, 1.0),
+                        on_event=on_event)
+    start = time.perf_counter()
+    worker.start()
+    worker.wake()
+    finished = done.wait(900)
+    seconds = time.perf_counter() - start
+    worker.stop()
+    connector.close()
+    if not finished:
+        raise SystemExit(f"drain: only {delivered[0]} of {len(payloads)} delivered")
+    return seconds
+
+
+def bench_drain(args: argparse.Namespace) -> None:
+    """Draining N submissions to the local receiver via SyncWorker, next to a raw
+    ``requests`` POST loop to the same receiver (same payloads, same signature work).
+
+    Both use one keep-alive ``requests.Session``; the floor signs each request with
+    ``sign_request`` and POSTs it with its Idempotency-Key, nothing else. Ours is the whole
+    engine: claim (decrypt, BEGIN IMMEDIATE...COMMIT), the connector's POST and its answer
+    checks, and the tombstone commit. Goal: ours at least 0.8x the floor's throughput.
+    """
+    # Run as a script, this file's folder is sys.path[0] and this file is named queue.py:
+    # it would shadow the standard library's queue module, which urllib3 imports.
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
+    if getattr(sys.modules.get("queue"), "__file__", None) == __file__:
+        del sys.modules["queue"]
+    from kiosk.receiver.launcher import start_receiver, stop_receiver
+
+    count = args.drain_n
+    payloads = [realistic_payload(n) for n in range(count)]
+    secret, terminal = os.urandom(32), "bench-01"
+    with tempfile.TemporaryDirectory(dir=args.dir) as folder:
+        process, url = start_receiver(Path(folder) / "received.sqlite3", secret)
+        try:
+            floor_seconds = _drain_floor(url, secret, terminal, payloads)
+            ours_seconds = _drain_worker(url, secret, terminal, payloads, Path(folder))
+        finally:
+            stop_receiver(process)
+    ours_rate, floor_rate = count / ours_seconds, count / floor_seconds
+    ratio = ours_rate / floor_rate
+    size = statistics.mean(len(p) for p in payloads)
+    print(f"drain: {count} submissions of {size:.0f} bytes to the local receiver "
+          f"(uvicorn, one worker, SQLite WAL synchronous=FULL) at {url}")
+    print(f"  SyncWorker + HttpApiConnector  {ours_rate:8.0f} /s  ({ours_seconds:.2f} s)")
+    print(f"  raw requests POST loop         {floor_rate:8.0f} /s  ({floor_seconds:.2f} s)")
+    verdict = "ok" if ratio >= 0.8 else "BELOW GOAL"
+    print(f"  ratio: {ratio:.2f}x of the floor's throughput (goal >= 0.8x) {verdict}")
+
+
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], None]] = {
     "enqueue": bench_enqueue,
+    "drain": bench_drain,
 }
 
 
@@ -124,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append",
                         help="run only this measurement (repeatable)")
     parser.add_argument("--n", type=int, default=2000, help="items per measurement")
+    parser.add_argument("--drain-n", type=int, default=5000,
+                        help="submissions drained to the local receiver (drain)")
     parser.add_argument("--dir", default=None,
                         help="folder for the files (default: the temp dir; use a real disk)")
     args = parser.parse_args(argv)

@@ -1,8 +1,9 @@
 """Composition root: builds the kiosk from its configuration and wires the parts together.
 
-This is the one module (with the CLI) where Qt, the screens, speech, the queue and the
-domain meet. Everything a visit leaves behind is removed by ``wipe_session``, the single
-way out of a visit (idle timeout, "Abandonner", receipt done, mediator "Terminer").
+This is the one module (with the CLI, and its helpers ``guide``, ``narration`` and
+``delivery``) where Qt, the screens, speech, the queue and the domain meet. Everything a
+visit leaves behind is removed by ``wipe_session``, the single way out of a visit (idle
+timeout, "Abandonner", "Terminer" on the receipt, mediator "Terminer").
 """
 
 from __future__ import annotations
@@ -16,14 +17,19 @@ from PySide6.QtGui import QClipboard, QCursor, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from accessibility.sizes import ScreenMetrics, mm_per_pixel_from_dpi
-from kiosk import secrets
+from kiosk.catalog import Catalog, CatalogStore
 from kiosk.config import Config
+from kiosk.delivery import Delivery
+from kiosk.guide import Guide
 from kiosk.i18n import _, is_right_to_left, set_language
+from kiosk.narration import Narrator
 from kiosk.paths import asset
 from kiosk.security.pin import Lockout, verify_pin
+from kiosk.security.technician import DEFAULT_TECHNICIAN_PIN, technician_pin_hash
 from kiosk.systemd_notify import SystemdNotifier
 from ui.fonts import load_fonts
 from ui.idle import IdleWatcher
+from ui.keypad import KeypadNavigation
 from ui.lockdown import LockdownFilter
 from ui.main_window import KioskWindow
 from ui.screens.welcome import WelcomeScreen
@@ -31,9 +37,8 @@ from ui.style import Appearance, apply_appearance
 from ui.technician_gesture import CornerTapDetector
 
 _log = logging.getLogger(__name__)
-# Only for a terminal no technician has enrolled yet; `kiosk doctor` reports it as FAIL.
-DEFAULT_TECHNICIAN_PIN = "123456"
 CORNER_MM = 20.0
+CATALOG_CACHE = "catalog-cache/catalog.json"
 
 
 def screen_metrics(config: Config) -> ScreenMetrics:
@@ -45,18 +50,23 @@ def screen_metrics(config: Config) -> ScreenMetrics:
     return ScreenMetrics(mm_per_pixel_from_dpi(dpi))
 
 
-def technician_pin_hash(config: Config) -> str | None:
-    """The enrolled technician PIN hash: config first, then keyring; None if none."""
-    return config.security.technician_pin_hash or secrets.get_secret(secrets.TECHNICIAN_PIN)
+def load_catalog(config: Config) -> CatalogStore:
+    """The configured catalog (or the bundled one), else the cached last good one.
+
+    Raises CatalogError when none can be used: the kiosk cannot serve without one.
+    """
+    store = CatalogStore(cache_path=config.data_path() / CATALOG_CACHE)
+    store.load(Path(config.catalog.path) if config.catalog.path else None)
+    return store
 
 
 class KioskApp(QObject):
     """The running kiosk: one window, one visit at a time.
 
     Attributes:
-        window: the kiosk window.
-        welcome: the welcome screen.
-        appearance: the current visit's text size and theme.
+        window: the kiosk window; welcome: the welcome screen; guide: the démarche flow.
+        narrator: audio mode; delivery: the queue and its sender.
+        appearance: the current visit's text size and theme; language: its language.
 
     Signals:
         ready: the welcome screen is shown (systemd READY=1 is sent then).
@@ -79,6 +89,7 @@ class KioskApp(QObject):
         self.config = config
         self.qt_app = qt_app
         self.notifier = notifier or SystemdNotifier()
+        self.catalogs = load_catalog(config)
         self.metrics = screen_metrics(config)
         self.appearance = Appearance()
         self.language = config.kiosk.language
@@ -101,11 +112,26 @@ class KioskApp(QObject):
         self.welcome = WelcomeScreen(
             config.kiosk.commune_name, config.kiosk.languages, self.metrics, self.window
         )
+        self.narrator = Narrator(config, qt_app, lambda: self.language)
+        self.delivery = Delivery(config, self)
+        self.guide = Guide(
+            self.window,
+            self.catalog,
+            self.delivery,
+            lambda: self.language,
+            config.backoffice.tracking_url,
+            self,
+        )
         self.window.show_screen(self.welcome, welcome=True)
         self.welcome.mark_language(self.language)
         self._install_filters()
         self._connect()
         self._watchdog = self._start_watchdog()
+
+    def catalog(self) -> Catalog:
+        current = self.catalogs.current
+        assert current is not None  # load_catalog raised otherwise
+        return current
 
     # ------------------------------------------------------------ set-up
 
@@ -121,18 +147,25 @@ class KioskApp(QObject):
         self.lockdown = LockdownFilter(self)
         self.idle = IdleWatcher(self.config.kiosk.idle_seconds * 1000, self)
         self.corner = CornerTapDetector(self.window, self.metrics.px(CORNER_MM))
-        for event_filter in (self.lockdown, self.idle, self.corner):
+        self.keypad = KeypadNavigation(self)
+        for event_filter in self._filters():
             self.qt_app.installEventFilter(event_filter)
         if self.config.kiosk.hide_cursor:
             QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
 
+    def _filters(self) -> tuple[QObject, ...]:
+        return (self.lockdown, self.idle, self.corner, self.keypad)
+
     def _connect(self) -> None:
-        w = self.window
-        self.welcome.start_requested.connect(self._start_visit)
+        w, guide, narrator = self.window, self.guide, self.narrator
+        self.welcome.start_requested.connect(self.start_visit)
         self.welcome.language_chosen.connect(self.set_language)
+        self.welcome.listen_requested.connect(lambda: self.set_audio_mode(True))
+        w.top_bar.listen_toggled.connect(self.set_audio_mode)
         self.idle.idle_timed_out.connect(self.ask_still_here)
         w.idle_question.still_here.connect(self._visit_goes_on)
         w.idle_question.countdown_finished.connect(self.wipe_session)
+        w.idle_question.announce.connect(narrator.say)
         w.close_refused.connect(lambda: _log.info("window close refused"))
         self.corner.triggered.connect(w.technician_overlay.open)
         w.technician_overlay.opened.connect(w.technician_pad.clear)
@@ -144,8 +177,18 @@ class KioskApp(QObject):
         w.settings.theme_chosen.connect(
             lambda theme: self.set_appearance(self.appearance.with_theme(theme))
         )
+        w.settings_overlay.opened.connect(lambda: narrator.say(w.settings.title.text()))
         w.language_overlay.opened.connect(lambda: w.languages.choices.mark(self.language))
         w.languages.language_chosen.connect(self.set_language)
+        guide.speak.connect(narrator.say)
+        guide.visit_ended.connect(self.wipe_session)
+        guide.demarches.back_requested.connect(self.wipe_session)
+        self.keypad.repeat_requested.connect(narrator.speaker.repeat)
+        self.keypad.help_requested.connect(self._keypad_help)
+        self.keypad.louder_requested.connect(narrator.speaker.louder)
+        self.keypad.quieter_requested.connect(narrator.speaker.quieter)
+        self.add_wiper(guide.wipe)
+        self.add_wiper(narrator.wipe)
 
     def _start_watchdog(self) -> QTimer | None:
         if not (self.config.kiosk.watchdog and self.notifier.watchdog_interval_ms):
@@ -169,14 +212,17 @@ class KioskApp(QObject):
             self.window.show()
         self.welcome.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.idle.start()
+        self.delivery.start()
         self.notifier.ready()
         _log.info("kiosk ready (%s)", self.config.source)
         self.ready.emit()
 
     def shutdown(self) -> None:
-        """Close the window and release Qt objects in order (for commands and tests)."""
-        for event_filter in (self.lockdown, self.idle, self.corner):
+        """Stop the sender, close the window, release Qt objects in order."""
+        for event_filter in self._filters():
             self.qt_app.removeEventFilter(event_filter)
+        self.narrator.shutdown()
+        self.delivery.stop()
         self.window.allow_close()
         self.window.close()
         self.window.deleteLater()
@@ -195,6 +241,7 @@ class KioskApp(QObject):
         if QGuiApplication.clipboard().supportsSelection():
             QGuiApplication.clipboard().clear(QClipboard.Mode.Selection)
         self.window.close_overlays()
+        self.window.top_bar.listen_button.setChecked(False)
         self.set_appearance(Appearance())
         self.set_language(self.config.kiosk.language)
         self.window.show_screen(self.welcome, welcome=True)
@@ -203,8 +250,9 @@ class KioskApp(QObject):
         _log.info("session wiped")
         self.session_wiped.emit()
 
-    def _start_visit(self) -> None:
+    def start_visit(self) -> None:
         _log.info("visit started")
+        self.guide.show_demarches()
 
     def ask_still_here(self) -> None:
         self.window.idle_overlay.open()
@@ -214,7 +262,25 @@ class KioskApp(QObject):
         self.window.idle_overlay.close_overlay()
         self.idle.start()
 
+    def _keypad_help(self) -> None:
+        if self.window.screens.currentWidget() is self.guide.question:
+            self.guide.question.help_button.setChecked(True)
+
     # ------------------------------------------------------------ settings of the visit
+
+    def set_audio_mode(self, on: bool) -> None:
+        self.narrator.set_audio_mode(on)
+        self.window.top_bar.listen_button.setChecked(self.narrator.audio_mode)
+        self.window.top_bar.retranslate()
+        if self.narrator.audio_mode:
+            current = self.window.screens.currentWidget()
+            spoken = getattr(current, "spoken_text", None)
+            if current is self.welcome and spoken is not None:
+                self.narrator.say(spoken())
+            elif current is self.guide.review:
+                self.narrator.say(self.guide.review.spoken_text(include_personal=False))
+            elif spoken is not None:
+                self.narrator.say(spoken())
 
     def set_appearance(self, appearance: Appearance) -> None:
         """Apply a text size and theme to every screen at once."""
@@ -234,6 +300,7 @@ class KioskApp(QObject):
         self.window.retranslate()
         self.welcome.retranslate()
         self.welcome.mark_language(language)
+        self.guide.retranslate()
 
     # ------------------------------------------------------------ technician exit
 

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "kiosk.commands.doctor",
+    "kiosk.commands.enroll",
     "kiosk.commands.queue",
     "kiosk.commands.screenshots",
 )

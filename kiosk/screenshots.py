@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QApplication
 from accessibility.sizes import TextSize
 from accessibility.themes import ThemeName
 from kiosk.app import KioskApp
+from kiosk.domain.session import DemarcheSession
+from kiosk.sample_answers import sample_answer
 from ui.style import Appearance
 
 _log = logging.getLogger(__name__)
@@ -47,12 +49,62 @@ def _overlay(name: str) -> Callable[[KioskApp], None]:
     return enter
 
 
+def _demarches(app: KioskApp) -> None:
+    app.wipe_session()
+    app.start_visit()
+
+
+def _demarche_step(demarche_id: str, steps: int) -> Callable[[KioskApp], None]:
+    """The démarche after ``steps`` questions answered (the review or the receipt after)."""
+
+    def enter(app: KioskApp) -> None:
+        app.wipe_session()
+        app.start_visit()
+        app.guide.start_demarche(demarche_id)
+        session = app.guide.session
+        assert session is not None
+        for _ in range(steps):
+            field = session.current
+            if field is None:
+                app.guide.send()
+                return
+            session.answer(field.id, sample_answer(field))
+            session.next()
+        app.guide.show_current()
+
+    return enter
+
+
+def demarche_scenes(app: KioskApp) -> list[Scene]:
+    """Every question, the review and the receipt of every démarche of the catalog."""
+    scenes = []
+    for demarche in app.catalog().demarches:
+        count = _steps_with_sample_answers(app, demarche.id)
+        for step in range(count + 2):  # the questions, the review, the receipt
+            name = f"{demarche.id}-{step + 1:02d}"
+            scenes.append(Scene(name, _demarche_step(demarche.id, step)))
+    return scenes
+
+
+def _steps_with_sample_answers(app: KioskApp, demarche_id: str) -> int:
+    session = DemarcheSession.start(app.catalog(), demarche_id)
+    steps = 0
+    while (field := session.current) is not None:
+        session.answer(field.id, sample_answer(field))
+        if not session.next().ok:
+            raise ValueError(f"the sample answer to {demarche_id}/{field.id} is refused")
+        steps += 1
+    session.wipe()
+    return steps
+
+
 SCENES: list[Scene] = [
     Scene("welcome", _welcome),
     Scene("idle", _idle),
     Scene("technician-pin", _overlay("technician_overlay")),
     Scene("settings", _overlay("settings_overlay")),
     Scene("language", _overlay("language_overlay")),
+    Scene("demarches", _demarches),
 ]
 
 
@@ -89,11 +141,24 @@ def iter_shots(
                     yield Shot(scene.name, language, app.appearance)
 
 
-def render_all(app: KioskApp, out_dir: Path, scenes: list[Scene] | None = None) -> list[Path]:
+def all_scenes(app: KioskApp) -> list[Scene]:
+    return [*SCENES, *demarche_scenes(app)]
+
+
+def render_all(
+    app: KioskApp,
+    out_dir: Path,
+    scenes: list[Scene] | None = None,
+    sizes: tuple[TextSize, ...] = tuple(TextSize),
+    themes: tuple[ThemeName, ...] = tuple(ThemeName),
+) -> list[Path]:
     """Write one PNG per shot into ``out_dir``; return the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for shot in iter_shots(app, scenes or SCENES, app.config.kiosk.languages):
+    shots = iter_shots(
+        app, scenes or all_scenes(app), app.config.kiosk.languages, sizes, themes
+    )
+    for shot in shots:
         path = out_dir / shot.file_name
         if not app.window.grab().save(str(path)):
             raise OSError(f"cannot write {path}")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import keyring
 from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
 
 SERVICE = "borne-citoyenne"
 QUEUE_DATA_KEY = "queue-data-key"
@@ -85,3 +86,25 @@ def get_secret(name: str) -> str | None:
 
 def set_secret(name: str, value: str) -> None:
     keyring.set_password(SERVICE, name, value)
+
+
+class MemoryKeyring(KeyringBackend):
+    """Secrets in a dict, gone with the process: for screenshots and tests, never a terminal."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        try:
+            del self.secrets[(service, username)]
+        except KeyError:
+            raise PasswordDeleteError(username) from None

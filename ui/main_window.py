@@ -153,6 +153,11 @@ class KioskWindow(QWidget):
         for overlay in self.overlays():
             overlay.close_overlay()
 
+    def add_screens(self, *screens: QWidget) -> None:
+        """Put screens in the stack (hidden until shown)."""
+        for screen in screens:
+            self.screens.addWidget(screen)
+
     def show_screen(self, screen: QWidget, *, welcome: bool = False) -> None:
         if self.screens.indexOf(screen) < 0:
             self.screens.addWidget(screen)

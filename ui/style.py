@@ -70,6 +70,11 @@ QWidget[role="bar"] {{
 }}
 QWidget[role="bar"] QLabel {{ color: {t.on_surface}; }}
 QLabel[role="title"] {{ font-size: {fonts.title}px; font-weight: bold; }}
+QLabel[role="reference"] {{
+    font-size: {int(fonts.title * 1.5)}px; font-weight: bold; color: {t.on_surface};
+    background: {t.surface}; border: {outline}px solid {t.border};
+    border-radius: {radius}px; padding: {pad}px {pad * 2}px;
+}}
 QLabel[role="muted"] {{ color: {t.muted}; font-size: {fonts.small}px; }}
 QLabel[role="error"] {{
     background: {t.error_surface}; color: {t.on_error_surface};
@@ -111,6 +116,8 @@ QPushButton[role="tile"] {{
     background: {t.surface}; color: {t.on_surface}; text-align: left;
     border: {max(2, outline // 2)}px solid {t.border}; border-radius: {radius * 2}px;
 }}
+QLabel[role="tileTitle"] {{ font-weight: bold; }}
+QLabel[role="tileDescription"] {{ font-size: {fonts.small}px; }}
 QPushButton:checked {{
     background: {t.primary}; color: {t.on_primary}; border-color: {t.on_background};
 }}

@@ -6,9 +6,14 @@ import argparse
 import dataclasses
 import os
 import sys
+import tempfile
 from pathlib import Path
 
+import keyring
+
 from kiosk.commands.common import prepare
+from kiosk.config import Config
+from kiosk.secrets import MemoryKeyring
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,11 +26,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def take_screenshots(args: argparse.Namespace) -> int:
     config = prepare(args)
-    # Screenshots are for a window of the configured size, never the live screen.
-    config = dataclasses.replace(
-        config, kiosk=dataclasses.replace(config.kiosk, fullscreen=False, watchdog=False)
-    )
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    with tempfile.TemporaryDirectory(prefix="kiosk-screenshots-") as scratch:
+        # The walk through the démarches sends sample requests: they go to a throwaway
+        # queue with no back office and throwaway keys, never to the terminal's own.
+        keyring.set_keyring(MemoryKeyring())
+        config = dataclasses.replace(
+            config,
+            kiosk=dataclasses.replace(
+                config.kiosk, fullscreen=False, watchdog=False, data_dir=scratch
+            ),
+            backoffice=dataclasses.replace(config.backoffice, kind="none"),
+        )
+        return _render(config, args.out)
+
+
+def _render(config: Config, out: Path) -> int:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the configured window size, not the screen
 
     from PySide6.QtWidgets import QApplication
 
@@ -36,8 +52,8 @@ def take_screenshots(args: argparse.Namespace) -> int:
     assert isinstance(qt_app, QApplication)
     kiosk_app = KioskApp(config, qt_app)
     kiosk_app.show()
-    written = render_all(kiosk_app, args.out)
-    print(f"{len(written)} screenshots written to {args.out}")
+    written = render_all(kiosk_app, out)
+    print(f"{len(written)} screenshots written to {out}")
     kiosk_app.shutdown()
     qt_app.shutdown()  # destroy Qt objects now, not in random order at exit
     return 0

@@ -37,3 +37,11 @@ def normalise_reference(text: str) -> str | None:
         [prefix, *(code[i : i + GROUP_SIZE] for i in range(0, body, GROUP_SIZE))]
     )
     return candidate if _REFERENCE.fullmatch(candidate) else None
+
+
+def spell_reference(reference: str) -> str:
+    """The reference as it should be read aloud: each character apart, a pause per group.
+
+    ``ADM-7K3-Q9P`` -> ``A D M. 7 K 3. Q 9 P.`` (speech says letters one by one).
+    """
+    return " ".join(" ".join(group) + "." for group in reference.split("-"))

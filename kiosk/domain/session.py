@@ -26,7 +26,7 @@ from types import MappingProxyType
 
 from kiosk.catalog.model import Catalog, Demarche, Field, FieldType, localized
 from kiosk.catalog.validators import AnswerValue, Validation
-from kiosk.domain.answers import RawAnswer, check_answer
+from kiosk.domain.answers import RawAnswer, check_answer, is_empty
 from kiosk.domain.conditions import destination_service, visible_fields
 from kiosk.domain.reference import new_reference
 from kiosk.domain.review import format_answer
@@ -207,6 +207,16 @@ class DemarcheSession:
             self._values.pop(field_id, None)
             self._errors[field_id] = result.error or ""
         return result
+
+    def keep(self, field_id: str, raw: RawAnswer) -> None:
+        """Remember what is on screen when leaving it ("Retour", a language change).
+
+        Like ``answer``, except that a question left empty gets no error: the resident did
+        not try to answer it yet. It is still required when "Suivant" or "Envoyer" comes.
+        """
+        result = self.answer(field_id, raw)
+        if not result.ok and is_empty(raw):
+            self._errors.pop(field_id, None)
 
     def next(self) -> Validation:
         """ "Suivant": check the current answer; if good, go to the next question or review.

@@ -103,7 +103,7 @@ class Lockout:
         extra = self.failures - self.free_attempts
         if extra <= 0:
             return 0.0
-        delay = min(self.max_seconds, self.base_seconds * 2 ** (extra - 1))
+        delay: float = min(self.max_seconds, self.base_seconds * 2.0 ** (extra - 1))
         self.locked_until = self.clock() + delay
         return delay
 

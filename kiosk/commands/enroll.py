@@ -1,0 +1,199 @@
+"""``kiosk enroll WHAT``: put one secret of the terminal into its keyring.
+
+    kiosk enroll technician [--pin-stdin]
+    kiosk enroll terminal-secret [--from-file FILE] [--show | --out FILE] [--force]
+
+Each kind of secret is one entry of ``ENROLMENTS`` (a function adding its options and a
+handler), so enrolling, say, mediators later is one more entry. A PIN is never printed or
+logged: only its salted hash is stored, and shown so that it can go into the configuration
+instead. The terminal secret is shown only on request (``--show``), because the back-office
+administrator needs it once and a terminal's scroll-back is no place to keep it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import getpass
+import hashlib
+import os
+import secrets as random
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from keyring.errors import KeyringError
+
+from kiosk import secrets
+from kiosk.commands.common import prepare
+from kiosk.connectors.signing import MIN_SECRET_BYTES
+from kiosk.security.pin import MAX_PIN_LENGTH, PinFormatError, check_pin_format, hash_pin
+from kiosk.security.technician import DEFAULT_TECHNICIAN_PIN, TECHNICIAN_PIN_MIN_LENGTH
+
+TERMINAL_SECRET_BYTES = 32
+
+if TYPE_CHECKING:
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+class EnrolError(Exception):
+    """The secret cannot be enrolled; the message tells the technician why."""
+
+
+# ---------------------------------------------------------------- technician PIN
+
+
+def read_new_pin(from_stdin: bool) -> str:
+    """The new PIN: one line of stdin, or typed twice without echo."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"New technician PIN ({TECHNICIAN_PIN_MIN_LENGTH} to "
+                            f"{MAX_PIN_LENGTH} digits): ")
+    if getpass.getpass("Same PIN again: ") != first:
+        raise EnrolError("the two PINs differ; nothing was changed")
+    return first
+
+
+def check_technician_pin(pin: str) -> None:
+    """Refuse a PIN of the wrong format, the default PIN, or one digit repeated."""
+    try:
+        check_pin_format(pin, TECHNICIAN_PIN_MIN_LENGTH)
+    except PinFormatError:
+        raise EnrolError(f"a technician PIN is {TECHNICIAN_PIN_MIN_LENGTH} to "
+                         f"{MAX_PIN_LENGTH} digits; nothing was changed") from None
+    if pin == DEFAULT_TECHNICIAN_PIN or len(set(pin)) == 1:
+        raise EnrolError("this PIN is too easy to guess; nothing was changed")
+
+
+def enroll_technician(args: argparse.Namespace) -> int:
+    config = prepare(args)
+    pin = read_new_pin(args.pin_stdin)
+    check_technician_pin(pin)
+    hashed = hash_pin(pin, TECHNICIAN_PIN_MIN_LENGTH)
+    secrets.set_secret(secrets.TECHNICIAN_PIN, hashed)
+    print(f"technician PIN enrolled in the keyring ({secrets.describe_backend()})")
+    if config.security.technician_pin_hash:
+        print(f"WARNING: {config.source} sets [security] technician_pin_hash, which wins over "
+              "the keyring: replace its value with the hash below, or empty it")
+    print("or, instead of the keyring, put this line under [security] in the configuration:")
+    print(f'technician_pin_hash = "{hashed}"')
+    print("restart the kiosk to use the new PIN (systemctl restart kiosk)")
+    return 0
+
+
+def _add_technician(kinds: SubParsers) -> None:
+    parser = kinds.add_parser("technician", help="the PIN that lets a technician exit the kiosk")
+    parser.add_argument(
+        "--pin-stdin", action="store_true", help="read the PIN from one line of stdin (automation)"
+    )
+    parser.set_defaults(enroll_handler=enroll_technician)
+
+
+# ---------------------------------------------------------------- terminal secret
+
+
+def parse_secret_text(text: str) -> bytes:
+    """A secret written in hex or standard base64, at least ``MIN_SECRET_BYTES`` long."""
+    text = text.strip()
+    try:
+        secret = bytes.fromhex(text)
+    except ValueError:
+        try:
+            secret = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise EnrolError("the secret must be written in hex or base64") from None
+    if len(secret) < MIN_SECRET_BYTES:
+        raise EnrolError(f"the secret must hold at least {MIN_SECRET_BYTES} bytes")
+    return secret
+
+
+def fingerprint(secret: bytes) -> str:
+    """A short, non-secret digest both sides can compare: ``sha256:1a2b3c4d5e6f``."""
+    return "sha256:" + hashlib.sha256(secret).hexdigest()[:12]
+
+
+def _write_private(path: Path, text: str) -> None:
+    # O_EXCL: never overwrite a file, and 0600 from the first byte.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(text + "\n")
+
+
+def enroll_terminal_secret(args: argparse.Namespace) -> int:
+    prepare(args)
+    if secrets.get_secret(secrets.TERMINAL_SECRET) and not args.force:
+        raise EnrolError("a terminal secret is already enrolled; replacing it stops deliveries "
+                         "until the back office has the new one: add --force to do it")
+    if args.from_file is not None:
+        try:
+            secret = parse_secret_text(args.from_file.read_text(encoding="ascii"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise EnrolError(f"cannot read {args.from_file}: {error}") from None
+    else:
+        secret = random.token_bytes(TERMINAL_SECRET_BYTES)
+    encoded = base64.b64encode(secret).decode("ascii")
+    if args.out is not None:
+        try:
+            _write_private(args.out, encoded)
+        except OSError as error:
+            raise EnrolError(f"cannot write {args.out}: {error.strerror}") from None
+    secrets.set_secret(secrets.TERMINAL_SECRET, encoded)
+    print(f"terminal secret enrolled in the keyring ({len(secret)} bytes, {fingerprint(secret)})")
+    if args.out is not None:
+        print(f"written to {args.out} (mode 0600): hand it to the back-office administrator, "
+              "then delete it (shred -u)")
+    elif args.show:
+        print("for the back-office administrator only (base64); clear the screen afterwards:")
+        print(encoded)
+    elif args.from_file is None:
+        print("not shown: the back office needs it; enrol again with --force and --show or "
+              "--out FILE")
+    return 0
+
+
+def _add_terminal_secret(kinds: SubParsers) -> None:
+    parser = kinds.add_parser(
+        "terminal-secret", help="the HMAC secret shared with the back office"
+    )
+    parser.add_argument(
+        "--from-file", type=Path, metavar="FILE",
+        help="import the secret (hex or base64) made by the back office instead of generating it",
+    )
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--show", action="store_true", help="print the secret once (base64)")
+    shown.add_argument(
+        "--out", type=Path, metavar="FILE", help="write the secret to a new 0600 file instead"
+    )
+    parser.add_argument("--force", action="store_true", help="replace an enrolled secret")
+    parser.set_defaults(enroll_handler=enroll_terminal_secret)
+
+
+# ---------------------------------------------------------------- the command
+
+ENROLMENTS: tuple[Callable[[SubParsers], None], ...] = (_add_technician, _add_terminal_secret)
+
+
+def register(subparsers: SubParsers) -> None:
+    parser = subparsers.add_parser("enroll", help="store a secret of the terminal in its keyring")
+    kinds = parser.add_subparsers(dest="enroll_kind", metavar="WHAT", required=True)
+    for add in ENROLMENTS:
+        add(kinds)
+    parser.set_defaults(handler=run_enroll)
+
+
+def run_enroll(args: argparse.Namespace) -> int:
+    """Dispatch to the kind's handler; an EnrolError is one line on stderr and exit 1."""
+    handler: Callable[[argparse.Namespace], int] = args.enroll_handler
+    try:
+        return handler(args)
+    except EnrolError as error:
+        print(f"kiosk enroll {args.enroll_kind}: {error}", file=sys.stderr)
+        return 1
+    except KeyringError as error:
+        print(f"kiosk enroll {args.enroll_kind}: the keyring refused: {error}", file=sys.stderr)
+        return 2
+    except (EOFError, KeyboardInterrupt):
+        print(f"kiosk enroll {args.enroll_kind}: cancelled; nothing was changed", file=sys.stderr)
+        return 1

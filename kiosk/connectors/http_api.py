@@ -1,0 +1,345 @@
+"""The kiosk's own back-office API over HTTPS (docs/api/openapi.yaml): the first connector.
+
+``HttpApiConnector.deliver`` makes one signed ``POST /v1/submissions`` and turns whatever
+happens into one of the queue's outcomes (PROTOCOLS.md); it never raises for network or
+server trouble, whatever the server answers (not JSON, huge, wrong types, resets).
+
+Decisions worth knowing:
+
+- A 2xx means the back office accepted the submission, even when its body cannot be
+  read: ``Delivered(None)`` (no back-office reference) and a warning in the log. Sending
+  it again would only be answered by the same replay.
+- Redirects are never followed (the signature covers the path, and a submission must not
+  wander to another host): a 3xx is a passing failure that a technician must look at.
+- Reasons are built from the HTTP status and the server's short error code only, never
+  from free text that could echo personal data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+import requests
+
+from kiosk import __version__
+from kiosk.connectors.signing import sign_request
+from offline_queue.connector import (
+    Delivered,
+    Outcome,
+    Outgoing,
+    Rejected,
+    RetryLater,
+    Unauthorized,
+)
+
+SUBMISSIONS_PATH = "/v1/submissions"
+CATALOG_PATH = "/v1/catalog"
+HEARTBEAT_PATH = "/v1/heartbeat"
+HEALTH_PATH = "/v1/health"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+MAX_ANSWER_BYTES = 64 * 1024  # an answer longer than this is not read further
+MAX_CATALOG_BYTES = 8 * 1024 * 1024
+MAX_RETRY_AFTER = 24 * 3600.0  # a server asking for more is capped (the queue backs off too)
+MAX_REMOTE_REFERENCE = 128
+RETRY_STATUSES = frozenset({408, 409, 425, 429})
+AUTH_STATUSES = frozenset({401, 403})
+
+_DIGITS = re.compile(r"[0-9]{1,20}")
+_ERROR_CODE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+_REMOTE_REFERENCE = re.compile(rf"[\x21-\x7e]{{1,{MAX_REMOTE_REFERENCE}}}")
+_log = logging.getLogger(__name__)
+
+
+class ConnectorError(RuntimeError):
+    """The back office could not be reached or gave an unusable answer (catalog, heartbeat).
+
+    ``resident_message`` is safe to show; the exception text is technical detail for logs.
+    """
+
+    resident_message = "La mairie ne répond pas pour le moment. Réessayez plus tard."
+
+
+class CatalogAnswer(NamedTuple):
+    """The answer to ``GET /v1/catalog``: 200 with a body, or 304 (not modified, no body)."""
+
+    status: int
+    body: bytes | None
+    etag: str | None
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """An HTTP answer read within limits: its body is None when too big or unreadable."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes | None
+
+
+class _AnswerTooBigError(Exception):
+    """The answer is longer than we accept to read."""
+
+
+class HttpApiConnector:
+    """Delivers submissions to the kiosk's own HTTP JSON API, signed with the terminal secret.
+
+    Args:
+        base_url: e.g. ``https://mairie.example/kiosk-api`` (paths ``/v1/...`` are appended;
+            a path prefix is part of what is signed).
+        terminal_id: this terminal's id, as the back office knows it.
+        secret: the terminal's HMAC secret (``kiosk.secrets.TERMINAL_SECRET``).
+        timeout: seconds to wait for an answer (read timeout, and total reading time).
+        connect_timeout: seconds to establish the connection (default: min(timeout, 5)).
+        probe_timeout: seconds for ``reachable()``'s health check (connect and read).
+        session: a ``requests.Session`` to use (tests); TLS verification stays on anyway.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        terminal_id: str,
+        secret: bytes,
+        *,
+        timeout: float,
+        connect_timeout: float | None = None,
+        probe_timeout: float = 3.0,
+        session: requests.Session | None = None,
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"the back-office URL must be http(s)://host[:port]: {base_url}")
+        if parts.query or parts.fragment:
+            raise ValueError("the back-office URL must not hold a query or a fragment")
+        if timeout <= 0 or probe_timeout <= 0:
+            raise ValueError("timeouts must be positive")
+        self.base_url = base_url.rstrip("/")
+        self._prefix = parts.path.rstrip("/")
+        self.terminal_id = terminal_id
+        self._secret = secret
+        self.timeout = float(timeout)
+        if connect_timeout is None:
+            connect_timeout = min(timeout, 5.0)
+        self.connect_timeout = float(connect_timeout)
+        self.probe_timeout = float(probe_timeout)
+        self._session = session or requests.Session()
+        self._session.headers["User-Agent"] = f"borne-citoyenne/{__version__}"
+        sign_request(secret, terminal_id, "GET", "/", b"")  # fail early on a bad secret or id
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._session.close()
+
+    # ------------------------------------------------------------------ Connector
+
+    def deliver(self, item: Outgoing) -> Outcome:
+        """One signed ``POST /v1/submissions`` of the item's payload; never raises."""
+        headers = {"Content-Type": "application/json", IDEMPOTENCY_HEADER: item.item_id}
+        try:
+            answer = self._request("POST", SUBMISSIONS_PATH, item.payload, headers)
+        except requests.RequestException as error:
+            return RetryLater(f"network: {_describe_network_error(error)}")
+        except Exception as error:  # a broken server or library must not kill the sync thread
+            _log.exception("unexpected failure while delivering %s", item.reference)
+            return RetryLater(f"unexpected: {type(error).__name__}")
+        return self._classify(answer, item)
+
+    def reachable(self) -> bool:
+        """True when ``GET /v1/health`` answers 200 within ``probe_timeout``."""
+        try:
+            response = self._session.get(
+                self.base_url + HEALTH_PATH,
+                timeout=(self.probe_timeout, self.probe_timeout),
+                allow_redirects=False,
+                verify=True,
+            )
+            response.close()
+        except requests.RequestException:
+            return False
+        return response.status_code == 200
+
+    # ------------------------------------------------------------------ other calls
+
+    def fetch_catalog(self, etag: str | None = None) -> CatalogAnswer:
+        """``GET /v1/catalog``, conditional on ``etag``; raises ``ConnectorError`` on failure."""
+        headers = {"If-None-Match": etag} if etag else {}
+        try:
+            answer = self._request("GET", CATALOG_PATH, b"", headers, limit=MAX_CATALOG_BYTES)
+        except requests.RequestException as error:
+            raise ConnectorError(f"catalog: {_describe_network_error(error)}") from None
+        new_etag = answer.headers.get("ETag")
+        if answer.status == 304:
+            return CatalogAnswer(304, None, new_etag or etag)
+        if answer.status == 200 and answer.body is not None:
+            return CatalogAnswer(200, answer.body, new_etag)
+        raise ConnectorError(f"catalog: {_status_reason(answer)}")
+
+    def heartbeat(self, queue_counts: Mapping[str, int], version: str = __version__) -> bool:
+        """``POST /v1/heartbeat`` (terminal id, version, queue counts); True when accepted.
+
+        Never raises for network trouble: a missed heartbeat is only logged.
+        """
+        body = json.dumps(
+            {
+                "terminal_id": self.terminal_id,
+                "version": version,
+                "queue": {str(state): int(count) for state, count in queue_counts.items()},
+                "sent_at": int(time.time()),
+            },
+            separators=(",", ":"),
+            sort_keys=True,
+        ).encode("utf-8")
+        try:
+            answer = self._request(
+                "POST", HEARTBEAT_PATH, body, {"Content-Type": "application/json"}
+            )
+        except requests.RequestException as error:
+            _log.info("heartbeat not sent: %s", _describe_network_error(error))
+            return False
+        if 200 <= answer.status < 300:
+            return True
+        _log.warning("heartbeat refused: %s", _status_reason(answer))
+        return False
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        *,
+        limit: int = MAX_ANSWER_BYTES,
+    ) -> _Answer:
+        """One signed request; the answer body is read within ``limit`` and ``timeout``."""
+        signed = dict(headers)
+        full_path = self._prefix + path
+        signed.update(sign_request(self._secret, self.terminal_id, method, full_path, body))
+        response = self._session.request(
+            method,
+            self.base_url + path,
+            data=body or None,
+            headers=signed,
+            timeout=(self.connect_timeout, self.timeout),
+            allow_redirects=False,
+            verify=True,
+            stream=True,
+        )
+        try:
+            content: bytes | None = self._read_limited(response, limit)
+        except _AnswerTooBigError:
+            content = None
+        finally:
+            response.close()
+        return _Answer(response.status_code, response.headers, content)
+
+    def _read_limited(self, response: requests.Response, limit: int) -> bytes:
+        """The body, at most ``limit`` bytes, read within ``timeout`` seconds in total."""
+        declared = response.headers.get("Content-Length", "")
+        if _DIGITS.fullmatch(declared) and int(declared) > limit:
+            raise _AnswerTooBigError
+        deadline = time.monotonic() + self.timeout
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(chunk_size=16384):
+            size += len(chunk)
+            if size > limit:
+                raise _AnswerTooBigError
+            if time.monotonic() > deadline:
+                raise requests.Timeout("the answer trickles in for longer than the timeout")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _classify(self, answer: _Answer, item: Outgoing) -> Outcome:
+        status = answer.status
+        if 200 <= status < 300:
+            return Delivered(self._remote_reference(answer, item))
+        reason = _status_reason(answer)
+        if status in RETRY_STATUSES or status >= 500:
+            return RetryLater(reason, parse_retry_after(answer.headers.get("Retry-After")))
+        if status in AUTH_STATUSES:
+            return Unauthorized(reason)
+        if 400 <= status < 500:
+            return Rejected(reason)
+        return RetryLater(reason)  # 1xx/3xx: not a verdict on the item; a technician looks
+
+    @staticmethod
+    def _remote_reference(answer: _Answer, item: Outgoing) -> str | None:
+        data = _json_object(answer.body)
+        remote = data.get("id") if data is not None else None
+        if isinstance(remote, int) and not isinstance(remote, bool):
+            remote = str(remote)
+        if isinstance(remote, str) and _REMOTE_REFERENCE.fullmatch(remote):
+            return remote
+        _log.warning(
+            "back office accepted %s (HTTP %d) without a usable id in its answer",
+            item.reference,
+            answer.status,
+        )
+        return None
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds asked by a ``Retry-After`` header (delay-seconds or HTTP-date), or None.
+
+    The result is within [0, MAX_RETRY_AFTER]; an unreadable value gives None.
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if _DIGITS.fullmatch(value):
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # HTTP-dates are GMT
+        return None
+    clock = time.time() if now is None else now
+    delay = when.timestamp() - clock
+    if math.isnan(delay):
+        return None
+    return min(max(delay, 0.0), MAX_RETRY_AFTER)
+
+
+def _json_object(body: bytes | None) -> dict[str, Any] | None:
+    if not body:
+        return None
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _status_reason(answer: _Answer) -> str:
+    """``HTTP 422 invalid_submission``: the status and the server's error code, if clean."""
+    data = _json_object(answer.body)
+    code = data.get("error") if data is not None else None
+    if isinstance(code, str) and _ERROR_CODE.fullmatch(code):
+        return f"HTTP {answer.status} {code}"
+    return f"HTTP {answer.status}"
+
+
+def _describe_network_error(error: requests.RequestException) -> str:
+    """A short technical name for a network failure (no URL, no payload)."""
+    if isinstance(error, requests.ConnectTimeout):
+        return "connect timeout"
+    if isinstance(error, requests.Timeout):
+        return "read timeout"
+    if isinstance(error, requests.exceptions.SSLError):
+        return "TLS error"
+    if isinstance(error, requests.ConnectionError):
+        return "connection failed or reset"
+    return type(error).__name__

@@ -1,0 +1,94 @@
+"""The offline queue and its sender, as the GUI thread sees them.
+
+Submissions are stored (encrypted, fsync'd) before the receipt is shown; a background
+worker delivers them. Worker events arrive here on its thread and are re-emitted as a Qt
+signal, which Qt queues to the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from kiosk import secrets
+from kiosk.config import Config
+from kiosk.connectors.http_api import HttpApiConnector
+from kiosk.domain.submission import Submission
+from offline_queue.connector import Connector
+from offline_queue.store import QueueStatus, QueueStore
+from offline_queue.sync import SyncEvent, SyncWorker
+
+_log = logging.getLogger(__name__)
+QUEUE_FILE = "queue.sqlite3"
+DAY = 86_400
+
+
+def connector_from_config(config: Config) -> Connector | None:
+    """The back office named by ``[backoffice]``; None keeps everything queued."""
+    office = config.backoffice
+    if office.kind == "none":
+        return None
+    return HttpApiConnector(
+        office.url,
+        office.terminal_id,
+        secrets.get_or_create_key(secrets.TERMINAL_SECRET),
+        timeout=office.timeout_seconds,
+    )
+
+
+class Delivery(QObject):
+    """Stores submissions and has them delivered.
+
+    Signals:
+        event(object): a SyncEvent from the worker (delivered, retry, dead, paused...).
+    """
+
+    event = Signal(object)
+
+    def __init__(self, config: Config, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        path = config.data_path() / QUEUE_FILE
+        key = secrets.get_or_create_key(secrets.QUEUE_DATA_KEY)
+        retention = config.queue.retention_days * DAY
+        self.store = QueueStore(path, key, retention_seconds=retention)
+        connector = connector_from_config(config)
+        self.worker = (
+            None
+            if connector is None
+            else SyncWorker(
+                path,
+                key,
+                connector,
+                interval=float(config.queue.sync_interval_seconds),
+                on_event=self.event.emit,
+                retention_seconds=retention,
+            )
+        )
+
+    def start(self) -> None:
+        if self.worker is not None:
+            self.worker.start()
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+        self.store.close()
+
+    def enqueue(self, submission: Submission) -> None:
+        """Store ``submission`` durably (raises on failure), then wake the sender."""
+        self.store.enqueue(
+            submission.id, submission.reference, submission.demarche_id, submission.to_json()
+        )
+        _log.info("submission %s queued for %s", submission.reference, submission.demarche_id)
+        if self.worker is not None:
+            self.worker.wake()
+
+    def status(self) -> QueueStatus:
+        return self.store.status()
+
+    def is_delivered(self, item_id: str) -> bool:
+        return self.store.get(item_id).state.value == "delivered"
+
+
+__all__ = ["Delivery", "SyncEvent", "connector_from_config"]

@@ -1,0 +1,112 @@
+"""Audio mode: what the kiosk says, when, and what it must never say.
+
+Part of the composition root. Screens announce text; this module decides whether it is
+spoken (audio mode on), how (the screen's language), and guards privacy: personal text
+only with private listening, PIN pads never (EN 301 549 5.1.3.8, 5.1.3.9).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from accessibility.qt_speech import InterruptOnInput, Speaker
+from kiosk.config import Config
+from kiosk.i18n import _
+from ui.widgets.keyboard import PERSONAL_DATA_PROPERTY
+from ui.widgets.pin_pad import PinPad
+
+_log = logging.getLogger(__name__)
+SPEECH_CACHE = "speech-cache"
+
+
+def _inside_pin_pad(widget: QWidget) -> bool:
+    parent: QWidget | None = widget
+    while parent is not None:
+        if isinstance(parent, PinPad):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def describe_focus(widget: QWidget) -> tuple[str, bool]:
+    """What to say when ``widget`` gets the focus, and whether that text is personal."""
+    name = widget.accessibleName()
+    if isinstance(widget, QLineEdit | QPlainTextEdit):
+        content = widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
+        label = f"{name}. " + _("Zone de texte.")
+        if not content:
+            return label, False
+        return f"{label} {content}", bool(widget.property(PERSONAL_DATA_PROPERTY))
+    if isinstance(widget, QAbstractButton):
+        text = name or widget.text()
+        if widget.isCheckable():
+            text += ". " + (_("Choisi.") if widget.isChecked() else _("Pas choisi."))
+        description = widget.accessibleDescription()
+        return (f"{text}. {description}" if description else text), False
+    return name, False
+
+
+class Narrator(QObject):
+    """Speaks screens, focus moves and messages in audio mode."""
+
+    def __init__(
+        self, config: Config, qt_app: QApplication, language: Callable[[], str]
+    ) -> None:
+        super().__init__(qt_app)
+        speech = config.speech
+        self.speaker = Speaker(
+            cache_dir=config.data_path() / SPEECH_CACHE,
+            player=speech.player,
+            default_rate_wpm=speech.rate_wpm,
+            default_volume=speech.volume,
+            enabled=False,  # audio mode starts when a resident asks ("Écouter")
+            parent=self,
+        )
+        self.available = speech.enabled
+        self._language = language
+        self._interrupt = InterruptOnInput(self.speaker, parent=self)
+        qt_app.installEventFilter(self._interrupt)
+        qt_app.focusChanged.connect(self._focus_changed)
+
+    @property
+    def audio_mode(self) -> bool:
+        return self.speaker.enabled
+
+    def set_audio_mode(self, on: bool) -> None:
+        self.speaker.enabled = on and self.available
+        _log.info("audio mode %s", "on" if self.speaker.enabled else "off")
+
+    def say(self, text: str, personal: bool = False) -> None:
+        if text.strip():
+            self.speaker.say(text, language=self._language(), personal=personal)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is None or not self.audio_mode or _inside_pin_pad(new):
+            return  # a PIN pad says nothing of what is typed or pressed
+        text, personal = describe_focus(new)
+        if personal:
+            # Without private listening the value stays silent; its label is still said.
+            self.say(new.accessibleName(), False)
+        self.say(text, personal)
+
+    def prerender(self, texts: list[str]) -> None:
+        """Render static texts ahead of time, so the first words come at once."""
+        self.speaker.prerender(texts, self._language())
+
+    def wipe(self) -> None:
+        self.speaker.wipe()
+        self.speaker.enabled = False
+
+    def shutdown(self) -> None:
+        QApplication.instance().removeEventFilter(self._interrupt)
+        self.speaker.close()

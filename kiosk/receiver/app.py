@@ -1,0 +1,292 @@
+"""The receiver's HTTP API (Starlette): the server side of docs/api/openapi.yaml."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from kiosk.connectors.signing import DEFAULT_MAX_SKEW, SignatureError, verify_request
+from kiosk.receiver.faults import (
+    RETRY_AFTER_STATUSES,
+    ASGIApp,
+    FaultPlan,
+    drop_connection,
+    expose_abort,
+)
+from kiosk.receiver.storage import ReceiverStore, StoredAnswer
+
+MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
+MAX_HEARTBEAT_BYTES = 16 * 1024
+REPLAYED_HEADER = "Idempotent-Replayed"
+_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,128}")
+_log = logging.getLogger("kiosk.receiver")
+
+
+@dataclass
+class ReceiverSettings:
+    """Everything the receiver app needs (built by ``kiosk-receiver serve``)."""
+
+    db: Path
+    secret_for: Callable[[str], bytes | None]
+    catalog: Path | None = None
+    max_skew: float = DEFAULT_MAX_SKEW
+    faults: FaultPlan = field(default_factory=lambda: FaultPlan(()))
+    hang_seconds: float = 30.0
+    retry_after_seconds: int = 1
+    processing_delay: float = 0.0  # seconds a first submission stays "in progress" (tests)
+    max_submission_bytes: int = MAX_SUBMISSION_BYTES
+
+
+def error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    """The JSON error answer every endpoint uses: ``{"error": code, "message": ...}``."""
+    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+
+
+class _Catalog:
+    """The catalog file, re-read when it changes on disk, with its strong ETag."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._stamp: tuple[float, int] | None = None
+        self.body = b""
+        self.etag = ""
+
+    def current(self) -> tuple[bytes, str] | None:
+        if self.path is None:
+            return None
+        try:
+            stat = self.path.stat()
+            stamp = (stat.st_mtime, stat.st_size)
+            if stamp != self._stamp:
+                self.body = self.path.read_bytes()
+                self.etag = '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
+                self._stamp = stamp
+        except OSError:
+            return None
+        return self.body, self.etag
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """RFC 9110 weak comparison of an ``If-None-Match`` list with our ETag."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    wanted = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
+
+
+class Receiver:
+    """The endpoints, sharing one store and the in-progress keys."""
+
+    def __init__(self, settings: ReceiverSettings, store: ReceiverStore) -> None:
+        self.settings = settings
+        self.store = store
+        self.catalog = _Catalog(settings.catalog)
+        # Keys whose first request is being processed, with their body digest. One worker
+        # process owns them all; the UNIQUE key in SQLite guards against anything else.
+        self.in_progress: dict[str, str] = {}
+
+    async def _verified(self, request: Request, limit: int) -> tuple[str, bytes] | Response:
+        """The signing terminal and the body, or the error answer to send."""
+        declared = request.headers.get("content-length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
+            return error(413, "payload_too_large", f"at most {limit} bytes")
+        buffer = bytearray()
+        async for chunk in request.stream():
+            buffer += chunk
+            if len(buffer) > limit:
+                return error(413, "payload_too_large", f"at most {limit} bytes")
+        body = bytes(buffer)
+        raw_path = request.scope.get("raw_path") or request.url.path.encode("ascii")
+        path = raw_path.decode("latin-1")
+        if request.url.query:
+            path += "?" + request.url.query
+        try:
+            verified = verify_request(
+                self.settings.secret_for,
+                request.headers,
+                request.method,
+                path,
+                body,
+                max_skew=self.settings.max_skew,
+            )
+        except SignatureError as refusal:
+            _log.warning("refused %s %s: %s", request.method, request.url.path, refusal)
+            return error(401, refusal.code, str(refusal))
+        return verified.terminal_id, body
+
+    # ------------------------------------------------------------------ endpoints
+
+    async def submissions(self, request: Request) -> Response:
+        checked = await self._verified(request, self.settings.max_submission_bytes)
+        if isinstance(checked, Response):
+            return checked
+        terminal_id, body = checked
+        key = request.headers.get("idempotency-key", "")
+        if not _IDEMPOTENCY_KEY.fullmatch(key):
+            return error(400, "missing_idempotency_key", "Idempotency-Key: 1-128 visible ASCII")
+        if not _is_json_object(body):
+            return error(400, "invalid_json", "the body must be a JSON object")
+        action = self.settings.faults.next_action()
+        if action != "ok":
+            self.store.record_fault(action, key)
+            faulty = await self._fault(request, action)
+            if faulty is not None:
+                return faulty
+        response = await self._idempotent(key, terminal_id, body)
+        if action == "lost":  # stored (or replayed), but the answer never reaches the kiosk
+            await drop_connection(request.scope)
+        return response
+
+    async def _idempotent(self, key: str, terminal_id: str, body: bytes) -> Response:
+        """Store a first submission, replay the answer to a repeat, refuse a reused key."""
+        digest = hashlib.sha256(body).hexdigest()
+        answer = self.store.answer_for(key)
+        if answer is None:
+            in_progress = self.in_progress.get(key)
+            if in_progress is None:
+                answer = await self._accept(key, terminal_id, digest, body)
+                return _stored(answer, replayed=False)
+            if in_progress == digest:
+                return error(409, "in_progress", "the first request with this key is not finished")
+        elif answer.body_sha256 == digest:
+            return _stored(answer, replayed=True)
+        return error(422, "idempotency_key_reused", "this key was used with another payload")
+
+    async def _accept(self, key: str, terminal_id: str, digest: str, body: bytes) -> StoredAnswer:
+        self.in_progress[key] = digest
+        try:
+            if self.settings.processing_delay > 0:
+                await asyncio.sleep(self.settings.processing_delay)
+            try:
+                answer = self.store.add_submission(
+                    key=key, terminal_id=terminal_id, body_sha256=digest, payload=body
+                )
+            except sqlite3.IntegrityError:  # stored by another process in the meantime
+                stored = self.store.answer_for(key)
+                assert stored is not None
+                return stored
+        finally:
+            del self.in_progress[key]
+        _log.info("submission %s from %s stored", key, terminal_id)
+        return answer
+
+    async def _fault(self, request: Request, action: str) -> Response | None:
+        """The answer of an injected fault, or None to go on (``ok``, ``lost``)."""
+        _log.info("fault injected: %s", action)
+        if action in ("ok", "lost"):
+            return None
+        if action == "reset":
+            await drop_connection(request.scope)
+            return error(500, "fault_injected", "connection dropped")
+        if action == "hang":
+            await asyncio.sleep(self.settings.hang_seconds)
+            return error(503, "fault_injected", "hung")
+        status = int(action)
+        headers = None
+        if status in RETRY_AFTER_STATUSES:
+            headers = {"Retry-After": str(self.settings.retry_after_seconds)}
+        return error(status, "fault_injected", f"injected {status}", headers)
+
+    async def catalog_endpoint(self, request: Request) -> Response:
+        checked = await self._verified(request, 0)
+        if isinstance(checked, Response):
+            return checked
+        current = self.catalog.current()
+        if current is None:
+            return error(404, "no_catalog", "this back office publishes no catalog")
+        body, etag = current
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        if etag_matches(request.headers.get("if-none-match"), etag):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
+
+    async def heartbeat(self, request: Request) -> Response:
+        checked = await self._verified(request, MAX_HEARTBEAT_BYTES)
+        if isinstance(checked, Response):
+            return checked
+        terminal_id, body = checked
+        parsed = _heartbeat_fields(body)
+        if parsed is None:
+            return error(400, "invalid_heartbeat", "expected version and queue counts")
+        version, queue = parsed
+        self.store.record_heartbeat(terminal_id, version, queue)
+        return JSONResponse({"status": "ok", "server_time": int(time.time())})
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok", "server_time": int(time.time())})
+
+
+def _is_json_object(body: bytes) -> bool:
+    try:
+        return isinstance(json.loads(body), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _stored(answer: StoredAnswer, *, replayed: bool) -> Response:
+    headers = {REPLAYED_HEADER: "true"} if replayed else None
+    return Response(
+        answer.answer, status_code=answer.status, media_type="application/json", headers=headers
+    )
+
+
+def _heartbeat_fields(body: bytes) -> tuple[str, dict[str, int]] | None:
+    try:
+        data: Any = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    version, queue = data.get("version"), data.get("queue")
+    if not isinstance(version, str) or not isinstance(queue, dict) or len(version) > 64:
+        return None
+    counts: dict[str, int] = {}
+    for state, count in queue.items():
+        if not isinstance(count, int) or isinstance(count, bool) or len(state) > 32:
+            return None
+        counts[state] = count
+    return version, counts
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
+    return error(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
+
+
+def build_routes(settings: ReceiverSettings, store: ReceiverStore | None = None) -> Starlette:
+    """The Starlette app with the API's routes (without the connection-drop wrapper)."""
+    receiver = Receiver(settings, store or ReceiverStore(settings.db))
+    app = Starlette(
+        routes=[
+            Route("/v1/submissions", receiver.submissions, methods=["POST"]),
+            Route("/v1/catalog", receiver.catalog_endpoint, methods=["GET"]),
+            Route("/v1/heartbeat", receiver.heartbeat, methods=["POST"]),
+            Route("/v1/health", receiver.health, methods=["GET"]),
+        ],
+        exception_handlers={HTTPException: _http_error},
+    )
+    app.state.receiver = receiver
+    return app
+
+
+def create_app(settings: ReceiverSettings, store: ReceiverStore | None = None) -> ASGIApp:
+    """The receiver as an ASGI app (uvicorn: one worker; it owns its in-progress keys)."""
+    return expose_abort(build_routes(settings, store))

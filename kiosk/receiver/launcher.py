@@ -1,0 +1,98 @@
+"""Start the reference receiver as a child process (the demo's back office, and tests).
+
+The secret goes to the child through its environment (``KIOSK_RECEIVER_SECRET``), never
+on its command line, which any local user can read with ``ps``.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk.receiver.constants import READY_PREFIX, SECRET_ENV
+
+
+class ReceiverStartError(RuntimeError):
+    """The receiver exited or stayed silent instead of saying it was ready."""
+
+
+class _OutputPump:
+    """Reads the child's output forever (so its pipe never fills) and spots the ready line."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.lines: collections.deque[str] = collections.deque(maxlen=200)
+        self.url: str | None = None
+        self.ready = threading.Event()
+        self._process = process
+        threading.Thread(target=self._pump, name="receiver-output", daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            self.lines.append(line.rstrip("\n"))
+            if self.url is None and line.startswith(READY_PREFIX):
+                self.url = line[len(READY_PREFIX) :].strip()
+                self.ready.set()
+        self.ready.set()  # the child exited: stop waiting
+
+
+def start_receiver(
+    db: Path,
+    secret: bytes,
+    port: int = 0,
+    *,
+    host: str = "127.0.0.1",
+    extra_args: Sequence[str] = (),
+    ready_timeout: float = 20.0,
+) -> tuple[subprocess.Popen[str], str]:
+    """Start ``kiosk-receiver serve`` and wait until it listens.
+
+    Args:
+        db: the receiver's SQLite file.
+        secret: the terminal secret it accepts (passed through the environment).
+        port: 0 for any free port.
+        extra_args: more ``serve`` options (``--catalog``, ``--fault-plan``...).
+
+    Returns:
+        The process (stop it with ``stop_receiver``) and its base URL, e.g.
+        ``http://127.0.0.1:43117``. Its output (merged stderr) is drained by a thread;
+        the last lines are kept in ``process.output_lines`` for diagnosis.
+    """
+    env = dict(os.environ)
+    env[SECRET_ENV] = secret.hex()
+    command = [sys.executable, "-m", "kiosk.receiver.cli", "serve", "--host", host]
+    command += ["--port", str(port), "--db", str(db), *extra_args]
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    pump = _OutputPump(process)
+    process.output_lines = pump.lines  # type: ignore[attr-defined]
+    if not pump.ready.wait(ready_timeout) or pump.url is None:
+        stop_receiver(process)
+        tail = "\n".join(pump.lines)
+        raise ReceiverStartError(f"the receiver did not start:\n{tail}")
+    return process, pump.url
+
+
+def stop_receiver(process: subprocess.Popen[str], timeout: float = 5.0) -> int | None:
+    """Stop the receiver gracefully (SIGTERM), killing it if it does not stop in time."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout)
+    return process.returncode

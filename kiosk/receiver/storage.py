@@ -1,0 +1,195 @@
+"""The receiver's SQLite file: submissions once per idempotency key, heartbeats, fault log.
+
+This is a demonstration back office: it keeps payloads in clear, as a town hall's own
+system would once a submission has arrived. WAL with ``synchronous=FULL``: once the
+receiver has answered 201, the submission survives a power cut.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    terminal_id TEXT NOT NULL,
+    body_sha256 TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    reference TEXT,
+    received_at REAL NOT NULL,
+    status INTEGER NOT NULL,
+    answer BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS heartbeats (
+    terminal_id TEXT PRIMARY KEY,
+    version TEXT NOT NULL,
+    queue TEXT NOT NULL,
+    received_at REAL NOT NULL,
+    beats INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS faults (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    action TEXT NOT NULL,
+    idempotency_key TEXT,
+    at REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """The first answer given for an idempotency key, replayed for every repeat."""
+
+    body_sha256: str
+    status: int
+    answer: bytes
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One submission as it arrived."""
+
+    remote_id: str
+    idempotency_key: str
+    terminal_id: str
+    reference: str | None
+    received_at: float
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """The last heartbeat of one terminal."""
+
+    terminal_id: str
+    version: str
+    queue: dict[str, int]
+    received_at: float
+    beats: int
+
+
+@dataclass(frozen=True)
+class FaultEvent:
+    """One fault the receiver injected, and the submission it hit."""
+
+    action: str
+    idempotency_key: str | None
+
+
+def remote_id(seq: int) -> str:
+    """The back-office reference of the ``seq``-th submission (``BO-000042``)."""
+    return f"BO-{seq:06d}"
+
+
+class ReceiverStore:
+    """The receiver's database; one connection, used from the event loop's thread only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=10.0
+        )
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.executescript(_SCHEMA)
+        self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    def answer_for(self, key: str) -> StoredAnswer | None:
+        """The first answer stored for ``key``, if any."""
+        row = self._conn.execute(
+            "SELECT body_sha256, status, answer FROM submissions WHERE idempotency_key = ?",
+            (key,),
+        ).fetchone()
+        return None if row is None else StoredAnswer(row[0], row[1], bytes(row[2]))
+
+    def add_submission(
+        self, *, key: str, terminal_id: str, body_sha256: str, payload: bytes
+    ) -> StoredAnswer:
+        """Store a new submission with its 201 answer in one transaction.
+
+        Raises ``sqlite3.IntegrityError`` if the key is already stored.
+        """
+        now = time.time()
+        reference = _reference_of(payload)
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = self._conn.execute(
+                "INSERT INTO submissions (idempotency_key, terminal_id, body_sha256, payload,"
+                " reference, received_at, status, answer) VALUES (?, ?, ?, ?, ?, ?, 201, x'')",
+                (key, terminal_id, body_sha256, payload, reference, now),
+            )
+            seq = cursor.lastrowid
+            assert seq is not None
+            answer = json.dumps(
+                {
+                    "id": remote_id(seq),
+                    "status": "received",
+                    "received_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
+                },
+                separators=(",", ":"),
+            ).encode("utf-8")
+            self._conn.execute("UPDATE submissions SET answer = ? WHERE seq = ?", (answer, seq))
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+        return StoredAnswer(body_sha256, 201, answer)
+
+    def record_heartbeat(self, terminal_id: str, version: str, queue: dict[str, int]) -> None:
+        """Keep the last heartbeat of a terminal and count them."""
+        self._conn.execute(
+            "INSERT INTO heartbeats (terminal_id, version, queue, received_at, beats)"
+            " VALUES (?, ?, ?, ?, 1) ON CONFLICT (terminal_id) DO UPDATE SET"
+            " version = excluded.version, queue = excluded.queue,"
+            " received_at = excluded.received_at, beats = beats + 1",
+            (terminal_id, version, json.dumps(queue, sort_keys=True), time.time()),
+        )
+
+    def record_fault(self, action: str, key: str | None) -> None:
+        """Log an injected fault (tests check which submission got which)."""
+        self._conn.execute(
+            "INSERT INTO faults (action, idempotency_key, at) VALUES (?, ?, ?)",
+            (action, key, time.time()),
+        )
+
+    def submissions(self) -> list[Submission]:
+        """Every submission, in arrival order."""
+        rows = self._conn.execute(
+            "SELECT seq, idempotency_key, terminal_id, reference, received_at, payload"
+            " FROM submissions ORDER BY seq"
+        ).fetchall()
+        return [Submission(remote_id(r[0]), r[1], r[2], r[3], r[4], bytes(r[5])) for r in rows]
+
+    def heartbeats(self) -> list[Heartbeat]:
+        """The last heartbeat of each terminal."""
+        rows = self._conn.execute(
+            "SELECT terminal_id, version, queue, received_at, beats FROM heartbeats"
+            " ORDER BY terminal_id"
+        ).fetchall()
+        return [Heartbeat(r[0], r[1], json.loads(r[2]), r[3], r[4]) for r in rows]
+
+    def faults(self) -> list[FaultEvent]:
+        """Every injected fault, in order."""
+        rows = self._conn.execute("SELECT action, idempotency_key FROM faults ORDER BY seq")
+        return [FaultEvent(r[0], r[1]) for r in rows.fetchall()]
+
+
+def _reference_of(payload: bytes) -> str | None:
+    """The resident's reference, if the payload carries one at its top level."""
+    try:
+        data: Any = json.loads(payload)
+    except ValueError:
+        return None
+    value = data.get("reference") if isinstance(data, dict) else None
+    return value[:64] if isinstance(value, str) else None

@@ -1,0 +1,20 @@
+"""The technician PIN as the kiosk finds it: the configured hash, else the keyring's (no Qt).
+
+Shared by the composition root (the PIN pad), ``kiosk doctor`` (is a PIN enrolled?) and
+``kiosk enroll technician`` (which writes the keyring entry read here).
+"""
+
+from __future__ import annotations
+
+from kiosk import secrets
+from kiosk.config import Config
+
+# Only for a terminal no technician has enrolled yet; `kiosk doctor` reports it as FAIL.
+DEFAULT_TECHNICIAN_PIN = "123456"
+# A technician PIN guards the exit from the kiosk: longer than a resident's or mediator's.
+TECHNICIAN_PIN_MIN_LENGTH = 6
+
+
+def technician_pin_hash(config: Config) -> str | None:
+    """The enrolled technician PIN hash: config first, then keyring; None if none."""
+    return config.security.technician_pin_hash or secrets.get_secret(secrets.TECHNICIAN_PIN)

@@ -1,0 +1,3 @@
+"""Fixtures of the connector tests: the real receiver subprocess."""
+
+from tests.receiver_process import receiver  # noqa: F401  (a fixture)

@@ -1,0 +1,314 @@
+"""HttpApiConnector against a scripted server: every answer, even hostile, is classified."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from email.utils import formatdate
+
+import pytest
+import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kiosk.connectors.http_api import (
+    MAX_ANSWER_BYTES,
+    MAX_RETRY_AFTER,
+    ConnectorError,
+    HttpApiConnector,
+    parse_retry_after,
+)
+from kiosk.connectors.signing import verify_request
+from offline_queue.connector import Delivered, Outgoing, Rejected, RetryLater, Unauthorized
+from tests.kiosk.connectors.scripted_server import Scripted, scripted_server
+
+SECRET = bytes(range(32))
+PAYLOAD = json.dumps({"reference": "ADM-7K3-Q9P", "nom": "Jeanne Martin"}).encode()
+ITEM = Outgoing(item_id="5b0c7a4e-3f7e-4a53-9a55-0e8d1f1c2b3a", reference="ADM-7K3-Q9P",
+                payload=PAYLOAD, attempt=1)
+
+
+@pytest.fixture(scope="module")
+def shared_server():
+    with scripted_server() as script:
+        yield script
+
+
+@pytest.fixture
+def server(shared_server):
+    shared_server.requests.clear()
+    shared_server.answer(200)
+    return shared_server
+
+
+def connector(server: Scripted, **options) -> HttpApiConnector:
+    options.setdefault("timeout", 2.0)
+    return HttpApiConnector(server.url, "borne-01", SECRET, **options)
+
+
+def test_a_delivery_is_a_signed_idempotent_post_of_the_payload_as_is(server):
+    server.answer(201, b'{"id": "BO-000042"}', {"Content-Type": "application/json"})
+    assert connector(server).deliver(ITEM) == Delivered("BO-000042")
+    [(method, path, headers, body)] = server.requests
+    assert (method, path, body) == ("POST", "/v1/submissions", PAYLOAD)
+    assert headers["Idempotency-Key"] == ITEM.item_id
+    assert headers["Content-Type"] == "application/json"
+    verified = verify_request(lambda t: SECRET, headers, method, path, body)
+    assert verified.terminal_id == "borne-01"
+
+
+def test_a_path_prefix_of_the_base_url_is_part_of_what_is_signed(server):
+    server.answer(201, b'{"id": "1"}')
+    api = HttpApiConnector(server.url + "/kiosk-api/", "borne-01", SECRET, timeout=2.0)
+    assert api.deliver(ITEM) == Delivered("1")
+    [(method, path, headers, body)] = server.requests
+    assert path == "/kiosk-api/v1/submissions"
+    verify_request(lambda t: SECRET, headers, method, path, body)
+
+
+def test_every_attempt_is_signed_afresh(server, monkeypatch):
+    server.answer(503)
+    api = connector(server)
+    api.deliver(ITEM)
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)
+    api.deliver(ITEM)
+    stamps = [headers["X-Kiosk-Timestamp"] for _, _, headers, _ in server.requests]
+    assert stamps[1] == "2000000000" != stamps[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'{"id": 42}', "42"),
+        (b'{"id": "BO-1", "extra": [1, 2]}', "BO-1"),
+        (b"", None),
+        (b"not json at all", None),
+        (b'["id", "BO-1"]', None),
+        (b'{"id": ["BO-1"]}', None),
+        (b'{"id": true}', None),
+        (b'{"id": "with space"}', None),
+        (b'{"id": "' + b"x" * 200 + b'"}', None),
+        (b"[" * 100_000, None),
+    ],
+)
+def test_a_2xx_is_delivered_even_with_a_useless_body(server, body, expected):
+    server.answer(200, body)
+    assert connector(server).deliver(ITEM) == Delivered(expected)
+
+
+def test_a_huge_2xx_answer_is_not_read_and_still_delivered(server):
+    server.answer(201, b'{"id": "' + b"9" * (MAX_ANSWER_BYTES * 4) + b'"}')
+    assert connector(server).deliver(ITEM) == Delivered(None)
+
+
+def test_a_huge_answer_with_a_lying_length_is_cut(server):
+    body = b'{"error": "x", "pad": "' + b"p" * (MAX_ANSWER_BYTES * 2) + b'"}'
+    server.answer(422, body, {"Transfer-Encoding": "chunked", "Content-Length": "10"})
+    outcome = connector(server).deliver(ITEM)
+    assert isinstance(outcome, RetryLater | Rejected)
+
+
+@pytest.mark.parametrize("status", [408, 409, 425, 429, 500, 502, 503, 504, 599])
+def test_passing_failures_are_retried(server, status):
+    server.answer(status, b'{"error": "busy"}')
+    assert connector(server).deliver(ITEM) == RetryLater(f"HTTP {status} busy", None)
+
+
+def test_retry_after_in_seconds_is_passed_on(server):
+    server.answer(429, b"", {"Retry-After": "120"})
+    assert connector(server).deliver(ITEM) == RetryLater("HTTP 429", 120.0)
+
+
+def test_retry_after_as_an_http_date_is_passed_on(server):
+    server.answer(503, b"", {"Retry-After": formatdate(time.time() + 3600, usegmt=True)})
+    outcome = connector(server).deliver(ITEM)
+    assert isinstance(outcome, RetryLater)
+    assert outcome.retry_after is not None
+    assert 3500 < outcome.retry_after <= 3600
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_refused_credentials_pause_the_queue(server, status):
+    server.answer(status, b'{"error": "bad_signature", "message": "signature does not match"}')
+    assert connector(server).deliver(ITEM) == Unauthorized(f"HTTP {status} bad_signature")
+
+
+@pytest.mark.parametrize("status", [400, 404, 405, 410, 413, 422])
+def test_other_4xx_reject_the_item_with_status_and_code_only(server, status):
+    server.answer(
+        status,
+        json.dumps({"error": "invalid_field", "message": "nom: Jeanne Martin est trop long"})
+        .encode(),
+    )
+    assert connector(server).deliver(ITEM) == Rejected(f"HTTP {status} invalid_field")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"Jeanne Martin, 12 rue des Lilas: refused",
+        b'{"error": "Jeanne Martin, 12 rue des Lilas"}',
+        b'{"error": 12}',
+        b'{"error": "' + b"a" * 65 + b'"}',
+    ],
+)
+def test_a_reason_never_quotes_free_text_from_the_server(server, body):
+    server.answer(422, body)
+    assert connector(server).deliver(ITEM) == Rejected("HTTP 422")
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_is_not_followed(server, status):
+    server.answer(status, b"", {"Location": "http://elsewhere.invalid/v1/submissions"})
+    assert connector(server).deliver(ITEM) == RetryLater(f"HTTP {status}")
+    assert len(server.requests) == 1
+
+
+def test_a_timeout_is_a_passing_failure(server):
+    server.answer(201, b'{"id": "late"}', delay=1.0)
+    outcome = connector(server, timeout=0.2).deliver(ITEM)
+    assert outcome == RetryLater("network: read timeout")
+
+
+def test_a_refused_connection_is_a_passing_failure():
+    with socket.socket() as sock:  # a port that is surely closed: bound, never listened
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        api = HttpApiConnector(url, "borne-01", SECRET, timeout=1.0)
+        assert api.deliver(ITEM) == RetryLater("network: connection failed or reset")
+        assert api.reachable() is False
+
+
+def test_an_unexpected_library_failure_never_escapes(server, monkeypatch):
+    api = connector(server)
+
+    def explode(*args, **kwargs):
+        raise UnicodeError("a bug deep down")
+
+    monkeypatch.setattr(api._session, "request", explode)
+    assert api.deliver(ITEM) == RetryLater("unexpected: UnicodeError")
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    status=st.integers(min_value=200, max_value=599),
+    body=st.binary(max_size=2000) | st.just(b'{"error": "Jeanne Martin"}'),
+    retry_after=st.none() | st.text(max_size=40).filter(lambda t: "\n" not in t and "\r" not in t),
+)
+def test_any_answer_gives_an_outcome_that_quotes_nothing_of_it(server, status, body, retry_after):
+    headers = {}
+    if retry_after is not None:
+        headers["Retry-After"] = retry_after.encode("latin-1", "replace").decode("latin-1")
+    server.answer(status, body, headers)
+    outcome = connector(server).deliver(ITEM)
+    assert isinstance(outcome, Delivered | RetryLater | Rejected | Unauthorized)
+    if not isinstance(outcome, Delivered):
+        assert "Jeanne" not in outcome.reason
+        assert outcome.reason.startswith(f"HTTP {status}")
+
+
+def test_verify_stays_on_whatever_the_session_says(server):
+    seen = []
+
+    class Spy(requests.Session):
+        def request(self, *args, **kwargs):
+            seen.append(kwargs.get("verify"))
+            return super().request(*args, **kwargs)
+
+    session = Spy()
+    session.verify = False
+    server.answer(200, b'{"status": "ok"}')
+    api = connector(server, session=session)
+    api.deliver(ITEM)
+    api.reachable()
+    api.heartbeat({"pending": 1})
+    assert seen == [True, True, True]
+
+
+def test_reachable_asks_the_unsigned_health_endpoint(server):
+    server.answer(200, b'{"status": "ok"}')
+    assert connector(server).reachable() is True
+    [(method, path, _headers, _)] = server.requests
+    assert (method, path) == ("GET", "/v1/health")
+    server.answer(503)
+    assert connector(server).reachable() is False
+
+
+def test_the_catalog_is_fetched_conditionally(server):
+    server.answer(200, b'{"demarches": []}', {"ETag": '"abc"'})
+    api = connector(server)
+    assert api.fetch_catalog() == (200, b'{"demarches": []}', '"abc"')
+    server.answer(304, b"", {"ETag": '"abc"'})
+    assert api.fetch_catalog('"abc"') == (304, None, '"abc"')
+    assert server.requests[1][2]["If-None-Match"] == '"abc"'
+    assert "If-None-Match" not in server.requests[0][2]
+    server.answer(500, b'{"error": "boom"}')
+    with pytest.raises(ConnectorError, match="HTTP 500 boom"):
+        api.fetch_catalog('"abc"')
+
+
+def test_the_heartbeat_carries_counts_and_version_and_nothing_personal(server):
+    server.answer(200, b'{"status": "ok"}')
+    assert connector(server).heartbeat({"pending": 2, "dead": 1}, "9.9.9") is True
+    [(method, path, headers, body)] = server.requests
+    assert (method, path) == ("POST", "/v1/heartbeat")
+    verify_request(lambda t: SECRET, headers, method, path, body)
+    sent = json.loads(body)
+    assert set(sent) == {"terminal_id", "version", "queue", "sent_at"}
+    assert sent["queue"] == {"pending": 2, "dead": 1}
+    server.answer(401, b'{"error": "bad_signature"}')
+    assert connector(server).heartbeat({}) is False
+
+
+def test_a_lost_heartbeat_does_not_raise():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        api = HttpApiConnector(f"http://127.0.0.1:{sock.getsockname()[1]}", "b", SECRET, timeout=1)
+        assert api.heartbeat({"pending": 0}) is False
+        with pytest.raises(ConnectorError):
+            api.fetch_catalog()
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://mairie.example", "mairie.example", "http://", "http://h/?q=1", "http://h/#f"]
+)
+def test_a_bad_base_url_is_refused_at_construction(url):
+    with pytest.raises(ValueError, match="URL"):
+        HttpApiConnector(url, "borne-01", SECRET, timeout=1.0)
+
+
+def test_a_short_secret_is_refused_at_construction():
+    with pytest.raises(ValueError, match="secret"):
+        HttpApiConnector("http://127.0.0.1:1", "borne-01", b"short", timeout=1.0)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        ("0", 0.0),
+        ("30", 30.0),
+        (" 7 ", 7.0),
+        ("99999999999", MAX_RETRY_AFTER),
+        ("-5", None),
+        ("1.5", None),
+        ("soon", None),
+        ("", None),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # in the past: at once
+        ("Wed, 21 Oct 2015 07:28:00", None),  # no zone: not an HTTP-date
+    ],
+)
+def test_retry_after_values(value, expected):
+    assert parse_retry_after(value) == expected
+
+
+def test_retry_after_http_date_in_the_future():
+    now = 1_750_000_000.0
+    assert parse_retry_after(formatdate(now + 90, usegmt=True), now=now) == 90.0
+
+
+@given(st.text(max_size=60))
+def test_retry_after_never_raises_and_stays_in_bounds(value):
+    delay = parse_retry_after(value)
+    assert delay is None or 0.0 <= delay <= MAX_RETRY_AFTER

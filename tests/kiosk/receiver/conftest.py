@@ -1,0 +1,3 @@
+"""Fixtures of the receiver tests: the real receiver subprocess."""
+
+from tests.receiver_process import receiver  # noqa: F401  (a fixture)

@@ -1,0 +1,384 @@
+"""`kiosk doctor`: the line format, the exit code, and each check's verdicts."""
+
+from __future__ import annotations
+
+import base64
+import errno
+import os
+import re
+import stat
+import tempfile
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from kiosk import doctor, secrets
+from kiosk.cli import main
+from kiosk.config import Config, load_config
+from kiosk.doctor import CheckResult, Level
+from kiosk.security.pin import hash_pin
+from offline_queue.store import QueueStore
+
+LINE = re.compile(r"^(OK  |WARN|FAIL)  [a-z-]+: \S.*$")
+MEMORY = "tests.memory_keyring.MemoryKeyring"
+
+
+class ForgetfulKeyring(KeyringBackend):
+    """Accepts every secret and keeps none: the doctor must FAIL on it."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return None
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        pass
+
+    def delete_password(self, service: str, username: str) -> None:
+        pass
+
+
+def write_config(tmp_path: Path, data_dir: Path, extra: str = "", backend: str = MEMORY) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        f'[kiosk]\ndata_dir = "{data_dir}"\n'
+        f'[security]\nkeyring_backend = "{backend}"\n{extra}',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, data_dir: Path) -> Path:
+    return write_config(tmp_path, data_dir)
+
+
+@pytest.fixture
+def config(config_file: Path) -> Config:
+    return load_config(config_file)
+
+
+# ---------------------------------------------------------------- the whole command
+
+
+def test_every_line_has_the_format_and_a_fail_gives_exit_code_1(config_file, capsys):
+    code = main(["--config", str(config_file), "doctor"])
+    lines = capsys.readouterr().out.splitlines()
+    *checks, summary = lines
+    assert all(LINE.match(line) for line in checks), checks
+    names = [line.split()[1].rstrip(":") for line in checks]
+    assert names == [doctor.check_name(check) for check in doctor.ALL_CHECKS]
+    # No technician PIN is enrolled in the fresh keyring: the default PIN is a FAIL.
+    assert any(line.startswith("FAIL  technician-pin:") for line in checks)
+    assert code == 1
+    assert re.fullmatch(r"15 checks: \d+ FAIL, \d+ WARN", summary)
+
+
+def test_exit_code_is_0_without_fail(config_file, data_dir, capsys, monkeypatch):
+    data_dir.chmod(0o700)
+    checks = (doctor.check_config, doctor.check_data_dir)
+    monkeypatch.setattr(
+        "kiosk.commands.doctor.run_checks", lambda config: doctor.run_checks(config, checks)
+    )
+    assert main(["--config", str(config_file), "doctor"]) == 0
+    out = capsys.readouterr().out
+    assert not any(line.startswith("FAIL") for line in out.splitlines())
+    assert out.splitlines()[-1] == "2 checks: 0 FAIL, 0 WARN"
+
+
+def test_an_invalid_configuration_is_a_fail_line(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text("[kiosk]\nidle_seconds = -5\n", encoding="utf-8")
+    assert main(["--config", str(path), "doctor"]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert LINE.match(first)
+    assert first.startswith("FAIL  config:")
+    assert "idle_seconds" in first
+
+
+def test_a_crashing_check_becomes_a_fail_line(config):
+    def check_exploding(config: Config) -> CheckResult:
+        raise RuntimeError("boom")
+
+    [result] = doctor.run_checks(config, [check_exploding])
+    assert result == CheckResult(Level.FAIL, "exploding", "the check crashed: RuntimeError: boom")
+
+
+# ---------------------------------------------------------------- storage
+
+
+def test_a_writable_data_dir_is_ok_and_left_clean(config, data_dir):
+    data_dir.chmod(0o700)
+    assert doctor.check_data_dir(config).level is Level.OK
+    assert list(data_dir.iterdir()) == []
+
+
+def test_a_data_dir_open_to_others_warns(config, data_dir):
+    data_dir.chmod(0o755)
+    result = doctor.check_data_dir(config)
+    assert result.level is Level.WARN
+    assert "0755" in result.detail
+
+
+def test_a_read_only_file_system_fails(config, monkeypatch):
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", read_only)
+    result = doctor.check_data_dir(config)
+    assert result.level is Level.FAIL
+    assert "not writable (Read-only file system)" in result.detail
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through file modes")
+def test_a_read_only_data_dir_fails(config, data_dir):
+    data_dir.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        assert doctor.check_data_dir(config).level is Level.FAIL
+    finally:
+        data_dir.chmod(0o700)
+
+
+def test_a_data_dir_that_is_a_file_fails(tmp_path):
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    config = load_config(write_config(tmp_path, not_a_dir))
+    result = doctor.check_data_dir(config)
+    assert result.level is Level.FAIL
+    assert "not a directory" in result.detail
+
+
+@pytest.mark.parametrize(
+    ("free", "level"),
+    [
+        (0, Level.FAIL),
+        (100 * doctor.MIB - 1, Level.FAIL),
+        (100 * doctor.MIB, Level.WARN),
+        (doctor.GIB - 1, Level.WARN),
+        (doctor.GIB, Level.OK),
+    ],
+)
+def test_disk_thresholds(free, level):
+    assert doctor.disk_level(free) is level
+
+
+# ---------------------------------------------------------------- keyring and PIN
+
+
+def test_the_configured_keyring_is_probed_and_the_probe_removed(config):
+    result = doctor.check_keyring(config)
+    assert result.level is Level.OK, result
+    assert "MemoryKeyring" in result.detail
+    assert keyring.get_keyring().secrets == {}  # type: ignore[attr-defined]
+
+
+def test_a_plaintext_keyring_warns(tmp_path, data_dir):
+    config = load_config(write_config(tmp_path, data_dir, backend=""))
+    result = doctor.check_keyring(config)
+    assert result.level is Level.WARN
+    assert "PlaintextKeyring" in result.detail
+    assert "plaintext" in result.detail
+    assert str(data_dir) in result.detail
+
+
+def test_a_keyring_that_forgets_fails(tmp_path, data_dir):
+    backend = "tests.kiosk.test_doctor.ForgetfulKeyring"
+    result = doctor.check_keyring(load_config(write_config(tmp_path, data_dir, backend=backend)))
+    assert result.level is Level.FAIL
+    assert "does not give back" in result.detail
+
+
+def test_a_keyring_that_cannot_load_fails(tmp_path, data_dir):
+    backend = "tests.kiosk.test_doctor.NoSuchKeyring"
+    result = doctor.check_keyring(load_config(write_config(tmp_path, data_dir, backend=backend)))
+    assert result.level is Level.FAIL
+    assert "NoSuchKeyring" in result.detail
+
+
+def test_the_default_technician_pin_fails_and_an_enrolled_one_passes(config):
+    assert doctor.check_technician_pin(config).level is Level.FAIL
+    secrets.set_secret(secrets.TECHNICIAN_PIN, hash_pin("482913"))
+    assert doctor.check_technician_pin(config) == CheckResult(
+        Level.OK, "technician-pin", "enrolled (keyring)"
+    )
+
+
+def test_a_malformed_technician_pin_hash_in_config_fails(tmp_path, data_dir):
+    path = write_config(tmp_path, data_dir, extra='technician_pin_hash = "482913"\n')
+    result = doctor.check_technician_pin(load_config(path))
+    assert result.level is Level.FAIL
+    assert "482913" not in result.detail
+
+
+# ---------------------------------------------------------------- queue
+
+
+def test_no_queue_file_is_ok_and_not_created(config, data_dir):
+    result = doctor.check_queue(config)
+    assert result.level is Level.OK
+    assert not (data_dir / "queue.sqlite3").exists()
+
+
+def test_the_queue_is_summarised_without_content(config, data_dir):
+    key = secrets.get_or_create_key(secrets.QUEUE_DATA_KEY)
+    with QueueStore(data_dir / "queue.sqlite3", key) as store:
+        store.enqueue("item-1", "ADM-0001", "etat-civil", b"Jeanne Martin, 3 rue des Lilas")
+    result = doctor.check_queue(config)
+    assert result.level is Level.OK
+    assert "pending 1" in result.detail
+    assert "Jeanne" not in result.detail
+    assert "ADM-0001" not in result.detail
+
+
+def test_a_queue_without_its_key_fails(config, data_dir):
+    with QueueStore(data_dir / "queue.sqlite3", os.urandom(32)):
+        pass
+    result = doctor.check_queue(config)
+    assert result.level is Level.FAIL
+    assert "data key is missing" in result.detail
+
+
+def test_a_queue_with_the_wrong_key_fails(config, data_dir):
+    with QueueStore(data_dir / "queue.sqlite3", os.urandom(32)):
+        pass
+    secrets.set_secret(secrets.QUEUE_DATA_KEY, base64.b64encode(os.urandom(32)).decode())
+    assert doctor.check_queue(config).level is Level.FAIL
+
+
+# ---------------------------------------------------------------- Qt, libraries, display
+
+
+@pytest.mark.parametrize(
+    ("environ", "platform"),
+    [
+        ({}, None),
+        ({"DISPLAY": ":0"}, "xcb"),
+        ({"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}, "wayland"),
+        ({"QT_QPA_PLATFORM": "offscreen", "DISPLAY": ":0"}, "offscreen"),
+        ({"QT_QPA_PLATFORM": "xcb:foo=1"}, "xcb"),
+    ],
+)
+def test_target_platform(environ, platform):
+    assert doctor.target_platform(environ) == platform
+
+
+def test_offscreen_only_is_a_warning(config, monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    result = doctor.check_qt_platform(config)
+    assert result == CheckResult(
+        Level.WARN, "qt-platform", "no display; offscreen only ('offscreen' loads)"
+    )
+
+
+def test_a_platform_plugin_that_cannot_load_fails(config, monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "no-such-platform")
+    result = doctor.check_qt_platform(config)
+    assert result.level is Level.FAIL
+    assert "no-such-platform" in result.detail
+
+
+def test_missing_xcb_libraries_name_their_debian_packages(config, monkeypatch):
+    known = frozenset(doctor.XCB_LIBRARIES) - {"libxcb-cursor.so.0", "libxcb-icccm.so.4"}
+    monkeypatch.setattr(doctor, "shared_libraries", lambda: known)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    result = doctor.check_xcb_libraries(config)
+    assert result.level is Level.FAIL
+    assert "apt-get install libxcb-cursor0 libxcb-icccm4" in result.detail
+    monkeypatch.setenv("QT_QPA_PLATFORM", "wayland")
+    assert doctor.check_xcb_libraries(config).level is Level.WARN  # only the fallback
+    monkeypatch.setattr(doctor, "shared_libraries", lambda: frozenset(doctor.XCB_LIBRARIES))
+    assert doctor.check_xcb_libraries(config).level is Level.OK
+
+
+def test_library_lookup_without_ldconfig_uses_ctypes():
+    assert doctor.missing_libraries(["libc.so.6", "libnosuchthing.so.9"], None) == [
+        "libnosuchthing.so.9"
+    ]
+
+
+def test_display_without_screen_assumes_the_21_inch_panel(config, monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    result = doctor.check_display(config)
+    assert result.level is Level.WARN
+    assert "21.5-inch" in result.detail
+    assert "0.248 mm/px" in result.detail
+
+
+def test_display_uses_the_configured_pixel_size(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    config = load_config(write_config(tmp_path, data_dir, "[screen]\nmm_per_pixel = 0.3\n"))
+    result = doctor.check_display(config)
+    assert result.level is Level.OK
+    assert "0.300 mm/px (15 mm = 50 px)" in result.detail
+
+
+def test_display_reads_the_screen(config, monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    probe = doctor.QtProbe("xcb", True, screens=((1920, 1080, 101.6),))
+    monkeypatch.setattr(doctor, "qt_probe", lambda: probe)
+    result = doctor.check_display(config)
+    assert result.level is Level.OK
+    assert result.detail == "1920x1080 px, 102 dpi reported; 0.250 mm/px (15 mm = 60 px)"
+
+
+def test_fonts_fail_without_dejavu(config, monkeypatch):
+    probe = doctor.QtProbe("offscreen", True, fonts_registered=True,
+                           families=frozenset({"Atkinson Hyperlegible"}))
+    monkeypatch.setattr(doctor, "qt_probe", lambda: probe)
+    result = doctor.check_fonts(config)
+    assert result.level is Level.FAIL
+    assert "fonts-dejavu-core" in result.detail
+
+
+# ---------------------------------------------------------------- speech and audio
+
+
+def test_a_missing_voice_for_a_configured_language_fails(config, monkeypatch):
+    monkeypatch.setattr(
+        "accessibility.voices.available_voices",
+        lambda: {"fr": "roa/fr", "en": None, "ar": "sem/ar"},
+    )
+    result = doctor.check_voices(config)
+    assert result.level is Level.FAIL
+    assert "no voice for en" in result.detail
+
+
+def test_a_missing_player_fails_naming_it_and_its_package(config, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = doctor.check_audio_player(config)
+    assert result.level is Level.FAIL
+    assert "'aplay'" in result.detail
+    assert "alsa-utils" in result.detail
+
+
+def test_a_missing_player_only_warns_when_speech_is_off(tmp_path, data_dir):
+    extra = '[speech]\nenabled = false\nplayer = "no-such-player --quiet"\n'
+    result = doctor.check_audio_player(load_config(write_config(tmp_path, data_dir, extra)))
+    assert result.level is Level.WARN
+    assert "'no-such-player'" in result.detail
+
+
+def _fake_aplay(directory: Path, script: str) -> None:
+    aplay = directory / "aplay"
+    aplay.write_text(f"#!/bin/sh\n{script}\n")
+    aplay.chmod(0o755)
+    os.environ["PATH"] = f"{directory}{os.pathsep}{os.environ['PATH']}"
+
+
+def test_no_sound_card_warns(config, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", os.environ["PATH"])
+    _fake_aplay(tmp_path, 'echo "aplay: device_list:274: no soundcards found..." >&2')
+    result = doctor.check_audio_device(config)
+    assert result.level is Level.WARN
+    assert "no sound card" in result.detail
+
+
+def test_a_sound_card_is_ok(config, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", os.environ["PATH"])
+    _fake_aplay(tmp_path, 'echo "**** List of PLAYBACK Hardware Devices ****"\n'
+                          'echo "card 0: PCH [HDA Intel PCH], device 0: ALC892 Analog"')
+    result = doctor.check_audio_device(config)
+    assert result.level is Level.OK
+    assert "HDA Intel PCH" in result.detail

@@ -1,0 +1,186 @@
+"""`kiosk enroll technician|terminal-secret`: what is stored, what is refused, what is shown."""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import keyring
+import pytest
+
+from kiosk import secrets
+from kiosk.cli import main
+from kiosk.commands import enroll
+from kiosk.security.pin import is_pin_hash, verify_pin
+from tests.memory_keyring import MemoryKeyring
+
+PIN = "482913"
+
+
+class SharedKeyring(MemoryKeyring):
+    """One store for every instance: each command installs a new backend, as on a terminal."""
+
+    store: ClassVar[dict[tuple[str, str], str]] = {}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets = SharedKeyring.store
+
+
+@pytest.fixture(autouse=True)
+def empty_shared_keyring() -> None:
+    SharedKeyring.store.clear()
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, data_dir: Path) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        f'[kiosk]\ndata_dir = "{data_dir}"\n'
+        '[security]\nkeyring_backend = "tests.kiosk.test_enroll.SharedKeyring"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(autouse=True)
+def keep_log_capture(monkeypatch: pytest.MonkeyPatch) -> None:
+    # prepare() replaces the root logger's handlers, caplog's included: keep caplog's.
+    monkeypatch.setattr("kiosk.commands.common.setup_logging", lambda level: None)
+
+
+def typed(monkeypatch: pytest.MonkeyPatch, *answers: str) -> None:
+    """Make getpass return ``answers`` in turn."""
+    replies: Iterator[str] = iter(answers)
+    monkeypatch.setattr(enroll.getpass, "getpass", lambda prompt="": next(replies))
+
+
+def stored(name: str) -> str | None:
+    return keyring.get_password(secrets.SERVICE, name)
+
+
+def enrol_pin_from_stdin(config_file: Path, pin: str, monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr("sys.stdin", io.StringIO(pin + "\n"))
+    return main(["--config", str(config_file), "enroll", "technician", "--pin-stdin"])
+
+
+# ---------------------------------------------------------------- technician PIN
+
+
+def test_a_pin_typed_twice_is_stored_hashed_and_verifies(config_file, monkeypatch, capsys):
+    typed(monkeypatch, PIN, PIN)
+    assert main(["--config", str(config_file), "enroll", "technician"]) == 0
+    hashed = stored(secrets.TECHNICIAN_PIN)
+    assert hashed is not None
+    assert is_pin_hash(hashed)
+    assert verify_pin(PIN, hashed)
+    assert not verify_pin("482914", hashed)
+    out = capsys.readouterr().out
+    assert f'technician_pin_hash = "{hashed}"' in out  # the alternative for the config
+
+
+def test_a_pin_from_stdin_is_stored(config_file, monkeypatch):
+    assert enrol_pin_from_stdin(config_file, PIN, monkeypatch) == 0
+    assert verify_pin(PIN, stored(secrets.TECHNICIAN_PIN) or "")
+
+
+def test_a_mismatched_confirmation_is_refused(config_file, monkeypatch, capsys):
+    typed(monkeypatch, PIN, "482931")
+    assert main(["--config", str(config_file), "enroll", "technician"]) == 1
+    assert stored(secrets.TECHNICIAN_PIN) is None
+    assert "differ" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("pin", ["12345", "", "48291a", "4829134829134", "123456", "777777"])
+def test_short_malformed_or_trivial_pins_are_refused(config_file, monkeypatch, capsys, pin):
+    assert enrol_pin_from_stdin(config_file, pin, monkeypatch) == 1
+    assert stored(secrets.TECHNICIAN_PIN) is None
+    assert "nothing was changed" in capsys.readouterr().err
+
+
+def test_the_pin_is_never_logged_or_printed(config_file, monkeypatch, capsys, caplog):
+    caplog.set_level(logging.DEBUG)
+    typed(monkeypatch, PIN, PIN)
+    assert main(["--config", str(config_file), "enroll", "technician"]) == 0
+    captured = capsys.readouterr()
+    assert caplog.records, "the log capture must see the command's logs for this test to mean"
+    assert PIN not in caplog.text
+    assert PIN not in captured.out + captured.err
+
+
+def test_a_hash_in_the_config_is_pointed_out(config_file, monkeypatch, capsys):
+    with config_file.open("a", encoding="utf-8") as extra:
+        extra.write('technician_pin_hash = "scrypt$16384$8$1$AAAA$AAAA"\n')
+    assert enrol_pin_from_stdin(config_file, PIN, monkeypatch) == 0
+    assert "wins over the keyring" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- terminal secret
+
+
+def enrol_secret(config_file: Path, *options: str) -> int:
+    return main(["--config", str(config_file), "enroll", "terminal-secret", *options])
+
+
+def stored_secret() -> bytes:
+    value = stored(secrets.TERMINAL_SECRET)
+    assert value is not None
+    return base64.b64decode(value, validate=True)
+
+
+def test_a_generated_secret_is_stored_and_not_shown(config_file, capsys):
+    assert enrol_secret(config_file) == 0
+    secret = stored_secret()
+    assert len(secret) == enroll.TERMINAL_SECRET_BYTES
+    out = capsys.readouterr().out
+    assert base64.b64encode(secret).decode() not in out
+    assert enroll.fingerprint(secret) in out
+
+
+def test_show_prints_the_secret_once(config_file, capsys):
+    assert enrol_secret(config_file, "--show") == 0
+    encoded = base64.b64encode(stored_secret()).decode()
+    assert capsys.readouterr().out.count(encoded) == 1
+
+
+def test_an_enrolled_secret_is_replaced_only_with_force(config_file, capsys):
+    assert enrol_secret(config_file) == 0
+    first = stored_secret()
+    assert enrol_secret(config_file) == 1
+    assert stored_secret() == first
+    assert "--force" in capsys.readouterr().err
+    assert enrol_secret(config_file, "--force") == 0
+    assert stored_secret() != first
+
+
+@pytest.mark.parametrize("encode", [bytes.hex, lambda b: base64.b64encode(b).decode()])
+def test_a_secret_is_imported_from_hex_or_base64(config_file, tmp_path, encode):
+    secret = bytes(range(32))
+    source = tmp_path / "terminal.key"
+    source.write_text(encode(secret) + "\n")
+    assert enrol_secret(config_file, "--from-file", str(source)) == 0
+    assert stored_secret() == secret
+
+
+@pytest.mark.parametrize("text", ["00112233", "not a secret!"])
+def test_a_short_or_garbled_imported_secret_is_refused(config_file, tmp_path, text):
+    source = tmp_path / "terminal.key"
+    source.write_text(text)
+    assert enrol_secret(config_file, "--from-file", str(source)) == 1
+    assert stored(secrets.TERMINAL_SECRET) is None
+
+
+def test_out_writes_a_private_file_and_never_overwrites(config_file, tmp_path, capsys):
+    out = tmp_path / "for-back-office.key"
+    assert enrol_secret(config_file, "--out", str(out)) == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert base64.b64decode(out.read_text().strip()) == stored_secret()
+    assert out.read_text().strip() not in capsys.readouterr().out
+    first = stored_secret()
+    assert enrol_secret(config_file, "--force", "--out", str(out)) == 1
+    assert stored_secret() == first  # nothing changed when the file could not be written

@@ -1,0 +1,58 @@
+"""What every question editor offers the question screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from accessibility.sizes import ScreenMetrics
+from kiosk.domain.answers import RawAnswer
+from kiosk.domain.session import Question
+
+
+class FieldEditor(QWidget):
+    """Collects one raw answer; it never judges it (the domain does).
+
+    Signals:
+        changed: the answer changed.
+        submitted: the resident pressed Enter or "Valider" on the keyboard.
+    """
+
+    changed = Signal()
+    submitted = Signal()
+
+    def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.question = question
+        self.metrics = metrics
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.setSpacing(metrics.px(4))
+
+    def value(self) -> RawAnswer:
+        raise NotImplementedError
+
+    def set_value(self, raw: RawAnswer) -> None:
+        raise NotImplementedError
+
+    def focus_first(self) -> None:
+        """Put the focus where the resident starts answering."""
+        self.focusNextChild()
+
+    def spoken_value(self) -> str:
+        """What the current answer sounds like (for "Répéter")."""
+        raw = self.value()
+        return raw if isinstance(raw, str) else ""
+
+
+class InfoEditor(FieldEditor):
+    """An information page: nothing to answer."""
+
+    def value(self) -> RawAnswer:
+        return None
+
+    def set_value(self, raw: RawAnswer) -> None:
+        del raw
+
+    def focus_first(self) -> None:
+        """Nothing to focus: "Suivant" keeps the focus."""

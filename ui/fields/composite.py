@@ -1,0 +1,156 @@
+"""Answers in several boxes: a date (day, month, year), a postal address, a place."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
+
+from accessibility.sizes import ScreenMetrics
+from kiosk.domain.answers import RawAnswer
+from kiosk.domain.session import Question
+from kiosk.i18n import _
+from ui.fields.base import FieldEditor
+from ui.fields.choices import ChoiceButtons
+from ui.fields.text import mark_field
+
+
+class _BoxesEditor(FieldEditor):
+    """Labelled one-line boxes; the raw answer is a mapping of box name to text."""
+
+    def _boxes(self) -> tuple[tuple[str, str, str, int, int], ...]:
+        """(key, label, keyboard mode, max length, width in mm) of each box."""
+        raise NotImplementedError
+
+    def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
+        super().__init__(question, metrics, parent)
+        self.boxes: dict[str, QLineEdit] = {}
+        holder = QWidget(self)
+        grid = QGridLayout(holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(metrics.px(5))
+        for column, (key, label, mode, max_length, width_mm) in enumerate(self._boxes()):
+            caption = QLabel(label, holder)
+            box = QLineEdit(holder)
+            box.setAccessibleName(f"{label} - {question.label}")
+            box.setMaxLength(max_length)
+            if width_mm:
+                box.setFixedWidth(metrics.px(width_mm))
+            mark_field(box, question, mode)
+            caption.setBuddy(box)
+            box.textChanged.connect(self.changed)
+            box.returnPressed.connect(self._next_box_or_submit)
+            grid.addWidget(caption, *self._position(column, 0))
+            grid.addWidget(box, *self._position(column, 1))
+            self.boxes[key] = box
+        self.layout_.addWidget(holder, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def _position(self, index: int, row: int) -> tuple[int, int]:
+        return row, index  # boxes side by side
+
+    def _next_box_or_submit(self) -> None:
+        boxes = list(self.boxes.values())
+        current = next((i for i, b in enumerate(boxes) if b.hasFocus()), len(boxes) - 1)
+        if current + 1 < len(boxes):
+            boxes[current + 1].setFocus(Qt.FocusReason.TabFocusReason)
+        else:
+            self.submitted.emit()
+
+    def value(self) -> RawAnswer:
+        return {key: box.text() for key, box in self.boxes.items()}
+
+    def set_value(self, raw: RawAnswer) -> None:
+        if isinstance(raw, dict):
+            for key, box in self.boxes.items():
+                text = raw.get(key, "")
+                box.setText(text if isinstance(text, str) else "")
+
+    def focus_first(self) -> None:
+        empty = [b for b in self.boxes.values() if not b.text()]
+        (empty or list(self.boxes.values()))[0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def spoken_value(self) -> str:
+        return " ".join(box.text() for box in self.boxes.values())
+
+
+class DateEditor(_BoxesEditor):
+    """Day, month and year in three boxes, in the French order, in every language."""
+
+    def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
+        super().__init__(question, metrics, parent)
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+    def _boxes(self) -> tuple[tuple[str, str, str, int, int], ...]:
+        return (
+            ("day", _("Jour"), "date", 2, 30),
+            ("month", _("Mois"), "date", 2, 30),
+            ("year", _("Année"), "date", 4, 45),
+        )
+
+
+class AddressEditor(_BoxesEditor):
+    """Street, postcode and commune, one under the other."""
+
+    def _boxes(self) -> tuple[tuple[str, str, str, int, int], ...]:
+        return (
+            ("street", _("Numéro et rue"), "text", 120, 200),
+            ("postcode", _("Code postal"), "postcode", 5, 45),
+            ("commune", _("Commune"), "text", 80, 200),
+        )
+
+    def _position(self, index: int, row: int) -> tuple[int, int]:
+        return index, row  # one box per line, its label before it
+
+
+class PlaceEditor(FieldEditor):
+    """A place of the commune from the list, or (when allowed) an address typed freely."""
+
+    def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
+        super().__init__(question, metrics, parent)
+        self.options = ChoiceButtons(question.choices, metrics, exclusive=True, parent=self)
+        self.options.group.buttonClicked.connect(self._place_chosen)
+        self.layout_.addWidget(self.options)
+        self.free: QLineEdit | None = None
+        if question.free_text:
+            caption = QLabel(_("Ou écrivez l'adresse :"), self)
+            self.free = QLineEdit(self)
+            self.free.setAccessibleName(_("Adresse écrite"))
+            self.free.setMaxLength(200)
+            mark_field(self.free, question)
+            caption.setBuddy(self.free)
+            self.free.textEdited.connect(self._text_typed)
+            self.free.returnPressed.connect(self.submitted)
+            self.layout_.addWidget(caption)
+            self.layout_.addWidget(self.free)
+
+    def _place_chosen(self) -> None:
+        if self.free is not None and self.options.chosen():
+            self.free.clear()
+        self.changed.emit()
+
+    def _text_typed(self) -> None:
+        self.options.choose([])
+        self.changed.emit()
+
+    def value(self) -> RawAnswer:
+        chosen = self.options.chosen()
+        if chosen:
+            return chosen[0]
+        if self.free is not None and self.free.text().strip():
+            return {"text": self.free.text()}
+        return None
+
+    def set_value(self, raw: RawAnswer) -> None:
+        if isinstance(raw, str) and raw in self.options.buttons:
+            self.options.choose([raw])
+        elif isinstance(raw, dict) and self.free is not None:
+            text = raw.get("text", "")
+            self.free.setText(text if isinstance(text, str) else "")
+
+    def focus_first(self) -> None:
+        next(iter(self.options.buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def spoken_value(self) -> str:
+        chosen = self.options.chosen()
+        if chosen:
+            return self.options.buttons[chosen[0]].text()
+        return self.free.text() if self.free is not None else ""

@@ -1,0 +1,205 @@
+"""One question per screen: the step, the question in large text, help, the answer, and
+"Abandonner", "Retour", "Suivant" always in the same places."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from accessibility.sizes import ScreenMetrics
+from kiosk.domain.answers import RawAnswer
+from kiosk.domain.session import Question
+from kiosk.i18n import _
+from ui.fields import FieldEditor, editor_for
+from ui.screens.frame import NavigationBar, screen_layout
+from ui.widgets.keyboard import KeyboardController, OnScreenKeyboard
+
+
+class ErrorMessage(QLabel):
+    """What is wrong and what to do, next to the answer, with a warning sign."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "error")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, message: str | None) -> None:
+        if not message:
+            self.clear()
+            self.hide()
+            return
+        text = _("Attention : {message}").format(message=message)
+        self.setText(text)
+        self.setAccessibleName(text)
+        self.show()
+
+
+class QuestionScreen(QWidget):
+    """Renders the current ``Question`` and reports what the resident does.
+
+    Signals:
+        next_requested: "Suivant" (or Enter / "Valider" on the last box).
+        back_requested: "Retour".
+        abandon_requested: "Abandonner".
+        help_shown(str): the help text was opened (audio mode reads it).
+        answer_changed: the answer on screen changed.
+    """
+
+    next_requested = Signal()
+    back_requested = Signal()
+    abandon_requested = Signal()
+    help_shown = Signal(str)
+    answer_changed = Signal()
+
+    def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "screen")
+        self.metrics = metrics
+        self.question: Question | None = None
+        self.editor: FieldEditor | None = None
+
+        self.demarche_title = QLabel(self)
+        self.step = QLabel(self)
+        self.progress = QProgressBar(self)
+        self.progress.setTextVisible(False)
+        self.label = QLabel(self)
+        self.label.setProperty("role", "title")
+        self.label.setWordWrap(True)
+        self.help_button = QPushButton(self)
+        self.help_button.setCheckable(True)
+        self.help_button.toggled.connect(self._toggle_help)
+        self.help_text = QLabel(self)
+        self.help_text.setProperty("role", "banner")
+        self.help_text.setWordWrap(True)
+        self.help_text.hide()
+        self.error = ErrorMessage(self)
+
+        self._answer_area = QWidget()
+        self._answer_layout = QVBoxLayout(self._answer_area)
+        self._answer_layout.setContentsMargins(0, 0, 0, 0)
+        self._answer_layout.addStretch(1)  # the editor goes above it, at the top
+        self._scroll = QScrollArea(self)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._scroll.setWidget(self._answer_area)
+        self._answer_area.setProperty("role", "screen")
+
+        self.keyboard = OnScreenKeyboard(metrics, self)
+        self.keyboard.hide()
+        self.keyboard.accepted.connect(self._keyboard_done)
+        self.keyboard_controller = KeyboardController(self.keyboard)
+
+        self.navigation = NavigationBar(metrics, self)
+        self.navigation.next.clicked.connect(self.next_requested)
+        self.navigation.back.clicked.connect(self.back_requested)
+        self.navigation.abandon.clicked.connect(self.abandon_requested)
+
+        header = QHBoxLayout()
+        header.addWidget(self.demarche_title, 1)
+        header.addWidget(self.step)
+        layout = screen_layout(self, metrics)
+        layout.addLayout(header)
+        for widget in (self.progress, self.label):
+            layout.addWidget(widget)
+        layout.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignLeading)
+        layout.addWidget(self.help_text)
+        layout.addWidget(self._scroll, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.keyboard)
+        layout.addWidget(self.navigation)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.help_button.setText(_("Aide"))
+        self.help_button.setAccessibleName(_("Aide"))
+        self.navigation.retranslate()
+
+    def show_question(self, question: Question, demarche_title: str) -> None:
+        """Draw ``question`` (its previous answer and error included)."""
+        self.question = question
+        self.demarche_title.setText(demarche_title)
+        self.step.setText(question.step_text)
+        self.progress.setRange(0, question.step_total)
+        self.progress.setValue(question.step_number)
+        self.progress.setAccessibleName(question.step_text)
+        self.label.setText(question.label)
+        self.label.setAccessibleName(question.label)
+        self.help_text.setText(question.help)
+        self.help_button.setVisible(bool(question.help))
+        self.help_button.setChecked(False)
+        self._replace_editor(question)
+        self.error.show_message(question.error)
+        self.navigation.back.setEnabled(True)
+
+    def _replace_editor(self, question: Question) -> None:
+        self._remove_editor()
+        self.editor = editor_for(question, self.metrics, self._answer_area)
+        self.editor.changed.connect(self.answer_changed)
+        self.editor.submitted.connect(self.next_requested)
+        self._answer_layout.insertWidget(0, self.editor)
+        self.editor.show()
+        self.editor.focus_first()
+
+    def _remove_editor(self) -> None:
+        """Take the editor (and what was typed in it) off the screen at once."""
+        self.keyboard.hide_and_detach()
+        if self.editor is not None:
+            self._answer_layout.removeWidget(self.editor)
+            self.editor.hide()
+            self.editor.setParent(None)
+            self.editor.deleteLater()
+            self.editor = None
+
+    def answer(self) -> RawAnswer:
+        return None if self.editor is None else self.editor.value()
+
+    def show_error(self, message: str | None) -> None:
+        self.error.show_message(message)
+        if self.editor is not None:
+            self.editor.focus_first()
+
+    def clear(self) -> None:
+        """Forget the question and its answer (end of a visit)."""
+        self._remove_editor()
+        self.question = None
+        self.error.show_message(None)
+
+    def _toggle_help(self, shown: bool) -> None:
+        self.help_text.setVisible(shown)
+        if shown:
+            self.help_shown.emit(self.help_text.text())
+
+    def _keyboard_done(self) -> None:
+        """"Valider" on the on-screen keyboard: like Enter in a one-line box."""
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QLineEdit):
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(
+                    focused, QKeyEvent(kind, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
+                )
+        else:
+            self.keyboard.hide_and_detach()
+            self.navigation.next.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def spoken_text(self) -> str:
+        """What audio mode reads when the question appears."""
+        if self.question is None:
+            return ""
+        parts = [self.question.step_text, self.question.label]
+        if self.question.choices:
+            parts.append(", ".join(choice.label for choice in self.question.choices))
+        if self.question.error:
+            parts.append(self.error.text())
+        return ". ".join(parts)

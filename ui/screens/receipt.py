@@ -1,0 +1,130 @@
+"""The receipt: a reference to keep, what was sent where, what happens next, a QR code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from accessibility.sizes import ScreenMetrics
+from kiosk.i18n import _
+from ui.screens.frame import screen_layout
+from ui.widgets.qr_code import QrCodeWidget
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    """What the receipt shows; nothing personal (the answers are already wiped)."""
+
+    reference: str
+    demarche_title: str
+    service_name: str
+    next_steps: str
+    tracking: str  # the tracking address, or the reference when there is none
+    delivered: bool
+
+
+class ReceiptScreen(QWidget):
+    """The end of a démarche.
+
+    Signals:
+        finished: "Terminer" (the visit is wiped).
+    """
+
+    finished = Signal()
+
+    def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "screen")
+        self.view: ReceiptView | None = None
+        self.title = QLabel(self)
+        self.title.setProperty("role", "title")
+        self.title.setWordWrap(True)
+        self.reference_caption = QLabel(self)
+        self.reference = QLabel(self)
+        self.reference.setProperty("role", "reference")
+        self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.reference.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.reference_hint = QLabel(self)
+        self.reference_hint.setWordWrap(True)
+        self.sent_to = QLabel(self)
+        self.sent_to.setWordWrap(True)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setProperty("role", "banner")
+        self.next_steps = QLabel(self)
+        self.next_steps.setWordWrap(True)
+        self.qr = QrCodeWidget(metrics, parent=self)
+        self.qr_caption = QLabel(self)
+        self.qr_caption.setWordWrap(True)
+        self.qr_caption.setProperty("role", "muted")
+        self.finish = QPushButton(self)
+        self.finish.setProperty("role", "primary")
+        self.finish.setProperty("sizing", "wide")
+        self.finish.clicked.connect(self.finished)
+
+        text_column = QVBoxLayout()
+        text_column.setSpacing(metrics.px(3))
+        for widget in (self.reference_caption, self.reference, self.reference_hint,
+                       self.sent_to, self.status, self.next_steps):
+            text_column.addWidget(widget)
+        text_column.addStretch(1)
+        qr_column = QVBoxLayout()
+        qr_column.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        qr_column.addWidget(self.qr_caption)
+        qr_column.addStretch(1)
+        body = QGridLayout()
+        body.setHorizontalSpacing(metrics.px(12))
+        body.addLayout(text_column, 0, 0)
+        body.addLayout(qr_column, 0, 1)
+        body.setColumnStretch(0, 3)
+        body.setColumnStretch(1, 1)
+
+        layout = screen_layout(self, metrics)
+        layout.addWidget(self.title)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.finish, 0, Qt.AlignmentFlag.AlignTrailing)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Votre demande est enregistrée."))
+        self.reference_caption.setText(_("Votre numéro de demande :"))
+        self.reference_hint.setText(_("Notez ce numéro. Il sert à suivre votre demande."))
+        self.qr_caption.setText(_("Avec un téléphone, vous pouvez photographier ce code."))
+        self.finish.setText(_("Terminer"))
+        self.finish.setAccessibleName(_("Terminer"))
+        if self.view is not None:
+            self.show_receipt(self.view)
+
+    def show_receipt(self, view: ReceiptView) -> None:
+        self.view = view
+        self.reference.setText(view.reference)
+        self.reference.setAccessibleName(view.reference)
+        self.sent_to.setText(
+            _("Votre demande « {demarche} » va au service : {service}.").format(
+                demarche=view.demarche_title, service=view.service_name
+            )
+        )
+        self.next_steps.setText(view.next_steps)
+        self.qr.set_data(view.tracking, description=_("Numéro de demande {reference}").format(
+            reference=view.reference))
+        self.show_delivery(view.delivered)
+        self.finish.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_delivery(self, delivered: bool) -> None:
+        """Say whether the request already reached the town hall, in plain words."""
+        if self.view is not None and self.view.delivered != delivered:
+            self.view = ReceiptView(**{**self.view.__dict__, "delivered": delivered})
+        self.status.setText(
+            _("C'est fait : la mairie a bien reçu votre demande.")
+            if delivered
+            else _("Votre demande partira à la mairie dès que possible. "
+                   "Vous n'avez rien à faire. Elle est gardée en sécurité.")
+        )
+
+    def clear(self) -> None:
+        self.view = None
+        for label in (self.reference, self.sent_to, self.next_steps):
+            label.clear()
+        self.qr.set_data("")

@@ -1,0 +1,102 @@
+"""Big buttons with a pictogram beside a text that wraps onto several lines.
+
+A QPushButton cannot wrap its text: a long title ("Acte de naissance, de mariage ou de
+décès") in a large font would be cut. This button draws its pictogram and text with
+labels inside it instead; it keeps the button's role, name, focus and click for
+screen readers and keyboards.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from ui.pictograms import pictogram_pixmap
+
+
+class PictogramButton(QPushButton):
+    """A checkable-or-not button: pictogram, title and an optional line of description.
+
+    The labels inside take the button's own text colour (checked, themes), and the
+    pictogram is redrawn in it whenever the style or state changes.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        pictogram: Path | None,
+        icon_px: int,
+        parent: QWidget | None = None,
+        *,
+        description: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(text)
+        if description:
+            self.setAccessibleDescription(description)
+        self._pictogram = pictogram
+        self._icon_px = icon_px
+        self._icon = QLabel(self)
+        self._icon.setFixedSize(QSize(icon_px, icon_px))
+        self._icon.setVisible(pictogram is not None)
+        self.title = QLabel(text, self)
+        self.title.setWordWrap(True)
+        self.title.setProperty("role", "tileTitle")
+        self.description = QLabel(description, self)
+        self.description.setWordWrap(True)
+        self.description.setProperty("role", "tileDescription")
+        self.description.setVisible(bool(description))
+        for label in (self._icon, self.title, self.description):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        texts.addWidget(self.title)
+        texts.addWidget(self.description)
+        row = QHBoxLayout(self)
+        margin = max(8, icon_px // 5)
+        row.setContentsMargins(margin, margin // 2, margin, margin // 2)
+        row.setSpacing(margin)
+        row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addLayout(texts, 1)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.toggled.connect(lambda _checked: self._refresh_colours())
+
+    def text(self) -> str:  # type: ignore[override]
+        return self.title.text()
+
+    def sizeHint(self) -> QSize:
+        layout = self.layout()
+        return layout.sizeHint() if layout is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        layout = self.layout()
+        return layout.minimumSize() if layout is not None else super().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        layout = self.layout()
+        return layout.heightForWidth(width) if layout is not None else -1
+
+    def _refresh_colours(self) -> None:
+        colour = self.palette().color(QPalette.ColorRole.ButtonText).name()
+        style = f"color: {colour}; background: transparent;"
+        self.title.setStyleSheet(style)
+        self.description.setStyleSheet(style)
+        if self._pictogram is not None:
+            self._icon.setPixmap(pictogram_pixmap(self._pictogram, colour, self._icon_px))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
+            self._refresh_colours()
+
+    def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        self._refresh_colours()
+        super().showEvent(event)
