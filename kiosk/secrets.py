@@ -91,10 +91,10 @@ def set_secret(name: str, value: str) -> None:
 class MemoryKeyring(KeyringBackend):
     """Secrets in a dict, gone with the process: for screenshots and tests, never a terminal."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.secrets: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
