@@ -106,8 +106,8 @@ class KioskApp(QObject):
             config.kiosk.commune_name,
             self._logo_path(),
             self.metrics,
-            config.kiosk.idle_countdown_seconds,
-            config.kiosk.languages,
+            idle_countdown_seconds=config.kiosk.idle_countdown_seconds,
+            languages=config.kiosk.languages,
         )
         self.welcome = WelcomeScreen(
             config.kiosk.commune_name, config.kiosk.languages, self.metrics, self.window
@@ -116,11 +116,11 @@ class KioskApp(QObject):
         self.delivery = Delivery(config, self)
         self.guide = Guide(
             self.window,
-            self.catalog,
-            self.delivery,
-            lambda: self.language,
-            config.backoffice.tracking_url,
-            self,
+            catalog=self.catalog,
+            delivery=self.delivery,
+            language=lambda: self.language,
+            tracking_url=config.backoffice.tracking_url,
+            parent=self,
         )
         self.window.show_screen(self.welcome, welcome=True)
         self.welcome.mark_language(self.language)

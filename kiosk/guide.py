@@ -50,6 +50,7 @@ class Guide(QObject):
     def __init__(
         self,
         window: KioskWindow,
+        *,
         catalog: Callable[[], Catalog],
         delivery: Delivery,
         language: Callable[[], str],

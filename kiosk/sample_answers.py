@@ -7,6 +7,7 @@ tests as a resident who answers correctly. The person does not exist.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from kiosk.catalog import Field, FieldType
 from kiosk.catalog.model import RuleKind
@@ -42,21 +43,26 @@ def _address(field: Field) -> RawAnswer:
     return {"street": "12 rue des Lilas", "postcode": postcode, "commune": communes[0]}
 
 
+def _first_option(field: Field) -> RawAnswer:
+    return field.options[0].id if field.options else "Place de la mairie"
+
+
+_BUILDERS: dict[FieldType, Callable[[Field], RawAnswer]] = {
+    FieldType.NUMBER: _number,
+    FieldType.MULTIPLE_CHOICE: _choices,
+    FieldType.SINGLE_CHOICE: _first_option,
+    FieldType.PLACE: _first_option,
+    FieldType.YES_NO: lambda _field: True,
+    FieldType.CONSENT: lambda _field: True,
+    FieldType.ADDRESS_FR: _address,
+    FieldType.INFO: lambda _field: None,
+}
+
+
 def sample_answer(field: Field, today: dt.date | None = None) -> RawAnswer:
     """An answer ``field`` accepts (for the bundled catalog and most others)."""
-    kind = field.type
-    if kind in SAMPLE_TEXT:
-        return SAMPLE_TEXT[kind]
-    if kind is FieldType.NUMBER:
-        return _number(field)
-    if kind is FieldType.DATE:
+    if field.type in SAMPLE_TEXT:
+        return SAMPLE_TEXT[field.type]
+    if field.type is FieldType.DATE:
         return _date(field, today or dt.date.today())
-    if kind is FieldType.MULTIPLE_CHOICE:
-        return _choices(field)
-    if kind in (FieldType.SINGLE_CHOICE, FieldType.PLACE):
-        return field.options[0].id if field.options else "Place de la mairie"
-    if kind in (FieldType.YES_NO, FieldType.CONSENT):
-        return True
-    if kind is FieldType.ADDRESS_FR:
-        return _address(field)
-    return None
+    return _BUILDERS[field.type](field)

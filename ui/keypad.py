@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+
 def _typing_into(widget: QWidget | None) -> bool:
     return isinstance(widget, QLineEdit | QPlainTextEdit | QAbstractSpinBox)
 

@@ -106,6 +106,7 @@ class KioskWindow(QWidget):
         commune_name: str,
         logo: Path,
         metrics: ScreenMetrics,
+        *,
         idle_countdown_seconds: int,
         languages: tuple[str, ...],
         parent: QWidget | None = None,

@@ -5,29 +5,63 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import signal
 import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
+from kiosk.catalog import CatalogError
 from kiosk.commands.common import prepare
+from kiosk.config import Config
+from offline_queue.errors import WorkerAlreadyRunning, WrongKey
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+NO_DISPLAY = (
+    "kiosk: no display is available (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+    "kiosk: on a terminal, start it under the cage compositor (see docs/install.md);\n"
+    "kiosk: to see the screens without a display: kiosk screenshots --out DIR"
+)
 
 
-def display_available(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
+def display_available(environ: Mapping[str, str] = os.environ) -> bool:
     """Whether Qt can open a window: a display server, or a platform chosen explicitly."""
     return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
+def stop_on_signals(qt_app: QCoreApplication) -> QTimer:
+    """SIGTERM (systemd stop) and SIGINT end the event loop, so shutdown runs in order.
+
+    Python handles signals only when it runs; a timer gives it that chance twice a second.
+    """
+    from PySide6.QtCore import QTimer
+
+    def stop(*_: object) -> None:
+        # exit(), not quit(): quit() asks the window, which refuses to close. Through a
+        # zero timer, so that a signal arriving before exec() still ends the loop.
+        QTimer.singleShot(0, lambda: qt_app.exit(0))
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, stop)
+    timer = QTimer(qt_app)
+    timer.timeout.connect(lambda: None)
+    timer.start(500)
+    return timer
+
+
 def run_kiosk(args: argparse.Namespace) -> int:
-    config = prepare(args)
-    if args.windowed:
+    return run_with_config(prepare(args), windowed=args.windowed)
+
+
+def run_with_config(config: Config, *, windowed: bool) -> int:
+    """Open the kiosk window and serve residents until the technician exit."""
+    if windowed:
         config = dataclasses.replace(
             config, kiosk=dataclasses.replace(config.kiosk, fullscreen=False)
         )
     if not display_available():
-        print(
-            "kiosk: no display is available (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
-            "kiosk: on a terminal, start it under the cage compositor (see docs/install.md);\n"
-            "kiosk: to see the screens without a display: kiosk screenshots --out DIR",
-            file=sys.stderr,
-        )
+        print(NO_DISPLAY, file=sys.stderr)
         return 1
 
     from PySide6.QtWidgets import QApplication
@@ -35,7 +69,31 @@ def run_kiosk(args: argparse.Namespace) -> int:
     from kiosk.app import KioskApp
 
     qt_app = QApplication(sys.argv[:1])
-    qt_app.setQuitOnLastWindowClosed(True)
-    kiosk_app = KioskApp(config, qt_app)
-    kiosk_app.show()
-    return qt_app.exec()
+    stop_on_signals(qt_app)  # before READY=1: from then on systemd may stop us
+    try:
+        kiosk_app = KioskApp(config, qt_app)
+    except CatalogError as error:
+        print(f"kiosk: no usable catalog of démarches: {error}", file=sys.stderr)
+        return 2
+    except WrongKey:
+        print(
+            f"kiosk: the queue data key in the keyring does not open "
+            f"{config.data_path() / 'queue.sqlite3'}: the keyring was reset or another "
+            "backend is configured. Requests still waiting in it cannot be read without the "
+            "old key: restore the keyring (see docs/technician.md), do not delete the file.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        kiosk_app.show()
+    except WorkerAlreadyRunning:
+        print(
+            f"kiosk: another kiosk already uses {config.data_path()}; stop it first.",
+            file=sys.stderr,
+        )
+        kiosk_app.shutdown()
+        return 2
+    code = qt_app.exec()
+    kiosk_app.shutdown()
+    qt_app.shutdown()
+    return code

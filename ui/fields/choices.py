@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QWidget
 
 from accessibility.sizes import ScreenMetrics
@@ -18,7 +18,16 @@ COLUMNS = 2
 
 
 class ChoiceButtons(QWidget):
-    """Big checkable buttons in a grid of two columns (one when there are few)."""
+    """Big checkable buttons in a grid of two columns (one when there are few).
+
+    Exclusivity follows ``toggled``, not ``clicked``: a screen reader's "toggle" action
+    checks a button without clicking it, and must still leave a single choice.
+
+    Signals:
+        changed: the resident checked or unchecked an option (not emitted by ``choose``).
+    """
+
+    changed = Signal()
 
     def __init__(
         self,
@@ -32,6 +41,7 @@ class ChoiceButtons(QWidget):
         self.group = QButtonGroup(self)
         self.group.setExclusive(False)  # exclusivity by hand: a choice can be taken back
         self._exclusive = exclusive
+        self._syncing = False
         self.buttons: dict[str, PictogramButton] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -41,23 +51,34 @@ class ChoiceButtons(QWidget):
             button = PictogramButton(choice.label, choice.pictogram, metrics.px(ICON_MM), self)
             button.setCheckable(True)
             button.setProperty("role", "tile")
-            button.clicked.connect(lambda _checked=False, key=choice.id: self._pressed(key))
+            button.toggled.connect(lambda checked, key=choice.id: self._toggled(key, checked))
             self.group.addButton(button)
             grid.addWidget(button, index // columns, index % columns)
             self.buttons[choice.id] = button
 
-    def _pressed(self, key: str) -> None:
-        if self._exclusive and self.buttons[key].isChecked():
-            for other, button in self.buttons.items():
-                if other != key:
-                    button.setChecked(False)
+    def _toggled(self, key: str, checked: bool) -> None:
+        if self._syncing:
+            return
+        if self._exclusive and checked:
+            self._syncing = True
+            try:
+                for other, button in self.buttons.items():
+                    if other != key:
+                        button.setChecked(False)
+            finally:
+                self._syncing = False
+        self.changed.emit()
 
     def chosen(self) -> list[str]:
         return [key for key, button in self.buttons.items() if button.isChecked()]
 
     def choose(self, keys: list[str]) -> None:
-        for key, button in self.buttons.items():
-            button.setChecked(key in keys)
+        self._syncing = True
+        try:
+            for key, button in self.buttons.items():
+                button.setChecked(key in keys)
+        finally:
+            self._syncing = False
 
 
 class ChoiceEditor(FieldEditor):
@@ -69,7 +90,7 @@ class ChoiceEditor(FieldEditor):
         self.options = ChoiceButtons(
             question.choices, metrics, exclusive=not self._multiple, parent=self
         )
-        self.options.group.buttonClicked.connect(lambda _button: self.changed.emit())
+        self.options.changed.connect(self.changed)
         self.layout_.addWidget(self.options)
 
     def value(self) -> RawAnswer:
@@ -86,7 +107,8 @@ class ChoiceEditor(FieldEditor):
 
     def focus_first(self) -> None:
         chosen = self.options.chosen()
-        first = self.options.buttons[chosen[0]] if chosen else next(iter(self.options.buttons.values()))
+        buttons = self.options.buttons
+        first = buttons[chosen[0]] if chosen else next(iter(buttons.values()))
         first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def spoken_value(self) -> str:
@@ -103,7 +125,7 @@ class _BooleanEditor(FieldEditor):
         super().__init__(question, metrics, parent)
         choices = tuple(Choice(key, label, None) for key, label in self._labels())
         self.options = ChoiceButtons(choices, metrics, exclusive=True, parent=self)
-        self.options.group.buttonClicked.connect(lambda _button: self.changed.emit())
+        self.options.changed.connect(self.changed)
         self.layout_.addWidget(self.options)
 
     def value(self) -> RawAnswer:

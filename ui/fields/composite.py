@@ -107,7 +107,7 @@ class PlaceEditor(FieldEditor):
     def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
         super().__init__(question, metrics, parent)
         self.options = ChoiceButtons(question.choices, metrics, exclusive=True, parent=self)
-        self.options.group.buttonClicked.connect(self._place_chosen)
+        self.options.changed.connect(self._place_chosen)
         self.layout_.addWidget(self.options)
         self.free: QLineEdit | None = None
         if question.free_text:

@@ -101,7 +101,8 @@ class DemarchesScreen(QWidget):
             description=tile.description,
         )
         button.setProperty("role", "tile")
-        button.clicked.connect(lambda _c=False, key=tile.demarche_id: self.demarche_chosen.emit(key))
+        key = tile.demarche_id
+        button.clicked.connect(lambda _c=False, key=key: self.demarche_chosen.emit(key))
         return button
 
     def focus_first(self) -> None:

@@ -93,7 +93,8 @@ class ReviewScreen(QWidget):
             grid.addWidget(card, row, 0)
             modify = QPushButton(_("Modifier"), content)
             modify.setAccessibleName(_("Modifier : {question}").format(question=item.label))
-            modify.clicked.connect(lambda _c=False, key=item.field_id: self.modify_requested.emit(key))
+            key = item.field_id
+            modify.clicked.connect(lambda _c=False, key=key: self.modify_requested.emit(key))
             grid.addWidget(modify, row, 1, Qt.AlignmentFlag.AlignVCenter)
         grid.setRowStretch(len(items), 1)
         old = self._scroll.takeWidget()

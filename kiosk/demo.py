@@ -1,0 +1,49 @@
+"""``make run``: the kiosk on its embedded defaults, with the demo back office beside it.
+
+The reference receiver (kiosk-receiver) listens on the address of ``[backoffice] url``
+(127.0.0.1:8765 by default) and shares the terminal secret, so a newcomer sees a
+request travel from the screen to "the town hall": ``kiosk-receiver list --db FILE``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from urllib.parse import urlsplit
+
+from kiosk import secrets
+from kiosk.commands.common import prepare
+from kiosk.commands.run import NO_DISPLAY, display_available, run_with_config
+from kiosk.receiver.launcher import ReceiverStartError, start_receiver, stop_receiver
+
+RECEIVER_DB = "demo-receiver.sqlite3"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fullscreen", action="store_true", help="as on a terminal")
+    args = parser.parse_args()
+    config = prepare(argparse.Namespace(config=None))
+    if not display_available():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 1
+    port = urlsplit(config.backoffice.url).port or 8765
+    database = config.data_path() / RECEIVER_DB
+    secret = secrets.get_or_create_key(secrets.TERMINAL_SECRET)
+    try:
+        receiver, url = start_receiver(database, secret, port=port)
+    except ReceiverStartError as error:
+        print(f"demo: the demo back office did not start ({error}).", file=sys.stderr)
+        print(f"demo: is port {port} already taken by another kiosk?", file=sys.stderr)
+        return 1
+    print(f"demo: back office listening on {url}")
+    print(f"demo: see what arrived with: .venv/bin/kiosk-receiver list --db {database}")
+    print("demo: technician exit: five taps on the logo within 3 s, then PIN 123456")
+    try:
+        return run_with_config(config, windowed=not args.fullscreen)
+    finally:
+        stop_receiver(receiver)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

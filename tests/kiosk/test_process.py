@@ -1,0 +1,60 @@
+"""The kiosk as systemd runs it: a process that says READY=1, and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.commands.run import display_available, run_with_config
+from kiosk.config import Config
+
+
+def test_without_display_the_kiosk_says_so_plainly(monkeypatch, capsys):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert run_with_config(Config(), windowed=True) == 1
+    error = capsys.readouterr().err
+    assert "no display is available" in error
+    assert "kiosk screenshots --out DIR" in error
+    assert "Traceback" not in error
+
+
+def test_a_platform_chosen_explicitly_counts_as_a_display():
+    assert display_available({"QT_QPA_PLATFORM": "offscreen"})
+    assert display_available({"WAYLAND_DISPLAY": "wayland-0"})
+    assert not display_available({})
+
+
+@pytest.mark.slow
+def test_ready_then_clean_stop_on_sigterm(tmp_path: Path):
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\n[backoffice]\nkind = "none"\n',
+        encoding="utf-8",
+    )
+    address = str(tmp_path / "notify.sock")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
+        listener.bind(address)
+        listener.settimeout(60)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kiosk.cli", "--config", str(config), "--windowed"],
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "NOTIFY_SOCKET": address},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert listener.recv(64) == b"READY=1"
+            process.send_signal(signal.SIGTERM)
+            output, _ = process.communicate(timeout=30)
+        finally:
+            process.kill()
+    assert process.returncode == 0, output
+    assert "Traceback" not in output
+    assert (tmp_path / "data" / "queue.sqlite3").is_file()
