@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SETTLE_SECONDS = 1.5
 
 FLOOR = """
 import os, socket, sys
@@ -59,6 +60,7 @@ def measure(command: list[str], env: dict[str, str], sock_dir: Path) -> tuple[fl
             if b"READY=1" in message:
                 break
         elapsed = time.perf_counter() - start
+    time.sleep(SETTLE_SECONDS)  # let the kiosk finish its set-up after READY: steady RSS
     process.terminate()
     _, _, usage = os.wait4(process.pid, 0)
     return elapsed, usage.ru_maxrss / 1024

@@ -11,21 +11,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QClipboard, QCursor, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from accessibility.sizes import ScreenMetrics, mm_per_pixel_from_dpi
-from kiosk.catalog import Catalog, CatalogStore
 from kiosk.config import Config
-from kiosk.delivery import Delivery
-from kiosk.guide import Guide
 from kiosk.i18n import _, is_right_to_left, set_language
-from kiosk.narration import Narrator
 from kiosk.paths import asset
 from kiosk.security.pin import Lockout, verify_pin
-from kiosk.security.technician import DEFAULT_TECHNICIAN_PIN, technician_pin_hash
 from kiosk.systemd_notify import SystemdNotifier
 from ui.fonts import load_fonts
 from ui.idle import IdleWatcher
@@ -35,6 +31,13 @@ from ui.main_window import KioskWindow
 from ui.screens.welcome import WelcomeScreen
 from ui.style import Appearance, apply_appearance
 from ui.technician_gesture import CornerTapDetector
+
+if TYPE_CHECKING:
+    from kiosk.catalog.model import Catalog
+    from kiosk.catalog.store import CatalogStore
+    from kiosk.delivery import Delivery
+    from kiosk.guide import Guide
+    from kiosk.narration import Narrator
 
 _log = logging.getLogger(__name__)
 CORNER_MM = 20.0
@@ -55,6 +58,8 @@ def load_catalog(config: Config) -> CatalogStore:
 
     Raises CatalogError when none can be used: the kiosk cannot serve without one.
     """
+    from kiosk.catalog.store import CatalogStore
+
     store = CatalogStore(cache_path=config.data_path() / CATALOG_CACHE)
     store.load(Path(config.catalog.path) if config.catalog.path else None)
     return store
@@ -77,6 +82,12 @@ class KioskApp(QObject):
     ready = Signal()
     session_wiped = Signal()
     exit_requested = Signal()
+    out_of_service = Signal(str)
+
+    catalogs: CatalogStore
+    narrator: Narrator
+    delivery: Delivery
+    guide: Guide
 
     def __init__(
         self,
@@ -84,20 +95,19 @@ class KioskApp(QObject):
         qt_app: QApplication,
         *,
         notifier: SystemdNotifier | None = None,
+        setup_keyring: bool = False,
     ) -> None:
         super().__init__(qt_app)
         self.config = config
         self.qt_app = qt_app
         self.notifier = notifier or SystemdNotifier()
-        self.catalogs = load_catalog(config)
+        self._setup_keyring = setup_keyring
         self.metrics = screen_metrics(config)
         self.appearance = Appearance()
         self.language = config.kiosk.language
         self._wipers: list[Callable[[], None]] = []
         self._lockout = Lockout(free_attempts=1, base_seconds=3.0)
-        self._pin_hash = technician_pin_hash(config)
-        if self._pin_hash is None:
-            _log.warning("no technician PIN enrolled: the default PIN is active")
+        self._complete = False
 
         load_fonts()
         set_language(self.language)
@@ -112,8 +122,43 @@ class KioskApp(QObject):
         self.welcome = WelcomeScreen(
             config.kiosk.commune_name, config.kiosk.languages, self.metrics, self.window
         )
-        self.narrator = Narrator(config, qt_app, lambda: self.language)
-        self.delivery = Delivery(config, self)
+        self.window.show_screen(self.welcome, welcome=True)
+        self.welcome.mark_language(self.language)
+        self._install_filters()
+        self._connect()
+        self._watchdog = self._start_watchdog()
+
+    def complete_setup(self) -> None:
+        """Build what the welcome screen does not need: secrets, catalog, speech, queue, guide.
+
+        ``show()`` runs it just after the welcome screen is up (so READY=1 and the first
+        picture come as early as possible); callers that need the guide at once (tests,
+        screenshots) call it themselves. It runs once.
+        """
+        if self._complete:
+            return
+        self._complete = True
+        from kiosk.catalog.parser import CatalogError
+        from kiosk.delivery import Delivery
+        from kiosk.guide import Guide
+        from kiosk.narration import Narrator
+        from kiosk.secrets import SecretsError, configure_keyring
+        from offline_queue.errors import QueueError
+
+        config = self.config
+        try:
+            if self._setup_keyring:
+                configure_keyring(config.security.keyring_backend, config.data_path())
+            self.catalogs = load_catalog(config)
+            self.delivery = Delivery(config, self)
+            self.delivery.start()
+        except (CatalogError, SecretsError, QueueError) as error:
+            # The technician reads why in the journal; the resident reads where to go.
+            _log.error("the kiosk cannot serve residents: %s", error)
+            self.welcome.show_out_of_service()
+            self.out_of_service.emit(str(error))
+            return
+        self.narrator = Narrator(config, self.qt_app, lambda: self.language)
         self.guide = Guide(
             self.window,
             catalog=self.catalog,
@@ -122,11 +167,7 @@ class KioskApp(QObject):
             tracking_url=config.backoffice.tracking_url,
             parent=self,
         )
-        self.window.show_screen(self.welcome, welcome=True)
-        self.welcome.mark_language(self.language)
-        self._install_filters()
-        self._connect()
-        self._watchdog = self._start_watchdog()
+        self._connect_services()
 
     def catalog(self) -> Catalog:
         current = self.catalogs.current
@@ -157,7 +198,7 @@ class KioskApp(QObject):
         return (self.lockdown, self.idle, self.corner, self.keypad)
 
     def _connect(self) -> None:
-        w, guide, narrator = self.window, self.guide, self.narrator
+        w = self.window
         self.welcome.start_requested.connect(self.start_visit)
         self.welcome.language_chosen.connect(self.set_language)
         self.welcome.listen_requested.connect(lambda: self.set_audio_mode(True))
@@ -165,7 +206,6 @@ class KioskApp(QObject):
         self.idle.idle_timed_out.connect(self.ask_still_here)
         w.idle_question.still_here.connect(self._visit_goes_on)
         w.idle_question.countdown_finished.connect(self.wipe_session)
-        w.idle_question.announce.connect(narrator.say)
         w.close_refused.connect(lambda: _log.info("window close refused"))
         self.corner.triggered.connect(w.technician_overlay.open)
         w.technician_overlay.opened.connect(w.technician_pad.clear)
@@ -177,9 +217,13 @@ class KioskApp(QObject):
         w.settings.theme_chosen.connect(
             lambda theme: self.set_appearance(self.appearance.with_theme(theme))
         )
-        w.settings_overlay.opened.connect(lambda: narrator.say(w.settings.title.text()))
         w.language_overlay.opened.connect(lambda: w.languages.choices.mark(self.language))
         w.languages.language_chosen.connect(self.set_language)
+
+    def _connect_services(self) -> None:
+        w, guide, narrator = self.window, self.guide, self.narrator
+        w.idle_question.announce.connect(narrator.say)
+        w.settings_overlay.opened.connect(lambda: narrator.say(w.settings.title.text()))
         guide.speak.connect(narrator.say)
         guide.visit_ended.connect(self.wipe_session)
         guide.demarches.back_requested.connect(self.wipe_session)
@@ -212,22 +256,26 @@ class KioskApp(QObject):
             self.window.show()
         self.welcome.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.idle.start()
-        self.delivery.start()
         self.notifier.ready()
         _log.info("kiosk ready (%s)", self.config.source)
         self.ready.emit()
+        QTimer.singleShot(0, self.complete_setup)
 
     def shutdown(self) -> None:
         """Stop the sender, close the window, release Qt objects in order."""
         for event_filter in self._filters():
             self.qt_app.removeEventFilter(event_filter)
-        self.narrator.shutdown()
-        self.delivery.stop()
+        if self._services_ready():
+            self.narrator.shutdown()
+            self.delivery.stop()
         self.window.allow_close()
         self.window.close()
         self.window.deleteLater()
         self.deleteLater()
         self.qt_app.processEvents()
+
+    def _services_ready(self) -> bool:
+        return self._complete and hasattr(self, "guide")
 
     def add_wiper(self, wiper: Callable[[], None]) -> None:
         """Register something that must be forgotten at the end of every visit."""
@@ -251,6 +299,9 @@ class KioskApp(QObject):
         self.session_wiped.emit()
 
     def start_visit(self) -> None:
+        self.complete_setup()
+        if not self._services_ready():
+            return
         _log.info("visit started")
         self.guide.show_demarches()
 
@@ -263,12 +314,15 @@ class KioskApp(QObject):
         self.idle.start()
 
     def _keypad_help(self) -> None:
-        if self.window.screens.currentWidget() is self.guide.question:
+        if self._services_ready() and self.window.screens.currentWidget() is self.guide.question:
             self.guide.question.help_button.setChecked(True)
 
     # ------------------------------------------------------------ settings of the visit
 
     def set_audio_mode(self, on: bool) -> None:
+        self.complete_setup()
+        if not self._services_ready():
+            return
         self.narrator.set_audio_mode(on)
         self.window.top_bar.listen_button.setChecked(self.narrator.audio_mode)
         self.window.top_bar.retranslate()
@@ -300,7 +354,8 @@ class KioskApp(QObject):
         self.window.retranslate()
         self.welcome.retranslate()
         self.welcome.mark_language(language)
-        self.guide.retranslate()
+        if self._services_ready():
+            self.guide.retranslate()
 
     # ------------------------------------------------------------ technician exit
 
@@ -323,6 +378,10 @@ class KioskApp(QObject):
         pad.refuse(_("Ce code n'est pas le bon."), delay)
 
     def _pin_matches(self, pin: str) -> bool:
-        if self._pin_hash is None:
+        from kiosk.security.technician import DEFAULT_TECHNICIAN_PIN, technician_pin_hash
+
+        stored = technician_pin_hash(self.config)
+        if stored is None:
+            _log.warning("no technician PIN enrolled: the default PIN is active")
             return pin == DEFAULT_TECHNICIAN_PIN
-        return verify_pin(pin, self._pin_hash)
+        return verify_pin(pin, stored)

@@ -1,7 +1,9 @@
 """The ``kiosk`` command: runs the kiosk, and serves technicians with sub-commands.
 
 Each sub-command lives in its own module under ``kiosk.commands`` and exposes
-``register(subparsers)``; adding one is one line in ``COMMAND_MODULES``.
+``register(subparsers)``; adding one is one line in ``COMMAND_MODULES`` (its name, and the
+module). Only the module of the command asked for is imported: the kiosk itself starts
+without loading the technicians' tools (start-up time is a feature, see bench/startup.py).
 """
 
 from __future__ import annotations
@@ -12,15 +14,27 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "kiosk.commands.doctor",
-    "kiosk.commands.enroll",
-    "kiosk.commands.queue",
-    "kiosk.commands.screenshots",
-)
+COMMAND_MODULES: dict[str, str] = {
+    "audit": "kiosk.commands.audit",
+    "doctor": "kiosk.commands.doctor",
+    "enroll": "kiosk.commands.enroll",
+    "mediator": "kiosk.commands.mediator",
+    "queue": "kiosk.commands.queue",
+    "screenshots": "kiosk.commands.screenshots",
+}
+_HELP = {"-h", "--help"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _wanted(argv: Sequence[str]) -> list[str]:
+    """The command modules this command line needs: the one named, or all for help."""
+    named = [COMMAND_MODULES[word] for word in argv if word in COMMAND_MODULES][:1]
+    if named:
+        return named
+    return list(COMMAND_MODULES.values()) if _HELP & set(argv) else []
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv``, only the sub-command it names is loaded."""
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="Borne citoyenne: accessible kiosk for administrative procedures.",
@@ -30,14 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--windowed", action="store_true", help="run in a normal window (development)"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    modules = COMMAND_MODULES.values() if argv is None else _wanted(argv)
+    for name in modules:
         importlib.import_module(name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(arguments).parse_args(arguments)
     if args.command is None:
         from kiosk.commands.run import run_kiosk
 

@@ -7,7 +7,6 @@ import sys
 
 from kiosk.config import DEFAULT_CONFIG_PATH, Config, ConfigError, load_config
 from kiosk.logging_setup import setup_logging
-from kiosk.secrets import SecretsError, configure_keyring
 
 
 class CommandError(Exception):
@@ -22,14 +21,17 @@ def config_from_args(args: argparse.Namespace) -> Config:
     return load_config(path)
 
 
-def prepare(args: argparse.Namespace) -> Config:
+def prepare(args: argparse.Namespace, *, with_keyring: bool = True) -> Config:
     """Configuration, logging and keyring for a sub-command; exits with a message on error."""
     try:
         config = config_from_args(args)
         setup_logging(config.kiosk.log_level)
         config.data_path().mkdir(parents=True, exist_ok=True)
-        configure_keyring(config.security.keyring_backend, config.data_path())
-    except (ConfigError, SecretsError, OSError) as error:
+        if with_keyring:
+            from kiosk.secrets import configure_keyring  # keyring is slow to import
+
+            configure_keyring(config.security.keyring_backend, config.data_path())
+    except (ConfigError, OSError) as error:
         print(f"kiosk: {error}", file=sys.stderr)
         raise SystemExit(2) from None
     return config

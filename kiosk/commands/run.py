@@ -10,10 +10,8 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from kiosk.catalog import CatalogError
 from kiosk.commands.common import prepare
 from kiosk.config import Config
-from offline_queue.errors import WorkerAlreadyRunning, WrongKey
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication, QTimer
@@ -51,7 +49,8 @@ def stop_on_signals(qt_app: QCoreApplication) -> QTimer:
 
 
 def run_kiosk(args: argparse.Namespace) -> int:
-    return run_with_config(prepare(args), windowed=args.windowed)
+    # The keyring is set up by the kiosk itself, after its first picture is on screen.
+    return run_with_config(prepare(args, with_keyring=False), windowed=args.windowed)
 
 
 def run_with_config(config: Config, *, windowed: bool) -> int:
@@ -70,29 +69,8 @@ def run_with_config(config: Config, *, windowed: bool) -> int:
 
     qt_app = QApplication(sys.argv[:1])
     stop_on_signals(qt_app)  # before READY=1: from then on systemd may stop us
-    try:
-        kiosk_app = KioskApp(config, qt_app)
-    except CatalogError as error:
-        print(f"kiosk: no usable catalog of démarches: {error}", file=sys.stderr)
-        return 2
-    except WrongKey:
-        print(
-            f"kiosk: the queue data key in the keyring does not open "
-            f"{config.data_path() / 'queue.sqlite3'}: the keyring was reset or another "
-            "backend is configured. Requests still waiting in it cannot be read without the "
-            "old key: restore the keyring (see docs/technician.md), do not delete the file.",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        kiosk_app.show()
-    except WorkerAlreadyRunning:
-        print(
-            f"kiosk: another kiosk already uses {config.data_path()}; stop it first.",
-            file=sys.stderr,
-        )
-        kiosk_app.shutdown()
-        return 2
+    kiosk_app = KioskApp(config, qt_app, setup_keyring=True)
+    kiosk_app.show()
     code = qt_app.exec()
     kiosk_app.shutdown()
     qt_app.shutdown()

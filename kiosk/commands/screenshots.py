@@ -52,6 +52,7 @@ def _render(config: Config, out: Path) -> int:
     assert isinstance(qt_app, QApplication)
     kiosk_app = KioskApp(config, qt_app)
     kiosk_app.show()
+    kiosk_app.complete_setup()
     written = render_all(kiosk_app, out)
     print(f"{len(written)} screenshots written to {out}")
     kiosk_app.shutdown()

@@ -23,6 +23,7 @@ def make_kiosk(qapp: QApplication, data_dir) -> Iterator[Callable[..., KioskApp]
         )
         app = KioskApp(Config(kiosk=section), qapp)
         app.show()
+        app.complete_setup()
         built.append(app)
         return app
 

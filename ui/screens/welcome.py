@@ -99,6 +99,14 @@ class WelcomeScreen(QWidget):
         self.listen_button.setAccessibleDescription(_("La borne lit l'écran à voix haute."))
         self._language_label.setText(_("Choisir la langue :"))
 
+    def show_out_of_service(self) -> None:
+        """The kiosk cannot take requests (no catalog, no queue): say where to go instead."""
+        self._intro.setText(
+            _("Cette borne ne marche pas pour le moment. Adressez-vous à l'accueil. Merci.")
+        )
+        self.start_button.setEnabled(False)
+        self.start_button.hide()
+
     def mark_language(self, code: str) -> None:
         for language, button in self.language_buttons.items():
             button.setChecked(language == code)

@@ -1,0 +1,73 @@
+"""The real kiosk for end-to-end visits: a temporary data dir with its SQLite queue, keys
+in the (in-memory) keyring, and a back office that is either absent (everything stays
+queued) or the reference receiver running as a subprocess."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from kiosk import secrets
+from kiosk.app import KioskApp
+from kiosk.config import BackofficeSection, Config, KioskSection, QueueSection
+from kiosk.delivery import QUEUE_FILE
+from offline_queue.store import ItemInfo, QueueStore
+from tests.e2e.resident import Resident
+
+
+@pytest.fixture
+def make_kiosk(qapp: QApplication, data_dir: Path) -> Iterator[Callable[..., KioskApp]]:
+    """Build a windowed kiosk; ``backoffice=`` and ``queue=`` replace those sections,
+    other keyword arguments override [kiosk] keys. Without a back office by default."""
+    built: list[KioskApp] = []
+
+    def build(
+        backoffice: BackofficeSection | None = None,
+        queue: QueueSection | None = None,
+        **kiosk_keys: object,
+    ) -> KioskApp:
+        section = dataclasses.replace(
+            KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False), **kiosk_keys
+        )
+        config = Config(
+            kiosk=section,
+            backoffice=backoffice or BackofficeSection(kind="none"),
+            queue=queue or QueueSection(),
+        )
+        app = KioskApp(config, qapp)
+        app.show()
+        app.complete_setup()  # normally run by the event loop right after show()
+        app.window.activateWindow()
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:
+        app.shutdown()
+
+
+@pytest.fixture
+def kiosk(make_kiosk: Callable[..., KioskApp]) -> KioskApp:
+    return make_kiosk()
+
+
+@pytest.fixture
+def resident(kiosk: KioskApp, qtbot) -> Resident:
+    """A resident standing in front of the kiosk's welcome screen."""
+    return Resident(kiosk)
+
+
+@pytest.fixture
+def queued(data_dir: Path) -> Callable[[], list[ItemInfo]]:
+    """What the offline queue on disk holds, read with the key from the keyring."""
+
+    def items() -> list[ItemInfo]:
+        key = secrets.get_or_create_key(secrets.QUEUE_DATA_KEY)
+        with QueueStore(data_dir / QUEUE_FILE, key) as store:
+            return store.items()
+
+    return items
