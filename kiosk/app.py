@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 CORNER_MM = 20.0
+STATUS_REFRESH_MS = 15_000
 CATALOG_CACHE = "catalog-cache/catalog.json"
 
 
@@ -220,8 +221,20 @@ class KioskApp(QObject):
         w.language_overlay.opened.connect(lambda: w.languages.choices.mark(self.language))
         w.languages.language_chosen.connect(self.set_language)
 
+    def _refresh_delivery_status(self, *_event: object) -> None:
+        from kiosk.delivery import describe_status
+
+        text, attention = describe_status(self.delivery.status())
+        self.window.top_bar.show_delivery_status(text, attention)
+
     def _connect_services(self) -> None:
         w, guide, narrator = self.window, self.guide, self.narrator
+        self.delivery.event.connect(self._refresh_delivery_status)
+        guide.submission_queued.connect(self._refresh_delivery_status)
+        self._status_timer = QTimer(self)
+        self._status_timer.timeout.connect(self._refresh_delivery_status)
+        self._status_timer.start(STATUS_REFRESH_MS)
+        self._refresh_delivery_status()
         w.idle_question.announce.connect(narrator.say)
         w.settings_overlay.opened.connect(lambda: narrator.say(w.settings.title.text()))
         guide.speak.connect(narrator.say)

@@ -15,8 +15,9 @@ from kiosk import secrets
 from kiosk.config import Config
 from kiosk.connectors.http_api import HttpApiConnector
 from kiosk.domain.submission import Submission
+from kiosk.i18n import _, ngettext
 from offline_queue.connector import Connector
-from offline_queue.store import QueueStatus, QueueStore
+from offline_queue.store import QueueStatus, QueueStore, State
 from offline_queue.sync import SyncEvent, SyncWorker
 
 _log = logging.getLogger(__name__)
@@ -35,6 +36,22 @@ def connector_from_config(config: Config) -> Connector | None:
         secrets.get_or_create_key(secrets.TERMINAL_SECRET),
         timeout=office.timeout_seconds,
     )
+
+
+def describe_status(status: QueueStatus) -> tuple[str, bool]:
+    """A short line for mediators about the queue, and whether it needs their attention."""
+    dead = status.counts[State.DEAD]
+    if status.paused:
+        return _("Envoi en pause : la mairie refuse l'accès de la borne."), True
+    if dead:
+        return ngettext(
+            "{n} demande à vérifier", "{n} demandes à vérifier", dead
+        ).format(n=dead), True
+    if status.waiting:
+        return ngettext(
+            "{n} demande en attente d'envoi", "{n} demandes en attente d'envoi", status.waiting
+        ).format(n=status.waiting), False
+    return _("Tout est envoyé."), False
 
 
 class Delivery(QObject):

@@ -53,6 +53,8 @@ class TopBar(QWidget):
         side = metrics.px(14)
         self.logo.setFixedSize(QSize(side, side))
         self._name = QLabel(self)
+        self.delivery_status = QLabel(self)
+        self.delivery_status.setProperty("role", "muted")
         self.listen_button = QPushButton(self)
         self.listen_button.setCheckable(True)
         self.listen_button.toggled.connect(self.listen_toggled)
@@ -65,9 +67,15 @@ class TopBar(QWidget):
         layout.setSpacing(metrics.px(5))
         layout.addWidget(self.logo)
         layout.addWidget(self._name, 1)
+        layout.addWidget(self.delivery_status)
         for button in (self.listen_button, self.settings_button, self.language_button):
             layout.addWidget(button)
         self.retranslate()
+
+    def show_delivery_status(self, text: str, attention: bool) -> None:
+        """The discreet line for mediators: what is waiting to reach the town hall."""
+        self.delivery_status.setText(("⚠ " if attention else "") + text)
+        self.delivery_status.setAccessibleName(text)
 
     def set_welcome_mode(self, welcome: bool) -> None:
         """The welcome screen has its own big "Écouter" and language buttons."""
