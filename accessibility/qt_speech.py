@@ -426,6 +426,8 @@ class InterruptOnInput(QObject):
         }
     )
 
+    EVENT_TYPES = _INPUT_EVENTS  # for dispatchers that pass only the events asked for
+
     def __init__(self, speaker: Speaker, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._speaker = speaker

@@ -25,6 +25,7 @@ from kiosk.security.pin import Lockout, verify_pin
 from kiosk.systemd_notify import SystemdNotifier
 from ui.fonts import load_fonts
 from ui.idle import IdleWatcher
+from ui.input_hub import InputHub
 from ui.keypad import KeypadNavigation
 from ui.lockdown import LockdownFilter
 from ui.main_window import KioskWindow
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 CORNER_MM = 20.0
+AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | KeypadNavigation
 STATUS_REFRESH_MS = 15_000
 CATALOG_CACHE = "catalog-cache/catalog.json"
 
@@ -159,7 +161,7 @@ class KioskApp(QObject):
             self.welcome.show_out_of_service()
             self.out_of_service.emit(str(error))
             return
-        self.narrator = Narrator(config, self.qt_app, lambda: self.language)
+        self.narrator = Narrator(config, self.qt_app, self.input_hub, lambda: self.language)
         self.guide = Guide(
             self.window,
             catalog=self.catalog,
@@ -190,12 +192,14 @@ class KioskApp(QObject):
         self.idle = IdleWatcher(self.config.kiosk.idle_seconds * 1000, self)
         self.corner = CornerTapDetector(self.window, self.metrics.px(CORNER_MM))
         self.keypad = KeypadNavigation(self)
+        self.input_hub = InputHub(self)
         for event_filter in self._filters():
-            self.qt_app.installEventFilter(event_filter)
+            self.input_hub.add(event_filter, event_filter.EVENT_TYPES)
+        self.qt_app.installEventFilter(self.input_hub)
         if self.config.kiosk.hide_cursor:
             QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
 
-    def _filters(self) -> tuple[QObject, ...]:
+    def _filters(self) -> tuple[AppFilter, ...]:
         return (self.lockdown, self.idle, self.corner, self.keypad)
 
     def _connect(self) -> None:
@@ -276,9 +280,10 @@ class KioskApp(QObject):
 
     def shutdown(self) -> None:
         """Stop the sender, close the window, release Qt objects in order."""
-        for event_filter in self._filters():
-            self.qt_app.removeEventFilter(event_filter)
+        self.qt_app.removeEventFilter(self.input_hub)
         if self._services_ready():
+            self._status_timer.stop()
+            self.delivery.event.disconnect(self._refresh_delivery_status)
             self.narrator.shutdown()
             self.delivery.stop()
         self.window.allow_close()
@@ -351,6 +356,8 @@ class KioskApp(QObject):
 
     def set_appearance(self, appearance: Appearance) -> None:
         """Apply a text size and theme to every screen at once."""
+        if appearance == self.appearance:
+            return  # restyling every widget costs a second on a full screen: only on change
         self.appearance = appearance
         apply_appearance(self.qt_app, appearance, self.metrics)
         self.window.settings.show_current(appearance.text_size, appearance.theme)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from accessibility.qt_speech import InterruptOnInput, Speaker
 from kiosk.config import Config
 from kiosk.i18n import _
+from ui.input_hub import InputHub
 from ui.widgets.keyboard import PERSONAL_DATA_PROPERTY
 from ui.widgets.pin_pad import PinPad
 
@@ -60,7 +61,11 @@ class Narrator(QObject):
     """Speaks screens, focus moves and messages in audio mode."""
 
     def __init__(
-        self, config: Config, qt_app: QApplication, language: Callable[[], str]
+        self,
+        config: Config,
+        qt_app: QApplication,
+        input_hub: InputHub,
+        language: Callable[[], str],
     ) -> None:
         super().__init__(qt_app)
         speech = config.speech
@@ -75,7 +80,8 @@ class Narrator(QObject):
         self.available = speech.enabled
         self._language = language
         self._interrupt = InterruptOnInput(self.speaker, parent=self)
-        qt_app.installEventFilter(self._interrupt)
+        self._input_hub = input_hub
+        input_hub.add(self._interrupt, InterruptOnInput.EVENT_TYPES)
         qt_app.focusChanged.connect(self._focus_changed)
 
     @property
@@ -108,5 +114,5 @@ class Narrator(QObject):
         self.speaker.enabled = False
 
     def shutdown(self) -> None:
-        QApplication.instance().removeEventFilter(self._interrupt)
+        self._input_hub.remove(self._interrupt)
         self.speaker.close()

@@ -36,6 +36,7 @@ class IdleWatcher(QObject):
     """
 
     idle_timed_out = Signal()
+    EVENT_TYPES = INPUT_EVENTS
 
     def __init__(self, idle_ms: int, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -3,7 +3,10 @@
 4 / 6: previous / next control; 8 / 2: up / down (arrow keys); 5: press the control;
 0: repeat what was said; . (or ,): help; + / -: louder / quieter; Enter: press.
 Inside a text box every keypad key types as usual (a phone number, a date), and Enter
-goes on to the next question, where navigation resumes.
+goes on to the next question, where navigation resumes; in a box of several lines,
+where Enter would only start a new line, the keypad's Enter moves to the next control.
+Enter or Return of the main keyboard presses the focused button too (Qt only does that
+in dialogs, and a resident expects it).
 """
 
 from __future__ import annotations
@@ -24,6 +27,32 @@ def _typing_into(widget: QWidget | None) -> bool:
     return isinstance(widget, QLineEdit | QPlainTextEdit | QAbstractSpinBox)
 
 
+def _move_focus(focus: QWidget | None, *, forward: bool) -> None:
+    """Like Tab / Shift+Tab: through the focused widget, so that a scroll area on the way
+    brings the next control into view."""
+    if focus is None:
+        window = QApplication.activeWindow()
+        if window is not None:
+            window.focusNextPrevChild(forward)
+        return
+    key, modifier = (
+        (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)
+        if forward
+        else (Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    )
+    QApplication.sendEvent(focus, QKeyEvent(QEvent.Type.KeyPress, key, modifier))
+
+
+def _press_focused_button(key: Qt.Key, focus: QWidget | None, event: QKeyEvent) -> bool:
+    """Enter / Return on a focused button presses it (no modifier, no auto-repeat)."""
+    if key not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or not isinstance(focus, QAbstractButton):
+        return False
+    if event.modifiers() != Qt.KeyboardModifier.NoModifier or event.isAutoRepeat():
+        return False
+    focus.click()
+    return True
+
+
 class KeypadNavigation(QObject):
     """Application-wide filter that turns numeric-keypad keys into navigation.
 
@@ -31,6 +60,7 @@ class KeypadNavigation(QObject):
         repeat_requested, help_requested, louder_requested, quieter_requested.
     """
 
+    EVENT_TYPES = frozenset({QEvent.Type.KeyPress})
     repeat_requested = Signal()
     help_requested = Signal()
     louder_requested = Signal()
@@ -39,19 +69,25 @@ class KeypadNavigation(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
-        if not event.modifiers() & Qt.KeyboardModifier.KeypadModifier:
-            return False
         focus = QApplication.focusWidget()
+        if watched is not focus:
+            # The same key also passes here on its way to the window, and again for each
+            # parent when the focused widget ignores it (a box ignores Enter after using
+            # it to go on): only the focused widget's own event is acted on, once.
+            return False
+        key = Qt.Key(event.key())
+        if not event.modifiers() & Qt.KeyboardModifier.KeypadModifier:
+            return _press_focused_button(key, focus, event)
+        if isinstance(focus, QPlainTextEdit) and key == Qt.Key.Key_Enter:
+            _move_focus(focus, forward=True)  # no way out of the box with the keypad else
+            return True
         if _typing_into(focus):
             return False
-        return self._act(Qt.Key(event.key()), focus)
+        return self._act(key, focus)
 
     def _act(self, key: Qt.Key, focus: QWidget | None) -> bool:
-        window = QApplication.activeWindow() or (focus.window() if focus else None)
-        if key == Qt.Key.Key_4 and window is not None:
-            window.focusNextPrevChild(False)
-        elif key == Qt.Key.Key_6 and window is not None:
-            window.focusNextPrevChild(True)
+        if key in (Qt.Key.Key_4, Qt.Key.Key_6):
+            _move_focus(focus, forward=key == Qt.Key.Key_6)
         elif key in (Qt.Key.Key_8, Qt.Key.Key_2) and focus is not None:
             arrow = Qt.Key.Key_Up if key == Qt.Key.Key_8 else Qt.Key.Key_Down
             plain = Qt.KeyboardModifier.NoModifier

@@ -49,6 +49,8 @@ def _is_close_shortcut(event: QKeyEvent) -> bool:
 class LockdownFilter(QObject):
     """Application-wide event filter that swallows every way out of the kiosk."""
 
+    EVENT_TYPES = _BLOCKED_EVENTS | {QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride}
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in _BLOCKED_EVENTS:

@@ -116,8 +116,12 @@ QPushButton[role="tile"] {{
     background: {t.surface}; color: {t.on_surface}; text-align: left;
     border: {max(2, outline // 2)}px solid {t.border}; border-radius: {radius * 2}px;
 }}
+QPushButton[role="tile"] QLabel {{ color: {t.on_surface}; }}
 QLabel[role="tileTitle"] {{ font-weight: bold; }}
 QLabel[role="tileDescription"] {{ font-size: {fonts.small}px; }}
+QLabel[role="tileTitle"][checked="true"], QLabel[role="tileDescription"][checked="true"] {{
+    color: {t.on_primary};
+}}
 QPushButton:checked {{
     background: {t.primary}; color: {t.on_primary}; border-color: {t.on_background};
 }}

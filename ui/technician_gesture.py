@@ -25,6 +25,7 @@ class CornerTapDetector(QObject):
     """
 
     triggered = Signal()
+    EVENT_TYPES = frozenset({QEvent.Type.MouseButtonPress})
 
     def __init__(
         self,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QWidget
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QGridLayout, QWidget
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.catalog import FieldType
@@ -22,6 +23,10 @@ class ChoiceButtons(QWidget):
 
     Exclusivity follows ``toggled``, not ``clicked``: a screen reader's "toggle" action
     checks a button without clicking it, and must still leave a single choice.
+    No QButtonGroup: it would take every option but one out of the Tab order and then
+    not move between them with the arrows either. Here each option is a Tab stop (4/6 on
+    the keypad), Left/Right go to the previous/next control as Qt does for any button,
+    and Up/Down (8/2 on the keypad) go to the previous/next option, in reading order.
 
     Signals:
         changed: the resident checked or unchecked an option (not emitted by ``choose``).
@@ -38,8 +43,6 @@ class ChoiceButtons(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.group = QButtonGroup(self)
-        self.group.setExclusive(False)  # exclusivity by hand: a choice can be taken back
         self._exclusive = exclusive
         self._syncing = False
         self.buttons: dict[str, PictogramButton] = {}
@@ -52,7 +55,6 @@ class ChoiceButtons(QWidget):
             button.setCheckable(True)
             button.setProperty("role", "tile")
             button.toggled.connect(lambda checked, key=choice.id: self._toggled(key, checked))
-            self.group.addButton(button)
             grid.addWidget(button, index // columns, index % columns)
             self.buttons[choice.id] = button
 
@@ -68,6 +70,17 @@ class ChoiceButtons(QWidget):
             finally:
                 self._syncing = False
         self.changed.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Up / Down, which an option ignores, move to the previous / next option."""
+        step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(Qt.Key(event.key()))
+        buttons = list(self.buttons.values())
+        focused = next((i for i, b in enumerate(buttons) if b.hasFocus()), None)
+        if step is None or focused is None:
+            super().keyPressEvent(event)
+            return
+        target = min(max(focused + step, 0), len(buttons) - 1)
+        buttons[target].setFocus(Qt.FocusReason.TabFocusReason)
 
     def chosen(self) -> list[str]:
         return [key for key, button in self.buttons.items() if button.isChecked()]

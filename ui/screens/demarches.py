@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _
-from ui.screens.frame import NavigationBar, screen_layout
+from ui.screens.frame import NavigationBar, answer_scroll_area, chain_focus, screen_layout
 from ui.widgets.pictogram_button import PictogramButton
 
 TILE_ICON_MM = 16.0
@@ -51,9 +51,7 @@ class DemarchesScreen(QWidget):
         self.title = QLabel(self)
         self.title.setProperty("role", "title")
         self.title.setWordWrap(True)
-        self._scroll = QScrollArea(self)
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._scroll = answer_scroll_area(self)
         self.navigation = NavigationBar(metrics, self)
         self.navigation.abandon.hide()  # nothing to abandon yet
         self.navigation.next.hide()
@@ -91,6 +89,7 @@ class DemarchesScreen(QWidget):
         if old is not None:
             old.deleteLater()
         self._scroll.setWidget(content)
+        chain_focus((*content.findChildren(PictogramButton), *self.navigation.buttons()))
 
     def _tile(self, tile: Tile, parent: QWidget) -> PictogramButton:
         button = PictogramButton(

@@ -6,7 +6,18 @@ so a resident finds them in the same place on every screen (mirrored in Arabic).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+import itertools
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _
@@ -18,6 +29,58 @@ def screen_layout(screen: QWidget, metrics: ScreenMetrics) -> QVBoxLayout:
     layout.setContentsMargins(side, top, side, top)
     layout.setSpacing(metrics.px(3))
     return layout
+
+
+class AnswerScrollArea(QScrollArea):
+    """A frameless, resizable scroll area that keeps the focused control in view.
+
+    Qt only scrolls to a control when the focus moves from inside the area; coming from
+    outside (Shift+Tab from "Retour", the keypad, ``setFocus``) it would stay hidden below
+    the fold. The area itself is no focus stop: it would be an unnamed, invisible stop
+    for keyboard and screen reader.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        application = QApplication.instance()
+        if isinstance(application, QApplication):
+            application.focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        content = self.widget()
+        if new is not None and content is not None and content.isAncestorOf(new):
+            self.ensureWidgetVisible(new, 0, 0)
+
+
+def answer_scroll_area(parent: QWidget) -> QScrollArea:
+    """The scroll area of a screen's content (see ``AnswerScrollArea``)."""
+    return AnswerScrollArea(parent)
+
+
+def tab_stops(container: QWidget) -> list[QWidget]:
+    """The widgets under ``container`` that can take the focus, in creation order.
+
+    Options of a choice are all listed, even those Qt reaches by arrows rather than Tab
+    (which ones changes with what is checked).
+    """
+    return [
+        child
+        for child in container.findChildren(QWidget)
+        if child.focusPolicy() != Qt.FocusPolicy.NoFocus
+    ]
+
+
+def chain_focus(widgets: Iterable[QWidget]) -> None:
+    """Put ``widgets`` one after the other in the tab order, in reading order.
+
+    Content built after the navigation bar (an answer editor, the review's "Modifier"
+    buttons, the tiles) would otherwise come after "Suivant" in the tab order.
+    """
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)
 
 
 class NavigationBar(QWidget):
@@ -40,6 +103,10 @@ class NavigationBar(QWidget):
         layout.addWidget(self.back)
         layout.addWidget(self.next)
         self.retranslate()
+
+    def buttons(self) -> tuple[QPushButton, ...]:
+        """In reading (and tab) order."""
+        return (self.abandon, self.back, self.next)
 
     def set_next_text(self, text: str) -> None:
         """A different word for the main action ("Envoyer" on the review); empty: "Suivant"."""

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +21,13 @@ from kiosk.domain.answers import RawAnswer
 from kiosk.domain.session import Question
 from kiosk.i18n import _
 from ui.fields import FieldEditor, editor_for
-from ui.screens.frame import NavigationBar, screen_layout
+from ui.screens.frame import (
+    NavigationBar,
+    answer_scroll_area,
+    chain_focus,
+    screen_layout,
+    tab_stops,
+)
 from ui.widgets.keyboard import KeyboardController, OnScreenKeyboard
 
 
@@ -90,9 +95,7 @@ class QuestionScreen(QWidget):
         self._answer_layout = QVBoxLayout(self._answer_area)
         self._answer_layout.setContentsMargins(0, 0, 0, 0)
         self._answer_layout.addStretch(1)  # the editor goes above it, at the top
-        self._scroll = QScrollArea(self)
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._scroll = answer_scroll_area(self)
         self._scroll.setWidget(self._answer_area)
         self._answer_area.setProperty("role", "screen")
 
@@ -149,6 +152,7 @@ class QuestionScreen(QWidget):
         self.editor.changed.connect(self.answer_changed)
         self.editor.submitted.connect(self.next_requested)
         self._answer_layout.insertWidget(0, self.editor)
+        chain_focus((self.help_button, *tab_stops(self.editor), *self.navigation.buttons()))
         self.editor.show()
         self.editor.focus_first()
 

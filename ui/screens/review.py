@@ -8,14 +8,13 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QWidget,
 )
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.domain.session import ReviewItem
 from kiosk.i18n import _
-from ui.screens.frame import NavigationBar, screen_layout
+from ui.screens.frame import NavigationBar, answer_scroll_area, chain_focus, screen_layout
 
 
 class ReviewScreen(QWidget):
@@ -47,9 +46,7 @@ class ReviewScreen(QWidget):
         self.problem.setProperty("role", "error")
         self.problem.setWordWrap(True)
         self.problem.hide()
-        self._scroll = QScrollArea(self)
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._scroll = answer_scroll_area(self)
         self.navigation = NavigationBar(metrics, self)
         self.navigation.next.clicked.connect(self.send_requested)
         self.navigation.back.clicked.connect(self.back_requested)
@@ -77,6 +74,7 @@ class ReviewScreen(QWidget):
         grid.setHorizontalSpacing(self.metrics.px(6))
         grid.setVerticalSpacing(self.metrics.px(3))
         grid.setColumnStretch(0, 1)
+        modify_buttons: list[QPushButton] = []
         for row, item in enumerate(items):
             card = QFrame(content)
             card.setProperty("role", "card")
@@ -96,11 +94,13 @@ class ReviewScreen(QWidget):
             key = item.field_id
             modify.clicked.connect(lambda _c=False, key=key: self.modify_requested.emit(key))
             grid.addWidget(modify, row, 1, Qt.AlignmentFlag.AlignVCenter)
+            modify_buttons.append(modify)
         grid.setRowStretch(len(items), 1)
         old = self._scroll.takeWidget()
         if old is not None:
             old.deleteLater()
         self._scroll.setWidget(content)
+        chain_focus((*modify_buttons, *self.navigation.buttons()))  # once in the window
         self.navigation.next.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_problem(self, message: str) -> None:

@@ -38,10 +38,12 @@ class PictogramButton(QPushButton):
         if description:
             self.setAccessibleDescription(description)
         self._pictogram = pictogram
+        self._pictogram_colour = ""
         self._icon_px = icon_px
         self._icon = QLabel(self)
         self._icon.setFixedSize(QSize(icon_px, icon_px))
         self._icon.setVisible(pictogram is not None)
+        self._text = text
         self.title = QLabel(text, self)
         self.title.setWordWrap(True)
         self.title.setProperty("role", "tileTitle")
@@ -64,10 +66,10 @@ class PictogramButton(QPushButton):
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        self.toggled.connect(lambda _checked: self._refresh_colours())
+        self.toggled.connect(self._mark_checked)
 
     def text(self) -> str:  # type: ignore[override]
-        return self.title.text()
+        return self._text
 
     def sizeHint(self) -> QSize:
         layout = self.layout()
@@ -84,19 +86,30 @@ class PictogramButton(QPushButton):
         layout = self.layout()
         return layout.heightForWidth(width) if layout is not None else -1
 
-    def _refresh_colours(self) -> None:
-        colour = self.palette().color(QPalette.ColorRole.ButtonText).name()
-        style = f"color: {colour}; background: transparent;"
-        self.title.setStyleSheet(style)
-        self.description.setStyleSheet(style)
-        if self._pictogram is not None:
+    def _mark_checked(self, checked: bool) -> None:
+        """Checked: a tick before the title (colour alone must not carry meaning, WCAG
+        1.4.1) and the stylesheet's checked colours (``checked`` property)."""
+        self.title.setText(f"✓ {self._text}" if checked else self._text)
+        for label in (self.title, self.description):
+            label.setProperty("checked", checked)
+            label.style().unpolish(label)
+            label.style().polish(label)
+        self._refresh_pictogram()
+
+    def _refresh_pictogram(self) -> None:
+        """Draw the pictogram in the colour the stylesheet gives the title."""
+        if self._pictogram is None:
+            return
+        colour = self.title.palette().color(QPalette.ColorRole.WindowText).name()
+        if colour != self._pictogram_colour:
+            self._pictogram_colour = colour
             self._icon.setPixmap(pictogram_pixmap(self._pictogram, colour, self._icon_px))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
-            self._refresh_colours()
+        if event.type() == QEvent.Type.StyleChange:
+            self._refresh_pictogram()
 
     def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
-        self._refresh_colours()
+        self._refresh_pictogram()
         super().showEvent(event)

@@ -1,0 +1,19 @@
+"""The kiosk's own journal: ``audit.sqlite3`` in the data directory, keyed from the keyring.
+
+Kept apart from ``kiosk.audit.journal`` so that code which only records events (and the UI,
+which must not reach keyring) never imports keyring.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.audit.journal import AUDIT_FILE, Journal
+from kiosk.secrets import get_or_create_key
+
+AUDIT_KEY = "audit-key"
+
+
+def open_terminal_journal(data_dir: Path) -> Journal:
+    """The journal in ``data_dir`` with HMACs by the keyring's ``audit-key`` (made on first use)."""
+    return Journal(data_dir / AUDIT_FILE, hmac_key=get_or_create_key(AUDIT_KEY))

@@ -1,0 +1,85 @@
+"""``kiosk audit verify | export --since YYYY-MM-DD [--out FILE]``: the tamper-evident journal.
+
+``verify`` walks the whole chain with the terminal's audit key: exit 0 when intact, 1 when
+an entry is missing, moved, changed or unsigned (the first one is printed), 2 when the
+journal cannot be read. ``export`` writes CSV for the data-protection officer (stdout by
+default) and warns on stderr when the chain is broken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sqlite3
+import sys
+from pathlib import Path
+
+from kiosk.audit.journal import AUDIT_FILE, Journal, VerifyResult
+from kiosk.audit.terminal import open_terminal_journal
+from kiosk.commands.common import prepare
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-01-31") from None
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("audit", help="verify or export the mediator journal")
+    actions = parser.add_subparsers(dest="audit_action", metavar="ACTION", required=True)
+    actions.add_parser("verify", help="check the whole hash chain; exit 1 if it is broken")
+    export = actions.add_parser("export", help="CSV of the entries since a date")
+    export.add_argument("--since", type=_date, required=True, metavar="YYYY-MM-DD",
+                        help="first day to export (terminal's local date)")
+    export.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
+    parser.set_defaults(handler=run_audit_command)
+
+
+def run_audit_command(args: argparse.Namespace) -> int:
+    config = prepare(args)
+    path = config.data_path() / AUDIT_FILE
+    if not path.exists():
+        print(f"kiosk audit: no journal at {path} yet", file=sys.stderr)
+        return 2
+    try:
+        with open_terminal_journal(config.data_path()) as journal:
+            if args.audit_action == "verify":
+                return _verify(journal)
+            return _export(journal, args.since, args.out)
+    except (sqlite3.Error, OSError) as error:
+        print(f"kiosk audit: {path}: {error}", file=sys.stderr)
+        return 2
+
+
+def _report_break(journal: Journal, result: VerifyResult) -> None:
+    print(f"BROKEN at entry {result.first_broken_seq}: {result.reason}", file=sys.stderr)
+    print(f"{result.checked} entries before it are intact", file=sys.stderr)
+    found = journal.entry(result.first_broken_seq or 0)
+    if found is not None:
+        print(f"stored entry: {found.summary()}", file=sys.stderr)
+
+
+def _verify(journal: Journal) -> int:
+    result = journal.verify()
+    if not result.ok:
+        _report_break(journal, result)
+        return 1
+    print(f"OK: {result.reason}")
+    return 0
+
+
+def _export(journal: Journal, since: dt.date, out: Path | None) -> int:
+    if out is None:
+        count = journal.export_csv(since, sys.stdout)
+    else:
+        with out.open("x", encoding="utf-8", newline="") as stream:
+            count = journal.export_csv(since, stream)
+        print(f"{count} entries since {since.isoformat()} written to {out}", file=sys.stderr)
+    result = journal.verify()
+    if not result.ok:
+        print("WARNING: the journal is not intact; do not rely on this export alone",
+              file=sys.stderr)
+        _report_break(journal, result)
+    return 0

@@ -1,0 +1,121 @@
+"""``kiosk mediator add NAME | list | disable NAME|ID | unlock NAME|ID``: mediator accounts.
+
+Each change is journaled with the actor ``technician``. A PIN is typed twice without echo
+(or read from one line of stdin with ``--pin-stdin``), checked, hashed, and never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import sqlite3
+import sys
+from collections.abc import Callable
+
+from kiosk.audit.terminal import open_terminal_journal
+from kiosk.commands.common import prepare
+from kiosk.mediator.accounts import (
+    MEDIATOR_PIN_MIN_LENGTH,
+    MEDIATORS_FILE,
+    Mediator,
+    MediatorError,
+    MediatorRegistry,
+)
+from kiosk.security.pin import MAX_PIN_LENGTH
+
+Action = Callable[[MediatorRegistry, argparse.Namespace], int]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("mediator", help="add, list, disable mediator accounts")
+    actions = parser.add_subparsers(dest="mediator_action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="create an account (asks its PIN twice)")
+    add.add_argument("name", metavar="NAME", help="display name shown to residents: Camille")
+    add.add_argument(
+        "--pin-stdin", action="store_true", help="read the PIN from one line of stdin (automation)"
+    )
+    actions.add_parser("list", help="every account, its state and lock")
+    for name, text in (("disable", "disable an account for good"),
+                       ("unlock", "lift the lock after wrong PINs")):
+        action = actions.add_parser(name, help=text)
+        action.add_argument("who", metavar="NAME|ID", help="display name or id (see list)")
+    parser.set_defaults(handler=run_mediator_command)
+
+
+def run_mediator_command(args: argparse.Namespace) -> int:
+    config = prepare(args)
+    action: Action = _ACTIONS[args.mediator_action]
+    try:
+        with open_terminal_journal(config.data_path()) as journal, MediatorRegistry(
+            config.data_path() / MEDIATORS_FILE, journal
+        ) as registry:
+            return action(registry, args)
+    except MediatorError as error:
+        print(f"kiosk mediator {args.mediator_action}: {error}; nothing was changed",
+              file=sys.stderr)
+        return 1
+    except (EOFError, KeyboardInterrupt):
+        print(f"kiosk mediator {args.mediator_action}: cancelled; nothing was changed",
+              file=sys.stderr)
+        return 1
+    except sqlite3.Error as error:
+        print(f"kiosk mediator: {config.data_path()}: {error}", file=sys.stderr)
+        return 2
+
+
+def _read_pin(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    pin = getpass.getpass(f"PIN of the new mediator ({MEDIATOR_PIN_MIN_LENGTH} to "
+                          f"{MAX_PIN_LENGTH} digits): ")
+    if getpass.getpass("Same PIN again: ") != pin:
+        raise MediatorError("the two PINs differ")
+    return pin
+
+
+def _add(registry: MediatorRegistry, args: argparse.Namespace) -> int:
+    mediator = registry.add(args.name, _read_pin(args.pin_stdin))
+    print(f"added {mediator.id} {mediator.name!r}: they log in by touching their name, "
+          "then typing their PIN")
+    return 0
+
+
+def _state(mediator: Mediator, now: float) -> str:
+    if not mediator.active:
+        return "disabled"
+    waiting = mediator.locked_for(now)
+    if waiting > 0:
+        until = dt.datetime.fromtimestamp(mediator.locked_until).strftime("%Y-%m-%d %H:%M")
+        return f"locked until {until}"
+    if mediator.failures:
+        return f"active, {mediator.failures} wrong PIN(s)"
+    return "active"
+
+
+def _list(registry: MediatorRegistry, args: argparse.Namespace) -> int:
+    accounts = registry.accounts()
+    if not accounts:
+        print("no mediator account yet: kiosk mediator add NAME")
+        return 0
+    now = dt.datetime.now().timestamp()
+    print(f"{'ID':<13} {'NAME':<24} {'ROLE':<10} {'CREATED':<25} STATE")
+    for mediator in accounts:
+        print(f"{mediator.id:<13} {mediator.name:<24} {mediator.role.value:<10} "
+              f"{mediator.created_at:<25} {_state(mediator, now)}")
+    return 0
+
+
+def _disable(registry: MediatorRegistry, args: argparse.Namespace) -> int:
+    mediator = registry.disable(args.who)
+    print(f"disabled {mediator.id} {mediator.name!r}")
+    return 0
+
+
+def _unlock(registry: MediatorRegistry, args: argparse.Namespace) -> int:
+    mediator = registry.unlock(args.who)
+    print(f"unlocked {mediator.id} {mediator.name!r}")
+    return 0
+
+
+_ACTIONS: dict[str, Action] = {"add": _add, "list": _list, "disable": _disable, "unlock": _unlock}

@@ -1,0 +1,345 @@
+"""Mediator accounts held by the terminal, and PIN checks that survive a restart.
+
+    registry = MediatorRegistry(data_dir / MEDIATORS_FILE, journal)
+    camille = registry.add("Camille", "482913")       # technician, on the command line
+    registry.active()                                  # the names the pad offers
+    registry.accounts()                                # all, disabled too (CLI list)
+    result = registry.authenticate(camille.id, "482913")
+    if result.ok: visit = MediatorVisit(result.mediator, journal)
+
+The pad asks for a name, then a PIN: the mediator touches their own name (a big button;
+a terminal has a handful of mediators) and types the PIN. We chose this over "the PIN
+alone says who you are" because:
+
+- the lockout is per account, as the issue asks: a wrong PIN alone names no account, so
+  only the whole pad could be locked, and one prankster would lock every mediator out;
+- refusing a new PIN because another account already has it would tell the technician a
+  colleague's PIN;
+- a guess is tried against one account, not all of them, and costs one scrypt (~50 ms)
+  instead of one per account.
+
+A PIN (6 to 12 digits) is stored only as ``hash_pin`` (salted scrypt). Failed attempts,
+strikes and the lock end are written to the file before ``authenticate`` returns, so
+switching the terminal off and on does not reset them. The clock is the wall clock
+(``time.time``): a lock must outlive a reboot, which a monotonic clock does not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import re
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from kiosk.audit.entries import SYSTEM, TECHNICIAN, EntryKind
+from kiosk.audit.journal import Recorder
+from kiosk.audit.sqlite_file import SqliteFile, immediate
+from kiosk.i18n import _
+from kiosk.mediator.lockout import MAX_FAILURES, lock_seconds
+from kiosk.security.pin import (
+    MAX_PIN_LENGTH,
+    PinFormatError,
+    check_pin_format,
+    hash_pin,
+    verify_pin,
+)
+
+MEDIATORS_FILE = "mediators.sqlite3"
+MEDIATOR_PIN_MIN_LENGTH = 6
+MAX_NAME_LENGTH = 40
+SCHEMA_VERSION = 1
+
+_log = logging.getLogger(__name__)
+
+# Letters (any script), digits, spaces, dots, hyphens, apostrophes; starts with a letter or
+# digit, so a name can never start a spreadsheet formula in the journal export.
+_NAME = re.compile(r"[^\W_][\w .'’-]*")
+_STRAIGHT_RUNS = "0123456789012345678909876543210987654321"
+
+_SCHEMA = (
+    """
+    CREATE TABLE mediators (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('mediator', 'technician')),
+        pin_hash TEXT NOT NULL,
+        active INTEGER NOT NULL CHECK (active IN (0, 1)),
+        created_at TEXT NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0,   -- wrong PINs since the last strike
+        strikes INTEGER NOT NULL DEFAULT 0,    -- locks since the last right PIN
+        locked_until REAL NOT NULL DEFAULT 0   -- wall-clock seconds
+    )
+    """,
+)
+_COLUMNS = "id, name, role, active, created_at, failures, strikes, locked_until"
+
+
+class Role(StrEnum):
+    """What an account may do; only mediators are created for now."""
+
+    MEDIATOR = "mediator"
+    TECHNICIAN = "technician"
+
+
+class MediatorError(ValueError):
+    """An account cannot be added, found or changed; the message is for the technician."""
+
+
+class UnknownMediatorError(MediatorError):
+    """No account has this id, or no active account has this name."""
+
+
+@dataclass(frozen=True)
+class Mediator:
+    """One account as the screens and the CLI see it (never its PIN hash)."""
+
+    id: str
+    name: str
+    role: Role
+    active: bool
+    created_at: str
+    failures: int
+    strikes: int
+    locked_until: float
+
+    def locked_for(self, now: float) -> float:
+        """Seconds before a PIN may be tried (0 when it may)."""
+        if self.locked_until <= now:
+            return 0.0
+        # A clock set back must not make the lock longer than the strike's duration.
+        return min(self.locked_until - now, lock_seconds(max(self.strikes, 1)))
+
+
+class AuthOutcome(StrEnum):
+    """What a PIN attempt gave."""
+
+    OK = "ok"
+    WRONG_PIN = "wrong_pin"
+    LOCKED = "locked"  # locked before the attempt, or by this very attempt
+    UNKNOWN = "unknown"  # no such active account (it was disabled meanwhile)
+
+
+@dataclass(frozen=True)
+class AuthResult:
+    """The answer to one PIN attempt; ``message`` is what the pad shows (French, FALC)."""
+
+    outcome: AuthOutcome
+    mediator: Mediator | None = None
+    attempts_left: int = 0
+    locked_seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is AuthOutcome.OK
+
+    @property
+    def message(self) -> str:
+        """The sentence for the PIN pad; never the PIN, nor a digit of it."""
+        if self.outcome is AuthOutcome.WRONG_PIN:
+            return _("Ce code n'est pas le bon. Vous pouvez essayer encore {count} fois.").format(
+                count=self.attempts_left
+            )
+        if self.outcome is AuthOutcome.LOCKED:
+            minutes = max(1, math.ceil(self.locked_seconds / 60))
+            return _("Ce compte est bloqué. Essayez de nouveau dans {minutes} minutes.").format(
+                minutes=minutes
+            )
+        if self.outcome is AuthOutcome.UNKNOWN:
+            return _("Ce compte n'est plus actif. Demandez au technicien.")
+        return ""
+
+
+def check_mediator_pin(pin: str) -> None:
+    """Refuse a PIN that is not 6 to 12 digits, one digit repeated, or a straight run."""
+    try:
+        check_pin_format(pin, MEDIATOR_PIN_MIN_LENGTH)
+    except PinFormatError:
+        raise MediatorError(
+            f"a mediator PIN is {MEDIATOR_PIN_MIN_LENGTH} to {MAX_PIN_LENGTH} digits"
+        ) from None
+    if len(set(pin)) == 1 or pin in _STRAIGHT_RUNS:
+        raise MediatorError("this PIN is too easy to guess")
+
+
+def check_name(name: str) -> str:
+    """The display name without outer spaces; MediatorError when it cannot be shown."""
+    name = " ".join(name.split())
+    if not (0 < len(name) <= MAX_NAME_LENGTH and _NAME.fullmatch(name)):
+        raise MediatorError(f"a display name is 1 to {MAX_NAME_LENGTH} letters, digits, "
+                            "spaces, dots, hyphens or apostrophes, starting with a letter")
+    return name
+
+
+class MediatorRegistry(SqliteFile):
+    """The terminal's mediator accounts in one SQLite file, journaled when a recorder is given."""
+
+    def __init__(
+        self,
+        path: Path,
+        journal: Recorder | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(path, _SCHEMA, SCHEMA_VERSION)
+        self._journal = journal
+        self._clock = clock
+
+    # ------------------------------------------------------------ technician
+
+    def add(self, name: str, pin: str, role: Role = Role.MEDIATOR) -> Mediator:
+        """Create an active account; MediatorError for a bad name or PIN, or a name in use."""
+        name = check_name(name)
+        check_mediator_pin(pin)
+        pin_hash = hash_pin(pin, MEDIATOR_PIN_MIN_LENGTH)
+        created = dt.datetime.fromtimestamp(self._clock()).astimezone()
+        mediator_id = "med-" + secrets.token_hex(4)
+        with self._lock, immediate(self._conn):
+            if any(m.name.casefold() == name.casefold() for m in self._select("active = 1")):
+                raise MediatorError(f"an active account is already called {name!r}")
+            self._conn.execute(
+                "INSERT INTO mediators (id, name, role, pin_hash, active, created_at) "
+                "VALUES (?, ?, ?, ?, 1, ?)",
+                (mediator_id, name, role.value, pin_hash, created.isoformat(timespec="seconds")),
+            )
+            mediator = self._get(mediator_id)
+        _log.info("mediator account %s added", mediator_id)
+        self._record(EntryKind.MEDIATOR_ADDED, TECHNICIAN,
+                     {"mediator": mediator_id, "name": name, "role": role.value})
+        return mediator
+
+    def accounts(self) -> list[Mediator]:
+        """Every account, disabled ones too, oldest first."""
+        with self._lock:
+            return self._select("1 = 1")
+
+    def active(self) -> list[Mediator]:
+        """The accounts the pad offers, by name."""
+        with self._lock:
+            return sorted(self._select("active = 1"), key=lambda m: m.name.casefold())
+
+    def find(self, id_or_name: str) -> Mediator:
+        """The account with this id, else the active account with this name."""
+        with self._lock:
+            return self._find(id_or_name)
+
+    def disable(self, id_or_name: str) -> Mediator:
+        """Disable an account for good (its id stays, so the journal still names it)."""
+        with self._lock, immediate(self._conn):
+            found = self._find(id_or_name)
+            self._conn.execute("UPDATE mediators SET active = 0 WHERE id = ?", (found.id,))
+            mediator = self._get(found.id)
+        _log.info("mediator account %s disabled", mediator.id)
+        self._record(EntryKind.MEDIATOR_DISABLED, TECHNICIAN,
+                     {"mediator": mediator.id, "name": mediator.name})
+        return mediator
+
+    def unlock(self, id_or_name: str) -> Mediator:
+        """Lift a lock and forget failures and strikes (the technician checked who asks)."""
+        with self._lock, immediate(self._conn):
+            found = self._find(id_or_name)
+            self._reset(found.id)
+            mediator = self._get(found.id)
+        self._record(EntryKind.MEDIATOR_UNLOCKED, TECHNICIAN, {"mediator": mediator.id})
+        return mediator
+
+    # ------------------------------------------------------------ the pad
+
+    def authenticate(self, mediator_id: str, pin: str) -> AuthResult:
+        """Check ``pin`` for the account; count and journal a wrong one; lock at the fifth.
+
+        Takes one scrypt (~50 ms): call it off the GUI thread. A locked account's PIN is
+        neither checked nor counted. On success the login is journaled.
+        """
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT pin_hash FROM mediators WHERE id = ? AND active = 1", (mediator_id,)
+            ).fetchone()
+            if row is None:
+                return AuthResult(AuthOutcome.UNKNOWN)
+            waiting = self._get(mediator_id).locked_for(self._clock())
+        if waiting > 0:
+            return AuthResult(AuthOutcome.LOCKED, locked_seconds=waiting)
+        if verify_pin(pin, str(row[0])):
+            return self._succeeded(mediator_id)
+        return self._failed(mediator_id)
+
+    def _succeeded(self, mediator_id: str) -> AuthResult:
+        with self._lock, immediate(self._conn):
+            self._reset(mediator_id)
+            mediator = self._get(mediator_id)
+        _log.info("mediator %s logged in", mediator_id)
+        self._record(EntryKind.MEDIATOR_LOGIN, mediator_id, {"name": mediator.name})
+        return AuthResult(AuthOutcome.OK, mediator)
+
+    def _failed(self, mediator_id: str) -> AuthResult:
+        now = self._clock()
+        with self._lock, immediate(self._conn):
+            before = self._get(mediator_id)
+            failures, strikes, locked_until = before.failures + 1, before.strikes, 0.0
+            if failures >= MAX_FAILURES:
+                strikes += 1
+                locked_until = now + lock_seconds(strikes)
+            self._conn.execute(
+                "UPDATE mediators SET failures = ?, strikes = ?, locked_until = ? WHERE id = ?",
+                (0 if locked_until else failures, strikes, locked_until, mediator_id),
+            )
+        _log.warning("mediator %s: wrong PIN (%d of %d)", mediator_id, failures, MAX_FAILURES)
+        self._record(EntryKind.PIN_FAILED, SYSTEM, {"mediator": mediator_id, "failures": failures})
+        if not locked_until:
+            return AuthResult(AuthOutcome.WRONG_PIN, attempts_left=MAX_FAILURES - failures)
+        seconds = locked_until - now
+        _log.warning("mediator %s locked for %d s (strike %d)", mediator_id, seconds, strikes)
+        self._record(EntryKind.ACCOUNT_LOCKED, SYSTEM,
+                     {"mediator": mediator_id, "seconds": int(seconds), "strikes": strikes})
+        return AuthResult(AuthOutcome.LOCKED, locked_seconds=seconds)
+
+    # ------------------------------------------------------------ rows
+
+    def _record(self, kind: EntryKind, actor: str, details: dict[str, str | int]) -> None:
+        if self._journal is not None:
+            self._journal.append(kind, actor, details)
+
+    def _reset(self, mediator_id: str) -> None:
+        self._conn.execute(
+            "UPDATE mediators SET failures = 0, strikes = 0, locked_until = 0 WHERE id = ?",
+            (mediator_id,),
+        )
+
+    def _select(self, where: str, params: tuple[str, ...] = ()) -> list[Mediator]:
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM mediators WHERE {where} ORDER BY rowid",  # noqa: S608 - fixed clauses
+            params,
+        ).fetchall()
+        return [_mediator(row) for row in rows]
+
+    def _get(self, mediator_id: str) -> Mediator:
+        found = self._select("id = ?", (mediator_id,))
+        if not found:
+            raise UnknownMediatorError(f"no mediator account has the id {mediator_id!r}")
+        return found[0]
+
+    def _find(self, id_or_name: str) -> Mediator:
+        by_id = self._select("id = ?", (id_or_name.strip(),))
+        if by_id:
+            return by_id[0]
+        wanted = " ".join(id_or_name.split()).casefold()
+        for mediator in self._select("active = 1"):
+            if mediator.name.casefold() == wanted:
+                return mediator
+        raise UnknownMediatorError(f"no account has the id {id_or_name!r} and no active account "
+                              "has this name (see `kiosk mediator list`)")
+
+
+def _mediator(row: sqlite3.Row | tuple[object, ...]) -> Mediator:
+    mediator_id, name, role, active, created_at, failures, strikes, locked_until = row
+    return Mediator(
+        id=str(mediator_id), name=str(name), role=Role(str(role)), active=bool(active),
+        created_at=str(created_at), failures=int(str(failures)), strikes=int(str(strikes)),
+        locked_until=float(str(locked_until)),
+    )

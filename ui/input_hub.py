@@ -1,0 +1,41 @@
+"""One application-wide event filter that hands each event only to those who want it.
+
+Qt calls every application event filter for every event — paints, timers, layout
+requests: hundreds of thousands in a visit. Five Python filters each asking
+``event.type()`` made that a measurable share of the CPU (bench/navigation.py). The hub
+asks once and calls a filter only for the event types it declared.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from PySide6.QtCore import QEvent, QObject
+
+
+class InputHub(QObject):
+    """Dispatches application events to filters registered per event type.
+
+    A filter is any QObject with ``eventFilter(watched, event) -> bool``; returning True
+    swallows the event, as with ``installEventFilter``.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._filters: defaultdict[QEvent.Type, list[QObject]] = defaultdict(list)
+
+    def add(self, event_filter: QObject, event_types: Iterable[QEvent.Type]) -> None:
+        for kind in event_types:
+            self._filters[kind].append(event_filter)
+
+    def remove(self, event_filter: QObject) -> None:
+        for filters in self._filters.values():
+            if event_filter in filters:
+                filters.remove(event_filter)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        filters = self._filters.get(event.type())
+        if not filters:
+            return False
+        return any(f.eventFilter(watched, event) for f in filters)
