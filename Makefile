@@ -2,7 +2,7 @@
 # Each prepares the machine first (scripts/bootstrap.sh: system packages and .venv).
 VENV := .venv/bin
 
-.PHONY: run test bootstrap lint screenshots bench
+.PHONY: run test bootstrap lint screenshots bench translations
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -23,3 +23,7 @@ screenshots: bootstrap
 
 bench: bootstrap
 	$(VENV)/python bench/startup.py
+
+## Extract the UI strings, update the en/ar catalogs, compile them (docs/translations.md).
+translations: bootstrap
+	$(VENV)/python scripts/translations.py

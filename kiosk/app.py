@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from kiosk.catalog.store import CatalogStore
     from kiosk.delivery import Delivery
     from kiosk.guide import Guide
+    from kiosk.mediation import Mediation
     from kiosk.narration import Narrator
 
 _log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ class KioskApp(QObject):
     narrator: Narrator
     delivery: Delivery
     guide: Guide
+    mediation: Mediation
 
     def __init__(
         self,
@@ -144,6 +146,7 @@ class KioskApp(QObject):
         from kiosk.catalog.parser import CatalogError
         from kiosk.delivery import Delivery
         from kiosk.guide import Guide
+        from kiosk.mediation import Mediation
         from kiosk.narration import Narrator
         from kiosk.secrets import SecretsError, configure_keyring
         from offline_queue.errors import QueueError
@@ -168,6 +171,15 @@ class KioskApp(QObject):
             delivery=self.delivery,
             language=lambda: self.language,
             tracking_url=config.backoffice.tracking_url,
+            parent=self,
+        )
+        self.mediation = Mediation(
+            window=self.window,
+            guide=self.guide,
+            delivery=self.delivery,
+            narrator=self.narrator,
+            data_dir=config.data_path(),
+            metrics=self.metrics,
             parent=self,
         )
         self._connect_services()
@@ -210,7 +222,7 @@ class KioskApp(QObject):
         w.top_bar.listen_toggled.connect(self.set_audio_mode)
         self.idle.idle_timed_out.connect(self.ask_still_here)
         w.idle_question.still_here.connect(self._visit_goes_on)
-        w.idle_question.countdown_finished.connect(self.wipe_session)
+        w.idle_question.countdown_finished.connect(self._wipe_after_idle)
         w.close_refused.connect(lambda: _log.info("window close refused"))
         self.corner.triggered.connect(w.technician_overlay.open)
         w.technician_overlay.opened.connect(w.technician_pad.clear)
@@ -250,6 +262,9 @@ class KioskApp(QObject):
         self.keypad.quieter_requested.connect(narrator.speaker.quieter)
         self.add_wiper(guide.wipe)
         self.add_wiper(narrator.wipe)
+        self.add_wiper(self.mediation.wipe)
+        self.mediation.panel.end_visit_requested.connect(self.wipe_session)
+        self.exit_requested.connect(self.mediation.technician_exit)
 
     def _start_watchdog(self) -> QTimer | None:
         if not (self.config.kiosk.watchdog and self.notifier.watchdog_interval_ms):
@@ -285,6 +300,7 @@ class KioskApp(QObject):
             self._status_timer.stop()
             self.delivery.event.disconnect(self._refresh_delivery_status)
             self.narrator.shutdown()
+            self.mediation.close()
             self.delivery.stop()
         self.window.allow_close()
         self.window.close()
@@ -326,6 +342,13 @@ class KioskApp(QObject):
     def ask_still_here(self) -> None:
         self.window.idle_overlay.open()
         self.window.idle_question.start()
+
+    def _wipe_after_idle(self) -> None:
+        if self._services_ready():
+            from kiosk.mediator.visit import EndReason
+
+            self.mediation.end_because(EndReason.IDLE)
+        self.wipe_session()
 
     def _visit_goes_on(self) -> None:
         self.window.idle_overlay.close_overlay()
@@ -376,6 +399,8 @@ class KioskApp(QObject):
         self.welcome.mark_language(language)
         if self._services_ready():
             self.guide.retranslate()
+            self.mediation.retranslate()
+            self._refresh_delivery_status()
 
     # ------------------------------------------------------------ technician exit
 

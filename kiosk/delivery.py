@@ -17,7 +17,7 @@ from kiosk.connectors.http_api import HttpApiConnector
 from kiosk.domain.submission import Submission
 from kiosk.i18n import _, ngettext
 from offline_queue.connector import Connector
-from offline_queue.store import QueueStatus, QueueStore, State
+from offline_queue.store import ItemInfo, QueueStatus, QueueStore, State
 from offline_queue.sync import SyncEvent, SyncWorker
 
 _log = logging.getLogger(__name__)
@@ -98,11 +98,28 @@ class Delivery(QObject):
             submission.id, submission.reference, submission.demarche_id, submission.to_json()
         )
         _log.info("submission %s queued for %s", submission.reference, submission.demarche_id)
-        if self.worker is not None:
-            self.worker.wake()
+        self._wake()
 
     def status(self) -> QueueStatus:
         return self.store.status()
+
+    def set_aside(self) -> list[ItemInfo]:
+        """Requests the back office refused for good (``dead``), oldest first."""
+        return self.store.items(State.DEAD)
+
+    def retry(self, item_id: str) -> None:
+        """A mediator asks to send a refused or waiting request again, now."""
+        self.store.retry(item_id)
+        self._wake()
+
+    def send_now(self) -> None:
+        """A mediator asks to try every waiting request now (a server's Retry-After stays)."""
+        self.store.release_waiting()
+        self._wake()
+
+    def _wake(self) -> None:
+        if self.worker is not None:
+            self.worker.wake()
 
     def is_delivered(self, item_id: str) -> bool:
         return self.store.get(item_id).state.value == "delivered"

@@ -21,7 +21,6 @@ from kiosk.i18n import _
 from offline_queue.sync import SyncEvent
 from ui.confirm import AbandonCard
 from ui.main_window import KioskWindow
-from ui.overlays import Overlay
 from ui.screens.demarches import DemarchesScreen, Tile, TileGroup
 from ui.screens.question import QuestionScreen
 from ui.screens.receipt import ReceiptScreen, ReceiptView
@@ -40,12 +39,16 @@ class Guide(QObject):
     Signals:
         speak(str, bool): text to read in audio mode, and whether it is personal.
         visit_ended: "Terminer" on the receipt, or "Abandonner" confirmed: wipe the visit.
-        submission_queued(str): a submission's reference, once it is stored for delivery.
+        demarche_started(str): a démarche id, when its first question is about to show.
+        demarche_abandoned: "Abandonner" confirmed.
+        submission_queued(object): the Submission, once it is stored for delivery.
     """
 
     speak = Signal(str, bool)
     visit_ended = Signal()
-    submission_queued = Signal(str)
+    demarche_started = Signal(str)
+    demarche_abandoned = Signal()
+    submission_queued = Signal(object)
 
     def __init__(
         self,
@@ -64,7 +67,8 @@ class Guide(QObject):
         self._delivery = delivery
         self._tracking_url = tracking_url
         self.session: DemarcheSession | None = None
-        self.assisted = False
+        # The mediator mode attaches the resident's consent here, before storing.
+        self.before_queue: Callable[[Submission], Submission] = lambda s: s
         self._receipt_item: str | None = None
         metrics = window.metrics
         self.demarches = DemarchesScreen(metrics, window)
@@ -73,7 +77,7 @@ class Guide(QObject):
         self.receipt = ReceiptScreen(metrics, window)
         window.add_screens(self.demarches, self.question, self.review, self.receipt)
         self.abandon_card = AbandonCard(metrics)
-        self.abandon_overlay = Overlay(self.abandon_card, window)
+        self.abandon_overlay = window.add_overlay(self.abandon_card)
         self._connect()
 
     def _connect(self) -> None:
@@ -123,6 +127,7 @@ class Guide(QObject):
         )
         _log.info("démarche started: %s", demarche_id)
         self.show_current()
+        self.demarche_started.emit(demarche_id)
 
     def show_current(self) -> None:
         session = self.session
@@ -182,7 +187,7 @@ class Guide(QObject):
         session = self.session
         if session is None:
             return
-        submission = session.build_submission(assisted=self.assisted)
+        submission = self.before_queue(session.build_submission())
         try:
             self._delivery.enqueue(submission)
         except Exception:
@@ -195,7 +200,7 @@ class Guide(QObject):
             self.review.show_problem(message)
             self.speak.emit(message, False)
             return
-        self.submission_queued.emit(submission.reference)
+        self.submission_queued.emit(submission)
         self._show_receipt(submission)
         session.wipe()
         self.session = None
@@ -251,6 +256,7 @@ class Guide(QObject):
     def _abandon(self) -> None:
         _log.info("démarche abandoned")
         self.abandon_overlay.close_overlay()
+        self.demarche_abandoned.emit()
         self.visit_ended.emit()
 
     def wipe(self) -> None:
@@ -258,7 +264,6 @@ class Guide(QObject):
         if self.session is not None:
             self.session.wipe()
             self.session = None
-        self.assisted = False
         self._receipt_item = None
         self.abandon_overlay.close_overlay()
         self.question.clear()

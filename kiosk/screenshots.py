@@ -98,6 +98,50 @@ def _steps_with_sample_answers(app: KioskApp, demarche_id: str) -> int:
     return steps
 
 
+SAMPLE_MEDIATOR = ("Camille", "258013")  # a fictional volunteer, in a throwaway data dir
+
+
+def _sample_mediator(app: KioskApp) -> str:
+    registry = app.mediation.registry
+    name, pin = SAMPLE_MEDIATOR
+    found = [m for m in registry.active() if m.name == name]
+    return found[0].id if found else registry.add(name, pin).id
+
+
+def _mediator_logged_in(app: KioskApp) -> None:
+    app.wipe_session()
+    mediator_id = _sample_mediator(app)
+    result = app.mediation.registry.authenticate(mediator_id, SAMPLE_MEDIATOR[1])
+    app.mediation._logged_in_or_refused(result)
+
+
+def _mediator_names(app: KioskApp) -> None:
+    app.wipe_session()
+    _sample_mediator(app)
+    app.mediation.open()
+
+
+def _mediator_pin(app: KioskApp) -> None:
+    _mediator_names(app)
+    app.mediation._ask_pin(_sample_mediator(app))
+
+
+def _mediator_consent(app: KioskApp) -> None:
+    _mediator_logged_in(app)
+    app.start_visit()
+    app.guide.start_demarche(app.catalog().demarches[0].id)
+
+
+def _mediator_banner(app: KioskApp) -> None:
+    _mediator_consent(app)
+    app.mediation.consent.accept.click()
+
+
+def _mediator_panel(app: KioskApp) -> None:
+    _mediator_logged_in(app)
+    app.mediation.open()
+
+
 SCENES: list[Scene] = [
     Scene("welcome", _welcome),
     Scene("idle", _idle),
@@ -105,6 +149,11 @@ SCENES: list[Scene] = [
     Scene("settings", _overlay("settings_overlay")),
     Scene("language", _overlay("language_overlay")),
     Scene("demarches", _demarches),
+    Scene("mediator-names", _mediator_names),
+    Scene("mediator-pin", _mediator_pin),
+    Scene("mediator-consent", _mediator_consent),
+    Scene("mediator-banner", _mediator_banner),
+    Scene("mediator-panel", _mediator_panel),
 ]
 
 

@@ -7,6 +7,7 @@ the property tests run exactly the same code.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from offline_queue.backoff import BackoffPolicy
@@ -20,7 +21,7 @@ from offline_queue.connector import (
     Unauthorized,
 )
 from offline_queue.errors import PayloadUnreadable
-from offline_queue.store import QueueStore
+from offline_queue.store import Claim, QueueStore
 
 _log = logging.getLogger(__name__)
 
@@ -58,28 +59,64 @@ def _ask(connector: Connector, item: Outgoing) -> Outcome:
     return outcome
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """What one attempt did (``event``; None when nothing was due) and the item it
+    claimed next in the same commit (``claimed``: already ``sending``, to be sent by the
+    next attempt, or to be given back with ``QueueStore.release``)."""
+
+    event: SyncEvent | None
+    claimed: Claim = None
+
+
+def unreadable_event(error: PayloadUnreadable) -> SyncEvent:
+    """The ``dead`` event of an item whose payload does not decrypt (logged too)."""
+    _log.error("%s", error)
+    return SyncEvent("dead", error.item_id, None, "payload unreadable (corrupted)")
+
+
+def attempt(
+    store: QueueStore,
+    connector: Connector,
+    policy: BackoffPolicy,
+    claimed: Claim = None,
+    *,
+    claim_next: Callable[[], bool] | None = None,
+) -> Attempt:
+    """One attempt on ``claimed`` (an item the previous attempt claimed) or, if None, on
+    the oldest due item. Its outcome is recorded and, if ``claim_next()`` (asked once the
+    answer is in, e.g. "not stopping") says so, the next due item is claimed in the same
+    transaction: one commit per item while draining, every change still durable before
+    the next network call."""
+    if isinstance(claimed, PayloadUnreadable):  # already dead, in the previous commit
+        return Attempt(unreadable_event(claimed))
+    item = claimed
+    if item is None:
+        try:
+            item = store.claim_next()
+        except PayloadUnreadable as error:
+            return Attempt(unreadable_event(error))
+        if item is None:
+            return Attempt(None)
+    outcome = _ask(connector, item)
+    ref = item.reference
+    delay = 0.0
+    if isinstance(outcome, Delivered):
+        event = SyncEvent("delivered", item.item_id, ref, outcome.remote_reference)
+    elif isinstance(outcome, RetryLater):
+        delay = policy.delay(item.attempt, outcome.retry_after)
+        event = SyncEvent("retry", item.item_id, ref, f"{outcome.reason}; retry in {delay:.1f} s")
+    elif isinstance(outcome, Rejected):
+        event = SyncEvent("dead", item.item_id, ref, outcome.reason)
+    else:
+        event = SyncEvent("paused", item.item_id, ref, outcome.reason)
+    chain = claim_next is not None and claim_next()
+    following = store.record_outcome(item.item_id, outcome, delay=delay, claim_next=chain)
+    return Attempt(event, following)
+
+
 def attempt_next(
     store: QueueStore, connector: Connector, policy: BackoffPolicy
 ) -> SyncEvent | None:
     """Make one attempt on the oldest due item; None when nothing is due (or paused)."""
-    try:
-        item = store.claim_next()
-    except PayloadUnreadable as error:
-        _log.error("%s", error)
-        return SyncEvent("dead", error.item_id, None, "payload unreadable (corrupted)")
-    if item is None:
-        return None
-    outcome = _ask(connector, item)
-    ref = item.reference
-    if isinstance(outcome, Delivered):
-        store.mark_delivered(item.item_id, outcome.remote_reference)
-        return SyncEvent("delivered", item.item_id, ref, outcome.remote_reference)
-    if isinstance(outcome, RetryLater):
-        delay = policy.delay(item.attempt, outcome.retry_after)
-        store.mark_retry(item.item_id, outcome.reason, delay, outcome.retry_after)
-        return SyncEvent("retry", item.item_id, ref, f"{outcome.reason}; retry in {delay:.1f} s")
-    if isinstance(outcome, Rejected):
-        store.mark_dead(item.item_id, outcome.reason)
-        return SyncEvent("dead", item.item_id, ref, outcome.reason)
-    store.mark_unauthorized(item.item_id, outcome.reason)
-    return SyncEvent("paused", item.item_id, ref, outcome.reason)
+    return attempt(store, connector, policy).event

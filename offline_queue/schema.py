@@ -44,8 +44,25 @@ def _v0_to_v1(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID")
 
 
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Indexes that let the worker claim the oldest due item without sorting the queue.
+
+    ``items_by_age`` (state, created_at, id) gives the head of one state in the claim's
+    order, and carries ``next_attempt_at`` so that the due ``retry_wait`` items are found
+    on the index alone. ``items_retry_due`` answers "when is the next retry?" at once.
+    The v1 index (state, next_attempt_at, created_at) could do neither and is dropped.
+    """
+    conn.execute("DROP INDEX items_by_state")
+    conn.execute(
+        "CREATE INDEX items_by_age ON items (state, created_at, id, next_attempt_at)"
+    )
+    conn.execute(
+        "CREATE INDEX items_retry_due ON items (next_attempt_at) WHERE state = 'retry_wait'"
+    )
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: tuple[Migration, ...] = (_v0_to_v1,)
+MIGRATIONS: tuple[Migration, ...] = (_v0_to_v1, _v1_to_v2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

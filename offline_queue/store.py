@@ -22,7 +22,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from offline_queue.connector import Outgoing
+from offline_queue.connector import (
+    Delivered,
+    Outcome,
+    Outgoing,
+    Rejected,
+    RetryLater,
+    Unauthorized,
+)
 from offline_queue.crypto import PayloadCipher, SealError
 from offline_queue.errors import (
     DuplicateItem,
@@ -36,6 +43,7 @@ from offline_queue.schema import connect, migrate
 __all__ = [
     "DEFAULT_RETENTION_SECONDS",
     "EXPIRED_REASON",
+    "Claim",
     "DuplicateItem",
     "ItemInfo",
     "NotRetryable",
@@ -65,6 +73,10 @@ class State(enum.Enum):
 
 
 WAITING_STATES = (State.PENDING, State.SENDING, State.RETRY_WAIT)
+
+Claim = Outgoing | PayloadUnreadable | None
+"""What a claim found: an item now ``sending``, the error of an item that went ``dead``
+because its payload does not decrypt, or None (nothing due, or paused)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,26 @@ class QueueStatus:
 _SELECT_ITEMS = (
     "SELECT id, reference, kind, state, attempts, created_at, updated_at, next_attempt_at, "
     "last_error, remote_reference, sealed IS NOT NULL FROM items"
+)
+
+
+# Claiming the oldest due item (pending, or retry_wait whose time has come; by created_at,
+# id) without sorting the queue, on the indexes of schema v2: the head of each state is
+# the first entry of items_by_age; the due retry_wait items are told apart on that index
+# (it holds next_attempt_at), and the walk is skipped when items_retry_due says that none
+# is due. INDEXED BY pins each index: the planner, left alone, may read the retry_wait
+# items through items_retry_due and sort every due one.
+_HEAD_OF_PENDING = (
+    "SELECT created_at, id FROM items INDEXED BY items_by_age WHERE state = 'pending' "
+    "ORDER BY created_at, id LIMIT 1"
+)
+_HEAD_OF_DUE_RETRIES = (
+    "SELECT created_at, id FROM items INDEXED BY items_by_age "
+    "WHERE state = 'retry_wait' AND next_attempt_at <= ? ORDER BY created_at, id LIMIT 1"
+)
+_NEXT_RETRY_AT = (
+    "SELECT MIN(next_attempt_at) FROM items INDEXED BY items_retry_due "
+    "WHERE state = 'retry_wait'"
 )
 
 
@@ -179,10 +211,11 @@ class QueueStore:
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             yield self._conn
+            self._conn.execute("COMMIT")
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            if self._conn.in_transaction:  # a failed COMMIT may leave it open
+                self._conn.execute("ROLLBACK")
             raise
-        self._conn.execute("COMMIT")
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -395,106 +428,145 @@ class QueueStore:
         payload that does not decrypt sends its item to ``dead`` and raises
         ``PayloadUnreadable`` (the next call goes on with the next item).
         """
-        now = self._clock()
         with self._write() as conn:
-            if self._meta(conn).get("paused", 0):
-                return None
-            row = conn.execute(
-                "SELECT id, reference, sealed, attempts FROM items "
-                "WHERE state = 'pending' OR (state = 'retry_wait' AND next_attempt_at <= ?) "
-                "ORDER BY created_at, id LIMIT 1",
-                (now,),
-            ).fetchone()
-            if row is None:
-                return None
-            item_id, reference, sealed, attempts = row
-            try:
-                payload = self._cipher.open(sealed, item_id)
-            except SealError:
-                payload = None
-                conn.execute(
-                    "UPDATE items SET state = 'dead', last_error = ?, updated_at = ? WHERE id = ?",
-                    ("payload unreadable (corrupted)", now, item_id),
-                )
-            else:
-                conn.execute(
-                    "UPDATE items SET state = 'sending', attempts = attempts + 1, "
-                    "updated_at = ? WHERE id = ?",
-                    (now, item_id),
-                )
-        if payload is None:
-            raise PayloadUnreadable(item_id)
+            claim = self._claim(conn, self._clock())
+        if isinstance(claim, PayloadUnreadable):
+            raise claim
+        return claim
+
+    def _claim(self, conn: sqlite3.Connection, now: float) -> Claim:
+        """``claim_next`` inside the caller's write transaction."""
+        paused = conn.execute("SELECT value FROM meta WHERE key = 'paused'").fetchone()
+        if paused and paused[0]:
+            return None
+        heads = [conn.execute(_HEAD_OF_PENDING).fetchone()]
+        next_retry_at = conn.execute(_NEXT_RETRY_AT).fetchone()[0]
+        if next_retry_at is not None and next_retry_at <= now:
+            heads.append(conn.execute(_HEAD_OF_DUE_RETRIES, (now,)).fetchone())
+        oldest = min((head for head in heads if head is not None), default=None)
+        if oldest is None:
+            return None
+        item_id = oldest[1]
+        reference, sealed, attempts = conn.execute(
+            "SELECT reference, sealed, attempts FROM items WHERE id = ?", (item_id,)
+        ).fetchone()
+        try:
+            payload = self._cipher.open(sealed, item_id)
+        except SealError:
+            conn.execute(
+                "UPDATE items SET state = 'dead', last_error = ?, updated_at = ? WHERE id = ?",
+                ("payload unreadable (corrupted)", now, item_id),
+            )
+            return PayloadUnreadable(item_id)
+        conn.execute(
+            "UPDATE items SET state = 'sending', attempts = attempts + 1, updated_at = ? "
+            "WHERE id = ?",
+            (now, item_id),
+        )
         return Outgoing(item_id=item_id, reference=reference, payload=payload, attempt=attempts + 1)
 
-    def _finish(self, item_id: str, sql: str, params: tuple[object, ...], **meta: object) -> bool:
-        """Apply the outcome of a ``sending`` item; False when it was not ``sending``."""
+    def record_outcome(
+        self, item_id: str, outcome: Outcome, *, delay: float = 0.0, claim_next: bool = False
+    ) -> Claim:
+        """Record the connector's answer for a ``sending`` item (as the ``mark_*`` methods)
+        and, with ``claim_next``, claim the next due item in the same transaction.
+
+        One commit instead of two per item while draining; both changes are durable
+        before this returns, so before the next item is sent. ``delay`` is the backoff of
+        a ``RetryLater``. Returns what the claim found (None without ``claim_next``).
+        """
+        return self._finish(item_id, outcome, delay, claim_next=claim_next)[1]
+
+    def release(self, item_id: str) -> bool:
+        """Put back to ``pending`` an item claimed but never sent (the worker stops, or
+        the queue was paused meanwhile); its attempt is not counted. False if it was not
+        ``sending``."""
+        now = self._clock()
+        with self._write() as conn:
+            changed = conn.execute(
+                "UPDATE items SET state = 'pending', attempts = MAX(attempts - 1, 0), "
+                "next_attempt_at = NULL, updated_at = ? WHERE id = ? AND state = 'sending'",
+                (now, item_id),
+            ).rowcount
+        return bool(changed)
+
+    @staticmethod
+    def _outcome_change(
+        outcome: Outcome, delay: float, now: float
+    ) -> tuple[str, tuple[object, ...], dict[str, object]]:
+        """The UPDATE (without its WHERE), its values and the meta keys of an outcome."""
+        if isinstance(outcome, Delivered):  # the payload is erased in the same commit
+            return (
+                "UPDATE items SET state = 'delivered', sealed = NULL, remote_reference = ?, "
+                "next_attempt_at = NULL, not_before = NULL, last_error = NULL, updated_at = ?",
+                (outcome.remote_reference, now),
+                {"last_success_at": now},
+            )
+        failed: dict[str, object] = {"last_error": outcome.reason, "last_error_at": now}
+        if isinstance(outcome, RetryLater):
+            retry_after = outcome.retry_after
+            return (
+                "UPDATE items SET state = 'retry_wait', next_attempt_at = ?, not_before = ?, "
+                "last_error = ?, updated_at = ?",
+                (now + delay, None if retry_after is None else now + retry_after,
+                 outcome.reason, now),
+                failed,
+            )
+        if isinstance(outcome, Rejected):
+            return (
+                "UPDATE items SET state = 'dead', next_attempt_at = NULL, not_before = NULL, "
+                "last_error = ?, updated_at = ?",
+                (outcome.reason, now),
+                failed,
+            )
+        return (
+            "UPDATE items SET state = 'pending', next_attempt_at = NULL, last_error = ?, "
+            "updated_at = ?",
+            (outcome.reason, now),
+            {**failed, "paused": 1, "paused_reason": outcome.reason},
+        )
+
+    def _finish(
+        self, item_id: str, outcome: Outcome, delay: float = 0.0, *, claim_next: bool = False
+    ) -> tuple[bool, Claim]:
+        """Apply the outcome of a ``sending`` item (not applied when it was not
+        ``sending``), then claim the next due item if asked; one transaction."""
+        now = self._clock()
+        sql, params, meta = self._outcome_change(outcome, delay, now)
+        claim: Claim = None
         with self._write() as conn:
             changed = conn.execute(sql + " WHERE id = ? AND state = 'sending'", (*params, item_id))
-            if changed.rowcount and meta:
+            if changed.rowcount:
                 self._set_meta(conn, **meta)
-        return bool(changed.rowcount)
+            if claim_next:
+                claim = self._claim(conn, now)
+        return bool(changed.rowcount), claim
 
     def mark_delivered(self, item_id: str, remote_reference: str | None) -> bool:
         """The back office acknowledged the item: erase its payload in the same commit."""
-        now = self._clock()
-        return self._finish(
-            item_id,
-            "UPDATE items SET state = 'delivered', sealed = NULL, remote_reference = ?, "
-            "next_attempt_at = NULL, not_before = NULL, last_error = NULL, updated_at = ?",
-            (remote_reference, now),
-            last_success_at=now,
-        )
+        return self._finish(item_id, Delivered(remote_reference))[0]
 
     def mark_retry(
         self, item_id: str, reason: str, delay: float, retry_after: float | None = None
     ) -> bool:
         """A passing failure: try again in ``delay`` s (never before ``retry_after`` s)."""
-        now = self._clock()
-        not_before = None if retry_after is None else now + retry_after
-        return self._finish(
-            item_id,
-            "UPDATE items SET state = 'retry_wait', next_attempt_at = ?, not_before = ?, "
-            "last_error = ?, updated_at = ?",
-            (now + delay, not_before, reason, now),
-            last_error=reason,
-            last_error_at=now,
-        )
+        return self._finish(item_id, RetryLater(reason, retry_after), delay)[0]
 
     def mark_dead(self, item_id: str, reason: str) -> bool:
         """A permanent refusal: the item goes aside with its reason, payload kept."""
-        now = self._clock()
-        return self._finish(
-            item_id,
-            "UPDATE items SET state = 'dead', next_attempt_at = NULL, not_before = NULL, "
-            "last_error = ?, updated_at = ?",
-            (reason, now),
-            last_error=reason,
-            last_error_at=now,
-        )
+        return self._finish(item_id, Rejected(reason))[0]
 
     def mark_unauthorized(self, item_id: str, reason: str) -> bool:
         """Credentials refused: the item goes back to ``pending`` and the queue pauses."""
-        now = self._clock()
-        return self._finish(
-            item_id,
-            "UPDATE items SET state = 'pending', next_attempt_at = NULL, last_error = ?, "
-            "updated_at = ?",
-            (reason, now),
-            last_error=reason,
-            last_error_at=now,
-            paused=1,
-            paused_reason=reason,
-        )
+        return self._finish(item_id, Unauthorized(reason))[0]
 
     def next_due_at(self) -> float | None:
         """When the next item is due: now if one is pending, else the earliest retry."""
-        row = self._conn.execute(
-            "SELECT MIN(CASE WHEN state = 'pending' THEN 0 ELSE next_attempt_at END) "
-            "FROM items WHERE state IN ('pending', 'retry_wait')"
-        ).fetchone()
-        if row[0] is None:
-            return None
-        return float(row[0]) if row[0] else self._clock()
+        with self._read() as conn:  # two index lookups, no scan of the waiting items
+            if conn.execute("SELECT 1 FROM items WHERE state = 'pending' LIMIT 1").fetchone():
+                return self._clock()
+            next_retry_at = conn.execute(_NEXT_RETRY_AT).fetchone()[0]
+        return None if next_retry_at is None else float(next_retry_at)
 
     def has_retry_wait(self) -> bool:
         """Whether some item waits for a retry (the worker then probes the network)."""

@@ -22,11 +22,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from offline_queue.attempt import SyncEvent, attempt_next
+from offline_queue.attempt import SyncEvent, attempt, unreadable_event
 from offline_queue.backoff import BackoffPolicy
 from offline_queue.connector import Connector
-from offline_queue.errors import QueueError, WorkerAlreadyRunning
-from offline_queue.store import DEFAULT_RETENTION_SECONDS, QueueStore
+from offline_queue.errors import PayloadUnreadable, QueueError, WorkerAlreadyRunning
+from offline_queue.store import DEFAULT_RETENTION_SECONDS, Claim, QueueStore
 
 __all__ = ["BackoffPolicy", "SyncEvent", "SyncWorker"]
 
@@ -192,6 +192,9 @@ class _Loop:
         self.announced_pause = False
         self.busy = True  # so that the first empty look says "idle"
         self.expiring_announced = 0
+        # The item the last attempt claimed in its outcome's commit (already `sending`),
+        # sent by the next step; given back if we stop or find the queue paused first.
+        self.claimed: Claim = None
 
     def run(self) -> None:
         while not self.w._stop.is_set():
@@ -209,12 +212,29 @@ class _Loop:
             if timeout > 0:
                 self.w._wake.wait(timeout)
                 self.w._wake.clear()
+        self.give_back()
 
     def _recover_quietly(self) -> None:
         try:
-            self.store.recover_sending()
+            self.store.recover_sending()  # our claimed item too, if any
+            self.claimed = None
         except (sqlite3.Error, QueueError) as error:
             _log.error("queue file still failing: %s", type(error).__name__)
+
+    def going_on(self) -> bool:
+        """Whether to claim the next item with this outcome (not when stopping)."""
+        return not self.w._stop.is_set()
+
+    def give_back(self) -> None:
+        """Return the item claimed ahead and not sent (stopping, or paused meanwhile)."""
+        claimed, self.claimed = self.claimed, None
+        if isinstance(claimed, PayloadUnreadable):  # already dead: only tell
+            self.w._emit(unreadable_event(claimed))
+        elif claimed is not None:
+            try:
+                self.store.release(claimed.item_id)
+            except (sqlite3.Error, QueueError) as error:  # it stays `sending`: recovered at start
+                _log.error("could not release item %s: %s", claimed.item_id, type(error).__name__)
 
     def step(self) -> float:
         """Do what is due; return how long to sleep (0: look again at once)."""
@@ -229,12 +249,15 @@ class _Loop:
             self.housekeeping()
             self.next_housekeeping = now + w._interval
         if store.is_paused():
+            self.give_back()
             if not self.announced_pause:
                 self.announced_pause = True
                 w._emit(SyncEvent("paused", detail=store.status().paused_reason))
             return w._interval
         self.announced_pause = False  # resumed here or by another process (CLI)
-        event = attempt_next(store, w._connector, w._policy)
+        claimed, self.claimed = self.claimed, None
+        done = attempt(store, w._connector, w._policy, claimed, claim_next=self.going_on)
+        self.claimed, event = done.claimed, done.event
         if event is not None:
             self.busy = True
             self.announced_pause = event.kind == "paused"

@@ -8,14 +8,14 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_ACCESSIBILITY", "1")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import keyring  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import settings  # noqa: E402
+import keyring
+import pytest
+from hypothesis import settings
 
-from tests.memory_keyring import MemoryKeyring  # noqa: E402
+from tests.memory_keyring import MemoryKeyring
 
 settings.register_profile("ci", deadline=None, print_blob=True)
 settings.load_profile("ci")

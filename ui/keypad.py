@@ -7,6 +7,7 @@ goes on to the next question, where navigation resumes; in a box of several line
 where Enter would only start a new line, the keypad's Enter moves to the next control.
 Enter or Return of the main keyboard presses the focused button too (Qt only does that
 in dialogs, and a resident expects it).
+* and / move to the next and previous control from anywhere, a text box included.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ def _press_focused_button(key: Qt.Key, focus: QWidget | None, event: QKeyEvent) 
     return True
 
 
+# Out of any box, even one the keypad cannot fill (a name, an e-mail): never trapped
+# (EN 301 549 5.1.6.2). * is Tab, / is Shift+Tab; True means forward.
+_LEAVE_KEYS = {Qt.Key.Key_Asterisk: True, Qt.Key.Key_Slash: False}
+
+
 class KeypadNavigation(QObject):
     """Application-wide filter that turns numeric-keypad keys into navigation.
 
@@ -78,8 +84,11 @@ class KeypadNavigation(QObject):
         key = Qt.Key(event.key())
         if not event.modifiers() & Qt.KeyboardModifier.KeypadModifier:
             return _press_focused_button(key, focus, event)
-        if isinstance(focus, QPlainTextEdit) and key == Qt.Key.Key_Enter:
-            _move_focus(focus, forward=True)  # no way out of the box with the keypad else
+        leaving = _LEAVE_KEYS.get(key)
+        if leaving is None and isinstance(focus, QPlainTextEdit) and key == Qt.Key.Key_Enter:
+            leaving = True  # in a box of lines, Enter would only start a new line
+        if leaving is not None:
+            _move_focus(focus, forward=leaving)
             return True
         if _typing_into(focus):
             return False

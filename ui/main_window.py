@@ -41,6 +41,7 @@ class TopBar(QWidget):
     listen_toggled = Signal(bool)
     settings_requested = Signal()
     language_requested = Signal()
+    mediator_requested = Signal()
 
     def __init__(
         self, commune_name: str, logo: Path, metrics: ScreenMetrics, parent: QWidget | None = None
@@ -55,6 +56,8 @@ class TopBar(QWidget):
         self._name = QLabel(self)
         self.delivery_status = QLabel(self)
         self.delivery_status.setProperty("role", "muted")
+        self.delivery_status.setWordWrap(True)  # on two lines rather than cut
+        self.delivery_status.setMaximumWidth(metrics.px(90))
         self.listen_button = QPushButton(self)
         self.listen_button.setCheckable(True)
         self.listen_button.toggled.connect(self.listen_toggled)
@@ -62,13 +65,18 @@ class TopBar(QWidget):
         self.settings_button.clicked.connect(self.settings_requested)
         self.language_button = QPushButton(self)
         self.language_button.clicked.connect(self.language_requested)
+        self.mediator_button = QPushButton(self)
+        self.mediator_button.clicked.connect(self.mediator_requested)
+        self._mediator_logged_in = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(metrics.px(4), metrics.px(2), metrics.px(4), metrics.px(2))
         layout.setSpacing(metrics.px(5))
         layout.addWidget(self.logo)
         layout.addWidget(self._name, 1)
         layout.addWidget(self.delivery_status)
-        for button in (self.listen_button, self.settings_button, self.language_button):
+        for button in (
+            self.listen_button, self.settings_button, self.language_button, self.mediator_button
+        ):
             layout.addWidget(button)
         self.retranslate()
 
@@ -94,6 +102,13 @@ class TopBar(QWidget):
         self.language_button.setText(_("Langue"))
         # Named in three languages: whoever cannot read the current one finds it.
         self.language_button.setAccessibleName(_("Langue") + " - Language - اللغة")
+        mediator = _("Espace médiateur") if self._mediator_logged_in else _("Médiateur")
+        self.mediator_button.setText(mediator)
+        self.mediator_button.setAccessibleName(mediator)
+
+    def set_mediator_logged_in(self, logged_in: bool) -> None:
+        self._mediator_logged_in = logged_in
+        self.retranslate()
 
 
 class KioskWindow(QWidget):
@@ -128,11 +143,17 @@ class KioskWindow(QWidget):
         self._may_close = False
 
         self.top_bar = TopBar(commune_name, logo, metrics, self)
+        # Who is helping, on every screen, so the resident always knows (mediator mode).
+        self.banner = QLabel(self)
+        self.banner.setProperty("role", "banner")
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.hide()
         self.screens = QStackedWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.top_bar)
+        layout.addWidget(self.banner)
         layout.addWidget(self.screens, 1)
 
         self.idle_question = IdleQuestion(idle_countdown_seconds, metrics)
@@ -143,10 +164,22 @@ class KioskWindow(QWidget):
         self.settings_overlay = Overlay(self.settings, self)
         self.languages = LanguageCard(languages, metrics)
         self.language_overlay = Overlay(self.languages, self)
+        self._extra_overlays: list[Overlay] = []
         self.settings.close_requested.connect(self.settings_overlay.close_overlay)
         self.languages.close_requested.connect(self.language_overlay.close_overlay)
         self.top_bar.settings_requested.connect(self.settings_overlay.open)
         self.top_bar.language_requested.connect(self.language_overlay.open)
+
+    def add_overlay(self, card: QWidget) -> Overlay:
+        """An overlay for ``card`` that ``close_overlays`` (the end of a visit) also closes."""
+        overlay = Overlay(card, self)
+        self._extra_overlays.append(overlay)
+        return overlay
+
+    def show_banner(self, text: str | None) -> None:
+        self.banner.setText(text or "")
+        self.banner.setAccessibleName(text or "")
+        self.banner.setVisible(bool(text))
 
     def overlays(self) -> tuple[Overlay, ...]:
         return (
@@ -154,6 +187,7 @@ class KioskWindow(QWidget):
             self.technician_overlay,
             self.settings_overlay,
             self.language_overlay,
+            *self._extra_overlays,
         )
 
     def close_overlays(self) -> None:
@@ -188,5 +222,6 @@ class KioskWindow(QWidget):
         self.setWindowTitle(_("Borne citoyenne"))
         self.top_bar.retranslate()
         self.idle_question.retranslate()
+        self.technician_pad.retranslate(_("Code du technicien"))
         self.settings.retranslate()
         self.languages.retranslate()

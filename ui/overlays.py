@@ -32,34 +32,70 @@ class Overlay(QWidget):
     opened = Signal()
     closed = Signal()
 
+    MARGIN = 24
+
     def __init__(self, content: QWidget, parent: QWidget) -> None:
         super().__init__(parent)
         self.setProperty("role", "backdrop")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.content = content
         content.setParent(self)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(content, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(1)
+        # Placed by hand, not by a layout: a card of wrapped sentences needs the height
+        # for its actual width (heightForWidth), which an aligned layout item ignores.
+        content.installEventFilter(self)
         parent.installEventFilter(self)
+        self._disabled: list[QWidget] = []
         self.hide()
 
     def open(self) -> None:
         self.setGeometry(self.parentWidget().rect())
+        self._disable_behind()
         self.show()
         self.raise_()
+        self.place_content()
         self.content.setFocus(Qt.FocusReason.OtherFocusReason)
         self.opened.emit()
+
+    def place_content(self) -> None:
+        """Centre the card at the width it prefers, as tall as its text needs."""
+        area = self.rect().adjusted(self.MARGIN, self.MARGIN, -self.MARGIN, -self.MARGIN)
+        card = self.content
+        preferred = max(card.minimumWidth(), card.sizeHint().width())
+        width = min(area.width(), card.maximumWidth(), preferred)
+        height = card.heightForWidth(width) if card.hasHeightForWidth() else -1
+        height = min(area.height(), max(height, card.minimumSizeHint().height()))
+        x = area.x() + (area.width() - width) // 2
+        y = area.y() + (area.height() - height) // 2
+        card.setGeometry(x, y, width, height)
 
     def close_overlay(self) -> None:
         if self.isVisible():
             self.hide()
+            for widget in self._disabled:
+                widget.setEnabled(True)
+            self._disabled = []
             self.closed.emit()
 
+    def _disable_behind(self) -> None:
+        """Modal: what is under the backdrop can be neither reached with Tab nor listed by
+        a screen reader while the card is open (EN 301 549 5.1.3.3: speech follows the
+        screen). It comes back as it was when the card closes."""
+        if self._disabled:
+            return
+        for widget in self.parentWidget().findChildren(
+            QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+        ):
+            if widget is not self and widget.isEnabled() and widget.isVisible():
+                widget.setEnabled(False)
+                self._disabled.append(widget)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+        kind = event.type()
+        if watched is self.parentWidget() and kind == QEvent.Type.Resize:
             self.setGeometry(self.parentWidget().rect())
+            self.place_content()
+        elif watched is self.content and kind == QEvent.Type.LayoutRequest and self.isVisible():
+            self.place_content()  # the card grew or shrank (a message appeared)
         return False
 
 

@@ -108,7 +108,7 @@ QPushButton[sizing="hero"] {{
 }}
 QPushButton[sizing="wide"] {{ min-width: {metrics.px(80.0)}px; }}
 QPushButton[sizing="key"] {{ min-height: {metrics.px(17.0)}px; min-width: {metrics.px(24.0)}px; }}
-QPushButton#keyboardKey {{ min-width: 0; min-height: 0; padding: 0; }}
+QPushButton#keyboardKey {{ min-width: 0; min-height: {target}px; padding: 0; }}
 QPushButton#keyboardKey[shiftState="once"], QPushButton#keyboardKey[shiftState="locked"] {{
     background: {t.primary}; color: {t.on_primary};
 }}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import binascii
 import getpass
 import hashlib
 import os
@@ -28,7 +27,7 @@ from keyring.errors import KeyringError
 
 from kiosk import secrets
 from kiosk.commands.common import prepare
-from kiosk.connectors.signing import MIN_SECRET_BYTES
+from kiosk.connectors.signing import decode_secret
 from kiosk.security.pin import MAX_PIN_LENGTH, PinFormatError, check_pin_format, hash_pin
 from kiosk.security.technician import DEFAULT_TECHNICIAN_PIN, TECHNICIAN_PIN_MIN_LENGTH
 
@@ -94,21 +93,6 @@ def _add_technician(kinds: SubParsers) -> None:
 # ---------------------------------------------------------------- terminal secret
 
 
-def parse_secret_text(text: str) -> bytes:
-    """A secret written in hex or standard base64, at least ``MIN_SECRET_BYTES`` long."""
-    text = text.strip()
-    try:
-        secret = bytes.fromhex(text)
-    except ValueError:
-        try:
-            secret = base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            raise EnrolError("the secret must be written in hex or base64") from None
-    if len(secret) < MIN_SECRET_BYTES:
-        raise EnrolError(f"the secret must hold at least {MIN_SECRET_BYTES} bytes")
-    return secret
-
-
 def fingerprint(secret: bytes) -> str:
     """A short, non-secret digest both sides can compare: ``sha256:1a2b3c4d5e6f``."""
     return "sha256:" + hashlib.sha256(secret).hexdigest()[:12]
@@ -128,9 +112,13 @@ def enroll_terminal_secret(args: argparse.Namespace) -> int:
                          "until the back office has the new one: add --force to do it")
     if args.from_file is not None:
         try:
-            secret = parse_secret_text(args.from_file.read_text(encoding="ascii"))
+            text = args.from_file.read_text(encoding="ascii")
         except (OSError, UnicodeDecodeError) as error:
             raise EnrolError(f"cannot read {args.from_file}: {error}") from None
+        try:
+            secret = decode_secret(text)
+        except ValueError as error:  # not hex nor base64, or too short: its message says
+            raise EnrolError(str(error)) from None
     else:
         secret = random.token_bytes(TERMINAL_SECRET_BYTES)
     encoded = base64.b64encode(secret).decode("ascii")

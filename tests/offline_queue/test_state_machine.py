@@ -1,5 +1,9 @@
 """Property test of the queue's state machine: the store driven by the real attempt code
-and a connector whose answers hypothesis scripts, checked against a model after every step."""
+and a connector whose answers hypothesis scripts, checked against a model after every step.
+
+Attempts come both alone (``attempt_next``) and chained as the sync worker drains
+(``attempt`` recording an outcome and claiming the next item in one commit; the item
+claimed ahead is sent by the next chained attempt, given back, or left by a crash)."""
 
 from __future__ import annotations
 
@@ -12,9 +16,16 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from offline_queue.attempt import attempt_next
+from offline_queue.attempt import attempt, attempt_next
 from offline_queue.backoff import BackoffPolicy
-from offline_queue.connector import Delivered, Outcome, Rejected, RetryLater, Unauthorized
+from offline_queue.connector import (
+    Delivered,
+    Outcome,
+    Outgoing,
+    Rejected,
+    RetryLater,
+    Unauthorized,
+)
 from offline_queue.errors import DuplicateItem, NotRetryable, UnknownItem
 from offline_queue.store import QueueStore, State
 from tests.offline_queue.fakes import FakeClock, ScriptedConnector
@@ -49,6 +60,7 @@ class QueueMachine(RuleBasedStateMachine):
         self.ever: list[str] = []  # every id enqueued, purged ones included
         self.paused = False
         self.counter = 0
+        self.ahead: Outgoing | None = None  # claimed by the last chained attempt
 
     def teardown(self) -> None:
         self.store.close()
@@ -91,9 +103,17 @@ class QueueMachine(RuleBasedStateMachine):
             assert event is None
             self.connector.script.pop()
             return
-        item_id = min(due, key=lambda i: (self.created[i], i))  # oldest first
+        item_id = self._oldest(due)
         assert event is not None
         assert event.item_id == item_id
+        self._answered(item_id, outcome)
+
+    def _oldest(self, ids: list[str]) -> str:
+        return min(ids, key=lambda i: (self.created[i], i))
+
+    def _answered(self, item_id: str, outcome: Outcome | Exception) -> None:
+        """The model after the connector answered ``outcome`` for ``item_id``."""
+        assert self.connector.calls[-1].item_id == item_id
         assert self.connector.calls[-1].payload == self.payloads[item_id]
         if isinstance(outcome, Delivered):
             self.model[item_id] = State.DELIVERED
@@ -105,6 +125,48 @@ class QueueMachine(RuleBasedStateMachine):
         else:  # RetryLater, or a connector that raised
             self.model[item_id] = State.RETRY_WAIT
         assert self.store.get(item_id).state is self.model[item_id]
+
+    @rule(outcome=outcomes, go_on=st.booleans())
+    def chained_attempt(self, outcome: Outcome | Exception, go_on: bool) -> None:
+        """As the worker drains: the item claimed ahead (or the oldest due one) is sent,
+        its outcome recorded and, unless stopping, the next one claimed in that commit."""
+        ahead, self.ahead = self.ahead, None
+        due = self._due()
+        if ahead is None and (self.paused or not due):
+            assert attempt(self.store, self.connector, self.policy).event is None
+            return
+        item_id = ahead.item_id if ahead is not None else self._oldest(due)
+        self.connector.script.append(outcome)
+        done = attempt(self.store, self.connector, self.policy, ahead, claim_next=lambda: go_on)
+        assert done.event is not None
+        assert done.event.item_id == item_id
+        self._answered(item_id, outcome)
+        # What was due once the outcome was in (a claimed item is `sending` by now).
+        candidates = self._due()
+        if isinstance(done.claimed, Outgoing):
+            candidates.append(done.claimed.item_id)
+        if not (go_on and not self.paused and candidates):
+            assert done.claimed is None
+            return
+        assert isinstance(done.claimed, Outgoing)
+        claimed = done.claimed.item_id
+        assert claimed == self._oldest(candidates)
+        assert self.model[claimed] in (State.PENDING, State.RETRY_WAIT)
+        assert done.claimed.payload == self.payloads[claimed]
+        assert done.claimed.attempt == self.store.get(claimed).attempts
+        self.model[claimed] = State.SENDING
+        self.ahead = done.claimed
+
+    @precondition(lambda self: self.ahead is not None)
+    @rule()
+    def give_back(self) -> None:
+        """The worker stops (or finds the queue paused) with an item claimed ahead."""
+        assert self.ahead is not None
+        item_id, attempts = self.ahead.item_id, self.ahead.attempt
+        self.ahead = None
+        assert self.store.release(item_id)
+        self.model[item_id] = State.PENDING
+        assert self.store.get(item_id).attempts == attempts - 1
 
     @rule(seconds=st.floats(0.0, 300.0))
     def time_passes(self, seconds: float) -> None:
@@ -138,11 +200,12 @@ class QueueMachine(RuleBasedStateMachine):
         claimed = self.store.claim_next()
         self.store.close()
         self.store = QueueStore(self.path, KEY, clock=self.clock)
-        if claimed is not None:
-            assert self.store.get(claimed.item_id).state is State.SENDING
-            self.model[claimed.item_id] = State.PENDING
-        recovered = self.store.recover_sending()
-        assert recovered == (0 if claimed is None else 1)
+        interrupted = [item.item_id for item in (claimed, self.ahead) if item is not None]
+        self.ahead = None
+        for item_id in interrupted:
+            assert self.store.get(item_id).state is State.SENDING
+            self.model[item_id] = State.PENDING
+        assert self.store.recover_sending() == len(interrupted)
 
     @rule()
     def purge_delivered(self) -> None:
@@ -176,7 +239,9 @@ class QueueMachine(RuleBasedStateMachine):
                 assert info.last_error
             if info.state is State.RETRY_WAIT:
                 assert info.next_attempt_at is not None
-            assert info.state is not State.SENDING  # nothing stays half-sent
+            if info.state is State.SENDING:  # nothing stays half-sent...
+                assert self.ahead is not None  # ...but the item claimed ahead
+                assert info.id == self.ahead.item_id
 
     @invariant()
     def no_payload_of_a_delivered_item_on_disk(self) -> None:

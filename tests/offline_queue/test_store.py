@@ -9,8 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from offline_queue.errors import DuplicateItem, NotRetryable, SchemaTooNew, UnknownItem
-from offline_queue.schema import SCHEMA_VERSION, connect
+from offline_queue.connector import Delivered, Outgoing, RetryLater, Unauthorized
+from offline_queue.crypto import PayloadCipher
+from offline_queue.errors import (
+    DuplicateItem,
+    NotRetryable,
+    PayloadUnreadable,
+    SchemaTooNew,
+    UnknownItem,
+)
+from offline_queue.schema import MIGRATIONS, SCHEMA_VERSION, connect
 from offline_queue.store import EXPIRED_REASON, QueueStore, State
 from tests.offline_queue.fakes import FakeClock
 
@@ -254,3 +262,175 @@ def test_queue_file_is_private(store: QueueStore, queue_path: Path) -> None:
     store.enqueue("id-1", "R1", "k", _payload())
     for path in (queue_path, Path(f"{queue_path}-wal")):
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+# ---------------------------------------------------------------- draining: one commit per item
+
+
+def test_an_outcome_and_the_next_claim_share_one_commit(store: QueueStore) -> None:
+    for item_id in ("a", "b", "c"):
+        store.enqueue(item_id, f"R-{item_id}", "k", _payload())
+    first = store.claim_next()
+    assert first is not None
+
+    following = store.record_outcome("a", Delivered("BO-1"), claim_next=True)
+
+    assert isinstance(following, Outgoing)
+    assert (following.item_id, following.attempt, following.payload) == ("b", 1, _payload())
+    assert store.get("a").state is State.DELIVERED
+    assert store.get("a").remote_reference == "BO-1"
+    assert store.get("b").state is State.SENDING
+    assert store.get("c").state is State.PENDING
+    # A refusal of the credentials pauses the queue in that commit: nothing more is claimed.
+    assert store.record_outcome("b", Unauthorized("HTTP 401"), claim_next=True) is None
+    assert store.get("b").state is State.PENDING
+    assert store.get("c").state is State.PENDING
+    assert store.status().paused
+
+
+def test_recording_without_claim_next_claims_nothing(store: QueueStore, clock: FakeClock) -> None:
+    store.enqueue("a", "R-a", "k", _payload())
+    store.enqueue("b", "R-b", "k", _payload())
+    assert store.claim_next() is not None
+
+    assert store.record_outcome("a", RetryLater("HTTP 503", 30.0), delay=5.0) is None
+
+    info = store.get("a")
+    assert info.state is State.RETRY_WAIT
+    assert info.next_attempt_at == clock.now + 5.0
+    assert store.get("b").state is State.PENDING
+    assert store.release("a") is False  # not sending
+
+
+def test_a_corrupted_next_item_goes_dead_in_the_chained_claim(
+    store: QueueStore, queue_path: Path
+) -> None:
+    for item_id in ("a", "bad", "c"):
+        store.enqueue(item_id, f"R-{item_id}", "k", _payload())
+    with sqlite3.connect(queue_path) as raw:  # each blob is bound to its id
+        raw.execute("UPDATE items SET sealed = (SELECT sealed FROM items WHERE id = 'c') "
+                    "WHERE id = 'bad'")
+    assert store.claim_next() is not None
+
+    following = store.record_outcome("a", Delivered(None), claim_next=True)
+
+    assert isinstance(following, PayloadUnreadable)
+    assert following.item_id == "bad"
+    assert store.get("bad").state is State.DEAD
+    claimed = store.claim_next()
+    assert claimed is not None
+    assert claimed.item_id == "c"
+
+
+def test_release_gives_a_claimed_item_back_uncounted(store: QueueStore) -> None:
+    store.enqueue("a", "R-a", "k", _payload())
+    assert store.claim_next() is not None
+
+    assert store.release("a") is True
+
+    info = store.get("a")
+    assert (info.state, info.attempts) == (State.PENDING, 0)
+    again = store.claim_next()
+    assert again is not None
+    assert again.attempt == 1
+
+
+def test_next_due_at_is_now_when_pending_else_the_earliest_retry(
+    store: QueueStore, clock: FakeClock
+) -> None:
+    assert store.next_due_at() is None
+    for item_id in ("a", "b"):
+        store.enqueue(item_id, f"R-{item_id}", "k", _payload())
+    assert store.next_due_at() == clock.now
+    for delay in (50.0, 20.0):
+        claimed = store.claim_next()
+        assert claimed is not None
+        store.mark_retry(claimed.item_id, "HTTP 503", delay)
+    assert store.next_due_at() == clock.now + 20.0
+
+
+def _claim_work(store: QueueStore) -> int:
+    """SQLite virtual-machine steps of one ``claim_next`` (a measure of work, not of time)."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0  # go on
+
+    store._conn.set_progress_handler(count, 1)  # the only way to see SQLite's work
+    try:
+        assert store.claim_next() is not None
+    finally:
+        store._conn.set_progress_handler(None, 1)
+    return steps
+
+
+@pytest.mark.parametrize("backlog", ["pending", "retry_wait due", "retry_wait later"])
+def test_claim_work_does_not_grow_with_the_queue(
+    queue_key: bytes, tmp_path: Path, clock: FakeClock, backlog: str
+) -> None:
+    """The claim reads the head of an index instead of sorting every waiting item (with
+    v1's query, claiming from 400 waiting items took some 30 times the steps of 5)."""
+    work = []
+    for size in (5, 400):
+        with QueueStore(tmp_path / f"{size}.sqlite3", queue_key, clock=clock) as store:
+            for n in range(size):
+                store.enqueue(f"item-{n:04d}", f"R{n}", "k", _payload(n))
+                clock.advance(0.001)
+            if backlog != "pending":
+                for _ in range(size):
+                    claimed = store.claim_next()
+                    assert claimed is not None
+                    store.mark_retry(claimed.item_id, "HTTP 503", delay=100.0)
+                store.enqueue("newest", "RN", "k", _payload())
+                if backlog == "retry_wait due":
+                    clock.advance(100.0)
+            work.append(_claim_work(store))
+    small, large = work
+    assert large <= small * 1.2, work
+
+
+def _v1_file(path: Path, key: bytes) -> None:
+    """A queue file as the v1 library left it: pending, retry_wait and delivered rows."""
+    raw = sqlite3.connect(path, isolation_level=None)
+    MIGRATIONS[0](raw)
+    raw.execute("PRAGMA user_version = 1")
+    cipher = PayloadCipher(key)
+    rows = [  # id, state, created_at, next_attempt_at
+        ("pending-young", "pending", 300.0, None),
+        ("retry-due", "retry_wait", 200.0, 250.0),
+        ("retry-later", "retry_wait", 100.0, 5000.0),
+    ]
+    for item_id, state, created, next_at in rows:
+        raw.execute(
+            "INSERT INTO items (id, reference, kind, state, attempts, created_at, updated_at, "
+            "next_attempt_at, sealed) VALUES (?, ?, 'k', ?, 1, ?, ?, ?, ?)",
+            (item_id, f"R-{item_id}", state, created, created, next_at,
+             cipher.seal(_payload(), item_id)),
+        )
+    raw.execute(
+        "INSERT INTO items (id, reference, kind, state, created_at, updated_at) "
+        "VALUES ('done', 'R-done', 'k', 'delivered', 50.0, 60.0)"
+    )
+    raw.close()
+
+
+def test_an_old_version_file_is_migrated(queue_path: Path, queue_key: bytes) -> None:
+    _v1_file(queue_path, queue_key)
+
+    with QueueStore(queue_path, queue_key, clock=FakeClock(1000.0)) as store:
+        assert [item.id for item in store.items()] == [
+            "done", "retry-later", "retry-due", "pending-young",
+        ]
+        claimed = [store.claim_next() for _ in range(3)]
+        assert [c.item_id if c else None for c in claimed] == ["retry-due", "pending-young", None]
+        assert store.next_due_at() == 5000.0
+    with sqlite3.connect(queue_path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        indexes = {row[0] for row in raw.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        )}
+        assert indexes == {"items_by_age", "items_retry_due"}
+        assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    QueueStore(queue_path, queue_key).close()  # opening a migrated file again is a no-op

@@ -295,3 +295,59 @@ def test_enqueues_racing_the_worker_are_all_delivered_once(
     assert sorted(delivered) == ids  # each exactly once
     assert {i.state for i in gui_store.items()} == {State.DELIVERED}
     assert len(connector.calls) == len(ids) + 20
+
+
+def test_stopping_during_an_attempt_claims_nothing_more(
+    gui_store: QueueStore, make_worker: Callable[..., SyncWorker]
+) -> None:
+    release = threading.Event()
+
+    class Slow(ScriptedConnector):
+        def deliver(self, item: Outgoing) -> Outcome:
+            self.calls.append(item)
+            self.called.set()
+            release.wait(WAIT)
+            return Delivered("BO-slow")
+
+    connector = Slow()
+    _enqueue(gui_store, "a", "b")
+    worker = make_worker(connector)
+    assert connector.called.wait(WAIT)
+    worker.stop(timeout=0.05)  # asked while "a" is on the wire
+    release.set()
+    worker.stop(WAIT)
+
+    assert connector.delivered_ids() == ["a"]
+    assert gui_store.get("a").state is State.DELIVERED
+    b = gui_store.get("b")
+    assert (b.state, b.attempts) == (State.PENDING, 0)  # not claimed along with a's outcome
+
+
+def test_an_item_claimed_ahead_is_given_back_when_the_queue_pauses_meanwhile(
+    gui_store: QueueStore, queue_path: Path, queue_key: bytes, events: Events
+) -> None:
+    def pause_after_the_first_delivery(event: SyncEvent) -> None:
+        events(event)
+        if event.kind == "delivered" and event.item_id == "a":
+            # Another writer pauses the queue after "b" was claimed in a's commit.
+            with QueueStore(queue_path, queue_key) as other:
+                assert other.get("b").state is State.SENDING
+                other.pause("maintenance")
+
+    connector = ScriptedConnector()
+    _enqueue(gui_store, "a", "b")
+    worker = SyncWorker(queue_path, queue_key, connector, interval=0.5,
+                        on_event=pause_after_the_first_delivery)
+    worker.start()
+    try:
+        (paused,) = events.wait_for("paused")
+        assert paused.detail == "maintenance"
+        assert connector.delivered_ids() == ["a"]
+        b = gui_store.get("b")
+        assert (b.state, b.attempts) == (State.PENDING, 0)
+        worker.resume()
+        events.wait_for("delivered", 2)
+    finally:
+        worker.stop(WAIT)
+    assert [call.attempt for call in connector.calls] == [1, 1]
+    assert [e.kind for e in events.seen].count("error") == 0

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -101,6 +101,7 @@ class QuestionScreen(QWidget):
 
         self.keyboard = OnScreenKeyboard(metrics, self)
         self.keyboard.hide()
+        self.keyboard.installEventFilter(self)
         self.keyboard.accepted.connect(self._keyboard_done)
         self.keyboard_controller = KeyboardController(self.keyboard)
 
@@ -108,21 +109,27 @@ class QuestionScreen(QWidget):
         self.navigation.next.clicked.connect(self.next_requested)
         self.navigation.back.clicked.connect(self.back_requested)
         self.navigation.abandon.clicked.connect(self.abandon_requested)
+        self._lay_out(metrics)
+        self.retranslate()
 
+    def _lay_out(self, metrics: ScreenMetrics) -> None:
+        """Header, question and "Aide", help, answer, error, keyboard, navigation."""
         header = QHBoxLayout()
         header.addWidget(self.demarche_title, 1)
         header.addWidget(self.step)
         layout = screen_layout(self, metrics)
         layout.addLayout(header)
-        for widget in (self.progress, self.label):
-            layout.addWidget(widget)
-        layout.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignLeading)
+        question_row = QHBoxLayout()
+        question_row.setSpacing(metrics.px(6))
+        question_row.addWidget(self.label, 1)
+        question_row.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.progress)
+        layout.addLayout(question_row)
         layout.addWidget(self.help_text)
         layout.addWidget(self._scroll, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.keyboard)
         layout.addWidget(self.navigation)
-        self.retranslate()
 
     def retranslate(self) -> None:
         self.help_button.setText(_("Aide"))
@@ -179,6 +186,15 @@ class QuestionScreen(QWidget):
         self._remove_editor()
         self.question = None
         self.error.show_message(None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.keyboard and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+            # With the keyboard up, the question needs the room: the step line stays,
+            # the démarche's name and the bar go until the keyboard closes.
+            compact = event.type() == QEvent.Type.Show
+            self.demarche_title.setVisible(not compact)
+            self.progress.setVisible(not compact)
+        return False
 
     def _toggle_help(self, shown: bool) -> None:
         self.help_text.setVisible(shown)

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 
 from accessibility.sizes import ScreenMetrics
-from kiosk.i18n import _
+from kiosk.i18n import _, ngettext
 from ui.overlays import Card
 
 MASK = "●"
@@ -75,6 +75,18 @@ class PinPad(Card):
 
         for widget in (self._display, self._message, keypad, self._cancel):
             self.body.addWidget(widget)
+        self._refresh_display()
+
+    def retranslate(self, title: str) -> None:
+        """The pad's words in the current language (the digits need none)."""
+        self.title.setText(title)
+        for button, text in (
+            (self._erase, _("Effacer")),
+            (self._submit, _("Valider")),
+            (self._cancel, _("Annuler")),
+        ):
+            button.setText(text)
+            button.setAccessibleName(text)
         self._refresh_display()
 
     def _make_digit(self, digit: str, metrics: ScreenMetrics) -> QPushButton:
@@ -147,5 +159,9 @@ class PinPad(Card):
         self._display.setText(shown)
         # A screen reader hears how many digits, never which ones.
         self._display.setAccessibleName(
-            _("{n} chiffres tapés").format(n=len(self._digits)) if self._digits else shown
+            ngettext("{n} chiffre tapé", "{n} chiffres tapés", len(self._digits)).format(
+                n=len(self._digits)
+            )
+            if self._digits
+            else shown
         )

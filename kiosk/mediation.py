@@ -1,0 +1,281 @@
+"""Mediator mode, wired: login, the banner, the resident's consent, the panel, the journal.
+
+Part of the composition root. The rules live in ``kiosk.mediator`` (accounts, lockout,
+consent, visit) and ``kiosk.audit`` (the journal); the cards in ``ui.mediator`` only draw.
+A mediator's session never outlives the visit: every wipe ends it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from accessibility.sizes import ScreenMetrics
+from kiosk.audit.entries import SYSTEM, TECHNICIAN, EntryKind
+from kiosk.audit.terminal import open_terminal_journal
+from kiosk.catalog import localized
+from kiosk.delivery import Delivery, describe_status
+from kiosk.domain.figures import DailyFigures
+from kiosk.domain.submission import Submission
+from kiosk.guide import Guide
+from kiosk.i18n import _
+from kiosk.mediator.accounts import MEDIATORS_FILE, AuthResult, MediatorRegistry
+from kiosk.mediator.consent import ConsentMethod, attach_consent, consent_prompt
+from kiosk.mediator.visit import ConsentState, EndReason, MediatorVisit
+from kiosk.narration import Narrator
+from ui.main_window import KioskWindow
+from ui.mediator import (
+    ConsentCard,
+    FailedItem,
+    MediatorNamesCard,
+    MediatorPanelCard,
+    PanelView,
+)
+from ui.widgets.pin_pad import PinPad
+
+_log = logging.getLogger(__name__)
+MEDIATOR_PIN_MIN_LENGTH = 6
+
+
+class Mediation(QObject):
+    """Mediator mode for one kiosk.
+
+    Attributes:
+        visit: the mediator's visit when one is logged in, else None.
+        figures: today's anonymous counts.
+    """
+
+    _authenticated = Signal(object)  # AuthResult, from the scrypt thread to the GUI thread
+
+    def __init__(
+        self,
+        *,
+        window: KioskWindow,
+        guide: Guide,
+        delivery: Delivery,
+        narrator: Narrator,
+        data_dir: Path,
+        metrics: ScreenMetrics,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.window, self.guide, self.delivery, self.narrator = window, guide, delivery, narrator
+        self.journal = open_terminal_journal(data_dir)
+        self.registry = MediatorRegistry(data_dir / MEDIATORS_FILE, self.journal)
+        self.figures = DailyFigures()
+        self.visit: MediatorVisit | None = None
+        self._chosen: str | None = None
+        self._end_reason = EndReason.VISIT_OVER
+        self.names = MediatorNamesCard(metrics)
+        self.names_overlay = window.add_overlay(self.names)
+        self.pad = PinPad("", metrics, min_length=MEDIATOR_PIN_MIN_LENGTH)
+        self.pad_overlay = window.add_overlay(self.pad)
+        self.consent = ConsentCard(metrics)
+        self.consent_overlay = window.add_overlay(self.consent)
+        self.panel = MediatorPanelCard(metrics)
+        self.panel_overlay = window.add_overlay(self.panel)
+        self._connect()
+
+    def _connect(self) -> None:
+        self.window.top_bar.mediator_requested.connect(self.open)
+        self.names.mediator_chosen.connect(self._ask_pin)
+        self.names.cancelled.connect(self.names_overlay.close_overlay)
+        self.pad.pin_entered.connect(self._check_pin)
+        self.pad.cancelled.connect(self.pad_overlay.close_overlay)
+        self._authenticated.connect(self._logged_in_or_refused)
+        self.consent.accepted.connect(lambda: self._answer_consent(given=True))
+        self.consent.refused.connect(lambda: self._answer_consent(given=False))
+        self.panel.retry_requested.connect(self._retry)
+        self.panel.sync_requested.connect(self._send_now)
+        self.panel.private_listening_toggled.connect(self._private_listening)
+        self.panel.close_requested.connect(self.panel_overlay.close_overlay)
+        self.guide.demarche_started.connect(self._demarche_started)
+        self.guide.demarche_abandoned.connect(self.figures.demarche_abandoned)
+        self.guide.submission_queued.connect(self._submission_queued)
+        self.guide.before_queue = self._with_consent
+        self.panel.end_visit_requested.connect(lambda: self.end_because(EndReason.FINISHED))
+
+    # ------------------------------------------------------------ login
+
+    def open(self) -> None:
+        """The top bar's "Médiateur" button: log in, or the panel when logged in."""
+        if self.visit is not None:
+            self._show_panel()
+            return
+        self.names.show_names([(m.id, m.name) for m in self.registry.active()])
+        self.names_overlay.open()
+        self.narrator.say(self.names.title.text())
+
+    def _ask_pin(self, mediator_id: str) -> None:
+        self._chosen = mediator_id
+        self.names_overlay.close_overlay()
+        self.retranslate()
+        self.pad.clear()
+        self.pad_overlay.open()
+        self.narrator.say(self.pad.title.text())  # the title only: never the digits
+
+    def _check_pin(self, pin: str) -> None:
+        chosen = self._chosen
+        if chosen is None:
+            return
+        # scrypt takes ~50 ms: off the GUI thread, the answer comes back as a signal.
+        threading.Thread(
+            target=lambda: self._authenticated.emit(self.registry.authenticate(chosen, pin)),
+            name="mediator-login",
+            daemon=True,
+        ).start()
+
+    def _logged_in_or_refused(self, result: AuthResult) -> None:
+        if not result.ok:
+            self.pad.refuse(result.message, result.locked_seconds)
+            self.narrator.say(result.message)
+            return
+        self.visit = MediatorVisit.from_login(result, self.journal)
+        self._end_reason = EndReason.VISIT_OVER
+        self.pad_overlay.close_overlay()
+        self.window.top_bar.set_mediator_logged_in(True)
+        self._show_banner()
+        _log.info("mediator logged in")
+        session = self.guide.session
+        if session is not None:
+            self._demarche_started(session.demarche.id)
+
+    # ------------------------------------------------------------ consent
+
+    def _demarche_started(self, demarche_id: str) -> None:
+        self.figures.demarche_started()
+        visit = self.visit
+        if visit is None or visit.consent_state(demarche_id) is not ConsentState.PENDING:
+            self._show_banner()
+            return
+        demarche = self.guide.session.demarche if self.guide.session else None
+        title = localized(demarche.title, self.guide.session.language) if demarche else ""
+        prompt = consent_prompt(visit.mediator.name, title)
+        self.consent.show_prompt(
+            prompt.title, prompt.sentences, prompt.accept_label, prompt.refuse_label
+        )
+        self.consent_overlay.open()
+        self.narrator.say(prompt.spoken())
+
+    def _answer_consent(self, *, given: bool) -> None:
+        visit, session = self.visit, self.guide.session
+        self.consent_overlay.close_overlay()
+        if visit is None or session is None:
+            return
+        if given:
+            visit.give_consent(session.demarche.id, ConsentMethod.TOUCH)
+        else:
+            visit.refuse_consent(session.demarche.id, ConsentMethod.TOUCH)
+        self._show_banner()
+        self.narrator.say(self.window.banner.text())
+
+    def _with_consent(self, submission: Submission) -> Submission:
+        """Guide hook: an assisted submission carries the resident's consent."""
+        consent = self.visit.consent(submission.demarche_id) if self.visit else None
+        if consent is not None and consent.given:
+            return attach_consent(submission, consent)
+        return submission
+
+    def _submission_queued(self, submission: Submission) -> None:
+        self.figures.demarche_finished(submission.assisted)
+        details = {
+            "reference": submission.reference,
+            "demarche": submission.demarche_id,
+            "assisted": submission.assisted,
+        }
+        if self.visit is not None:
+            self.visit.record(EntryKind.SUBMISSION_CREATED, details)
+        else:
+            self.journal.append(EntryKind.SUBMISSION_CREATED, SYSTEM, details)
+
+    def _show_banner(self) -> None:
+        if self.visit is None:
+            self.window.show_banner(None)
+            return
+        session = self.guide.session
+        self.window.show_banner(self.visit.banner_text(session.demarche.id if session else None))
+
+    # ------------------------------------------------------------ panel
+
+    def _show_panel(self) -> None:
+        self.panel.show_view(self._panel_view())
+        self.panel_overlay.open()
+
+    def _panel_view(self) -> PanelView:
+        assert self.visit is not None
+        status = self.delivery.status()
+        line, _attention = describe_status(status)
+        lines = [line]
+        if status.last_success_at:
+            lines.append(_("Dernier envoi réussi : il y a {minutes} min.").format(
+                minutes=max(0, round((time.time() - status.last_success_at) / 60))
+            ))
+        failed = tuple(
+            FailedItem(item.id, item.reference, item.last_error or _("refusée"))
+            for item in self.delivery.set_aside()
+        )
+        return PanelView(
+            mediator_name=self.visit.mediator.name,
+            delivery_lines=tuple(lines),
+            failed=failed,
+            figures=self.figures.lines(),
+            private_listening=self.narrator.speaker.private_listening,
+        )
+
+    def _retry(self, item_id: str) -> None:
+        if self.visit is None:
+            return
+        reference = next((i.reference for i in self.delivery.set_aside() if i.id == item_id), "")
+        self.delivery.retry(item_id)
+        self.visit.record(EntryKind.QUEUE_RETRY, {"item": item_id, "reference": reference})
+        self._show_panel()
+
+    def _send_now(self) -> None:
+        if self.visit is None:
+            return
+        self.delivery.send_now()
+        self.visit.record(EntryKind.QUEUE_SYNC_FORCED)
+        self._show_panel()
+
+    def _private_listening(self, on: bool) -> None:
+        self.narrator.speaker.private_listening = on
+
+    # ------------------------------------------------------------ end
+
+    def end_because(self, reason: EndReason) -> None:
+        """Why the coming wipe ends the mediator's session (journaled with the logout)."""
+        self._end_reason = reason
+
+    def technician_exit(self) -> None:
+        self.journal.append(EntryKind.TECHNICIAN_EXIT, TECHNICIAN)
+
+    def wipe(self) -> None:
+        """The visit is over: the mediator is logged out, the banner goes."""
+        if self.visit is not None:
+            self.visit.end(self._end_reason)
+            self.visit = None
+            _log.info("mediator logged out (%s)", self._end_reason.value)
+        self._chosen = None
+        self._end_reason = EndReason.VISIT_OVER
+        self.pad.clear()
+        self.window.top_bar.set_mediator_logged_in(False)
+        self.window.show_banner(None)
+
+    def retranslate(self) -> None:
+        self.names.retranslate()
+        self.panel.retranslate()
+        chosen = self._chosen
+        name = self.registry.find(chosen).name if chosen else ""
+        self.pad.retranslate(_("Code de {name}").format(name=name))
+        self._show_banner()
+
+    def close(self) -> None:
+        if self.visit is not None:
+            self.visit.end(EndReason.SHUTDOWN)
+            self.visit = None
+        self.registry.close()
+        self.journal.close()
