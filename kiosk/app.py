@@ -183,6 +183,7 @@ class KioskApp(QObject):
             parent=self,
         )
         self._connect_services()
+        self._link_backoffice()
 
     def catalog(self) -> Catalog:
         current = self.catalogs.current
@@ -236,6 +237,30 @@ class KioskApp(QObject):
         )
         w.language_overlay.opened.connect(lambda: w.languages.choices.mark(self.language))
         w.languages.language_chosen.connect(self.set_language)
+
+    def _link_backoffice(self) -> None:
+        """Catalog updates and heartbeats, when there is a back office."""
+        from kiosk.backoffice_link import BackofficeLink
+        from kiosk.connectors.http_api import HttpApiConnector
+        from kiosk.delivery import connector_from_config
+
+        connector = connector_from_config(self.config)
+        if not isinstance(connector, HttpApiConnector):
+            return
+        self.backoffice = BackofficeLink(
+            connector,
+            self.catalogs,
+            lambda: {state.value: n for state, n in self.delivery.status().counts.items()},
+            self.config.backoffice.poll_minutes,
+            self,
+        )
+        self.backoffice.catalog_changed.connect(self._catalog_changed)
+        self.backoffice.start()
+
+    def _catalog_changed(self) -> None:
+        """A new catalog: the list of démarches shows it next time (a visit keeps its own)."""
+        if self.window.screens.currentWidget() is self.guide.demarches:
+            self.guide.show_demarches()
 
     def _refresh_delivery_status(self, *_event: object) -> None:
         from kiosk.delivery import describe_status
@@ -298,6 +323,8 @@ class KioskApp(QObject):
         self.qt_app.removeEventFilter(self.input_hub)
         if self._services_ready():
             self._status_timer.stop()
+            if hasattr(self, "backoffice"):
+                self.backoffice.stop()
             self.delivery.event.disconnect(self._refresh_delivery_status)
             self.narrator.shutdown()
             self.mediation.close()

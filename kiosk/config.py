@@ -69,6 +69,7 @@ class BackofficeSection:
     terminal_id: str = "admiville-demo-01"
     tracking_url: str = ""  # e.g. "https://mairie.example/suivi/{reference}"; empty: none
     timeout_seconds: float = 10.0
+    poll_minutes: int = 15  # how often to ask for a new catalog and send a heartbeat
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ CHECKS: Mapping[str, Mapping[str, Check]] = {
         "terminal_id": _non_empty_text,
         "tracking_url": _optional_url,
         "timeout_seconds": _number(1.0, 120.0, "a number of seconds"),
+        "poll_minutes": _whole(1, 1440, "minutes"),
     },
     "queue": {
         "retention_days": _whole(1, 365, "days"),

@@ -1,0 +1,91 @@
+"""The terminal's regular call to its back office: a new catalog, and a heartbeat.
+
+Every ``[backoffice] poll_minutes`` the kiosk asks ``GET /v1/catalog`` (conditional on the
+ETag it has) and says ``POST /v1/heartbeat`` (terminal id, version, queue counts; nothing
+about anyone). The network work runs on a short-lived thread; the answer comes back to the
+GUI thread as a signal, where the catalog store checks it. A refused catalog is logged
+with its named problem and the last good catalog stays in use.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from kiosk.catalog.store import CatalogStore
+from kiosk.connectors.http_api import ConnectorError, HttpApiConnector
+
+_log = logging.getLogger(__name__)
+MINUTE_MS = 60_000
+
+
+class BackofficeLink(QObject):
+    """Polls the back office for a catalog and sends heartbeats.
+
+    Signals:
+        catalog_changed: a new catalog passed every check and is now in use.
+        round_finished: one poll is over (after catalog_changed when there was one).
+    """
+
+    catalog_changed = Signal()
+    round_finished = Signal()  # one poll is over, whatever it brought
+    _answered = Signal(object, object)  # (catalog bytes or None, etag) from the poll thread
+
+    def __init__(
+        self,
+        connector: HttpApiConnector,
+        catalogs: CatalogStore,
+        queue_counts: Callable[[], Mapping[str, int]],
+        poll_minutes: int,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._connector = connector
+        self._catalogs = catalogs
+        self._queue_counts = queue_counts
+        self._etag: str | None = None
+        self._busy = threading.Lock()
+        self._answered.connect(self._use_answer)
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_minutes * MINUTE_MS)
+        self._timer.timeout.connect(self.poll)
+
+    def start(self) -> None:
+        self._timer.start()
+        self.poll()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def poll(self) -> None:
+        """One round, in the background; a round still running is not doubled."""
+        if not self._busy.acquire(blocking=False):
+            return
+        counts = dict(self._queue_counts())
+        threading.Thread(
+            target=self._round, args=(counts, self._etag), name="backoffice-poll", daemon=True
+        ).start()
+
+    def _round(self, counts: Mapping[str, int], etag: str | None) -> None:
+        try:
+            self._connector.heartbeat(counts)
+            try:
+                answer = self._connector.fetch_catalog(etag)
+            except ConnectorError as error:
+                _log.info("no catalog from the back office this time: %s", error)
+                return
+            if answer.status == 200:
+                self._answered.emit(answer.body, answer.etag)
+        finally:
+            self._busy.release()
+            self.round_finished.emit()
+
+    def _use_answer(self, body: bytes, etag: str | None) -> None:
+        error = self._catalogs.offer(body, source="back office")
+        if error is None:
+            self._etag = etag
+            _log.info("new catalog from the back office in use")
+            self.catalog_changed.emit()
