@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 
 from kiosk.config import DEFAULT_CONFIG_PATH, Config, ConfigError, load_config
@@ -11,6 +12,14 @@ from kiosk.logging_setup import setup_logging
 
 class CommandError(Exception):
     """A sub-command cannot go on; the message is for the technician."""
+
+
+def read_new_pin(prompt: str, from_stdin: bool) -> str | None:
+    """A new PIN: one line of stdin, or typed twice without echo (None if they differ)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(prompt)
+    return first if getpass.getpass("Same PIN again: ") == first else None
 
 
 def config_from_args(args: argparse.Namespace) -> Config:

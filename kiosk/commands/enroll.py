@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import getpass
 import hashlib
 import os
 import secrets as random
@@ -26,7 +25,7 @@ from typing import TYPE_CHECKING
 from keyring.errors import KeyringError
 
 from kiosk import secrets
-from kiosk.commands.common import prepare
+from kiosk.commands.common import prepare, read_new_pin
 from kiosk.connectors.signing import decode_secret
 from kiosk.security.pin import MAX_PIN_LENGTH, PinFormatError, check_pin_format, hash_pin
 from kiosk.security.technician import DEFAULT_TECHNICIAN_PIN, TECHNICIAN_PIN_MIN_LENGTH
@@ -44,15 +43,12 @@ class EnrolError(Exception):
 # ---------------------------------------------------------------- technician PIN
 
 
-def read_new_pin(from_stdin: bool) -> str:
-    """The new PIN: one line of stdin, or typed twice without echo."""
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(f"New technician PIN ({TECHNICIAN_PIN_MIN_LENGTH} to "
-                            f"{MAX_PIN_LENGTH} digits): ")
-    if getpass.getpass("Same PIN again: ") != first:
+def _read_technician_pin(from_stdin: bool) -> str:
+    prompt = f"New technician PIN ({TECHNICIAN_PIN_MIN_LENGTH} to {MAX_PIN_LENGTH} digits): "
+    pin = read_new_pin(prompt, from_stdin)
+    if pin is None:
         raise EnrolError("the two PINs differ; nothing was changed")
-    return first
+    return pin
 
 
 def check_technician_pin(pin: str) -> None:
@@ -68,7 +64,7 @@ def check_technician_pin(pin: str) -> None:
 
 def enroll_technician(args: argparse.Namespace) -> int:
     config = prepare(args)
-    pin = read_new_pin(args.pin_stdin)
+    pin = _read_technician_pin(args.pin_stdin)
     check_technician_pin(pin)
     hashed = hash_pin(pin, TECHNICIAN_PIN_MIN_LENGTH)
     secrets.set_secret(secrets.TECHNICIAN_PIN, hashed)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import sqlite3
 import sys
 from collections.abc import Callable
 
 from kiosk.audit.terminal import open_terminal_journal
-from kiosk.commands.common import prepare
+from kiosk.commands.common import prepare, read_new_pin
 from kiosk.mediator.accounts import (
     MEDIATOR_PIN_MIN_LENGTH,
     MEDIATORS_FILE,
@@ -65,11 +64,9 @@ def run_mediator_command(args: argparse.Namespace) -> int:
 
 
 def _read_pin(from_stdin: bool) -> str:
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    pin = getpass.getpass(f"PIN of the new mediator ({MEDIATOR_PIN_MIN_LENGTH} to "
-                          f"{MAX_PIN_LENGTH} digits): ")
-    if getpass.getpass("Same PIN again: ") != pin:
+    prompt = f"PIN of the new mediator ({MEDIATOR_PIN_MIN_LENGTH} to {MAX_PIN_LENGTH} digits): "
+    pin = read_new_pin(prompt, from_stdin)
+    if pin is None:
         raise MediatorError("the two PINs differ")
     return pin
 

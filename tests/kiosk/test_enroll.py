@@ -15,7 +15,7 @@ import pytest
 
 from kiosk import secrets
 from kiosk.cli import main
-from kiosk.commands import enroll
+from kiosk.commands import common, enroll
 from kiosk.security.pin import is_pin_hash, verify_pin
 from tests.memory_keyring import MemoryKeyring
 
@@ -57,7 +57,7 @@ def keep_log_capture(monkeypatch: pytest.MonkeyPatch) -> None:
 def typed(monkeypatch: pytest.MonkeyPatch, *answers: str) -> None:
     """Make getpass return ``answers`` in turn."""
     replies: Iterator[str] = iter(answers)
-    monkeypatch.setattr(enroll.getpass, "getpass", lambda prompt="": next(replies))
+    monkeypatch.setattr(common.getpass, "getpass", lambda prompt="": next(replies))
 
 
 def stored(name: str) -> str | None:

@@ -16,7 +16,7 @@ import pytest
 
 from kiosk.audit.journal import AUDIT_FILE
 from kiosk.cli import main
-from kiosk.commands import mediator as mediator_command
+from kiosk.commands import common
 from kiosk.mediator.accounts import MEDIATORS_FILE, MediatorRegistry
 from tests.kiosk.audit.attacker import delete
 from tests.kiosk.mediator.conftest import PIN
@@ -47,7 +47,7 @@ def add(config_file: Path, name: str, pin: str, monkeypatch: pytest.MonkeyPatch)
 
 def typed(monkeypatch: pytest.MonkeyPatch, *answers: str) -> None:
     replies: Iterator[str] = iter(answers)
-    monkeypatch.setattr(mediator_command.getpass, "getpass", lambda prompt="": next(replies))
+    monkeypatch.setattr(common.getpass, "getpass", lambda prompt="": next(replies))
 
 
 def test_add_list_disable_and_a_verified_journal(config_file, data_dir, monkeypatch,
