@@ -39,7 +39,7 @@ class TextSize(enum.Enum):
 
 # Relative cap heights of the text roles, as multiples of the body text.
 TITLE_SCALE = 1.45
-SMALL_SCALE = 0.85  # never below the body of NORMAL: used only for secondary lines
+SMALL_SCALE = 0.85  # secondary lines; ui.style never lets them go below NORMAL's body
 
 
 def mm_per_pixel_from_dpi(dpi: float) -> float:

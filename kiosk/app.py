@@ -113,6 +113,7 @@ class KioskApp(QObject):
         self._wipers: list[Callable[[], None]] = []
         self._lockout = Lockout(free_attempts=1, base_seconds=3.0)
         self._complete = False
+        self._prerendered: set[str] = set()  # languages whose static speech is cached
 
         load_fonts()
         set_language(self.language)
@@ -184,6 +185,7 @@ class KioskApp(QObject):
         )
         self._connect_services()
         self._link_backoffice()
+        self._prerender_speech()
 
     def catalog(self) -> Catalog:
         current = self.catalogs.current
@@ -238,6 +240,18 @@ class KioskApp(QObject):
         w.language_overlay.opened.connect(lambda: w.languages.choices.mark(self.language))
         w.languages.language_chosen.connect(self.set_language)
 
+    def _prerender_speech(self) -> None:
+        """Static texts of every screen to WAV in the background (speech then starts at once).
+
+        Once per language and catalog: a wipe returning to French must stay instant.
+        """
+        if self.language in self._prerendered:
+            return
+        self._prerendered.add(self.language)
+        self.narrator.prerender(
+            [self.welcome.spoken_text(), *self.guide.texts_to_prerender()]
+        )
+
     def _link_backoffice(self) -> None:
         """Catalog updates and heartbeats, when there is a back office."""
         from kiosk.backoffice_link import BackofficeLink
@@ -259,14 +273,15 @@ class KioskApp(QObject):
 
     def _catalog_changed(self) -> None:
         """A new catalog: the list of démarches shows it next time (a visit keeps its own)."""
+        self._prerendered.clear()
+        self._prerender_speech()
         if self.window.screens.currentWidget() is self.guide.demarches:
             self.guide.show_demarches()
 
     def _refresh_delivery_status(self, *_event: object) -> None:
         from kiosk.delivery import describe_status
 
-        text, attention = describe_status(self.delivery.status())
-        self.window.top_bar.show_delivery_status(text, attention)
+        self.window.top_bar.show_delivery_status(*describe_status(self.delivery.status()))
 
     def _connect_services(self) -> None:
         w, guide, narrator = self.window, self.guide, self.narrator
@@ -427,6 +442,7 @@ class KioskApp(QObject):
         if self._services_ready():
             self.guide.retranslate()
             self.mediation.retranslate()
+            self._prerender_speech()
             self._refresh_delivery_status()
 
     # ------------------------------------------------------------ technician exit

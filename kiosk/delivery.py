@@ -38,20 +38,21 @@ def connector_from_config(config: Config) -> Connector | None:
     )
 
 
-def describe_status(status: QueueStatus) -> tuple[str, bool]:
-    """A short line for mediators about the queue, and whether it needs their attention."""
+def describe_status(status: QueueStatus) -> tuple[str, bool, int]:
+    """A short line for mediators about the queue, whether it needs their attention, and
+    how many requests it is about."""
     dead = status.counts[State.DEAD]
     if status.paused:
-        return _("Envoi en pause : la mairie refuse l'accès de la borne."), True
+        return _("Envoi en pause : la mairie refuse l'accès de la borne."), True, status.waiting
     if dead:
         return ngettext(
             "{n} demande à vérifier", "{n} demandes à vérifier", dead
-        ).format(n=dead), True
+        ).format(n=dead), True, dead
     if status.waiting:
         return ngettext(
             "{n} demande en attente d'envoi", "{n} demandes en attente d'envoi", status.waiting
-        ).format(n=status.waiting), False
-    return _("Tout est envoyé."), False
+        ).format(n=status.waiting), False, status.waiting
+    return _("Tout est envoyé."), False, 0
 
 
 class Delivery(QObject):

@@ -18,11 +18,12 @@ from kiosk.domain.reference import spell_reference
 from kiosk.domain.session import DemarcheSession
 from kiosk.domain.submission import Submission
 from kiosk.i18n import _
+from kiosk.sample_answers import sample_answer
 from offline_queue.sync import SyncEvent
 from ui.confirm import AbandonCard
 from ui.main_window import KioskWindow
 from ui.screens.demarches import DemarchesScreen, Tile, TileGroup
-from ui.screens.question import QuestionScreen
+from ui.screens.question import QuestionScreen, spoken_question
 from ui.screens.receipt import ReceiptScreen, ReceiptView
 from ui.screens.review import ReviewScreen
 
@@ -148,6 +149,24 @@ class Guide(QObject):
     def _speak_personal(self, text: str) -> None:
         """Offered to speech as personal: heard only with private listening on."""
         self.speak.emit(text, True)
+
+    def texts_to_prerender(self) -> list[str]:
+        """What audio mode will say first on each screen, in the current language.
+
+        The question screens along each démarche's usual path (answered with sample
+        answers), so their speech starts from the cache. Nothing personal: labels only.
+        """
+        catalog, language = self._catalog(), self._language()
+        texts = []
+        for demarche in catalog.demarches:
+            session = DemarcheSession.start(catalog, demarche.id, language=language)
+            while (question := session.question()) is not None:
+                texts.append(spoken_question(question))
+                session.answer(question.id, sample_answer(session.demarche.field(question.id)))
+                if not session.next().ok:
+                    break
+            session.wipe()
+        return texts
 
     # ------------------------------------------------------------ intents
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from accessibility.sizes import ScreenMetrics
-from kiosk.audit.entries import SYSTEM, TECHNICIAN, EntryKind
+from kiosk.audit.entries import SYSTEM, TECHNICIAN, Details, EntryKind
 from kiosk.audit.terminal import open_terminal_journal
 from kiosk.catalog import localized
 from kiosk.delivery import Delivery, describe_status
@@ -23,7 +23,12 @@ from kiosk.domain.figures import DailyFigures
 from kiosk.domain.submission import Submission
 from kiosk.guide import Guide
 from kiosk.i18n import _
-from kiosk.mediator.accounts import MEDIATORS_FILE, AuthResult, MediatorRegistry
+from kiosk.mediator.accounts import (
+    MEDIATORS_FILE,
+    AuthOutcome,
+    AuthResult,
+    MediatorRegistry,
+)
 from kiosk.mediator.consent import ConsentMethod, attach_consent, consent_prompt
 from kiosk.mediator.visit import ConsentState, EndReason, MediatorVisit
 from kiosk.narration import Narrator
@@ -85,7 +90,7 @@ class Mediation(QObject):
         self.names.mediator_chosen.connect(self._ask_pin)
         self.names.cancelled.connect(self.names_overlay.close_overlay)
         self.pad.pin_entered.connect(self._check_pin)
-        self.pad.cancelled.connect(self.pad_overlay.close_overlay)
+        self.pad.cancelled.connect(self._pin_cancelled)
         self._authenticated.connect(self._logged_in_or_refused)
         self.consent.accepted.connect(lambda: self._answer_consent(given=True))
         self.consent.refused.connect(lambda: self._answer_consent(given=False))
@@ -94,6 +99,7 @@ class Mediation(QObject):
         self.panel.private_listening_toggled.connect(self._private_listening)
         self.panel.close_requested.connect(self.panel_overlay.close_overlay)
         self.guide.demarche_started.connect(self._demarche_started)
+        self.guide.demarche_started.connect(self.figures.demarche_started)
         self.guide.demarche_abandoned.connect(self.figures.demarche_abandoned)
         self.guide.submission_queued.connect(self._submission_queued)
         self.guide.before_queue = self._with_consent
@@ -115,8 +121,23 @@ class Mediation(QObject):
         self.names_overlay.close_overlay()
         self.retranslate()
         self.pad.clear()
+        self._show_account_lock(mediator_id)
         self.pad_overlay.open()
         self.narrator.say(self.pad.title.text())  # the title only: never the digits
+
+    def _show_account_lock(self, mediator_id: str) -> None:
+        """The pad is locked for the chosen account only, and as long as its lock lasts:
+        another mediator (or this one, once the wait is over) can type at once."""
+        waiting = self.registry.find(mediator_id).locked_for(time.time())
+        if waiting > 0:
+            self.pad.refuse(AuthResult(AuthOutcome.LOCKED, locked_seconds=waiting).message,
+                            waiting)
+        elif self.pad.locked:
+            self.pad._unlock()  # PinPad has no public way to end its lock (reported)
+
+    def _pin_cancelled(self) -> None:
+        self._chosen = None  # a PIN still being checked no longer opens a visit
+        self.pad_overlay.close_overlay()
 
     def _check_pin(self, pin: str) -> None:
         chosen = self._chosen
@@ -130,6 +151,14 @@ class Mediation(QObject):
         ).start()
 
     def _logged_in_or_refused(self, result: AuthResult) -> None:
+        chosen = self._chosen
+        if chosen is None or (result.mediator is not None and result.mediator.id != chosen):
+            # The pad was cancelled or the screen wiped while the PIN was checked: nothing
+            # is shown or said to the next resident, and a login (journaled) ends at once.
+            if result.ok:
+                MediatorVisit.from_login(result, self.journal).end(EndReason.VISIT_OVER)
+            _log.info("PIN answer dropped: the pad was closed meanwhile")
+            return
         if not result.ok:
             self.pad.refuse(result.message, result.locked_seconds)
             self.narrator.say(result.message)
@@ -147,13 +176,12 @@ class Mediation(QObject):
     # ------------------------------------------------------------ consent
 
     def _demarche_started(self, demarche_id: str) -> None:
-        self.figures.demarche_started()
         visit = self.visit
         if visit is None or visit.consent_state(demarche_id) is not ConsentState.PENDING:
             self._show_banner()
             return
-        demarche = self.guide.session.demarche if self.guide.session else None
-        title = localized(demarche.title, self.guide.session.language) if demarche else ""
+        session = self.guide.session
+        title = localized(session.demarche.title, session.language) if session else ""
         prompt = consent_prompt(visit.mediator.name, title)
         self.consent.show_prompt(
             prompt.title, prompt.sentences, prompt.accept_label, prompt.refuse_label
@@ -182,7 +210,7 @@ class Mediation(QObject):
 
     def _submission_queued(self, submission: Submission) -> None:
         self.figures.demarche_finished(submission.assisted)
-        details = {
+        details: Details = {
             "reference": submission.reference,
             "demarche": submission.demarche_id,
             "assisted": submission.assisted,
@@ -208,7 +236,7 @@ class Mediation(QObject):
     def _panel_view(self) -> PanelView:
         assert self.visit is not None
         status = self.delivery.status()
-        line, _attention = describe_status(status)
+        line, _attention, _count = describe_status(status)
         lines = [line]
         if status.last_success_at:
             lines.append(_("Dernier envoi réussi : il y a {minutes} min.").format(

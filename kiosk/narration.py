@@ -82,6 +82,7 @@ class Narrator(QObject):
         self._interrupt = InterruptOnInput(self.speaker, parent=self)
         self._input_hub = input_hub
         input_hub.add(self._interrupt, InterruptOnInput.EVENT_TYPES)
+        self._qt_app = qt_app
         qt_app.focusChanged.connect(self._focus_changed)
 
     @property
@@ -115,4 +116,7 @@ class Narrator(QObject):
 
     def shutdown(self) -> None:
         self._input_hub.remove(self._interrupt)
+        # The narrator belongs to the QApplication, which outlives this kiosk: a closed
+        # narrator must not go on describing every focus change of the application.
+        self._qt_app.focusChanged.disconnect(self._focus_changed)
         self.speaker.close()

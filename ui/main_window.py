@@ -56,8 +56,7 @@ class TopBar(QWidget):
         self._name = QLabel(self)
         self.delivery_status = QLabel(self)
         self.delivery_status.setProperty("role", "muted")
-        self.delivery_status.setWordWrap(True)  # on two lines rather than cut
-        self.delivery_status.setMaximumWidth(metrics.px(90))
+        self.delivery_status.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.listen_button = QPushButton(self)
         self.listen_button.setCheckable(True)
         self.listen_button.toggled.connect(self.listen_toggled)
@@ -80,9 +79,18 @@ class TopBar(QWidget):
             layout.addWidget(button)
         self.retranslate()
 
-    def show_delivery_status(self, text: str, attention: bool) -> None:
-        """The discreet line for mediators: what is waiting to reach the town hall."""
-        self.delivery_status.setText(("⚠ " if attention else "") + text)
+    def show_delivery_status(self, text: str, attention: bool, waiting: int) -> None:
+        """The discreet sign for mediators of what waits to reach the town hall.
+
+        A sign, not a sentence, so that it never takes room from the resident's screen:
+        ✓ all sent, ↑ and a number waiting, ⚠ and a number to check. The sentence is its
+        accessible name and the mediator panel's first line (docs/mediators.md).
+        """
+        if attention:
+            sign = f"⚠ {waiting}" if waiting else "⚠"
+        else:
+            sign = f"↑ {waiting}" if waiting else "✓"
+        self.delivery_status.setText(sign)
         self.delivery_status.setAccessibleName(text)
 
     def set_welcome_mode(self, welcome: bool) -> None:

@@ -49,7 +49,12 @@ class FontSizes:
         def size(scale: float) -> int:
             return pixel_size_for_cap_height(metrics.cap_height_px(appearance.text_size, scale))
 
-        return cls(body=size(1.0), title=size(TITLE_SCALE), small=size(SMALL_SCALE))
+        # Secondary lines are smaller than the body, but never below the NORMAL body
+        # (ADA 707's 4.8 mm): in NORMAL they are simply body-sized.
+        floor = TextSize.NORMAL.cap_height_mm / appearance.text_size.cap_height_mm
+        return cls(
+            body=size(1.0), title=size(TITLE_SCALE), small=size(max(SMALL_SCALE, floor))
+        )
 
 
 def build_stylesheet(appearance: Appearance, metrics: ScreenMetrics) -> str:

@@ -31,6 +31,16 @@ from ui.screens.frame import (
 from ui.widgets.keyboard import KeyboardController, OnScreenKeyboard
 
 
+def spoken_question(question: Question, error_text: str = "") -> str:
+    """The words audio mode says for a question: step, question, choices, error."""
+    parts = [question.step_text, question.label]
+    if question.choices:
+        parts.append(", ".join(choice.label for choice in question.choices))
+    if error_text:
+        parts.append(error_text)
+    return ". ".join(parts)
+
+
 class ErrorMessage(QLabel):
     """What is wrong and what to do, next to the answer, with a warning sign."""
 
@@ -217,9 +227,4 @@ class QuestionScreen(QWidget):
         """What audio mode reads when the question appears."""
         if self.question is None:
             return ""
-        parts = [self.question.step_text, self.question.label]
-        if self.question.choices:
-            parts.append(", ".join(choice.label for choice in self.question.choices))
-        if self.question.error:
-            parts.append(self.error.text())
-        return ". ".join(parts)
+        return spoken_question(self.question, self.error.text() if self.question.error else "")
