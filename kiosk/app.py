@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from accessibility.sizes import ScreenMetrics, mm_per_pixel_from_dpi
 from kiosk.config import Config
-from kiosk.i18n import _, is_right_to_left, set_language
+from kiosk.i18n import SOURCE_LANGUAGE, _, is_right_to_left, set_language
 from kiosk.paths import asset
 from kiosk.security.pin import Lockout, verify_pin
 from kiosk.systemd_notify import SystemdNotifier
@@ -115,6 +115,7 @@ class KioskApp(QObject):
         self._complete = False
         self._prerendered: set[str] = set()  # languages whose static speech is cached
 
+        self._initial_font = qt_app.font()
         load_fonts()
         set_language(self.language)
         apply_appearance(qt_app, self.appearance, self.metrics)
@@ -300,6 +301,10 @@ class KioskApp(QObject):
         self.keypad.help_requested.connect(self._keypad_help)
         self.keypad.louder_requested.connect(narrator.speaker.louder)
         self.keypad.quieter_requested.connect(narrator.speaker.quieter)
+        self.keypad.slower_requested.connect(narrator.speaker.slower)
+        self.keypad.faster_requested.connect(narrator.speaker.faster)
+        narrator.speaker.settings_changed.connect(narrator.announce_settings)
+        guide.question.answer_changed.connect(narrator.announce_choice)
         self.add_wiper(guide.wipe)
         self.add_wiper(narrator.wipe)
         self.add_wiper(self.mediation.wipe)
@@ -347,6 +352,11 @@ class KioskApp(QObject):
         self.window.allow_close()
         self.window.close()
         self.window.deleteLater()
+        # Give the application back as it was found (tests build several kiosks in turn).
+        self.qt_app.setStyleSheet("")
+        self.qt_app.setFont(self._initial_font)
+        self.qt_app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        set_language(SOURCE_LANGUAGE)
         self.deleteLater()
         self.qt_app.processEvents()
 

@@ -81,7 +81,7 @@ class Narrator(QObject):
         self._language = language
         self._interrupt = InterruptOnInput(self.speaker, parent=self)
         self._input_hub = input_hub
-        input_hub.add(self._interrupt, InterruptOnInput.EVENT_TYPES)
+        input_hub.add(self._interrupt, InterruptOnInput.EVENT_TYPES, first=True)
         self._qt_app = qt_app
         qt_app.focusChanged.connect(self._focus_changed)
 
@@ -106,13 +106,34 @@ class Narrator(QObject):
             self.say(new.accessibleName(), False)
         self.say(text, personal)
 
+    def announce_choice(self) -> None:
+        """An option was chosen or unchosen: say its new state ("Choisi." / "Pas choisi.")."""
+        focused = QApplication.focusWidget()
+        if (
+            self.audio_mode
+            and isinstance(focused, QAbstractButton)
+            and focused.isCheckable()
+            and not _inside_pin_pad(focused)
+        ):
+            text, personal = describe_focus(focused)
+            self.say(text, personal)
+
+    def announce_settings(self) -> None:
+        """Say the new volume or rate, so that a change made without sight is heard."""
+        speaker = self.speaker
+        self.say(
+            _("Volume {volume} sur 5. Vitesse {rate} mots par minute.").format(
+                volume=speaker.volume_step, rate=speaker.rate_wpm
+            )
+        )
+
     def prerender(self, texts: list[str]) -> None:
         """Render static texts ahead of time, so the first words come at once."""
         self.speaker.prerender(texts, self._language())
 
     def wipe(self) -> None:
+        self.speaker.enabled = False  # first: resetting the volume must not be announced
         self.speaker.wipe()
-        self.speaker.enabled = False
 
     def shutdown(self) -> None:
         self._input_hub.remove(self._interrupt)

@@ -25,9 +25,16 @@ class InputHub(QObject):
         super().__init__(parent)
         self._filters: defaultdict[QEvent.Type, list[QObject]] = defaultdict(list)
 
-    def add(self, event_filter: QObject, event_types: Iterable[QEvent.Type]) -> None:
+    def add(
+        self, event_filter: QObject, event_types: Iterable[QEvent.Type], *, first: bool = False
+    ) -> None:
+        """Register ``event_filter``; ``first`` puts it before the filters that may swallow
+        an event (speech must stop on a key the keypad then consumes)."""
         for kind in event_types:
-            self._filters[kind].append(event_filter)
+            if first:
+                self._filters[kind].insert(0, event_filter)
+            else:
+                self._filters[kind].append(event_filter)
 
     def remove(self, event_filter: QObject) -> None:
         for filters in self._filters.values():

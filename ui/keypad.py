@@ -1,7 +1,8 @@
 """Tactile numeric keypad: the whole kiosk without touch or sight (ADA 707 practice).
 
 4 / 6: previous / next control; 8 / 2: up / down (arrow keys); 5: press the control;
-0: repeat what was said; . (or ,): help; + / -: louder / quieter; Enter: press.
+0: repeat what was said; . (or ,): help; + / -: louder / quieter; 7 / 9: slower /
+faster speech; Enter: press.
 Inside a text box every keypad key types as usual (a phone number, a date), and Enter
 goes on to the next question, where navigation resumes; in a box of several lines,
 where Enter would only start a new line, the keypad's Enter moves to the next control.
@@ -63,13 +64,16 @@ class KeypadNavigation(QObject):
     """Application-wide filter that turns numeric-keypad keys into navigation.
 
     Signals:
-        repeat_requested, help_requested, louder_requested, quieter_requested.
+        repeat_requested, help_requested, louder_requested, quieter_requested,
+        slower_requested, faster_requested.
     """
 
     EVENT_TYPES = frozenset({QEvent.Type.KeyPress})
     repeat_requested = Signal()
     help_requested = Signal()
     louder_requested = Signal()
+    slower_requested = Signal()
+    faster_requested = Signal()
     quieter_requested = Signal()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -111,6 +115,10 @@ class KeypadNavigation(QObject):
             self.louder_requested.emit()
         elif key == Qt.Key.Key_Minus:
             self.quieter_requested.emit()
+        elif key == Qt.Key.Key_7:
+            self.slower_requested.emit()
+        elif key == Qt.Key.Key_9:
+            self.faster_requested.emit()
         else:
             return False
         return True

@@ -59,7 +59,8 @@ class TopBar(QWidget):
         self.delivery_status.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.listen_button = QPushButton(self)
         self.listen_button.setCheckable(True)
-        self.listen_button.toggled.connect(self.listen_toggled)
+        # clicked, not toggled: the application sets the checked state itself.
+        self.listen_button.clicked.connect(self.listen_toggled)
         self.settings_button = QPushButton("Aa", self)
         self.settings_button.clicked.connect(self.settings_requested)
         self.language_button = QPushButton(self)

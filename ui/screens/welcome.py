@@ -65,7 +65,10 @@ class WelcomeScreen(QWidget):
             button.setAccessibleName(LANGUAGE_NAMES[code])
             button.setCheckable(True)
             button.setMinimumWidth(metrics.px(45))
-            button.clicked.connect(lambda _checked=False, c=code: self.language_chosen.emit(c))
+            # toggled, not clicked: a screen reader's "Toggle" action must choose it too.
+            button.toggled.connect(
+                lambda checked, c=code: checked and self.language_chosen.emit(c)
+            )
             self.language_buttons[code] = button
             languages_row.addWidget(button)
         languages_row.addStretch(1)
@@ -109,7 +112,9 @@ class WelcomeScreen(QWidget):
 
     def mark_language(self, code: str) -> None:
         for language, button in self.language_buttons.items():
+            button.blockSignals(True)  # showing the choice is not choosing again
             button.setChecked(language == code)
+            button.blockSignals(False)
 
     def spoken_text(self) -> str:
         """What audio mode reads when this screen appears."""
