@@ -34,6 +34,8 @@ from ui.style import Appearance, apply_appearance
 from ui.technician_gesture import CornerTapDetector
 
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
     from kiosk.catalog.model import Catalog
     from kiosk.catalog.store import CatalogStore
     from kiosk.delivery import Delivery
@@ -253,6 +255,41 @@ class KioskApp(QObject):
             [self.welcome.spoken_text(), *self.guide.texts_to_prerender()]
         )
 
+    def print_receipt(self) -> None:
+        """"Imprimer" on the receipt: on the configured printer, or as a PDF file."""
+        from ui.receipt_print import print_receipt
+
+        receipt = self.guide.receipt
+        view = receipt.view
+        printer = self._printer(view.reference) if view is not None else None
+        printed = printer is not None and print_receipt(
+            printer,
+            title=receipt.title.text(),
+            reference_caption=receipt.reference_caption.text(),
+            reference=view.reference if view else "",
+            lines=receipt.printed_lines(),
+            tracking=view.tracking if view else "",
+        )
+        _log.info("receipt %s", "printed" if printed else "not printed")
+        receipt.show_print_result(printed)
+        self.narrator.say(receipt.print_status.text())
+
+    def _printer(self, reference: str) -> QPrinter | None:
+        from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+        from ui.receipt_print import pdf_printer
+
+        setting = self.config.kiosk.printer
+        if setting.startswith("pdf:"):
+            folder = Path(setting.removeprefix("pdf:"))
+            folder.mkdir(parents=True, exist_ok=True)
+            return pdf_printer(str(folder / f"recu-{reference}.pdf"))
+        info = QPrinterInfo.printerInfo(setting)
+        if info.isNull():
+            _log.warning("printer %r not found (lpstat -p lists the printers)", setting)
+            return None
+        return QPrinter(info, QPrinter.PrinterMode.HighResolution)
+
     def _link_backoffice(self) -> None:
         """Catalog updates and heartbeats, when there is a back office."""
         from kiosk.backoffice_link import BackofficeLink
@@ -305,6 +342,8 @@ class KioskApp(QObject):
         self.keypad.faster_requested.connect(narrator.speaker.faster)
         narrator.speaker.settings_changed.connect(narrator.announce_settings)
         guide.question.answer_changed.connect(narrator.announce_choice)
+        guide.receipt.offer_printing(bool(self.config.kiosk.printer))
+        guide.receipt.print_requested.connect(self.print_receipt)
         self.add_wiper(guide.wipe)
         self.add_wiper(narrator.wipe)
         self.add_wiper(self.mediation.wipe)

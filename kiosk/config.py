@@ -38,6 +38,7 @@ class KioskSection:
     data_dir: str = ""  # empty: platformdirs' data dir (/var/lib/kiosk on a terminal)
     log_level: str = "INFO"
     watchdog: bool = True  # ping systemd's watchdog when systemd asks for it
+    printer: str = ""  # receipts on paper: a printer name, "pdf:DIR" for PDF files, "" none
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ CHECKS: Mapping[str, Mapping[str, Check]] = {
         "data_dir": _text(4096),
         "log_level": _one_of(LOG_LEVELS),
         "watchdog": _boolean,
+        "printer": _text(4096),
     },
     "screen": {
         "mm_per_pixel": _number(0.0, 2.0, "a size in millimetres (0 to ask the screen)"),

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _
@@ -30,9 +37,11 @@ class ReceiptScreen(QWidget):
 
     Signals:
         finished: "Terminer" (the visit is wiped).
+        print_requested: "Imprimer" (shown only when a printer is configured).
     """
 
     finished = Signal()
+    print_requested = Signal()
 
     def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,7 +72,17 @@ class ReceiptScreen(QWidget):
         self.finish.setProperty("role", "primary")
         self.finish.setProperty("sizing", "wide")
         self.finish.clicked.connect(self.finished)
+        self.print_button = QPushButton(self)
+        self.print_button.setProperty("sizing", "wide")
+        self.print_button.clicked.connect(self.print_requested)
+        self.print_button.hide()
+        self.print_status = QLabel(self)
+        self.print_status.setWordWrap(True)
+        self._lay_out(metrics)
+        self.retranslate()
 
+    def _lay_out(self, metrics: ScreenMetrics) -> None:
+        """Title; the text beside the QR code; "Imprimer" and "Terminer" at the bottom."""
         text_column = QVBoxLayout()
         text_column.setSpacing(metrics.px(3))
         for widget in (self.reference_caption, self.reference, self.reference_hint,
@@ -84,8 +103,11 @@ class ReceiptScreen(QWidget):
         layout = screen_layout(self, metrics)
         layout.addWidget(self.title)
         layout.addLayout(body, 1)
-        layout.addWidget(self.finish, 0, Qt.AlignmentFlag.AlignTrailing)
-        self.retranslate()
+        actions = QHBoxLayout()
+        actions.addWidget(self.print_button)
+        actions.addWidget(self.print_status, 1)
+        actions.addWidget(self.finish)
+        layout.addLayout(actions)
 
     def retranslate(self) -> None:
         self.title.setText(_("Votre demande est enregistrée."))
@@ -94,6 +116,8 @@ class ReceiptScreen(QWidget):
         self.qr_caption.setText(_("Avec un téléphone, vous pouvez photographier ce code."))
         self.finish.setText(_("Terminer"))
         self.finish.setAccessibleName(_("Terminer"))
+        self.print_button.setText(_("Imprimer"))
+        self.print_button.setAccessibleName(_("Imprimer"))
         if self.view is not None:
             self.show_receipt(self.view)
 
@@ -123,8 +147,24 @@ class ReceiptScreen(QWidget):
                    "Vous n'avez rien à faire. Elle est gardée en sécurité.")
         )
 
+    def offer_printing(self, available: bool) -> None:
+        self.print_button.setVisible(available)
+        self.print_status.clear()
+
+    def show_print_result(self, printed: bool) -> None:
+        self.print_status.setText(
+            _("Votre reçu est imprimé. Prenez-le.")
+            if printed
+            else _("L'impression ne marche pas. Notez le numéro, ou demandez de l'aide.")
+        )
+
+    def printed_lines(self) -> list[str]:
+        """The receipt's lines as printed (reference apart)."""
+        return [self.reference_hint.text(), self.sent_to.text(), self.next_steps.text()]
+
     def clear(self) -> None:
         self.view = None
+        self.print_status.clear()
         for label in (self.reference, self.sent_to, self.next_steps):
             label.clear()
         self.qr.set_data("")

@@ -35,6 +35,26 @@ def qr_matrix(text: str) -> list[list[bool]]:
     return [[bool(module) for module in row] for row in code.get_matrix()]
 
 
+def paint_qr(painter: QPainter, matrix: list[list[bool]], area: QRect, module: int) -> None:
+    """Paint ``matrix`` with its white quiet zone into ``area`` (screen or paper)."""
+    origin_x = area.x() + QUIET_ZONE_MODULES * module
+    origin_y = area.y() + QUIET_ZONE_MODULES * module
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.fillRect(area, LIGHT)
+    for row_index, row in enumerate(matrix):
+        y = origin_y + row_index * module
+        # One rectangle per run of dark modules: fewer calls, no seams between them.
+        start: int | None = None
+        for column, dark in enumerate([*row, False]):
+            if dark and start is None:
+                start = column
+            elif not dark and start is not None:
+                painter.fillRect(
+                    origin_x + start * module, y, (column - start) * module, module, DARK
+                )
+                start = None
+
+
 class QrCodeWidget(QWidget):
     """Shows one QR code, square, centred, at least ``MINIMUM_SIDE_MM`` wide on screen.
 
@@ -104,25 +124,8 @@ class QrCodeWidget(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self._matrix:
             return
-        module = self.module_size_px()
-        area = self.code_rect()
-        origin_x = area.x() + QUIET_ZONE_MODULES * module
-        origin_y = area.y() + QUIET_ZONE_MODULES * module
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.fillRect(area, LIGHT)
-        for row_index, row in enumerate(self._matrix):
-            y = origin_y + row_index * module
-            # One rectangle per run of dark modules: fewer calls, no seams between them.
-            start: int | None = None
-            for column, dark in enumerate([*row, False]):
-                if dark and start is None:
-                    start = column
-                elif not dark and start is not None:
-                    painter.fillRect(
-                        origin_x + start * module, y, (column - start) * module, module, DARK
-                    )
-                    start = None
+        paint_qr(painter, self._matrix, self.code_rect(), self.module_size_px())
         painter.end()
 
     def _update_minimum(self) -> None:

@@ -1,0 +1,46 @@
+"""A receipt on paper: the printing path writes a one-page PDF holding the reference."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from kiosk.sample_answers import sample_answer
+from tests.a11y import press
+
+
+def _send_street_report(kiosk) -> str:
+    kiosk.start_visit()
+    guide = kiosk.guide
+    guide.start_demarche("signalement-rue")
+    while guide.session is not None and guide.session.current is not None:
+        guide.question.editor.set_value(sample_answer(guide.session.current))
+        guide.question.navigation.next.click()
+    guide.review.navigation.next.click()
+    return guide.receipt.view.reference
+
+
+def test_the_receipt_prints_as_a_pdf_with_its_reference(make_kiosk, tmp_path: Path):
+    folder = tmp_path / "receipts"
+    kiosk = make_kiosk(printer=f"pdf:{folder}")
+    reference = _send_street_report(kiosk)
+    press(kiosk.window, "Imprimer")
+    pdf = folder / f"recu-{reference}.pdf"
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert b"/Count 1" in data  # one A4 page
+    assert kiosk.guide.receipt.print_status.text() == "Votre reçu est imprimé. Prenez-le."
+
+
+def test_no_printer_no_print_button(make_kiosk):
+    kiosk = make_kiosk()
+    _send_street_report(kiosk)
+    assert not kiosk.guide.receipt.print_button.isVisible()
+
+
+def test_an_unknown_printer_says_so_calmly(make_kiosk):
+    kiosk = make_kiosk(printer="no-such-printer")
+    _send_street_report(kiosk)
+    press(kiosk.window, "Imprimer")
+    assert "Notez le numéro" in kiosk.guide.receipt.print_status.text()
+    assert dataclasses.is_dataclass(kiosk.guide.receipt.view)
