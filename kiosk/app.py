@@ -8,6 +8,7 @@ timeout, "Abandonner", "Terminer" on the receipt, mediator "Terminer").
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from accessibility.sizes import ScreenMetrics, mm_per_pixel_from_dpi
 from kiosk.config import Config
-from kiosk.i18n import SOURCE_LANGUAGE, _, is_right_to_left, set_language
+from kiosk.i18n import SOURCE_LANGUAGE, _, is_right_to_left, set_language, with_commune
 from kiosk.paths import asset
 from kiosk.security.pin import Lockout, verify_pin
 from kiosk.systemd_notify import SystemdNotifier
@@ -262,12 +263,14 @@ class KioskApp(QObject):
         receipt = self.guide.receipt
         view = receipt.view
         printer = self._printer(view.reference) if view is not None else None
+        commune = with_commune(_("Mairie de {commune}"), self.config.kiosk.commune_name)
+        today = datetime.date.today().strftime("%d/%m/%Y")
         printed = printer is not None and print_receipt(
             printer,
-            title=receipt.title.text(),
+            title=f"{commune}\n{receipt.title.text()}",
             reference_caption=receipt.reference_caption.text(),
             reference=view.reference if view else "",
-            lines=receipt.printed_lines(),
+            lines=[_("Date : {date}").format(date=today), *receipt.printed_lines()],
             tracking=view.tracking if view else "",
         )
         _log.info("receipt %s", "printed" if printed else "not printed")
