@@ -20,6 +20,9 @@ from ui.screens.frame import screen_layout
 from ui.widgets.qr_code import QrCodeWidget
 
 
+QR_SIDE_MM = 50.0  # large enough for an old phone's camera at arm's length
+
+
 @dataclass(frozen=True)
 class ReceiptView:
     """What the receipt shows; nothing personal (the answers are already wiped)."""
@@ -65,6 +68,7 @@ class ReceiptScreen(QWidget):
         self.next_steps = QLabel(self)
         self.next_steps.setWordWrap(True)
         self.qr = QrCodeWidget(metrics, parent=self)
+        self.qr.setFixedSize(metrics.px(QR_SIDE_MM), metrics.px(QR_SIDE_MM))
         self.qr_caption = QLabel(self)
         self.qr_caption.setWordWrap(True)
         self.qr_caption.setProperty("role", "muted")
@@ -90,7 +94,7 @@ class ReceiptScreen(QWidget):
             text_column.addWidget(widget)
         text_column.addStretch(1)
         qr_column = QVBoxLayout()
-        qr_column.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        qr_column.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         qr_column.addWidget(self.qr_caption)
         qr_column.addStretch(1)
         body = QGridLayout()
