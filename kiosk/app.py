@@ -189,7 +189,6 @@ class KioskApp(QObject):
         )
         self._connect_services()
         self._link_backoffice()
-        self._prerender_speech()
 
     def catalog(self) -> Catalog:
         current = self.catalogs.current
@@ -247,7 +246,9 @@ class KioskApp(QObject):
     def _prerender_speech(self) -> None:
         """Static texts of every screen to WAV in the background (speech then starts at once).
 
-        Once per language and catalog: a wipe returning to French must stay instant.
+        When audio mode is first switched on, once per language and catalog: kiosks whose
+        residents never ask for speech spend nothing on it, and the cache stays on disk
+        across restarts, so later visits find it ready.
         """
         if self.language in self._prerendered:
             return
@@ -315,7 +316,8 @@ class KioskApp(QObject):
     def _catalog_changed(self) -> None:
         """A new catalog: the list of démarches shows it next time (a visit keeps its own)."""
         self._prerendered.clear()
-        self._prerender_speech()
+        if self.narrator.audio_mode:
+            self._prerender_speech()
         if self.window.screens.currentWidget() is self.guide.demarches:
             self.guide.show_demarches()
 
@@ -462,6 +464,7 @@ class KioskApp(QObject):
         self.window.top_bar.listen_button.setChecked(self.narrator.audio_mode)
         self.window.top_bar.retranslate()
         if self.narrator.audio_mode:
+            self._prerender_speech()
             current = self.window.screens.currentWidget()
             spoken = getattr(current, "spoken_text", None)
             if current is self.welcome and spoken is not None:
@@ -494,7 +497,8 @@ class KioskApp(QObject):
         if self._services_ready():
             self.guide.retranslate()
             self.mediation.retranslate()
-            self._prerender_speech()
+            if self.narrator.audio_mode:
+                self._prerender_speech()
             self._refresh_delivery_status()
 
     # ------------------------------------------------------------ technician exit

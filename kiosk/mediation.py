@@ -133,7 +133,7 @@ class Mediation(QObject):
             self.pad.refuse(AuthResult(AuthOutcome.LOCKED, locked_seconds=waiting).message,
                             waiting)
         elif self.pad.locked:
-            self.pad._unlock()  # PinPad has no public way to end its lock (reported)
+            self.pad.unlock()
 
     def _pin_cancelled(self) -> None:
         self._chosen = None  # a PIN still being checked no longer opens a visit

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import shiboken6
 from PySide6.QtCore import QDeadlineTimer
 from PySide6.QtGui import QAccessible, QAccessibleInterface
 from PySide6.QtTest import QTest
@@ -45,13 +46,21 @@ def press(root: QWidget, name: str) -> None:
     actions = iface.actionInterface()
     assert actions is not None, f"{name!r} offers no action"
     actions.doAction(actions.pressAction())
-    # A button's accessible press is animateClick(): it clicks when released, 100 ms later.
+    wait_for_release(iface, name)
+
+
+def wait_for_release(iface: QAccessibleInterface, name: str) -> None:
+    """A button's accessible press is animateClick(): it clicks when released, 100 ms later.
+
+    A button may delete itself on click (a list redrawn): then it is done.
+    """
     button = iface.object()
-    if isinstance(button, QAbstractButton):
-        deadline = QDeadlineTimer(2000)
-        while button.isDown() and not deadline.hasExpired():
-            QTest.qWait(5)
-        assert not button.isDown(), f"{name!r} stayed down"
+    if not isinstance(button, QAbstractButton):
+        return
+    deadline = QDeadlineTimer(2000)
+    while shiboken6.isValid(button) and button.isDown() and not deadline.hasExpired():
+        QTest.qWait(5)
+    assert not (shiboken6.isValid(button) and button.isDown()), f"{name!r} stayed down"
 
 
 def names(root: QWidget, role: QAccessible.Role = Role.Button) -> list[str]:

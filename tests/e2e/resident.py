@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QDeadlineTimer, QEvent, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAccessible, QAccessibleInterface, QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QApplication,
     QLabel,
     QLineEdit,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.app import KioskApp
-from tests.a11y import walk
+from tests.a11y import wait_for_release, walk
 
 Role = QAccessible.Role
 Roles = tuple[QAccessible.Role, ...]
@@ -112,13 +111,7 @@ class Resident:
         assert actions is not None, f"{name!r} offers no action"
         assert actions.actionNames(), f"{name!r} offers no action"
         actions.doAction(actions.actionNames()[0])
-        button = iface.object()
-        if isinstance(button, QAbstractButton):
-            # The press action is animateClick(): the click comes ~100 ms later.
-            deadline = QDeadlineTimer(2000)
-            while button.isDown() and not deadline.hasExpired():
-                QTest.qWait(5)
-            assert not button.isDown(), f"{name!r} stayed down"
+        wait_for_release(iface, name)
         settle()
 
     def choose(self, option: str) -> None:

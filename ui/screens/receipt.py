@@ -19,7 +19,6 @@ from kiosk.i18n import _
 from ui.screens.frame import screen_layout
 from ui.widgets.qr_code import QrCodeWidget
 
-
 QR_SIDE_MM = 50.0  # large enough for an old phone's camera at arm's length
 
 

@@ -130,6 +130,11 @@ class PinPad(Card):
             self._set_entry_enabled(False)
             self._unlock_timer.start(int(locked_seconds * 1000))
 
+    def unlock(self) -> None:
+        """End a lock now (another account chosen, or its lock is over)."""
+        self._unlock_timer.stop()
+        self._unlock()
+
     def _unlock(self) -> None:
         self._set_entry_enabled(True)
         self._message.hide()
