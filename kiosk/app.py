@@ -148,27 +148,31 @@ class KioskApp(QObject):
         if self._complete:
             return
         self._complete = True
-        from kiosk.catalog.parser import CatalogError
+        try:
+            self._build_services()
+        except Exception as error:
+            # The technician reads why in the journal; the resident reads where to go.
+            _log.error("the kiosk cannot serve residents: %s", error, exc_info=error)
+            if hasattr(self, "delivery"):
+                self.delivery.stop()
+            for name in ("guide", "mediation", "narrator", "delivery"):
+                self.__dict__.pop(name, None)
+            self.welcome.show_out_of_service()
+            self.out_of_service.emit(str(error))
+
+    def _build_services(self) -> None:
         from kiosk.delivery import Delivery
         from kiosk.guide import Guide
         from kiosk.mediation import Mediation
         from kiosk.narration import Narrator
-        from kiosk.secrets import SecretsError, configure_keyring
-        from offline_queue.errors import QueueError
+        from kiosk.secrets import configure_keyring
 
         config = self.config
-        try:
-            if self._setup_keyring:
-                configure_keyring(config.security.keyring_backend, config.data_path())
-            self.catalogs = load_catalog(config)
-            self.delivery = Delivery(config, self)
-            self.delivery.start()
-        except (CatalogError, SecretsError, QueueError) as error:
-            # The technician reads why in the journal; the resident reads where to go.
-            _log.error("the kiosk cannot serve residents: %s", error)
-            self.welcome.show_out_of_service()
-            self.out_of_service.emit(str(error))
-            return
+        if self._setup_keyring:
+            configure_keyring(config.security.keyring_backend, config.data_path())
+        self.catalogs = load_catalog(config)
+        self.delivery = Delivery(config, self)
+        self.delivery.start()
         self.narrator = Narrator(config, self.qt_app, self.input_hub, lambda: self.language)
         self.guide = Guide(
             self.window,
@@ -376,7 +380,7 @@ class KioskApp(QObject):
             self.window.resize(screen.screenshot_width, screen.screenshot_height)
             self.window.show()
         self.welcome.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.idle.start()
+        self.idle.disarm()  # armed by the first resident's first touch
         self.notifier.ready()
         _log.info("kiosk ready (%s)", self.config.source)
         self.ready.emit()
@@ -412,21 +416,36 @@ class KioskApp(QObject):
         self._wipers.append(wiper)
 
     def wipe_session(self) -> None:
-        """End the visit: forget every answer, screen state, setting, sound and clipboard."""
-        for wiper in self._wipers:
-            wiper()
-        QGuiApplication.clipboard().clear(QClipboard.Mode.Clipboard)
-        if QGuiApplication.clipboard().supportsSelection():
-            QGuiApplication.clipboard().clear(QClipboard.Mode.Selection)
-        self.window.close_overlays()
-        self.window.top_bar.listen_button.setChecked(False)
-        self.set_appearance(Appearance())
-        self.set_language(self.config.kiosk.language)
-        self.window.show_screen(self.welcome, welcome=True)
-        self.welcome.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.idle.start()
+        """End the visit: forget every answer, screen state, setting, sound and clipboard.
+
+        Every step runs even if another fails (a full disk must not leave the last
+        resident's receipt on screen); failures are logged by type only.
+        """
+        steps: list[Callable[[], None]] = [
+            self.window.close_overlays,
+            lambda: self.window.show_screen(self.welcome, welcome=True),
+            *self._wipers,
+            self._clear_clipboard,
+            lambda: self.window.top_bar.listen_button.setChecked(False),
+            lambda: self.set_appearance(Appearance()),
+            lambda: self.set_language(self.config.kiosk.language),
+            lambda: self.welcome.start_button.setFocus(Qt.FocusReason.OtherFocusReason),
+        ]
+        for step in steps:
+            try:
+                step()
+            except Exception as error:
+                _log.error("a step of the wipe failed: %s", type(error).__name__)
+        self.idle.disarm()  # the next resident's first touch starts the idle watch
         _log.info("session wiped")
         self.session_wiped.emit()
+
+    @staticmethod
+    def _clear_clipboard() -> None:
+        clipboard = QGuiApplication.clipboard()
+        clipboard.clear(QClipboard.Mode.Clipboard)
+        if clipboard.supportsSelection():
+            clipboard.clear(QClipboard.Mode.Selection)
 
     def start_visit(self) -> None:
         self.complete_setup()

@@ -164,8 +164,18 @@ def _url(value: Any) -> str | None:
     return None if ok else "an address starting with http:// or https://"
 
 
-def _optional_url(value: Any) -> str | None:
-    return None if value == "" else _url(value)
+def _tracking_url(value: Any) -> str | None:
+    if value == "":
+        return None
+    expected = "an address starting with http:// or https://, where {reference} stands for "
+    expected += "the request's reference (no other {…})"
+    if _url(value):
+        return expected
+    try:
+        value.format(reference="ADM-7K3-Q9P")
+    except (KeyError, IndexError, ValueError):
+        return expected
+    return None
 
 
 CHECKS: Mapping[str, Mapping[str, Check]] = {
@@ -199,7 +209,7 @@ CHECKS: Mapping[str, Mapping[str, Check]] = {
         "kind": _one_of(("http", "none")),
         "url": _url,
         "terminal_id": _non_empty_text,
-        "tracking_url": _optional_url,
+        "tracking_url": _tracking_url,
         "timeout_seconds": _number(1.0, 120.0, "a number of seconds"),
         "poll_minutes": _whole(1, 1440, "minutes"),
     },

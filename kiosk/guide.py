@@ -123,8 +123,11 @@ class Guide(QObject):
         self.speak.emit(self.demarches.spoken_text(), False)
 
     def start_demarche(self, demarche_id: str) -> None:
+        # The visit keeps the catalog it started with, even if the back office sends a
+        # new one meanwhile (its receipt must still find its démarche and service).
+        self._visit_catalog = self._catalog()
         self.session = DemarcheSession.start(
-            self._catalog(), demarche_id, language=self._language()
+            self._visit_catalog, demarche_id, language=self._language()
         )
         _log.info("démarche started: %s", demarche_id)
         self.show_current()
@@ -209,9 +212,11 @@ class Guide(QObject):
         submission = self.before_queue(session.build_submission())
         try:
             self._delivery.enqueue(submission)
-        except Exception:
+        except Exception as error:
             # The disk or the queue failed: keep every answer on screen, say it calmly.
-            _log.exception("cannot store submission %s", submission.reference)
+            _log.error(
+                "cannot store submission %s: %s", submission.reference, type(error).__name__
+            )
             message = _(
                 "Nous n'avons pas pu enregistrer votre demande. Vos réponses sont gardées. "
                 "Demandez de l'aide à l'accueil."
@@ -219,28 +224,37 @@ class Guide(QObject):
             self.review.show_problem(message)
             self.speak.emit(message, False)
             return
-        self.submission_queued.emit(submission)
-        self._show_receipt(submission)
+        # Stored: from now on the answers go, whatever happens next (no second sending).
         session.wipe()
         self.session = None
+        self.submission_queued.emit(submission)
+        try:
+            self._show_receipt(submission)
+        except Exception as error:
+            _log.error("receipt incomplete: %s", type(error).__name__)
+            self._show_receipt(submission, minimal=True)
 
-    def _show_receipt(self, submission: Submission) -> None:
-        catalog = self._catalog()
-        demarche = catalog.demarche(submission.demarche_id)
-        language = self._language()
+    def _show_receipt(self, submission: Submission, *, minimal: bool = False) -> None:
+        """The receipt; ``minimal``: the reference alone, when anything else failed."""
         reference = submission.reference
-        tracking = (
-            self._tracking_url.format(reference=reference) if self._tracking_url else reference
-        )
         self._receipt_item = submission.id
-        view = ReceiptView(
-            reference=reference,
-            demarche_title=localized(demarche.title, language),
-            service_name=localized(catalog.service(submission.service_id).name, language),
-            next_steps=localized(demarche.next_steps, language) if demarche.next_steps else "",
-            tracking=tracking,
-            delivered=self._delivery.is_delivered(submission.id),
-        )
+        if minimal:
+            view = ReceiptView(reference, "", "", "", reference, delivered=False)
+        else:
+            catalog, language = self._visit_catalog, self._language()
+            demarche = catalog.demarche(submission.demarche_id)
+            view = ReceiptView(
+                reference=reference,
+                demarche_title=localized(demarche.title, language),
+                service_name=localized(catalog.service(submission.service_id).name, language),
+                next_steps=localized(demarche.next_steps, language) if demarche.next_steps else "",
+                tracking=(
+                    self._tracking_url.format(reference=reference)
+                    if self._tracking_url
+                    else reference
+                ),
+                delivered=self._delivery.is_delivered(submission.id),
+            )
         self.receipt.show_receipt(view)
         self.window.show_screen(self.receipt)
         self.speak.emit(self._spoken_receipt(view), False)

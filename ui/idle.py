@@ -45,12 +45,21 @@ class IdleWatcher(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(idle_ms)
         self._timer.timeout.connect(self.idle_timed_out)
+        self._waiting_for_input = False
 
     def start(self) -> None:
+        self._waiting_for_input = False
         self._timer.start()
 
     def stop(self) -> None:
+        self._waiting_for_input = False
         self._timer.stop()
+
+    def disarm(self) -> None:
+        """Nobody is here: watch again from the next touch or key (an untouched welcome
+        screen must not keep asking "Êtes-vous toujours là ?" to an empty room)."""
+        self._timer.stop()
+        self._waiting_for_input = True
 
     @property
     def active(self) -> bool:
@@ -62,8 +71,8 @@ class IdleWatcher(QObject):
         return self._timer.remainingTime()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in INPUT_EVENTS and self._timer.isActive():
-            self._timer.start()
+        if event.type() in INPUT_EVENTS and (self._timer.isActive() or self._waiting_for_input):
+            self.start()
         return False
 
 

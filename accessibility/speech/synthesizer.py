@@ -197,8 +197,10 @@ class Synthesizer:
                 error if isinstance(error, SynthesisError) else SynthesisError(repr(error))
             )
             return
-        future.set_result(audio)  # deliver first: the resident is waiting
-        self._store(utterance, audio)
+        # Not stored: what is said on demand may quote a resident's answers (the review,
+        # a text box read on focus). Only the static texts given to prerender() reach the
+        # cache on disk.
+        future.set_result(audio)
 
     def _render_background(self, utterance: Utterance) -> None:
         if self.cache is None or utterance in self.cache:

@@ -33,9 +33,13 @@ def synth(fake_engine: FakeEngine, cache: SpeechCache) -> Iterator[Synthesizer]:
     synthesizer.close()
 
 
-def test_renders_to_wav_bytes_and_caches_static_text(synth: Synthesizer) -> None:
+def test_renders_to_wav_bytes_and_caches_only_prerendered_text(synth: Synthesizer) -> None:
     audio = synth.submit(said("Bonjour")).result(WAIT)
     assert audio.startswith(b"RIFF")
+    assert synth.wait_idle(WAIT)
+    # Said on demand, it may quote an answer: not written to disk.
+    assert synth.cached(said("Bonjour")) is None
+    assert synth.prerender([said("Bonjour")]) == 1
     assert synth.wait_idle(WAIT)
     assert synth.cached(said("Bonjour")) == audio
 
@@ -96,7 +100,7 @@ def test_personal_audio_is_returned_but_never_written(
     secret = "12 rue des Lilas"
     audio = synth.submit(said(secret, personal=True)).result(WAIT)
     assert secret.encode() in audio  # the fake engine's WAV carries the text...
-    synth.submit(said("Votre adresse")).result(WAIT)
+    synth.prerender([said("Votre adresse")])
     assert synth.wait_idle(WAIT)
     files = [p for p in cache.directory.rglob("*") if p.is_file()]
     assert len(files) == 1  # ...the static text was cached, so the cache does work

@@ -44,6 +44,10 @@ def test_config_reference_names_every_key():
         ("[kiosque]\nx = 1", "unknown section [kiosque]"),
         ("[speech]\nvolume = 3", "[speech] volume = 3"),
         ("[backoffice]\nurl = 'ftp://x'", "[backoffice] url = 'ftp://x'"),
+        (
+            "[backoffice]\ntracking_url = 'https://m.fr/{reference}?l={lang}'",
+            "[backoffice] tracking_url = 'https://m.fr/{reference}?l={lang}'",
+        ),
         ("[kiosk]\nlanguages = ['fr']\nlanguage = 'en'", "[kiosk] language = 'en'"),
         ("kiosk = 3", "[kiosk] must be a table"),
     ],

@@ -95,8 +95,23 @@ def test_the_pin_never_appears_on_screen(make_kiosk):
     assert kiosk.window.technician_pad.entered_length == 4
 
 
+def first_touch(kiosk):
+    """A resident arrives: the idle watch starts with the first touch or key."""
+    QTest.keyClick(find_widget(kiosk.window, "Commencer"), Qt.Key.Key_Shift)
+
+
+def test_an_untouched_welcome_screen_never_asks_if_someone_is_there(make_kiosk, qtbot):
+    kiosk = make_kiosk(idle_seconds=1, idle_countdown_seconds=1)
+    QTest.qWait(1500)
+    assert not kiosk.idle.active
+    assert not kiosk.window.idle_overlay.isVisible()
+    first_touch(kiosk)
+    assert kiosk.idle.active
+
+
 def test_idle_overlay_then_wipe(make_kiosk, qtbot):
     kiosk = make_kiosk(idle_seconds=1, idle_countdown_seconds=2)
+    first_touch(kiosk)
     kiosk.set_language("en")
     with qtbot.waitSignal(kiosk.idle.idle_timed_out, timeout=3000):
         pass
@@ -111,6 +126,7 @@ def test_idle_overlay_then_wipe(make_kiosk, qtbot):
 
 def test_je_suis_la_keeps_the_visit(make_kiosk, qtbot):
     kiosk = make_kiosk(idle_seconds=1, idle_countdown_seconds=5)
+    first_touch(kiosk)
     wiped = []
     kiosk.session_wiped.connect(lambda: wiped.append(True))
     with qtbot.waitSignal(kiosk.idle.idle_timed_out, timeout=3000):
@@ -133,6 +149,7 @@ def test_wipe_clears_the_clipboard_and_calls_every_wiper(make_kiosk):
 
 def test_input_restarts_the_idle_timer(make_kiosk):
     kiosk = make_kiosk(idle_seconds=3)
+    first_touch(kiosk)
     QTest.qWait(800)
     before = kiosk.idle.remaining_ms
     QTest.keyClick(find_widget(kiosk.window, "Commencer"), Qt.Key.Key_Shift)

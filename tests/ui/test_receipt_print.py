@@ -44,3 +44,28 @@ def test_an_unknown_printer_says_so_calmly(make_kiosk):
     press(kiosk.window, "Imprimer")
     assert "Notez le numéro" in kiosk.guide.receipt.print_status.text()
     assert dataclasses.is_dataclass(kiosk.guide.receipt.view)
+
+
+def _broken(self, delivered):
+    if self.view is not None and self.view.demarche_title:
+        raise KeyError("service")
+
+
+def test_a_failing_receipt_still_gives_the_reference_and_never_sends_twice(
+    make_kiosk, monkeypatch
+):
+    kiosk = make_kiosk()
+    guide = kiosk.guide
+    kiosk.start_visit()
+    guide.start_demarche("signalement-rue")
+
+    while guide.session is not None and guide.session.current is not None:
+        guide.question.editor.set_value(sample_answer(guide.session.current))
+        guide.question.navigation.next.click()
+    # The receipt cannot be built (e.g. a service missing): the reference must still show.
+    monkeypatch.setattr(type(guide.receipt), "show_delivery", _broken)
+    guide.review.navigation.next.click()
+    assert guide.session is None  # the answers are gone: "Envoyer" cannot send again
+    assert guide.receipt.reference.text() == guide.receipt.view.reference
+    assert kiosk.window.screens.currentWidget() is guide.receipt
+    assert len(kiosk.delivery.store.items()) == 1

@@ -133,6 +133,7 @@ class ReceiptScreen(QWidget):
                 demarche=view.demarche_title, service=view.service_name
             )
         )
+        self.sent_to.setVisible(bool(view.demarche_title))
         self.next_steps.setText(view.next_steps)
         self.qr.set_data(view.tracking, description=_("Numéro de demande {reference}").format(
             reference=view.reference))
