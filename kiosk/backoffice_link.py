@@ -27,7 +27,7 @@ class BackofficeLink(QObject):
 
     Signals:
         catalog_changed: a new catalog passed every check and is now in use.
-        round_finished: one poll is over (after catalog_changed when there was one).
+        round_finished: one poll is over (its catalog, if any, is being checked).
     """
 
     catalog_changed = Signal()
@@ -48,6 +48,7 @@ class BackofficeLink(QObject):
         self._queue_counts = queue_counts
         self._etag: str | None = None
         self._busy = threading.Lock()
+        self._stopped = False
         self._answered.connect(self._use_answer)
         self._timer = QTimer(self)
         self._timer.setInterval(poll_minutes * MINUTE_MS)
@@ -58,33 +59,48 @@ class BackofficeLink(QObject):
         self.poll()
 
     def stop(self) -> None:
+        self._stopped = True  # a round still running says nothing more
         self._timer.stop()
 
     def poll(self) -> None:
         """One round, in the background; a round still running is not doubled."""
         if not self._busy.acquire(blocking=False):
             return
-        counts = dict(self._queue_counts())
-        threading.Thread(
-            target=self._round, args=(counts, self._etag), name="backoffice-poll", daemon=True
-        ).start()
+        try:
+            counts = dict(self._queue_counts())
+            threading.Thread(
+                target=self._round, args=(counts, self._etag), name="backoffice-poll", daemon=True
+            ).start()
+        except Exception as error:
+            self._busy.release()
+            _log.warning("back-office round not started: %s", type(error).__name__)
 
     def _round(self, counts: Mapping[str, int], etag: str | None) -> None:
         try:
-            self._connector.heartbeat(counts)
-            try:
-                answer = self._connector.fetch_catalog(etag)
-            except ConnectorError as error:
-                _log.info("no catalog from the back office this time: %s", error)
-                return
-            if answer.status == 200:
-                self._answered.emit(answer.body, answer.etag)
+            self._ask(counts, etag)
+        except Exception as error:
+            _log.warning("back-office round failed: %s", type(error).__name__)
         finally:
             self._busy.release()
-            self.round_finished.emit()
+            if not self._stopped:
+                self.round_finished.emit()
+
+    def _ask(self, counts: Mapping[str, int], etag: str | None) -> None:
+        self._connector.heartbeat(counts)
+        try:
+            answer = self._connector.fetch_catalog(etag)
+        except ConnectorError as error:
+            _log.info("no catalog from the back office this time: %s", error)
+            return
+        if answer.status == 200 and not self._stopped:
+            self._answered.emit(answer.body, answer.etag)
 
     def _use_answer(self, body: bytes, etag: str | None) -> None:
-        error = self._catalogs.offer(body, source="back office")
+        try:
+            error = self._catalogs.offer(body, source="back office")
+        except OSError as failure:  # the cache could not be written: the catalog is in use
+            _log.warning("catalog cache not written: %s", failure.strerror)
+            error = None
         if error is None:
             self._etag = etag
             _log.info("new catalog from the back office in use")

@@ -74,6 +74,8 @@ class Mediation(QObject):
         self.figures = DailyFigures()
         self.visit: MediatorVisit | None = None
         self._chosen: str | None = None
+        self._attempt = 0  # numbers each PIN check; only the latest one's answer counts
+        self._checking: int | None = None
         self._end_reason = EndReason.VISIT_OVER
         self.names = MediatorNamesCard(metrics)
         self.names_overlay = window.add_overlay(self.names)
@@ -141,16 +143,30 @@ class Mediation(QObject):
 
     def _check_pin(self, pin: str) -> None:
         chosen = self._chosen
-        if chosen is None:
-            return
+        if chosen is None or self._checking is not None:
+            return  # one check at a time: a second "Valider" waits for the first answer
+        self._attempt += 1
+        self._checking = self._attempt
+        attempt = self._attempt
         # scrypt takes ~50 ms: off the GUI thread, the answer comes back as a signal.
         threading.Thread(
-            target=lambda: self._authenticated.emit(self.registry.authenticate(chosen, pin)),
-            name="mediator-login",
+            target=self._authenticate, args=(attempt, chosen, pin), name="mediator-login",
             daemon=True,
         ).start()
 
-    def _logged_in_or_refused(self, result: AuthResult) -> None:
+    def _authenticate(self, attempt: int, mediator_id: str, pin: str) -> None:
+        try:
+            result = self.registry.authenticate(mediator_id, pin)
+        except Exception as error:
+            _log.error("PIN check failed: %s", type(error).__name__)
+            result = AuthResult(AuthOutcome.UNKNOWN, None, 0, 0.0)
+        self._authenticated.emit((attempt, result))
+
+    def _logged_in_or_refused(self, answer: tuple[int, AuthResult]) -> None:
+        attempt, result = answer
+        if attempt != self._checking:
+            return  # an answer to an attempt that no longer stands (the pad was reset)
+        self._checking = None
         chosen = self._chosen
         if chosen is None or (result.mediator is not None and result.mediator.id != chosen):
             # The pad was cancelled or the screen wiped while the PIN was checked: nothing
@@ -163,7 +179,10 @@ class Mediation(QObject):
             self.pad.refuse(result.message, result.locked_seconds)
             self.narrator.say(result.message)
             return
+        if self.visit is not None:
+            self.visit.end(EndReason.VISIT_OVER)
         self.visit = MediatorVisit.from_login(result, self.journal)
+        self._chosen = None
         self._end_reason = EndReason.VISIT_OVER
         self.pad_overlay.close_overlay()
         self.window.top_bar.set_mediator_logged_in(True)

@@ -38,6 +38,7 @@ class CornerTapDetector(QObject):
         self._corner_px = corner_px
         self._clock = clock
         self._taps: deque[float] = deque(maxlen=TAPS)
+        self._last_press = -1
 
     def _in_corner(self, point: QPoint) -> bool:
         x = point.x()
@@ -47,6 +48,11 @@ class CornerTapDetector(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            # The application filter sees one press again for each parent it propagates
+            # to: count each physical press once, by its timestamp.
+            if event.timestamp() == self._last_press:
+                return False
+            self._last_press = event.timestamp()
             point = self._window.mapFromGlobal(event.globalPosition().toPoint())
             if self._in_corner(point):
                 now = self._clock()

@@ -58,6 +58,10 @@ _ID = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}")
 _PICTOGRAM = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}\.svg")
 _PREFIX = re.compile(r"[A-Z]{2,5}")
 _LANGUAGE_SET = frozenset(LANGUAGES)
+# Catastrophic backtracking comes from a quantified group holding a quantifier, like
+# (a+)+ or (\w|\d)*, and from back-references: the GUI thread checks answers, so a
+# catalog from the network must not be able to freeze it.
+_SLOW_PATTERN = re.compile(r"\((?:[^()\\]|\\.)*[*+}|](?:[^()\\]|\\.)*\)[*+{]|\\[1-9]")
 
 # Rules each field type accepts.
 _RULES_BY_TYPE: Mapping[FieldType, frozenset[RuleKind]] = {
@@ -578,6 +582,11 @@ class _Reader:
                 re.compile(pattern)
             except re.error as error:
                 where.fail(f"not a valid regular expression: {error}")
+            if _SLOW_PATTERN.search(pattern):
+                where.fail(
+                    "this regular expression could take ages on some answers (a repeated "
+                    "group that repeats, or a back-reference): write it without them"
+                )
             return pattern
         return _whole(value, where, None, 0, MAX_LENGTH_RULE)
 
@@ -682,6 +691,12 @@ def parse_catalog(data: object, *, pictogram_dir: Path | None = None) -> Catalog
         return _Reader(exists).catalog(data)
     except RecursionError:
         raise CatalogError("the catalog is nested too deeply") from None
+    except (TypeError, ValueError, KeyError, AttributeError) as error:
+        if isinstance(error, CatalogError):
+            raise
+        # A shape no check foresaw: still a refused catalog, never a crash of the kiosk.
+        shape = type(error).__name__
+        raise CatalogError(f"the catalog has an unexpected shape ({shape})") from None
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -150,7 +150,10 @@ class HttpApiConnector:
         except requests.RequestException as error:
             return RetryLater(f"network: {_describe_network_error(error)}")
         except Exception as error:  # a broken server or library must not kill the sync thread
-            _log.exception("unexpected failure while delivering %s", item.reference)
+            # The type only: a message could quote the payload (rule of attempt._ask).
+            _log.error(
+                "unexpected failure while delivering %s: %s", item.reference, type(error).__name__
+            )
             return RetryLater(f"unexpected: {type(error).__name__}")
         return self._classify(answer, item)
 

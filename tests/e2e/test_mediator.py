@@ -316,7 +316,7 @@ def test_five_wrong_pins_lock_the_account_and_the_right_one_is_then_refused(
     resident.press(NAME)
     with qtbot.waitSignal(kiosk.mediation._authenticated, timeout=10_000) as answered:
         kiosk.mediation.pad.pin_entered.emit(PIN)
-    assert answered.args[0].outcome is AuthOutcome.LOCKED
+    assert answered.args[0][1].outcome is AuthOutcome.LOCKED
     assert resident.sees(LOCKED, (Role.StaticText,))
     assert kiosk.mediation.visit is None
     assert not kiosk.window.banner.isVisible()

@@ -36,6 +36,7 @@ class WelcomeScreen(QWidget):
         self.setProperty("role", "screen")
         self.setAccessibleName(_("Accueil"))
         self._commune = commune_name
+        self._out_of_service = False
 
         self._greeting = QLabel(self)
         self._greeting.setProperty("role", "title")
@@ -90,7 +91,9 @@ class WelcomeScreen(QWidget):
     def retranslate(self) -> None:
         self._greeting.setText(_("Bonjour !"))
         self._intro.setText(
-            with_commune(
+            _("Cette borne ne marche pas pour le moment. Adressez-vous à l'accueil. Merci.")
+            if self._out_of_service
+            else with_commune(
                 _("Cette borne de la mairie de {commune} vous aide à faire une demande."),
                 self._commune,
             )
@@ -104,11 +107,10 @@ class WelcomeScreen(QWidget):
 
     def show_out_of_service(self) -> None:
         """The kiosk cannot take requests (no catalog, no queue): say where to go instead."""
-        self._intro.setText(
-            _("Cette borne ne marche pas pour le moment. Adressez-vous à l'accueil. Merci.")
-        )
+        self._out_of_service = True
         self.start_button.setEnabled(False)
         self.start_button.hide()
+        self.retranslate()
 
     def mark_language(self, code: str) -> None:
         for language, button in self.language_buttons.items():
