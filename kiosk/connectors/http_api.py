@@ -29,6 +29,8 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from kiosk import __version__
 from kiosk.connectors.signing import sign_request
@@ -134,6 +136,13 @@ class HttpApiConnector:
         self.probe_timeout = float(probe_timeout)
         self._session = session or requests.Session()
         self._session.headers["User-Agent"] = f"borne-citoyenne/{__version__}"
+        # A pooled connection the server closed while idle fails the next request once:
+        # safe to try again at once for GET and HEAD only (a POST is the queue's business,
+        # with its idempotency key).
+        once = Retry(total=1, connect=1, read=1, status=0, other=0,
+                     allowed_methods=frozenset({"GET", "HEAD"}), raise_on_status=False)
+        self._session.mount("http://", HTTPAdapter(max_retries=once))
+        self._session.mount("https://", HTTPAdapter(max_retries=once))
         sign_request(secret, terminal_id, "GET", "/", b"")  # fail early on a bad secret or id
 
     def close(self) -> None:
