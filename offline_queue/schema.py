@@ -66,12 +66,16 @@ MIGRATIONS: tuple[Migration, ...] = (_v0_to_v1, _v1_to_v2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, *, synchronous: str = "FULL") -> sqlite3.Connection:
     """Open (creating it 0600 if needed) the queue file with the queue's pragmas.
 
     The connection is in autocommit mode (``isolation_level=None``): every write opens
     its own short ``BEGIN IMMEDIATE`` transaction (see ``offline_queue.store``).
+    ``synchronous``: FULL (every commit survives a power cut) or NORMAL (see
+    ``QueueStore``'s ``durable_outcomes``).
     """
+    if synchronous not in ("FULL", "NORMAL"):
+        raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         # SQLite gives the -wal and -shm files the permissions of the main file.
@@ -82,7 +86,7 @@ def connect(path: Path) -> sqlite3.Connection:
     if str(mode).lower() != "wal":
         conn.close()
         raise sqlite3.OperationalError(f"cannot switch {path.name} to WAL (got {mode})")
-    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute(f"PRAGMA synchronous = {synchronous}")
     conn.execute("PRAGMA secure_delete = ON")  # erased payloads are zeroed, not left in pages
     conn.execute("PRAGMA foreign_keys = ON")
     return conn

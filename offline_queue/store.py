@@ -177,6 +177,11 @@ class QueueStore:
             by ``purge_expired()`` (it becomes ``dead`` with ``EXPIRED_REASON``).
         expiry_warning_seconds: how long before that ``status().expiring_soon`` counts it
             (default 3 days, at most half the retention).
+        durable_outcomes: True (the default): every commit waits for the disk
+            (synchronous=FULL). The sync worker passes False for its own connection:
+            its writes are delivery outcomes, which a power cut may undo without harm
+            (the item is sent again under the same idempotency key), so they do not wait
+            for the disk (synchronous=NORMAL; WAL still keeps the file intact).
     """
 
     def __init__(
@@ -187,6 +192,7 @@ class QueueStore:
         clock: Callable[[], float] = time.time,
         retention_seconds: float = DEFAULT_RETENTION_SECONDS,
         expiry_warning_seconds: float | None = None,
+        durable_outcomes: bool = True,
     ) -> None:
         self.path = Path(path)
         self._cipher = PayloadCipher(key)
@@ -195,7 +201,7 @@ class QueueStore:
         if expiry_warning_seconds is None:
             expiry_warning_seconds = min(DEFAULT_EXPIRY_WARNING_SECONDS, retention_seconds / 2)
         self.expiry_warning_seconds = float(expiry_warning_seconds)
-        self._conn = connect(self.path)
+        self._conn = connect(self.path, synchronous="FULL" if durable_outcomes else "NORMAL")
         try:
             migrate(self._conn)
             self._check_key()

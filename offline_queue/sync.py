@@ -145,6 +145,12 @@ class SyncWorker:
             clock=self._clock,
             retention_seconds=self._retention,
             expiry_warning_seconds=self._expiry_warning,
+            # The worker's writes are outcomes (delivered, retry, dead, pause). A power cut
+            # may lose the last of them, never corrupt the file (WAL): the item is then sent
+            # again with the same idempotency key and the back office answers as the first
+            # time. So they need not wait for the disk; enqueues (the GUI's connection)
+            # still do: an acknowledged request must survive anything.
+            durable_outcomes=False,
         )
 
     def _emit(self, event: SyncEvent) -> None:
