@@ -89,7 +89,7 @@ class Mediation(QObject):
 
     def _connect(self) -> None:
         self.window.top_bar.mediator_requested.connect(self.open)
-        self.names.mediator_chosen.connect(self._ask_pin)
+        self.names.mediator_chosen.connect(self.ask_pin)
         self.names.cancelled.connect(self.names_overlay.close_overlay)
         self.pad.pin_entered.connect(self._check_pin)
         self.pad.cancelled.connect(self._pin_cancelled)
@@ -118,7 +118,8 @@ class Mediation(QObject):
         self.names_overlay.open()
         self.narrator.say(self.names.title.text())
 
-    def _ask_pin(self, mediator_id: str) -> None:
+    def ask_pin(self, mediator_id: str) -> None:
+        """The PIN pad for the mediator chosen by name."""
         self._chosen = mediator_id
         self.names_overlay.close_overlay()
         self.retranslate()
@@ -167,6 +168,10 @@ class Mediation(QObject):
         if attempt != self._checking:
             return  # an answer to an attempt that no longer stands (the pad was reset)
         self._checking = None
+        self.accept_answer(result)
+
+    def accept_answer(self, result: AuthResult) -> None:
+        """Open the visit for a successful login, or show and say why the PIN is refused."""
         chosen = self._chosen
         if chosen is None or (result.mediator is not None and result.mediator.id != chosen):
             # The pad was cancelled or the screen wiped while the PIN was checked: nothing

@@ -112,7 +112,7 @@ def _mediator_logged_in(app: KioskApp) -> None:
     app.wipe_session()
     mediator_id = _sample_mediator(app)
     result = app.mediation.registry.authenticate(mediator_id, SAMPLE_MEDIATOR[1])
-    app.mediation._logged_in_or_refused(result)
+    app.mediation.accept_answer(result)
 
 
 def _mediator_names(app: KioskApp) -> None:
@@ -123,7 +123,7 @@ def _mediator_names(app: KioskApp) -> None:
 
 def _mediator_pin(app: KioskApp) -> None:
     _mediator_names(app)
-    app.mediation._ask_pin(_sample_mediator(app))
+    app.mediation.ask_pin(_sample_mediator(app))
 
 
 def _mediator_consent(app: KioskApp) -> None:
