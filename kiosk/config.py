@@ -164,6 +164,20 @@ def _url(value: Any) -> str | None:
     return None if ok else "an address starting with http:// or https://"
 
 
+_LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+
+
+def _backoffice_url(value: Any) -> str | None:
+    """https, except on this very machine (the demo receiver): answers travel encrypted."""
+    problem = _url(value)
+    if problem:
+        return problem
+    host = value.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
+    if value.startswith("http://") and host not in _LOOPBACK:
+        return "an https:// address (http:// only for 127.0.0.1 or localhost)"
+    return None
+
+
 def _tracking_url(value: Any) -> str | None:
     if value == "":
         return None
@@ -207,7 +221,7 @@ CHECKS: Mapping[str, Mapping[str, Check]] = {
     "catalog": {"path": _text(4096)},
     "backoffice": {
         "kind": _one_of(("http", "none")),
-        "url": _url,
+        "url": _backoffice_url,
         "terminal_id": _non_empty_text,
         "tracking_url": _tracking_url,
         "timeout_seconds": _number(1.0, 120.0, "a number of seconds"),

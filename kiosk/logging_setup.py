@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+import traceback
+from types import TracebackType
 
 _FORMAT = "%(levelname)s %(name)s: %(message)s"
 
@@ -17,3 +20,26 @@ def setup_logging(level: str) -> None:
     handler.setFormatter(logging.Formatter(_FORMAT))
     root.addHandler(handler)
     root.setLevel(level)
+
+
+def _log_without_message(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    """An unexpected error, logged by type and place only: its message could quote what a
+    resident typed (a ValueError built from an answer), and logs never hold personal data."""
+    places = " < ".join(
+        f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} {frame.name}"
+        for frame in reversed(traceback.extract_tb(trace))
+    )
+    logging.getLogger("kiosk").error("unexpected %s at %s", kind.__name__, places or "?")
+
+
+def install_exception_hooks() -> None:
+    """Route uncaught exceptions (Qt slots included, and threads) to the log, message-free."""
+    sys.excepthook = _log_without_message
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            _log_without_message(args.exc_type, args.exc_value, args.exc_traceback)
+
+    threading.excepthook = thread_hook

@@ -66,7 +66,9 @@ def run_with_config(config: Config, *, windowed: bool) -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import KioskApp
+    from kiosk.logging_setup import install_exception_hooks
 
+    install_exception_hooks()
     qt_app = QApplication(sys.argv[:1])
     stop_on_signals(qt_app)  # before READY=1: from then on systemd may stop us
     kiosk_app = KioskApp(config, qt_app, setup_keyring=True)

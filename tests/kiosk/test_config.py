@@ -108,3 +108,10 @@ def test_any_parsed_toml_gives_a_config_or_a_config_error(data):
         assert isinstance(config, Config)
         return
     assert message.startswith("fuzz: ")
+
+
+def test_residents_answers_never_travel_unencrypted_to_another_machine():
+    with pytest.raises(ConfigError, match="https://"):
+        parse_config({"backoffice": {"url": "http://mairie.example/api"}}, "t")
+    assert parse_config({"backoffice": {"url": "http://localhost:8765"}}, "t")
+    assert parse_config({"backoffice": {"url": "https://mairie.example/api"}}, "t")
