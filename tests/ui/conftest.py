@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import KioskApp
-from kiosk.config import Config, KioskSection
+from kiosk.config import BackofficeSection, Config, KioskSection
 
 
 @pytest.fixture
@@ -21,7 +21,8 @@ def make_kiosk(qapp: QApplication, data_dir) -> Iterator[Callable[..., KioskApp]
         section = dataclasses.replace(
             KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False), **kiosk_keys
         )
-        app = KioskApp(Config(kiosk=section), qapp)
+        # No back office: nothing may try the network from a UI test.
+        app = KioskApp(Config(kiosk=section, backoffice=BackofficeSection(kind="none")), qapp)
         app.show()
         app.complete_setup()
         built.append(app)
