@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _, with_commune
+from kiosk.security.pin import TECHNICIAN_PIN_MIN_LENGTH
 from ui.idle import IdleQuestion
 from ui.overlays import Overlay
 from ui.settings_panel import LanguageCard, SettingsCard
@@ -167,7 +168,9 @@ class KioskWindow(QWidget):
 
         self.idle_question = IdleQuestion(idle_countdown_seconds, metrics)
         self.idle_overlay = Overlay(self.idle_question, self)
-        self.technician_pad = PinPad(_("Code du technicien"), metrics, min_length=4)
+        self.technician_pad = PinPad(
+            _("Code du technicien"), metrics, min_length=TECHNICIAN_PIN_MIN_LENGTH
+        )
         self.technician_overlay = Overlay(self.technician_pad, self)
         self.settings = SettingsCard(metrics)
         self.settings_overlay = Overlay(self.settings, self)

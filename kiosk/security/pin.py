@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 _N, _R, _P = 2**14, 8, 1
 _PREFIX = "scrypt"
 MIN_PIN_LENGTH = 4
+# A technician PIN guards the exit from the kiosk: longer than the shortest PINs.
+TECHNICIAN_PIN_MIN_LENGTH = 6
 MAX_PIN_LENGTH = 12
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from kiosk import secrets
 from kiosk.config import Config
+from kiosk.security.pin import TECHNICIAN_PIN_MIN_LENGTH
 
 # Only for a terminal no technician has enrolled yet; `kiosk doctor` reports it as FAIL.
 DEFAULT_TECHNICIAN_PIN = "123456"
-# A technician PIN guards the exit from the kiosk: longer than a resident's or mediator's.
-TECHNICIAN_PIN_MIN_LENGTH = 6
+
+__all__ = ["DEFAULT_TECHNICIAN_PIN", "TECHNICIAN_PIN_MIN_LENGTH", "technician_pin_hash"]
 
 
 def technician_pin_hash(config: Config) -> str | None:

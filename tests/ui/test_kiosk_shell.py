@@ -53,12 +53,12 @@ def test_no_context_menu_anywhere(make_kiosk):
 
 
 def test_technician_gesture_and_right_pin_close_the_kiosk(make_kiosk, qtbot, memory_keyring):
-    memory_keyring.set_password(SERVICE, TECHNICIAN_PIN, hash_pin("2580"))
+    memory_keyring.set_password(SERVICE, TECHNICIAN_PIN, hash_pin("258013"))
     kiosk = make_kiosk()
     tap_logo_corner(kiosk.window)
     assert kiosk.window.technician_overlay.isVisible()
     with qtbot.waitSignal(kiosk.exit_requested):
-        type_pin(kiosk.window, "2580")
+        type_pin(kiosk.window, "258013")
     assert not kiosk.window.isVisible()
 
 
@@ -71,28 +71,28 @@ def test_four_taps_or_taps_elsewhere_do_nothing(make_kiosk):
 
 
 def test_a_wrong_pin_does_not_close_and_locks_the_pad(make_kiosk, memory_keyring):
-    memory_keyring.set_password(SERVICE, TECHNICIAN_PIN, hash_pin("2580"))
+    memory_keyring.set_password(SERVICE, TECHNICIAN_PIN, hash_pin("258013"))
     kiosk = make_kiosk()
     tap_logo_corner(kiosk.window)
-    type_pin(kiosk.window, "1111")
+    type_pin(kiosk.window, "111111")
     pad = kiosk.window.technician_pad
     assert kiosk.window.isVisible()
     assert not pad.locked  # the first mistake is free
-    type_pin(kiosk.window, "2222")
+    type_pin(kiosk.window, "222222")
     assert pad.locked
     assert not find_widget(kiosk.window, "5").isEnabled()
-    kiosk._check_technician_pin("2580")  # even the right PIN waits for the delay
+    kiosk._check_technician_pin("258013")  # even the right PIN waits for the delay
     assert kiosk.window.isVisible()
 
 
 def test_the_pin_never_appears_on_screen(make_kiosk):
     kiosk = make_kiosk()
     tap_logo_corner(kiosk.window)
-    for digit in "4821":
+    for digit in "482163":
         press(kiosk.window, digit)
     shown = [i.text(QAccessible.Text.Name) for i in walk(kiosk.window.technician_pad)]
-    assert not any("48" in text or "21" in text for text in shown)
-    assert kiosk.window.technician_pad.entered_length == 4
+    assert not any("48" in text or "21" in text or "63" in text for text in shown)
+    assert kiosk.window.technician_pad.entered_length == 6
 
 
 def first_touch(kiosk):

@@ -196,6 +196,9 @@ class QuestionScreen(QWidget):
         self._remove_editor()
         self.question = None
         self.error.show_message(None)
+        for label in (self.demarche_title, self.step, self.label, self.help_text):
+            label.clear()
+            label.setAccessibleName("")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.keyboard and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):

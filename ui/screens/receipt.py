@@ -171,4 +171,5 @@ class ReceiptScreen(QWidget):
         self.print_status.clear()
         for label in (self.reference, self.sent_to, self.next_steps):
             label.clear()
+            label.setAccessibleName("")  # a screen reader must not find the last reference
         self.qr.set_data("")
