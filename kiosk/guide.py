@@ -8,11 +8,11 @@ Part of the composition root: it connects the screens' intents to the Qt-free
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.catalog import Catalog, localized
+from kiosk.catalog import Catalog, Demarche, localized
 from kiosk.delivery import Delivery
 from kiosk.domain.reference import spell_reference
 from kiosk.domain.session import DemarcheSession
@@ -102,21 +102,27 @@ class Guide(QObject):
     def show_demarches(self) -> None:
         language = self._language()
         catalog = self._catalog()
-        groups = tuple(
-            TileGroup(
-                localized(category.title, language),
-                tuple(
-                    Tile(
-                        d.id,
-                        localized(d.title, language),
-                        localized(d.description, language),
-                        d.pictogram_path,
-                    )
-                    for d in catalog.in_category(category.id)
-                ),
+
+        def tiles(demarches: Iterable[Demarche]) -> tuple[Tile, ...]:
+            return tuple(
+                Tile(
+                    d.id,
+                    localized(d.title, language),
+                    localized(d.description, language),
+                    d.pictogram_path,
+                )
+                for d in demarches
             )
+
+        groups = [
+            TileGroup(localized(category.title, language), tiles(catalog.in_category(category.id)))
             for category in catalog.categories
-        )
+        ]
+        # A démarche in no listed category is still offered, never silently hidden.
+        listed = {category.id for category in catalog.categories}
+        others = tiles(d for d in catalog.demarches if d.category not in listed)
+        if others:
+            groups.append(TileGroup(_("Autres démarches"), others))
         self.demarches.show_groups(tuple(g for g in groups if g.tiles))
         self.window.show_screen(self.demarches)
         self.demarches.focus_first()

@@ -69,3 +69,4 @@ def test_a_failing_receipt_still_gives_the_reference_and_never_sends_twice(
     assert guide.receipt.reference.text() == guide.receipt.view.reference
     assert kiosk.window.screens.currentWidget() is guide.receipt
     assert len(kiosk.delivery.store.items()) == 1
+

@@ -147,7 +147,10 @@ class PlaceEditor(FieldEditor):
             self.free.setText(text if isinstance(text, str) else "")
 
     def focus_first(self) -> None:
-        next(iter(self.options.buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+        buttons = list(self.options.buttons.values())
+        target = buttons[0] if buttons else self.free  # a catalog may list no places
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def spoken_value(self) -> str:
         chosen = self.options.chosen()
