@@ -100,6 +100,7 @@ class Mediation(QObject):
         self.panel.sync_requested.connect(self._send_now)
         self.panel.private_listening_toggled.connect(self._private_listening)
         self.panel.close_requested.connect(self.panel_overlay.close_overlay)
+        self.panel.consent_requested.connect(self._ask_consent_again)
         self.guide.demarche_started.connect(self._demarche_started)
         self.guide.demarche_started.connect(self.figures.demarche_started)
         self.guide.demarche_abandoned.connect(self.figures.demarche_abandoned)
@@ -168,10 +169,6 @@ class Mediation(QObject):
         if attempt != self._checking:
             return  # an answer to an attempt that no longer stands (the pad was reset)
         self._checking = None
-        self.accept_answer(result)
-
-    def accept_answer(self, result: AuthResult) -> None:
-        """Open the visit for a successful login, or show and say why the PIN is refused."""
         chosen = self._chosen
         if chosen is None or (result.mediator is not None and result.mediator.id != chosen):
             # The pad was cancelled or the screen wiped while the PIN was checked: nothing
@@ -180,6 +177,10 @@ class Mediation(QObject):
                 MediatorVisit.from_login(result, self.journal).end(EndReason.VISIT_OVER)
             _log.info("PIN answer dropped: the pad was closed meanwhile")
             return
+        self.accept_answer(result)
+
+    def accept_answer(self, result: AuthResult) -> None:
+        """Open the visit for a successful login, or show and say why the PIN is refused."""
         if not result.ok:
             self.pad.refuse(result.message, result.locked_seconds)
             self.narrator.say(result.message)
@@ -204,6 +205,17 @@ class Mediation(QObject):
         if visit is None or visit.consent_state(demarche_id) is not ConsentState.PENDING:
             self._show_banner()
             return
+        self._ask_consent()
+
+    def _ask_consent_again(self) -> None:
+        """From the panel: the resident may change their mind, either way."""
+        self.panel_overlay.close_overlay()
+        if self.visit is not None and self.guide.session is not None:
+            self._ask_consent()
+
+    def _ask_consent(self) -> None:
+        visit = self.visit
+        assert visit is not None
         session = self.guide.session
         title = localized(session.demarche.title, session.language) if session else ""
         prompt = consent_prompt(visit.mediator.name, title)
@@ -276,6 +288,7 @@ class Mediation(QObject):
             failed=failed,
             figures=self.figures.lines(),
             private_listening=self.narrator.speaker.private_listening,
+            demarche_in_progress=self.guide.session is not None,
         )
 
     def _retry(self, item_id: str) -> None:

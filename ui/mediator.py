@@ -134,6 +134,7 @@ class PanelView:
     failed: tuple[FailedItem, ...]
     figures: tuple[str, ...]
     private_listening: bool
+    demarche_in_progress: bool = False  # the resident's consent can be asked (again)
 
 
 class MediatorPanelCard(Card):
@@ -144,9 +145,11 @@ class MediatorPanelCard(Card):
         sync_requested: "Envoyer maintenant".
         private_listening_toggled(bool): headphones on/off for personal answers.
         end_visit_requested: "Terminer la visite" (wipes everything).
+        consent_requested: "Demander l'accord" (the resident may change their mind).
         close_requested: "Fermer".
     """
 
+    consent_requested = Signal()
     retry_requested = Signal(str)
     sync_requested = Signal()
     private_listening_toggled = Signal(bool)
@@ -168,13 +171,15 @@ class MediatorPanelCard(Card):
         self.private = _button(self, "")
         self.private.setCheckable(True)
         self.private.toggled.connect(self.private_listening_toggled)
+        self.consent = _button(self, "")
+        self.consent.clicked.connect(self.consent_requested)
         self.end_visit = _button(self, "", "danger")
         self.end_visit.clicked.connect(self.end_visit_requested)
         self.close = _button(self, "", "primary")
         self.close.clicked.connect(self.close_requested)
         tools = QHBoxLayout()
         tools.setSpacing(metrics.px(6))
-        for button in (self.sync, self.private):
+        for button in (self.sync, self.private, self.consent):
             tools.addWidget(button)
         endings = QHBoxLayout()
         endings.setSpacing(metrics.px(6))
@@ -191,6 +196,7 @@ class MediatorPanelCard(Card):
         for button, text in (
             (self.sync, _("Envoyer maintenant")),
             (self.private, _("Écoute privée (casque)")),
+            (self.consent, _("Demander l'accord")),
             (self.end_visit, _("Terminer la visite")),
             (self.close, _("Fermer")),
         ):
@@ -204,6 +210,7 @@ class MediatorPanelCard(Card):
         self.private.blockSignals(True)
         self.private.setChecked(view.private_listening)
         self.private.blockSignals(False)
+        self.consent.setVisible(view.demarche_in_progress)
         while (item := self._failed_grid.takeAt(0)) is not None:
             if (widget := item.widget()) is not None:
                 _discard(widget)

@@ -176,3 +176,33 @@ def test_every_mediator_button_has_a_name_and_is_at_least_15_mm(
     resident.press("Fermer")
     assert not resident.sees("Terminer la visite")
 
+
+
+def test_a_resident_who_first_refused_can_agree_later_from_the_panel(qtbot, tmp_path):
+    """The consent is the resident's: asked again from the panel, it can change."""
+    from tests.a11y import press
+
+    kiosk = KioskApp(
+        Config(
+            kiosk=KioskSection(fullscreen=False, data_dir=str(tmp_path), watchdog=False),
+            backoffice=BackofficeSection(kind="none"),
+        ),
+        QApplication.instance(),
+    )
+    kiosk.show()
+    kiosk.complete_setup()
+    try:
+        mediation = kiosk.mediation
+        mediator = mediation.registry.add("Camille", "258013")
+        mediation.accept_answer(mediation.registry.authenticate(mediator.id, "258013"))
+        kiosk.start_visit()
+        kiosk.guide.start_demarche("signalement-rue")
+        press(kiosk.window, "Non, je remplis moi-même")
+        assert mediation.visit.is_guide_only("signalement-rue")
+        press(kiosk.window, "Espace médiateur")
+        press(kiosk.window, "Demander l'accord")
+        press(kiosk.window, "Oui, je suis d'accord")
+        assert mediation.visit.may_fill("signalement-rue")
+        assert kiosk.window.banner.text() == "Accompagné par Camille"
+    finally:
+        kiosk.shutdown()
