@@ -23,6 +23,7 @@ from accessibility.qt_speech import InterruptOnInput, Speaker
 from kiosk.config import Config
 from kiosk.i18n import _
 from ui.input_hub import InputHub
+from ui.widget_tree import enclosing
 from ui.widgets.keyboard import PERSONAL_DATA_PROPERTY
 from ui.widgets.pin_pad import PinPad
 
@@ -31,12 +32,7 @@ SPEECH_CACHE = "speech-cache"
 
 
 def _inside_pin_pad(widget: QWidget) -> bool:
-    parent: QWidget | None = widget
-    while parent is not None:
-        if isinstance(parent, PinPad):
-            return True
-        parent = parent.parentWidget()
-    return False
+    return enclosing(widget, PinPad, include_self=True) is not None
 
 
 def describe_focus(widget: QWidget) -> tuple[str, bool]:

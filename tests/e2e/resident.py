@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.app import KioskApp
 from tests.a11y import wait_for_release, walk
+from ui.widget_tree import enclosing
 
 Role = QAccessible.Role
 Roles = tuple[QAccessible.Role, ...]
@@ -41,12 +42,7 @@ def settle() -> None:
 
 def scroll_area_of(widget: QWidget) -> QScrollArea | None:
     """The scroll area ``widget`` is shown in, if any."""
-    parent = widget.parentWidget()
-    while parent is not None:
-        if isinstance(parent, QScrollArea):
-            return parent
-        parent = parent.parentWidget()
-    return None
+    return enclosing(widget, QScrollArea)
 
 
 def type_keys(widget: QWidget, text: str) -> None:

@@ -39,11 +39,6 @@ class FieldEditor(QWidget):
         """Put the focus where the resident starts answering."""
         self.focusNextChild()
 
-    def spoken_value(self) -> str:
-        """What the current answer sounds like (for "Répéter")."""
-        raw = self.value()
-        return raw if isinstance(raw, str) else ""
-
 
 class InfoEditor(FieldEditor):
     """An information page: nothing to answer."""

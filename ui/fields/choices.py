@@ -124,9 +124,6 @@ class ChoiceEditor(FieldEditor):
         first = buttons[chosen[0]] if chosen else next(iter(buttons.values()))
         first.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def spoken_value(self) -> str:
-        return ", ".join(self.options.buttons[k].text() for k in self.options.chosen())
-
 
 class _BooleanEditor(FieldEditor):
     """True/False through big labelled buttons."""
@@ -151,9 +148,6 @@ class _BooleanEditor(FieldEditor):
 
     def focus_first(self) -> None:
         next(iter(self.options.buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def spoken_value(self) -> str:
-        return ", ".join(self.options.buttons[k].text() for k in self.options.chosen())
 
 
 class YesNoEditor(_BooleanEditor):

@@ -68,9 +68,6 @@ class _BoxesEditor(FieldEditor):
         empty = [b for b in self.boxes.values() if not b.text()]
         (empty or list(self.boxes.values()))[0].setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def spoken_value(self) -> str:
-        return " ".join(box.text() for box in self.boxes.values())
-
 
 class DateEditor(_BoxesEditor):
     """Day, month and year in three boxes, in the French order, in every language."""
@@ -151,9 +148,3 @@ class PlaceEditor(FieldEditor):
         target = buttons[0] if buttons else self.free  # a catalog may list no places
         if target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def spoken_value(self) -> str:
-        chosen = self.options.chosen()
-        if chosen:
-            return self.options.buttons[chosen[0]].text()
-        return self.free.text() if self.free is not None else ""

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import N_, _
+from ui.widget_tree import enclosing
 from ui.widgets.keyboard_layouts import (
     ACCENT_DESCRIPTIONS,
     ACCENTED_LETTERS,
@@ -337,7 +338,7 @@ class OnScreenKeyboard(QWidget):
         The keyboard takes room at the bottom of the screen, so a field low in a scrolled
         page could otherwise end up under the fold.
         """
-        area = _scroll_area_of(field)
+        area = enclosing(field, QScrollArea)
         if area is None:
             return
         margin = self._metrics.touch_spacing_px * 2
@@ -475,13 +476,6 @@ def _send_key(field: QWidget, key: Qt.Key, text: str) -> None:
         QApplication.sendEvent(field, event)
 
 
-def _scroll_area_of(widget: QWidget) -> QScrollArea | None:
-    parent = widget.parentWidget()
-    while parent is not None:
-        if isinstance(parent, QScrollArea):
-            return parent
-        parent = parent.parentWidget()
-    return None
 
 
 class KeyboardController(QObject):
