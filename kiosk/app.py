@@ -148,6 +148,9 @@ class KioskApp(QObject):
         if self._complete:
             return
         self._complete = True
+        # First what even an out-of-service kiosk needs: the technician's way out.
+        self.window.build_overlays()
+        self._connect_overlays()
         try:
             self._build_services()
         except Exception as error:
@@ -230,10 +233,13 @@ class KioskApp(QObject):
         self.welcome.language_chosen.connect(self.set_language)
         self.welcome.listen_requested.connect(lambda: self.set_audio_mode(True))
         w.top_bar.listen_toggled.connect(self.set_audio_mode)
+        w.close_refused.connect(lambda: _log.info("window close refused"))
+
+    def _connect_overlays(self) -> None:
+        w = self.window
         self.idle.idle_timed_out.connect(self.ask_still_here)
         w.idle_question.still_here.connect(self._visit_goes_on)
         w.idle_question.countdown_finished.connect(self._wipe_after_idle)
-        w.close_refused.connect(lambda: _log.info("window close refused"))
         self.corner.triggered.connect(w.technician_overlay.open)
         w.technician_overlay.opened.connect(w.technician_pad.clear)
         w.technician_pad.pin_entered.connect(self._check_technician_pin)
@@ -257,9 +263,7 @@ class KioskApp(QObject):
         if self.language in self._prerendered:
             return
         self._prerendered.add(self.language)
-        self.narrator.prerender(
-            [self.welcome.spoken_text(), *self.guide.texts_to_prerender()]
-        )
+        self.narrator.prerender([self.welcome.spoken_text(), *self.guide.texts_to_prerender()])
 
     def print_receipt(self) -> None:
         """"Imprimer" on the receipt: on the configured printer, or as a PDF file."""

@@ -9,6 +9,7 @@ without loading the technicians' tools (start-up time is a feature, see bench/st
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -54,9 +55,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(arguments).parse_args(arguments)
     if args.command is None:
-        from kiosk.commands.run import run_kiosk
+        # No garbage collection until the welcome screen is up (run.settle_after_startup).
+        gc.disable()
+        try:
+            from kiosk.commands.run import run_kiosk
 
-        return run_kiosk(args)
+            return run_kiosk(args)
+        finally:
+            gc.enable()
     return int(args.handler(args))
 
 

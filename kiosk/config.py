@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 LANGUAGES = ("fr", "en", "ar")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -102,6 +100,8 @@ class Config:
         """The data directory (queue, journal, caches)."""
         if self.kiosk.data_dir:
             return Path(self.kiosk.data_dir)
+        import platformdirs  # only for the default: most terminals configure data_dir
+
         return Path(platformdirs.user_data_dir("borne-citoyenne", appauthor=False))
 
 
@@ -264,8 +264,7 @@ def parse_config(data: Mapping[str, Any], source: str) -> Config:
         for key, value in values.items():
             if key not in checks:
                 raise ConfigError(
-                    f"{source}: unknown key '{key}' in [{name}]; the keys are "
-                    + ", ".join(checks)
+                    f"{source}: unknown key '{key}' in [{name}]; the keys are " + ", ".join(checks)
                 )
             expected = checks[key](value)
             if expected:

@@ -9,6 +9,7 @@ import traceback
 from types import TracebackType
 
 _FORMAT = "%(levelname)s %(name)s: %(message)s"
+HANDLER_NAME = "kiosk-stderr"
 
 
 def setup_logging(level: str) -> None:
@@ -17,6 +18,7 @@ def setup_logging(level: str) -> None:
     for handler in list(root.handlers):
         root.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(HANDLER_NAME)
     handler.setFormatter(logging.Formatter(_FORMAT))
     root.addHandler(handler)
     root.setLevel(level)

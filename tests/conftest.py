@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 # Set before anything imports Qt: tests never need a display.
@@ -15,6 +16,7 @@ import keyring
 import pytest
 from hypothesis import settings
 
+from kiosk.logging_setup import HANDLER_NAME
 from tests.memory_keyring import MemoryKeyring
 
 settings.register_profile("ci", deadline=None, print_blob=True)
@@ -29,6 +31,21 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def root_logger_restored() -> Iterator[None]:
+    """Tests that run ``kiosk ...`` set up the root logger for a process: undo it after.
+
+    Otherwise its handler, bound to that test's captured stderr, is still there when a
+    later test logs ("Logging error ... I/O operation on closed file").
+    """
+    root = logging.getLogger()
+    level = root.level
+    yield
+    for handler in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
+        root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF
 _log = logging.getLogger(__name__)
 PRIMARY_FAMILY = "Atkinson Hyperlegible"
 FALLBACK_FAMILIES = ("DejaVu Sans", "Sans Serif")
+# Regular and bold only: the kiosk writes nothing in italics, and each face costs
+# start-up time and memory.
+FACES = ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf")
 
 
 @functools.cache
@@ -21,9 +24,9 @@ def load_fonts() -> tuple[str, ...]:
     try:
         import fontpkg_atkinson_hyperlegible as atkinson
 
-        for path in sorted((atkinson.ROOT / "files").glob("*.ttf")):
-            if QFontDatabase.addApplicationFont(str(path)) < 0:
-                _log.warning("cannot load font file %s", path.name)
+        for name in FACES:
+            if QFontDatabase.addApplicationFont(str(atkinson.ROOT / "files" / name)) < 0:
+                _log.warning("cannot load font file %s", name)
     except ImportError:
         _log.warning("Atkinson Hyperlegible is not installed; using %s", FALLBACK_FAMILIES[0])
     families = [f for f in (PRIMARY_FAMILY, *FALLBACK_FAMILIES) if f in QFontDatabase.families()]

@@ -8,6 +8,7 @@ PIN pad, settings): nothing opens a separate window that could escape the kiosk.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -24,10 +25,12 @@ from PySide6.QtWidgets import (
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _, with_commune
 from kiosk.security.pin import TECHNICIAN_PIN_MIN_LENGTH
-from ui.idle import IdleQuestion
 from ui.overlays import Overlay
-from ui.settings_panel import LanguageCard, SettingsCard
-from ui.widgets.pin_pad import PinPad
+
+if TYPE_CHECKING:
+    from ui.idle import IdleQuestion
+    from ui.settings_panel import LanguageCard, SettingsCard
+    from ui.widgets.pin_pad import PinPad
 
 
 class TopBar(QWidget):
@@ -76,7 +79,10 @@ class TopBar(QWidget):
         layout.addWidget(self._name, 1)
         layout.addWidget(self.delivery_status)
         for button in (
-            self.listen_button, self.settings_button, self.language_button, self.mediator_button
+            self.listen_button,
+            self.settings_button,
+            self.language_button,
+            self.mediator_button,
         ):
             layout.addWidget(button)
         self.retranslate()
@@ -126,13 +132,22 @@ class KioskWindow(QWidget):
 
     Attributes:
         top_bar, screens: the bar and the stack of screens.
-        idle_question, technician_pad, settings, languages: the cards of the overlays.
+        idle_question, technician_pad, settings, languages: the cards of the overlays,
+            from ``build_overlays()`` on.
 
     Signals:
         close_refused: someone tried to close the window (logged, nothing else happens).
     """
 
     close_refused = Signal()
+    idle_question: IdleQuestion
+    idle_overlay: Overlay
+    technician_pad: PinPad
+    technician_overlay: Overlay
+    settings: SettingsCard
+    settings_overlay: Overlay
+    languages: LanguageCard
+    language_overlay: Overlay
 
     def __init__(
         self,
@@ -166,7 +181,25 @@ class KioskWindow(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.screens, 1)
 
-        self.idle_question = IdleQuestion(idle_countdown_seconds, metrics)
+        self._idle_countdown_seconds = idle_countdown_seconds
+        self._languages = languages
+        self._overlays: tuple[Overlay, ...] = ()
+        self._extra_overlays: list[Overlay] = []
+
+    def build_overlays(self) -> None:
+        """Build the idle question, technician PIN pad, settings and language choice.
+
+        Not in ``__init__``: the welcome screen is shown without them, and they are built
+        right after it, from the event loop (start-up time, see bench/startup.py).
+        """
+        if self._overlays:
+            return
+        from ui.idle import IdleQuestion
+        from ui.settings_panel import LanguageCard, SettingsCard
+        from ui.widgets.pin_pad import PinPad
+
+        metrics = self.metrics
+        self.idle_question = IdleQuestion(self._idle_countdown_seconds, metrics)
         self.idle_overlay = Overlay(self.idle_question, self)
         self.technician_pad = PinPad(
             _("Code du technicien"), metrics, min_length=TECHNICIAN_PIN_MIN_LENGTH
@@ -174,9 +207,14 @@ class KioskWindow(QWidget):
         self.technician_overlay = Overlay(self.technician_pad, self)
         self.settings = SettingsCard(metrics)
         self.settings_overlay = Overlay(self.settings, self)
-        self.languages = LanguageCard(languages, metrics)
+        self.languages = LanguageCard(self._languages, metrics)
         self.language_overlay = Overlay(self.languages, self)
-        self._extra_overlays: list[Overlay] = []
+        self._overlays = (
+            self.idle_overlay,
+            self.technician_overlay,
+            self.settings_overlay,
+            self.language_overlay,
+        )
         self.settings.close_requested.connect(self.settings_overlay.close_overlay)
         self.languages.close_requested.connect(self.language_overlay.close_overlay)
         self.top_bar.settings_requested.connect(self.settings_overlay.open)
@@ -194,17 +232,12 @@ class KioskWindow(QWidget):
         self.banner.setVisible(bool(text))
 
     def overlays(self) -> tuple[Overlay, ...]:
-        return (
-            self.idle_overlay,
-            self.technician_overlay,
-            self.settings_overlay,
-            self.language_overlay,
-            *self._extra_overlays,
-        )
+        return (*self._overlays, *self._extra_overlays)
 
     def close_overlays(self) -> None:
-        self.idle_question.stop()
-        self.technician_pad.clear()
+        if self._overlays:
+            self.idle_question.stop()
+            self.technician_pad.clear()
         for overlay in self.overlays():
             overlay.close_overlay()
 

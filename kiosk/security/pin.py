@@ -7,9 +7,6 @@ A PIN is never stored or logged in clear: only ``scrypt$n$r$p$salt$hash`` string
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,12 +30,20 @@ def check_pin_format(pin: str, minimum: int = MIN_PIN_LENGTH) -> None:
         raise PinFormatError(f"a PIN is {minimum} to {MAX_PIN_LENGTH} digits")
 
 
+# hashlib, hmac and secrets are imported where they are used: they load OpenSSL (3 ms),
+# and the kiosk's welcome screen, which imports this module, needs no hashing.
+
+
 def _derive(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    import hashlib
+
     return hashlib.scrypt(pin.encode("ascii"), salt=salt, n=n, r=r, p=p, dklen=32)
 
 
 def hash_pin(pin: str, minimum: int = MIN_PIN_LENGTH) -> str:
     """A salted scrypt hash of ``pin``, safe to store in config or keyring."""
+    import secrets
+
     check_pin_format(pin, minimum)
     salt = secrets.token_bytes(16)
     digest = _derive(pin, salt, _N, _R, _P)
@@ -73,6 +78,8 @@ def verify_pin(pin: str, stored: str) -> bool:
         return False
     if not (pin.isascii() and pin.isdigit() and len(pin) <= MAX_PIN_LENGTH):
         return False
+    import hmac
+
     return hmac.compare_digest(_derive(pin, salt, n, r, p), digest)
 
 
