@@ -385,6 +385,7 @@ class KioskApp(QObject):
             self.window.show()
         self.welcome.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.idle.disarm()  # armed by the first resident's first touch
+        self.window.repaint()  # READY means painted, not merely asked to show
         self.notifier.ready()
         _log.info("kiosk ready (%s)", self.config.source)
         self.ready.emit()

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from accessibility.sizes import TextSize
@@ -186,6 +187,10 @@ def iter_shots(
                     scene.enter(app)
                     app.set_language(language)
                     app.set_appearance(Appearance(theme=theme, text_size=size))
+                    # Without a running event loop, deleteLater() never happens: the
+                    # screens a scene replaced would pile up, and each restyle would
+                    # walk them all (shots went from 0.2 s to 2 s each).
+                    qt_app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
                     qt_app.processEvents()
                     yield Shot(scene.name, language, app.appearance)
 
