@@ -6,7 +6,9 @@ import logging
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from types import TracebackType
+from typing import Any
 
 _FORMAT = "%(levelname)s %(name)s: %(message)s"
 HANDLER_NAME = "kiosk-stderr"
@@ -45,3 +47,33 @@ def install_exception_hooks() -> None:
             _log_without_message(args.exc_type, args.exc_value, args.exc_traceback)
 
     threading.excepthook = thread_hook
+
+
+# Qt's offscreen platform (screenshots, tests) says it cannot do what a window manager
+# does, once per window: true, harmless, and not for the journal's warnings.
+QT_OFFSCREEN_NOTES = ("This plugin does not support",)
+
+
+def route_qt_messages() -> Callable[..., Any] | None:
+    """Send Qt's own messages to the log under the name "qt", at their level.
+
+    Without this they reach stderr bare, without a level or a name. Returns the handler
+    that was installed before (tests put it back).
+    """
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+    log = logging.getLogger("qt")
+
+    def handle(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        level = logging.DEBUG if message.startswith(QT_OFFSCREEN_NOTES) else levels[kind]
+        log.log(level, "%s", message)
+
+    previous: Callable[..., Any] | None = qInstallMessageHandler(handle)
+    return previous

@@ -85,9 +85,10 @@ def run_with_config(config: Config, *, windowed: bool) -> int:
 
     answer_from_file_bytes()  # before the kiosk's own modules: about 10 MiB less
     from kiosk.app import KioskApp
-    from kiosk.logging_setup import install_exception_hooks
+    from kiosk.logging_setup import install_exception_hooks, route_qt_messages
 
     install_exception_hooks()
+    route_qt_messages()
     qt_app = QApplication(sys.argv[:1])
     stop_on_signals(qt_app)  # before READY=1: from then on systemd may stop us
     kiosk_app = KioskApp(config, qt_app, setup_keyring=True)

@@ -21,6 +21,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "screenshots", help="render every screen to PNG files (no display needed)"
     )
     parser.add_argument("--out", type=Path, required=True, help="folder for the PNG files")
+    parser.add_argument(
+        "--scene",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only the scenes whose name starts with NAME (repeatable; default: all, which "
+        "takes minutes: every scene in every language, text size and theme)",
+    )
     parser.set_defaults(handler=take_screenshots)
 
 
@@ -37,24 +45,34 @@ def take_screenshots(args: argparse.Namespace) -> int:
             ),
             backoffice=dataclasses.replace(config.backoffice, kind="none"),
         )
-        return _render(config, args.out)
+        return _render(config, args.out, tuple(args.scene))
 
 
-def _render(config: Config, out: Path) -> int:
+def _render(config: Config, out: Path, wanted: tuple[str, ...]) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the configured window size, not the screen
 
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import KioskApp
-    from kiosk.screenshots import render_all
+    from kiosk.logging_setup import route_qt_messages
+    from kiosk.screenshots import all_scenes, render_all
 
+    route_qt_messages()
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qt_app, QApplication)
     kiosk_app = KioskApp(config, qt_app)
     kiosk_app.show()
     kiosk_app.complete_setup()
-    written = render_all(kiosk_app, out)
-    print(f"{len(written)} screenshots written to {out}")
+    scenes = [s for s in all_scenes(kiosk_app) if not wanted or s.name.startswith(wanted)]
+    code = 0
+    if scenes:
+        written = render_all(kiosk_app, out, scenes)
+        print(f"{len(written)} screenshots written to {out}")
+    else:
+        names = " ".join(scene.name for scene in all_scenes(kiosk_app))
+        print(f"kiosk: no scene starts with {' or '.join(wanted)}; the scenes: {names}",
+              file=sys.stderr)
+        code = 2
     kiosk_app.shutdown()
     qt_app.shutdown()  # destroy Qt objects now, not in random order at exit
-    return 0
+    return code

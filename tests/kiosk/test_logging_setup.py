@@ -6,7 +6,9 @@ import logging
 import sys
 import threading
 
-from kiosk.logging_setup import install_exception_hooks
+from PySide6.QtCore import qInstallMessageHandler, qWarning
+
+from kiosk.logging_setup import install_exception_hooks, route_qt_messages
 
 
 def test_an_uncaught_error_is_logged_without_its_message(caplog, monkeypatch):
@@ -23,3 +25,17 @@ def test_an_uncaught_error_is_logged_without_its_message(caplog, monkeypatch):
     assert "test_logging_setup.py" in logged
     assert "Jeanne" not in logged
     assert "Lilas" not in logged
+
+
+def test_qt_messages_reach_the_log_with_their_level_and_offscreen_notes_stay_quiet(caplog):
+    previous = route_qt_messages()
+    try:
+        with caplog.at_level(logging.DEBUG, logger="qt"):
+            qWarning("QPainter::begin: Paint device returned engine == 0")
+            qWarning("This plugin does not support propagateSizeHints()")
+    finally:
+        qInstallMessageHandler(previous)
+    levels = {record.getMessage(): record.levelno for record in caplog.records}
+    assert levels["QPainter::begin: Paint device returned engine == 0"] == logging.WARNING
+    assert levels["This plugin does not support propagateSizeHints()"] == logging.DEBUG
+    assert {record.name for record in caplog.records} == {"qt"}

@@ -58,3 +58,47 @@ def test_ready_then_clean_stop_on_sigterm(tmp_path: Path):
     assert process.returncode == 0, output
     assert "Traceback" not in output
     assert (tmp_path / "data" / "queue.sqlite3").is_file()
+
+
+def _kiosk_command(tmp_path: Path, *words: str) -> subprocess.CompletedProcess[str]:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        '[screen]\nscreenshot_width = 1280\nscreenshot_height = 800\n', encoding="utf-8"
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "--config", str(config), *words],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_screenshots_of_chosen_scenes_at_the_configured_resolution(tmp_path: Path):
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "shots"
+    done = _kiosk_command(
+        tmp_path, "screenshots", "--out", str(out),
+        "--scene", "welcome", "--scene", "idle", "--scene", "technician-pin",
+    )
+    assert done.returncode == 0, done.stderr
+    files = sorted(path.name for path in out.glob("*.png"))
+    # 3 scenes x 3 languages x 3 text sizes x 3 themes
+    assert len(files) == 81
+    assert {name.split("-fr-")[0] for name in files if "-fr-" in name} == {
+        "welcome", "idle", "technician-pin"
+    }
+    image = QImage(str(out / "technician-pin-ar-largest-dark.png"))
+    assert (image.width(), image.height()) == (1280, 800)
+    # Qt's offscreen notes are not warnings for the technician.
+    assert "This plugin does not support" not in done.stderr
+
+
+def test_screenshots_of_an_unknown_scene_name_the_scenes(tmp_path: Path):
+    done = _kiosk_command(tmp_path, "screenshots", "--out", str(tmp_path), "--scene", "nope")
+    assert done.returncode == 2
+    assert "no scene starts with nope" in done.stderr
+    assert "welcome" in done.stderr
