@@ -23,6 +23,7 @@ screenshots: bootstrap
 
 bench: bootstrap
 	$(VENV)/python bench/startup.py
+	$(VENV)/python bench/soak.py
 
 ## Extract the UI strings, update the en/ar catalogs, compile them (docs/translations.md).
 translations: bootstrap
