@@ -1,10 +1,13 @@
 """Soak benchmark: visit after visit, as a kiosk lives for weeks without a restart.
 
-Each round fills in every démarche of the bundled catalog, one visit each, ended by the
-wipe, with sample answers sent to the queue. Visits run from the Qt event loop, one step
-per turn of the loop, so that what the kiosk deletes later is deleted as in service.
-After each round it prints the live widgets, the objects Python tracks and the resident
-memory. The floor is the same figures after the first round (the kiosk warmed up).
+The kiosk is started as `kiosk` starts it (PySide's source reading answered from bytes,
+the garbage collector off until the set-up is done). Each round fills in every démarche
+of the bundled catalog, one visit each, ended by the wipe, with sample answers sent to
+the queue. Visits run from the Qt event loop, one step per turn of the loop, so that what
+the kiosk deletes later is deleted as in service. After each round it prints the live
+widgets, the objects Python tracks (those made since the start-up's were frozen) and the
+resident memory. The floor is the same figures after the first round (the kiosk warmed
+up).
 
     .venv/bin/python bench/soak.py [--rounds 20]
 
@@ -25,11 +28,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The project, not bench/, comes first: bench/queue.py would hide the standard `queue`.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
+gc.disable()  # as `kiosk` starts: see kiosk.cli and kiosk.commands.run
+
 import keyring  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from kiosk.pyside_sources import answer_from_file_bytes  # noqa: E402
+
+answer_from_file_bytes()  # as `kiosk` does, before the kiosk's own modules
+
 from kiosk.app import KioskApp  # noqa: E402
+from kiosk.commands.run import settle_after_startup  # noqa: E402
 from kiosk.config import BackofficeSection, Config, KioskSection  # noqa: E402
 from kiosk.sample_answers import sample_answer  # noqa: E402
 from kiosk.secrets import MemoryKeyring  # noqa: E402
@@ -79,6 +89,7 @@ def main() -> None:
         app = KioskApp(config, qt_app)
         app.show()
         app.complete_setup()
+        settle_after_startup()
         rows: list[tuple[int, int, float]] = []
 
         def steps() -> Iterator[None]:
@@ -93,9 +104,14 @@ def main() -> None:
                 )
 
         walk = steps()
-        done = object()
+
+        def step() -> None:
+            """One step of the walk per turn of the event loop; the end stops the loop."""
+            if next(walk, StopIteration) is StopIteration:
+                qt_app.exit(0)
+
         timer = QTimer()
-        timer.timeout.connect(lambda: next(walk, done) is done and qt_app.exit(0))
+        timer.timeout.connect(step)
         timer.start(0)
         qt_app.exec()
         timer.stop()

@@ -48,6 +48,7 @@ _log = logging.getLogger(__name__)
 CORNER_MM = 20.0
 AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | KeypadNavigation
 STATUS_REFRESH_MS = 15_000
+EXIT_NO_OVERLAYS = 3  # the event loop's exit code when the kiosk cannot build its overlays
 CATALOG_CACHE = "catalog-cache/catalog.json"
 
 
@@ -139,18 +140,28 @@ class KioskApp(QObject):
         self._watchdog = self._start_watchdog()
 
     def complete_setup(self) -> None:
-        """Build what the welcome screen does not need: secrets, catalog, speech, queue, guide.
+        """Build what the welcome screen does not need: the overlays (idle question,
+        technician PIN pad, settings, languages), secrets, catalog, speech, queue, guide.
 
         ``show()`` runs it just after the welcome screen is up (so READY=1 and the first
         picture come as early as possible); callers that need the guide at once (tests,
         screenshots) call it themselves. It runs once.
+
+        Without its overlays the kiosk would have no technician exit: if they cannot be
+        built, the event loop ends (exit code ``EXIT_NO_OVERLAYS``) and systemd starts the
+        kiosk again. Without its services, it shows a calm out-of-service screen.
         """
         if self._complete:
             return
         self._complete = True
-        # First what even an out-of-service kiosk needs: the technician's way out.
-        self.window.build_overlays()
-        self._connect_overlays()
+        try:
+            self.window.build_overlays()
+            self._connect_overlays()
+        except Exception as error:
+            _log.critical("the kiosk cannot build its overlays, stopping: %r", error)
+            self.qt_app.exit(EXIT_NO_OVERLAYS)
+            return
+        self.window.settings.show_current(self.appearance.text_size, self.appearance.theme)
         try:
             self._build_services()
         except Exception as error:
@@ -385,7 +396,9 @@ class KioskApp(QObject):
             self.window.show()
         self.welcome.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.idle.disarm()  # armed by the first resident's first touch
-        self.window.repaint()  # READY means painted, not merely asked to show
+        # READY after a synchronous paint (offscreen, X11); under Wayland the compositor
+        # may expose the window a moment later.
+        self.window.repaint()
         self.notifier.ready()
         _log.info("kiosk ready (%s)", self.config.source)
         self.ready.emit()
@@ -504,7 +517,8 @@ class KioskApp(QObject):
             return  # restyling every widget costs a second on a full screen: only on change
         self.appearance = appearance
         apply_appearance(self.qt_app, appearance, self.metrics)
-        self.window.settings.show_current(appearance.text_size, appearance.theme)
+        if self.window.overlays_built():
+            self.window.settings.show_current(appearance.text_size, appearance.theme)
 
     def set_language(self, language: str) -> None:
         self.language = language

@@ -49,18 +49,20 @@ def install_exception_hooks() -> None:
     threading.excepthook = thread_hook
 
 
-# Qt's offscreen platform (screenshots, tests) says it cannot do what a window manager
-# does, once per window: true, harmless, and not for the journal's warnings.
-QT_OFFSCREEN_NOTES = ("This plugin does not support",)
+# Qt's offscreen platform (screenshots, tests) says, once per window, that it cannot do
+# what a window manager does: true, harmless there, and not a warning for the journal.
+QT_OFFSCREEN_NOTE = "This plugin does not support propagateSizeHints()"
 
 
 def route_qt_messages() -> Callable[..., Any] | None:
     """Send Qt's own messages to the log under the name "qt", at their level.
 
-    Without this they reach stderr bare, without a level or a name. Returns the handler
-    that was installed before (tests put it back).
+    Without this they reach stderr bare, without a level or a name. They are logged as Qt
+    wrote them: Qt's messages name files, URLs and Qt objects, not what a resident typed.
+    Returns the handler installed before, to be put back after ``QApplication.shutdown``.
     """
     from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+    from PySide6.QtGui import QGuiApplication
 
     levels = {
         QtMsgType.QtDebugMsg: logging.DEBUG,
@@ -72,8 +74,10 @@ def route_qt_messages() -> Callable[..., Any] | None:
     log = logging.getLogger("qt")
 
     def handle(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
-        level = logging.DEBUG if message.startswith(QT_OFFSCREEN_NOTES) else levels[kind]
-        log.log(level, "%s", message)
+        offscreen_note = (
+            message == QT_OFFSCREEN_NOTE and QGuiApplication.platformName() == "offscreen"
+        )
+        log.log(logging.DEBUG if offscreen_note else levels[kind], "%s", message)
 
     previous: Callable[..., Any] | None = qInstallMessageHandler(handle)
     return previous

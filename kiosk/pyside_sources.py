@@ -10,7 +10,7 @@ memory back to the system.
 ``answer_from_file_bytes`` gives PySide the same answer from the file's bytes, which are
 dropped at once. It replaces a private function of PySide: when a PySide release
 renames it, nothing is replaced, the kiosk works as before (with the memory cost), a
-warning says so in the journal, and tests/test_pyside_sources.py fails so that the
+warning says so in the journal, and tests/kiosk/test_startup.py fails so that the
 next engineer looks again.
 """
 

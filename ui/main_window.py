@@ -182,7 +182,7 @@ class KioskWindow(QWidget):
         layout.addWidget(self.screens, 1)
 
         self._idle_countdown_seconds = idle_countdown_seconds
-        self._languages = languages
+        self._language_codes = languages
         self._overlays: tuple[Overlay, ...] = ()
         self._extra_overlays: list[Overlay] = []
 
@@ -192,7 +192,7 @@ class KioskWindow(QWidget):
         Not in ``__init__``: the welcome screen is shown without them, and they are built
         right after it, from the event loop (start-up time, see bench/startup.py).
         """
-        if self._overlays:
+        if self.overlays_built():
             return
         from ui.idle import IdleQuestion
         from ui.settings_panel import LanguageCard, SettingsCard
@@ -207,7 +207,7 @@ class KioskWindow(QWidget):
         self.technician_overlay = Overlay(self.technician_pad, self)
         self.settings = SettingsCard(metrics)
         self.settings_overlay = Overlay(self.settings, self)
-        self.languages = LanguageCard(self._languages, metrics)
+        self.languages = LanguageCard(self._language_codes, metrics)
         self.language_overlay = Overlay(self.languages, self)
         self._overlays = (
             self.idle_overlay,
@@ -219,6 +219,9 @@ class KioskWindow(QWidget):
         self.languages.close_requested.connect(self.language_overlay.close_overlay)
         self.top_bar.settings_requested.connect(self.settings_overlay.open)
         self.top_bar.language_requested.connect(self.language_overlay.open)
+
+    def overlays_built(self) -> bool:
+        return bool(self._overlays)
 
     def add_overlay(self, card: QWidget) -> Overlay:
         """An overlay for ``card`` that ``close_overlays`` (the end of a visit) also closes."""
@@ -235,7 +238,7 @@ class KioskWindow(QWidget):
         return (*self._overlays, *self._extra_overlays)
 
     def close_overlays(self) -> None:
-        if self._overlays:
+        if self.overlays_built():
             self.idle_question.stop()
             self.technician_pad.clear()
         for overlay in self.overlays():
@@ -266,7 +269,8 @@ class KioskWindow(QWidget):
     def retranslate(self) -> None:
         self.setWindowTitle(_("Borne citoyenne"))
         self.top_bar.retranslate()
-        self.idle_question.retranslate()
-        self.technician_pad.retranslate(_("Code du technicien"))
-        self.settings.retranslate()
-        self.languages.retranslate()
+        if self.overlays_built():
+            self.idle_question.retranslate()
+            self.technician_pad.retranslate(_("Code du technicien"))
+            self.settings.retranslate()
+            self.languages.retranslate()

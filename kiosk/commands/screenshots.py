@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def take_screenshots(args: argparse.Namespace) -> int:
-    config = prepare(args)
+    config = prepare(args, with_keyring=False)  # throwaway keys only, see below
     with tempfile.TemporaryDirectory(prefix="kiosk-screenshots-") as scratch:
         # The walk through the démarches sends sample requests: they go to a throwaway
         # queue with no back office and throwaway keys, never to the terminal's own.
@@ -51,28 +51,32 @@ def take_screenshots(args: argparse.Namespace) -> int:
 def _render(config: Config, out: Path, wanted: tuple[str, ...]) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the configured window size, not the screen
 
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import KioskApp
     from kiosk.logging_setup import route_qt_messages
     from kiosk.screenshots import all_scenes, render_all
 
-    route_qt_messages()
+    previous_qt_handler = route_qt_messages()
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qt_app, QApplication)
     kiosk_app = KioskApp(config, qt_app)
     kiosk_app.show()
     kiosk_app.complete_setup()
-    scenes = [s for s in all_scenes(kiosk_app) if not wanted or s.name.startswith(wanted)]
+    scenes = all_scenes(kiosk_app)
+    unknown = [name for name in wanted if not any(s.name.startswith(name) for s in scenes)]
     code = 0
-    if scenes:
-        written = render_all(kiosk_app, out, scenes)
-        print(f"{len(written)} screenshots written to {out}")
-    else:
-        names = " ".join(scene.name for scene in all_scenes(kiosk_app))
-        print(f"kiosk: no scene starts with {' or '.join(wanted)}; the scenes: {names}",
+    if unknown:
+        names = " ".join(scene.name for scene in scenes)
+        print(f"kiosk: no scene starts with {' or '.join(unknown)}; the scenes: {names}",
               file=sys.stderr)
         code = 2
+    else:
+        chosen = [s for s in scenes if not wanted or s.name.startswith(wanted)]
+        written = render_all(kiosk_app, out, chosen)
+        print(f"{len(written)} screenshots written to {out}")
     kiosk_app.shutdown()
     qt_app.shutdown()  # destroy Qt objects now, not in random order at exit
+    qInstallMessageHandler(previous_qt_handler)
     return code

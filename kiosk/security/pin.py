@@ -2,6 +2,9 @@
 
 A PIN is never stored or logged in clear: only ``scrypt$n$r$p$salt$hash`` strings
 (base64), produced by ``hash_pin`` and checked by ``verify_pin`` in constant time.
+
+hashlib, hmac and secrets are imported where they are used: they load OpenSSL (3 ms), and
+the welcome screen, which imports this module for its constants, hashes nothing.
 """
 
 from __future__ import annotations
@@ -28,10 +31,6 @@ class PinFormatError(ValueError):
 def check_pin_format(pin: str, minimum: int = MIN_PIN_LENGTH) -> None:
     if not (pin.isascii() and pin.isdigit() and minimum <= len(pin) <= MAX_PIN_LENGTH):
         raise PinFormatError(f"a PIN is {minimum} to {MAX_PIN_LENGTH} digits")
-
-
-# hashlib, hmac and secrets are imported where they are used: they load OpenSSL (3 ms),
-# and the kiosk's welcome screen, which imports this module, needs no hashing.
 
 
 def _derive(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:

@@ -27,15 +27,20 @@ def test_an_uncaught_error_is_logged_without_its_message(caplog, monkeypatch):
     assert "Lilas" not in logged
 
 
-def test_qt_messages_reach_the_log_with_their_level_and_offscreen_notes_stay_quiet(caplog):
+def test_qt_messages_reach_the_log_with_their_level_and_offscreen_notes_stay_quiet(
+    caplog, qapp
+):
     previous = route_qt_messages()
     try:
         with caplog.at_level(logging.DEBUG, logger="qt"):
             qWarning("QPainter::begin: Paint device returned engine == 0")
             qWarning("This plugin does not support propagateSizeHints()")
+            qWarning("This plugin does not support application fonts")
     finally:
         qInstallMessageHandler(previous)
     levels = {record.getMessage(): record.levelno for record in caplog.records}
     assert levels["QPainter::begin: Paint device returned engine == 0"] == logging.WARNING
     assert levels["This plugin does not support propagateSizeHints()"] == logging.DEBUG
+    # Only that note: a platform that cannot load the kiosk's fonts is news.
+    assert levels["This plugin does not support application fonts"] == logging.WARNING
     assert {record.name for record in caplog.records} == {"qt"}

@@ -63,7 +63,9 @@ def test_ready_then_clean_stop_on_sigterm(tmp_path: Path):
 def _kiosk_command(tmp_path: Path, *words: str) -> subprocess.CompletedProcess[str]:
     config = tmp_path / "kiosk.toml"
     config.write_text(
-        '[screen]\nscreenshot_width = 1280\nscreenshot_height = 800\n', encoding="utf-8"
+        f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\n'
+        "[screen]\nscreenshot_width = 1280\nscreenshot_height = 800\n",
+        encoding="utf-8",
     )
     return subprocess.run(
         [sys.executable, "-m", "kiosk.cli", "--config", str(config), *words],
@@ -98,7 +100,11 @@ def test_screenshots_of_chosen_scenes_at_the_configured_resolution(tmp_path: Pat
 
 
 def test_screenshots_of_an_unknown_scene_name_the_scenes(tmp_path: Path):
-    done = _kiosk_command(tmp_path, "screenshots", "--out", str(tmp_path), "--scene", "nope")
+    out = tmp_path / "shots"
+    done = _kiosk_command(
+        tmp_path, "screenshots", "--out", str(out), "--scene", "welcome", "--scene", "nope"
+    )
     assert done.returncode == 2
     assert "no scene starts with nope" in done.stderr
-    assert "welcome" in done.stderr
+    assert "technician-pin" in done.stderr
+    assert not list(out.glob("*.png"))

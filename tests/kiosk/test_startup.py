@@ -17,6 +17,13 @@ from kiosk.commands.run import settle_after_startup
 from kiosk.pyside_sources import CHECK_NAME, FEATURE_MODULE, answer_from_file_bytes
 
 
+@pytest.fixture(autouse=True)
+def pyside_check_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a test installs in PySide is undone after it."""
+    feature = sys.modules[FEATURE_MODULE]
+    monkeypatch.setattr(feature, CHECK_NAME, getattr(feature, CHECK_NAME))
+
+
 @pytest.fixture
 def module_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -47,7 +54,10 @@ def test_pyside_as_shipped_keeps_every_imported_source_in_memory(module_dir, mon
 
 def test_with_the_fix_no_source_is_kept_and_pyside_gets_the_same_answers(module_dir):
     assert answer_from_file_bytes()
+    installed = getattr(_feature(), CHECK_NAME)
     assert answer_from_file_bytes()  # twice: installed once, not wrapped again
+    assert getattr(_feature(), CHECK_NAME) is installed
+    assert not hasattr(installed.__wrapped__, "__wrapped__")
     uses_qt = _import_new_module(module_dir, "import PySide6.QtCore\nVALUE = 1\n")
     plain = _import_new_module(module_dir, "VALUE = 2\n")
     assert str(module_dir / f"{uses_qt}.py") not in linecache.cache

@@ -7,6 +7,8 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QAccessible, QContextMenuEvent, QGuiApplication, QKeyEvent
 from PySide6.QtTest import QTest
 
+from kiosk.app import EXIT_NO_OVERLAYS, KioskApp
+from kiosk.config import BackofficeSection, CatalogSection, Config, KioskSection
 from kiosk.secrets import SERVICE, TECHNICIAN_PIN
 from kiosk.security.pin import hash_pin
 from tests.a11y import find_widget, press, walk
@@ -154,3 +156,60 @@ def test_input_restarts_the_idle_timer(make_kiosk):
     before = kiosk.idle.remaining_ms
     QTest.keyClick(find_widget(kiosk.window, "Commencer"), Qt.Key.Key_Shift)
     assert kiosk.idle.remaining_ms > before + 500
+
+
+def _config(data_dir, **sections) -> Config:
+    kiosk = KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False)
+    return Config(kiosk=kiosk, backoffice=BackofficeSection(kind="none"), **sections)
+
+
+def test_an_out_of_service_kiosk_says_where_to_go_and_lets_the_technician_out(
+    qapp, qtbot, data_dir, tmp_path, memory_keyring
+):
+    memory_keyring.set_password(SERVICE, TECHNICIAN_PIN, hash_pin("258013"))
+    config = _config(data_dir, catalog=CatalogSection(path=str(tmp_path / "missing.json")))
+    kiosk = KioskApp(config, qapp)
+    try:
+        kiosk.show()
+        with qtbot.waitSignal(kiosk.out_of_service):
+            kiosk.complete_setup()
+        names = [element.text(QAccessible.Text.Name) for element in walk(kiosk.window)]
+        assert "Commencer" not in names
+        assert any("Adressez-vous à l'accueil" in name for name in names)
+        tap_logo_corner(kiosk.window)
+        with qtbot.waitSignal(kiosk.exit_requested):
+            type_pin(kiosk.window, "258013")
+    finally:
+        kiosk.shutdown()
+
+
+def test_a_kiosk_that_cannot_build_its_overlays_stops_so_that_systemd_restarts_it(
+    qapp, data_dir, monkeypatch, caplog
+):
+    kiosk = KioskApp(_config(data_dir), qapp)
+    exits: list[int] = []
+    monkeypatch.setattr(qapp, "exit", exits.append)
+
+    def broken() -> None:
+        raise RuntimeError("no memory for the PIN pad")
+
+    monkeypatch.setattr(kiosk.window, "build_overlays", broken)
+    try:
+        kiosk.show()
+        kiosk.complete_setup()
+        assert exits == [EXIT_NO_OVERLAYS]
+        assert "cannot build its overlays" in caplog.text
+    finally:
+        kiosk.shutdown()
+
+
+def test_a_language_chosen_before_the_set_up_ends_reaches_the_overlays(qapp, data_dir):
+    kiosk = KioskApp(_config(data_dir), qapp)
+    try:
+        kiosk.show()
+        kiosk.set_language("en")  # a tap before the event loop's first turn
+        kiosk.complete_setup()
+        assert kiosk.window.settings.title.text() == "Display"  # built in English
+        assert kiosk.window.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    finally:
+        kiosk.shutdown()
