@@ -20,7 +20,6 @@ import argparse
 import gc
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,7 +29,6 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 gc.disable()  # as `kiosk` starts: see kiosk.cli and kiosk.commands.run
 
-import keyring  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -38,11 +36,10 @@ from kiosk.pyside_sources import answer_from_file_bytes  # noqa: E402
 
 answer_from_file_bytes()  # as `kiosk` does, before the kiosk's own modules
 
+from bench.running_kiosk import running_kiosk  # noqa: E402
 from kiosk.app import KioskApp  # noqa: E402
 from kiosk.commands.run import settle_after_startup  # noqa: E402
-from kiosk.config import BackofficeSection, Config, KioskSection  # noqa: E402
 from kiosk.sample_answers import sample_answer  # noqa: E402
-from kiosk.secrets import MemoryKeyring  # noqa: E402
 
 
 def rss_mib() -> float:
@@ -79,16 +76,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    keyring.set_keyring(MemoryKeyring())
     qt_app = QApplication(sys.argv[:1])
-    with tempfile.TemporaryDirectory() as data:
-        config = Config(
-            kiosk=KioskSection(fullscreen=False, data_dir=data, watchdog=False, log_level="ERROR"),
-            backoffice=BackofficeSection(kind="none"),
-        )
-        app = KioskApp(config, qt_app)
-        app.show()
-        app.complete_setup()
+    with running_kiosk(qt_app) as app:
         settle_after_startup()
         rows: list[tuple[int, int, float]] = []
 
@@ -116,7 +105,6 @@ def main() -> None:
         qt_app.exec()
         timer.stop()
         visits_done = args.rounds * len(app.catalog().demarches)
-        app.shutdown()
     (w0, o0, r0), (w1, o1, r1) = rows[0], rows[-1]
     print(
         f"{visits_done} visits: widgets {w0} -> {w1} ({w1 - w0:+d}), "
