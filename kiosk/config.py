@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 LANGUAGES = ("fr", "en", "ar")
@@ -23,8 +22,13 @@ class ConfigError(ValueError):
     """The configuration cannot be used; the message names the key and what is expected."""
 
 
-@dataclass(frozen=True)
-class KioskSection:
+# The sections are named tuples rather than frozen dataclasses: as immutable, but Python
+# 3.11 builds a frozen dataclass in about 1 ms against 0.13 ms, and these eight are on the
+# way to the welcome screen at every start (docs/performance.md). Change one value with
+# ``section._replace(key=value)``.
+
+
+class KioskSection(NamedTuple):
     commune_name: str = "Admiville"
     logo: str = ""  # path to an SVG or PNG; empty: the bundled logo
     language: str = "fr"  # language shown first to each resident
@@ -39,8 +43,7 @@ class KioskSection:
     printer: str = ""  # receipts on paper: a printer name, "pdf:DIR" for PDF files, "" none
 
 
-@dataclass(frozen=True)
-class ScreenSection:
+class ScreenSection(NamedTuple):
     # Physical size of one pixel. 0 means: ask the screen, and if it does not know,
     # assume a 21.5-inch 1920x1080 panel (0.248 mm per pixel).
     mm_per_pixel: float = 0.0
@@ -48,21 +51,18 @@ class ScreenSection:
     screenshot_height: int = 1080
 
 
-@dataclass(frozen=True)
-class SpeechSection:
+class SpeechSection(NamedTuple):
     enabled: bool = True
     player: str = "aplay -q"  # command that plays a WAV file given as last argument
     rate_wpm: int = 135
     volume: float = 0.8
 
 
-@dataclass(frozen=True)
-class CatalogSection:
+class CatalogSection(NamedTuple):
     path: str = ""  # empty: the bundled demo catalog of Admiville
 
 
-@dataclass(frozen=True)
-class BackofficeSection:
+class BackofficeSection(NamedTuple):
     kind: str = "http"  # "http": the kiosk's own API; "none": keep everything queued
     url: str = "http://127.0.0.1:8765"
     terminal_id: str = "admiville-demo-01"
@@ -71,29 +71,26 @@ class BackofficeSection:
     poll_minutes: int = 15  # how often to ask for a new catalog and send a heartbeat
 
 
-@dataclass(frozen=True)
-class QueueSection:
+class QueueSection(NamedTuple):
     retention_days: int = 30
     sync_interval_seconds: int = 30
 
 
-@dataclass(frozen=True)
-class SecuritySection:
+class SecuritySection(NamedTuple):
     # Dotted path of the keyring backend class; empty: the file backend of keyrings.alt
     # in the data directory (works headless; `kiosk doctor` warns that it is plaintext).
     keyring_backend: str = ""
     technician_pin_hash: str = ""  # from `kiosk enroll technician`; empty: keyring, or 123456
 
 
-@dataclass(frozen=True)
-class Config:
-    kiosk: KioskSection = field(default_factory=KioskSection)
-    screen: ScreenSection = field(default_factory=ScreenSection)
-    speech: SpeechSection = field(default_factory=SpeechSection)
-    catalog: CatalogSection = field(default_factory=CatalogSection)
-    backoffice: BackofficeSection = field(default_factory=BackofficeSection)
-    queue: QueueSection = field(default_factory=QueueSection)
-    security: SecuritySection = field(default_factory=SecuritySection)
+class Config(NamedTuple):
+    kiosk: KioskSection = KioskSection()
+    screen: ScreenSection = ScreenSection()
+    speech: SpeechSection = SpeechSection()
+    catalog: CatalogSection = CatalogSection()
+    backoffice: BackofficeSection = BackofficeSection()
+    queue: QueueSection = QueueSection()
+    security: SecuritySection = SecuritySection()
     source: str = "embedded defaults"  # where the values came from, for logs and doctor
 
     def data_path(self) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import gc
 import os
 import signal
@@ -72,9 +71,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
 def run_with_config(config: Config, *, windowed: bool) -> int:
     """Open the kiosk window and serve residents until the technician exit."""
     if windowed:
-        config = dataclasses.replace(
-            config, kiosk=dataclasses.replace(config.kiosk, fullscreen=False)
-        )
+        config = config._replace(kiosk=config.kiosk._replace(fullscreen=False))
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 1

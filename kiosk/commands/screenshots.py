@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 import tempfile
@@ -38,12 +37,9 @@ def take_screenshots(args: argparse.Namespace) -> int:
         # The walk through the démarches sends sample requests: they go to a throwaway
         # queue with no back office and throwaway keys, never to the terminal's own.
         keyring.set_keyring(MemoryKeyring())
-        config = dataclasses.replace(
-            config,
-            kiosk=dataclasses.replace(
-                config.kiosk, fullscreen=False, watchdog=False, data_dir=scratch
-            ),
-            backoffice=dataclasses.replace(config.backoffice, kind="none"),
+        config = config._replace(
+            kiosk=config.kiosk._replace(fullscreen=False, watchdog=False, data_dir=scratch),
+            backoffice=config.backoffice._replace(kind="none"),
         )
         return _render(config, args.out, tuple(args.scene))
 

@@ -4,7 +4,6 @@ queued) or the reference receiver running as a subprocess."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,9 +29,8 @@ def make_kiosk(qapp: QApplication, data_dir: Path) -> Iterator[Callable[..., Kio
         queue: QueueSection | None = None,
         **kiosk_keys: object,
     ) -> KioskApp:
-        section = dataclasses.replace(
-            KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False), **kiosk_keys
-        )
+        section = KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False)
+        section = section._replace(**kiosk_keys)
         config = Config(
             kiosk=section,
             backoffice=backoffice or BackofficeSection(kind="none"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -18,9 +17,8 @@ def make_kiosk(qapp: QApplication, data_dir) -> Iterator[Callable[..., KioskApp]
     built: list[KioskApp] = []
 
     def build(**kiosk_keys: object) -> KioskApp:
-        section = dataclasses.replace(
-            KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False), **kiosk_keys
-        )
+        section = KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False)
+        section = section._replace(**kiosk_keys)
         # No back office: nothing may try the network from a UI test.
         app = KioskApp(Config(kiosk=section, backoffice=BackofficeSection(kind="none")), qapp)
         app.show()

@@ -4,14 +4,14 @@ asks before wiping an idle visit, and forgets everything when it wipes."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QAccessible, QContextMenuEvent, QGuiApplication, QKeyEvent
+from PySide6.QtGui import QAccessible, QContextMenuEvent, QGuiApplication, QImage, QKeyEvent
 from PySide6.QtTest import QTest
 
 from kiosk.app import EXIT_NO_OVERLAYS, KioskApp
 from kiosk.config import BackofficeSection, CatalogSection, Config, KioskSection
 from kiosk.secrets import SERVICE, TECHNICIAN_PIN
 from kiosk.security.pin import hash_pin
-from tests.a11y import find_widget, press, walk
+from tests.a11y import find, find_widget, press, walk
 
 
 def tap_logo_corner(window, times=5):
@@ -213,3 +213,27 @@ def test_a_language_chosen_before_the_set_up_ends_reaches_the_overlays(qapp, dat
         assert kiosk.window.layoutDirection() == Qt.LayoutDirection.LeftToRight
     finally:
         kiosk.shutdown()
+
+
+def _shown_logo(kiosk) -> QImage:
+    logo = find(kiosk.window, "Mairie d'Admiville", QAccessible.Role.Graphic).object()
+    image = logo.pixmap().toImage()
+    assert not image.isNull()
+    return image
+
+
+def _opaque_pixels(image: QImage) -> int:
+    return sum(
+        image.pixelColor(x, y).alpha() > 0
+        for x in range(0, image.width(), 4)
+        for y in range(0, image.height(), 4)
+    )
+
+
+def test_the_logo_is_drawn_from_an_svg_or_a_png(make_kiosk, tmp_path):
+    svg_logo = _shown_logo(make_kiosk())
+    assert _opaque_pixels(svg_logo) > 10
+    png = tmp_path / "logo.png"
+    assert svg_logo.save(str(png))
+    png_logo = _shown_logo(make_kiosk(logo=str(png)))
+    assert _opaque_pixels(png_logo) > 10
