@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MM_PER_INCH = 25.4
 # A 21.5-inch 1920x1080 panel, the usual kiosk screen, when the screen does not say.
@@ -49,9 +49,9 @@ def mm_per_pixel_from_dpi(dpi: float) -> float:
     return MM_PER_INCH / dpi
 
 
-@dataclass(frozen=True)
-class ScreenMetrics:
-    """Conversion between millimetres and pixels for one screen."""
+class ScreenMetrics(NamedTuple):
+    """Conversion between millimetres and pixels for one screen (a named tuple: cheaper to
+    build at start than a frozen dataclass)."""
 
     mm_per_pixel: float = DEFAULT_MM_PER_PIXEL
 
