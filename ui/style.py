@@ -29,7 +29,6 @@ class Appearance(NamedTuple):
 
     theme: ThemeName = ThemeName.DEFAULT
     text_size: TextSize = TextSize.NORMAL
-    reduced_motion: bool = False
 
     def with_theme(self, theme: ThemeName) -> Appearance:
         return self._replace(theme=theme)
