@@ -8,7 +8,6 @@ timeout, "Abandonner", "Terminer" on the receipt, mediator "Terminer").
 
 from __future__ import annotations
 
-import datetime
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -25,17 +24,20 @@ from kiosk.paths import asset
 from kiosk.security.pin import Lockout, verify_pin
 from kiosk.systemd_notify import SystemdNotifier
 from ui.fonts import load_fonts
-from ui.idle import IdleWatcher
-from ui.input_hub import InputHub
-from ui.keypad import KeypadNavigation
-from ui.lockdown import LockdownFilter
 from ui.main_window import KioskWindow
 from ui.screens.welcome import WelcomeScreen
 from ui.style import Appearance, apply_appearance
-from ui.technician_gesture import CornerTapDetector
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
+
+    from ui.idle import IdleWatcher
+    from ui.input_hub import InputHub
+    from ui.keypad import KeypadNavigation
+    from ui.lockdown import LockdownFilter
+    from ui.technician_gesture import CornerTapDetector
+
+    AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | KeypadNavigation
 
     from kiosk.catalog.model import Catalog
     from kiosk.catalog.store import CatalogStore
@@ -46,7 +48,6 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 CORNER_MM = 20.0
-AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | KeypadNavigation
 STATUS_REFRESH_MS = 15_000
 EXIT_NO_OVERLAYS = 3  # the event loop's exit code when the kiosk cannot build its overlays
 CATALOG_CACHE = "catalog-cache/catalog.json"
@@ -92,6 +93,11 @@ class KioskApp(QObject):
     exit_requested = Signal()
     out_of_service = Signal(str)
 
+    lockdown: LockdownFilter
+    idle: IdleWatcher
+    corner: CornerTapDetector
+    keypad: KeypadNavigation
+    input_hub: InputHub
     catalogs: CatalogStore
     narrator: Narrator
     delivery: Delivery
@@ -135,26 +141,32 @@ class KioskApp(QObject):
         )
         self.window.show_screen(self.welcome, welcome=True)
         self.welcome.mark_language(self.language)
-        self._install_filters()
+        if config.kiosk.hide_cursor:
+            QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
         self._connect()
         self._watchdog = self._start_watchdog()
 
     def complete_setup(self) -> None:
-        """Build what the welcome screen does not need: the overlays (idle question,
-        technician PIN pad, settings, languages), secrets, catalog, speech, queue, guide.
+        """Build what the welcome screen does not need: the input filters (lockdown, idle
+        watch, technician gesture, keypad), the overlays (idle question, technician PIN
+        pad, settings, languages), secrets, catalog, speech, queue, guide.
 
         ``show()`` runs it just after the welcome screen is up (so READY=1 and the first
         picture come as early as possible); callers that need the guide at once (tests,
         screenshots) call it themselves. It runs once.
 
-        Without its overlays the kiosk would have no technician exit: if they cannot be
-        built, the event loop ends (exit code ``EXIT_NO_OVERLAYS``) and systemd starts the
-        kiosk again. Without its services, it shows a calm out-of-service screen.
+        The filters come from the first turn of the event loop, before any hand can reach
+        the screen; until then the window itself refuses to close, and the welcome screen
+        has nothing that opens a menu. Without its filters and overlays the kiosk would
+        have no technician exit: if they cannot be built, the event loop ends (exit code
+        ``EXIT_NO_OVERLAYS``) and systemd starts the kiosk again. Without its services,
+        it shows a calm out-of-service screen.
         """
         if self._complete:
             return
         self._complete = True
         try:
+            self._install_filters()
             self.window.build_overlays()
             self._connect_overlays()
         except Exception as error:
@@ -224,6 +236,12 @@ class KioskApp(QObject):
         return asset("logo-admiville.svg")
 
     def _install_filters(self) -> None:
+        from ui.idle import IdleWatcher
+        from ui.input_hub import InputHub
+        from ui.keypad import KeypadNavigation
+        from ui.lockdown import LockdownFilter
+        from ui.technician_gesture import CornerTapDetector
+
         self.lockdown = LockdownFilter(self)
         self.idle = IdleWatcher(self.config.kiosk.idle_seconds * 1000, self)
         self.corner = CornerTapDetector(self.window, self.metrics.px(CORNER_MM))
@@ -232,11 +250,13 @@ class KioskApp(QObject):
         for event_filter in self._filters():
             self.input_hub.add(event_filter, event_filter.EVENT_TYPES)
         self.qt_app.installEventFilter(self.input_hub)
-        if self.config.kiosk.hide_cursor:
-            QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+        self.idle.disarm()  # armed by the first resident's first touch
 
     def _filters(self) -> tuple[AppFilter, ...]:
         return (self.lockdown, self.idle, self.corner, self.keypad)
+
+    def _filters_installed(self) -> bool:
+        return hasattr(self, "input_hub")
 
     def _connect(self) -> None:
         w = self.window
@@ -278,6 +298,8 @@ class KioskApp(QObject):
 
     def print_receipt(self) -> None:
         """"Imprimer" on the receipt: on the configured printer, or as a PDF file."""
+        import datetime
+
         from ui.receipt_print import print_receipt
 
         receipt = self.guide.receipt
@@ -395,7 +417,6 @@ class KioskApp(QObject):
             self.window.resize(screen.screenshot_width, screen.screenshot_height)
             self.window.show()
         self.welcome.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.idle.disarm()  # armed by the first resident's first touch
         # READY after a synchronous paint (offscreen, X11); under Wayland the compositor
         # may expose the window a moment later.
         self.window.repaint()
@@ -406,7 +427,8 @@ class KioskApp(QObject):
 
     def shutdown(self) -> None:
         """Stop the sender, close the window, release Qt objects in order."""
-        self.qt_app.removeEventFilter(self.input_hub)
+        if self._filters_installed():
+            self.qt_app.removeEventFilter(self.input_hub)
         if self._services_ready():
             self._status_timer.stop()
             if hasattr(self, "backoffice"):
@@ -454,7 +476,8 @@ class KioskApp(QObject):
                 step()
             except Exception as error:
                 _log.error("a step of the wipe failed: %s", type(error).__name__)
-        self.idle.disarm()  # the next resident's first touch starts the idle watch
+        if self._filters_installed():
+            self.idle.disarm()  # the next resident's first touch starts the idle watch
         _log.info("session wiped")
         self.session_wiped.emit()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _, with_commune
 from kiosk.security.pin import TECHNICIAN_PIN_MIN_LENGTH
-from ui.overlays import Overlay
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from ui.idle import IdleQuestion
+    from ui.overlays import Overlay
     from ui.settings_panel import LanguageCard, SettingsCard
     from ui.widgets.pin_pad import PinPad
 
@@ -197,6 +199,7 @@ class KioskWindow(QWidget):
         if self.overlays_built():
             return
         from ui.idle import IdleQuestion
+        from ui.overlays import Overlay
         from ui.settings_panel import LanguageCard, SettingsCard
         from ui.widgets.pin_pad import PinPad
 
@@ -227,6 +230,8 @@ class KioskWindow(QWidget):
 
     def add_overlay(self, card: QWidget) -> Overlay:
         """An overlay for ``card`` that ``close_overlays`` (the end of a visit) also closes."""
+        from ui.overlays import Overlay
+
         overlay = Overlay(card, self)
         self._extra_overlays.append(overlay)
         return overlay
