@@ -1,8 +1,9 @@
 """Start-up benchmark: process start to welcome screen shown (READY=1), and peak memory.
 
 The kiosk is started the way systemd starts it: a fresh process with $NOTIFY_SOCKET set,
-and the clock stops when READY=1 arrives on that socket. The floor is a bare PySide6
-window with one label, started and timed the same way in the same run.
+full screen, and the clock stops when READY=1 arrives on that socket. The floor is a bare
+PySide6 window with one label, started and timed the same way in the same run. Both paint
+1920x1080 pixels: Qt's offscreen platform is given a screen of that size.
 
     .venv/bin/python bench/startup.py [--runs 7]
 
@@ -12,6 +13,7 @@ Goal (issue 2): at most 1.3x the floor's time and under 110 MiB peak RSS.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import statistics
@@ -40,6 +42,14 @@ app.exec()
 """
 
 
+def offscreen_screen(tmp_path: Path) -> str:
+    """Qt's offscreen platform with one 1920x1080 screen (its own default is 800x800)."""
+    screen = {"name": "kiosk", "x": 0, "y": 0, "width": 1920, "height": 1080}
+    settings = tmp_path / "offscreen.json"
+    settings.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    return f"offscreen:configfile={settings}"
+
+
 def installed_like_env(tmp_path: Path) -> dict[str, str]:
     """The environment of both processes: offscreen, and with bytecode as when installed.
 
@@ -49,7 +59,7 @@ def installed_like_env(tmp_path: Path) -> dict[str, str]:
     cost no terminal pays: the bytecode goes to a temporary cache instead, written by the
     warm-up start.
     """
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": offscreen_screen(tmp_path)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "pycache")
     return env
@@ -126,13 +136,13 @@ def main() -> None:
         config = tmp_path / "kiosk.toml"
         config.write_text(
             f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\nlog_level = "WARNING"\n'
-            '[backoffice]\nkind = "none"\n',
+            'hide_cursor = true\n[backoffice]\nkind = "none"\n',
             encoding="utf-8",
         )
         # The installed console script, as systemd starts it (not `python -m`, which adds
         # runpy's import to every start).
         script = Path(sys.executable).with_name("kiosk")
-        kiosk = [str(script), "--config", str(config), "--windowed"]
+        kiosk = [str(script), "--config", str(config)]
         floor = [sys.executable, "-c", FLOOR]
         measure(kiosk, env, tmp_path)  # warm the file cache and the keyring file
         floor_samples: list[Start] = []

@@ -4,6 +4,10 @@ This is the one module (with the CLI, and its helpers ``guide``, ``narration`` a
 ``delivery``) where Qt, the screens, speech, the queue and the domain meet. Everything a
 visit leaves behind is removed by ``wipe_session``, the single way out of a visit (idle
 timeout, "Abandonner", "Terminer" on the receipt, mediator "Terminer").
+
+What runs before READY=1 does not touch PySide's ``Qt`` namespace (15 ms to build; see
+``ui.screens.welcome``): this module reaches it as ``QtCore.Qt``, from the methods that
+run later.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QClipboard, QCursor, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -128,6 +133,8 @@ class KioskApp(QObject):
         self._initial_font = qt_app.font()
         load_fonts()
         set_language(self.language)
+        if is_right_to_left(self.language):  # left to right is Qt's default
+            self._apply_direction(self.language)
         apply_appearance(qt_app, self.appearance, self.metrics)
         self.window = KioskWindow(
             config.kiosk.commune_name,
@@ -141,8 +148,6 @@ class KioskApp(QObject):
         )
         self.window.show_screen(self.welcome, welcome=True)
         self.welcome.mark_language(self.language)
-        if config.kiosk.hide_cursor:
-            QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
         self._connect()
         self._watchdog = self._start_watchdog()
 
@@ -251,6 +256,9 @@ class KioskApp(QObject):
             self.input_hub.add(event_filter, event_filter.EVENT_TYPES)
         self.qt_app.installEventFilter(self.input_hub)
         self.idle.disarm()  # armed by the first resident's first touch
+        if self.config.kiosk.hide_cursor:
+            blank = QCursor(QtCore.Qt.CursorShape.BlankCursor)
+            QGuiApplication.setOverrideCursor(blank)
 
     def _filters(self) -> tuple[AppFilter, ...]:
         return (self.lockdown, self.idle, self.corner, self.keypad)
@@ -411,12 +419,17 @@ class KioskApp(QObject):
     def show(self) -> None:
         """Show the window (full screen unless configured otherwise) and tell systemd."""
         if self.config.kiosk.fullscreen:
+            # At the screen's size from the start: the first picture is the final one,
+            # laid out once (the window system would resize it a moment later).
+            self.window.resize(self.window.screen().size())
             self.window.showFullScreen()
         else:
+            frameless = QtCore.Qt.WindowType.FramelessWindowHint
+            self.window.setWindowFlag(frameless, True)
             screen = self.config.screen
             self.window.resize(screen.screenshot_width, screen.screenshot_height)
             self.window.show()
-        self.welcome.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.welcome.start_button.setFocus()  # the default reason: OtherFocusReason
         # READY after a synchronous paint (offscreen, X11); under Wayland the compositor
         # may expose the window a moment later.
         self.window.repaint()
@@ -429,6 +442,8 @@ class KioskApp(QObject):
         """Stop the sender, close the window, release Qt objects in order."""
         if self._filters_installed():
             self.qt_app.removeEventFilter(self.input_hub)
+            if self.config.kiosk.hide_cursor:
+                QGuiApplication.restoreOverrideCursor()
         if self._services_ready():
             self._status_timer.stop()
             if hasattr(self, "backoffice"):
@@ -443,7 +458,7 @@ class KioskApp(QObject):
         # Give the application back as it was found (tests build several kiosks in turn).
         self.qt_app.setStyleSheet("")
         self.qt_app.setFont(self._initial_font)
-        self.qt_app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.qt_app.setLayoutDirection(QtCore.Qt.LayoutDirection.LeftToRight)
         set_language(SOURCE_LANGUAGE)
         self.deleteLater()
         self.qt_app.processEvents()
@@ -469,7 +484,7 @@ class KioskApp(QObject):
             lambda: self.window.top_bar.listen_button.setChecked(False),
             lambda: self.set_appearance(Appearance()),
             lambda: self.set_language(self.config.kiosk.language),
-            lambda: self.welcome.start_button.setFocus(Qt.FocusReason.OtherFocusReason),
+            lambda: self.welcome.start_button.setFocus(QtCore.Qt.FocusReason.OtherFocusReason),
         ]
         for step in steps:
             try:
@@ -546,12 +561,7 @@ class KioskApp(QObject):
     def set_language(self, language: str) -> None:
         self.language = language
         set_language(language)
-        direction = (
-            Qt.LayoutDirection.RightToLeft
-            if is_right_to_left(language)
-            else Qt.LayoutDirection.LeftToRight
-        )
-        self.qt_app.setLayoutDirection(direction)
+        self._apply_direction(language)
         self.window.retranslate()
         self.welcome.retranslate()
         self.welcome.mark_language(language)
@@ -561,6 +571,11 @@ class KioskApp(QObject):
             if self.narrator.audio_mode:
                 self._prerender_speech()
             self._refresh_delivery_status()
+
+    def _apply_direction(self, language: str) -> None:
+        layout = QtCore.Qt.LayoutDirection
+        rtl = is_right_to_left(language)
+        self.qt_app.setLayoutDirection(layout.RightToLeft if rtl else layout.LeftToRight)
 
     # ------------------------------------------------------------ technician exit
 

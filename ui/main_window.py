@@ -3,6 +3,9 @@
 It holds a top bar (the commune, and the buttons every screen offers: "Écouter", "Aa",
 language), a stack of screens, and overlays drawn inside the window (idle question,
 PIN pad, settings): nothing opens a separate window that could escape the kiosk.
+
+This module builds the welcome screen's frame, before READY=1: it does not touch the
+``Qt`` namespace (see ``ui.screens.welcome``).
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -34,8 +39,11 @@ if TYPE_CHECKING:
     from ui.widgets.pin_pad import PinPad
 
 
-class TopBar(QWidget):
+class TopBar(QFrame):
     """The commune's logo and name, and the buttons offered on every screen.
+
+    A frame (with no frame line) rather than a plain widget: the stylesheet paints the
+    background of a frame, without the ``Qt`` attribute a plain widget would need.
 
     Signals:
         listen_toggled(bool): audio mode switched on or off.
@@ -53,7 +61,6 @@ class TopBar(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setProperty("role", "bar")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._commune_name = commune_name
         # A label showing the logo drawn at its size by Qt's image plugins: SVG or PNG alike
         # (a QSvgWidget shows no PNG, and its Python module costs 1.7 ms at every start).
@@ -64,7 +71,6 @@ class TopBar(QWidget):
         self._name = QLabel(self)
         self.delivery_status = QLabel(self)
         self.delivery_status.setProperty("role", "muted")
-        self.delivery_status.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.listen_button = QPushButton(self)
         self.listen_button.setCheckable(True)
         # clicked, not toggled: the application sets the checked state itself.
@@ -102,6 +108,8 @@ class TopBar(QWidget):
             sign = f"⚠ {waiting}" if waiting else "⚠"
         else:
             sign = f"↑ {waiting}" if waiting else "✓"
+        # Signs and digits read left to right, in Arabic too.
+        self.delivery_status.setLayoutDirection(QtCore.Qt.LayoutDirection.LeftToRight)
         self.delivery_status.setText(sign)
         self.delivery_status.setAccessibleName(text)
 
@@ -131,8 +139,11 @@ class TopBar(QWidget):
         self.retranslate()
 
 
-class KioskWindow(QWidget):
-    """The one window of the kiosk.
+class KioskWindow(QFrame):
+    """The one window of the kiosk (a frame with no frame line, as ``TopBar``).
+
+    ``KioskApp.show`` makes it full screen; a window configured not to be full screen is
+    made frameless there (a full-screen window has no frame).
 
     Attributes:
         top_bar, screens: the bar and the stack of screens.
@@ -165,8 +176,6 @@ class KioskWindow(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("kioskRoot")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         self.setWindowTitle(_("Borne citoyenne"))
         self.metrics = metrics
         self._may_close = False
@@ -175,7 +184,7 @@ class KioskWindow(QWidget):
         # Who is helping, on every screen, so the resident always knows (mediator mode).
         self.banner = QLabel(self)
         self.banner.setProperty("role", "banner")
-        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setProperty("align", "center")
         self.banner.hide()
         self.screens = QStackedWidget(self)
         layout = QVBoxLayout(self)

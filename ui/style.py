@@ -1,7 +1,9 @@
 """The look of the kiosk: one stylesheet built from a theme, a text size and the screen.
 
 Screens never pick colours or pixel sizes themselves; they mark widgets with a ``role``
-property (``primary``, ``danger``, ``title``...) and this module styles every role.
+property (``primary``, ``danger``, ``title``...) and this module styles every role. A
+label with ``align="center"`` is centred: the welcome screen's way, since it may not use
+``Qt.AlignmentFlag`` (see ``ui.screens.welcome``).
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ QWidget#kioskRoot, QStackedWidget, QWidget[role="screen"] {{
     background: {t.background}; color: {t.on_background};
 }}
 QLabel {{ color: {t.on_background}; background: transparent; }}
+QLabel[align="center"] {{ qproperty-alignment: AlignCenter; }}
 QWidget[role="bar"] {{
     background: {t.surface}; border-bottom: {max(2, outline // 2)}px solid {t.border};
 }}

@@ -237,3 +237,43 @@ def test_the_logo_is_drawn_from_an_svg_or_a_png(make_kiosk, tmp_path):
     assert svg_logo.save(str(png))
     png_logo = _shown_logo(make_kiosk(logo=str(png)))
     assert _opaque_pixels(png_logo) > 10
+
+
+def _with_kiosk_keys(config: Config, **keys: object) -> Config:
+    return config._replace(kiosk=config.kiosk._replace(**keys))
+
+
+def test_a_kiosk_whose_first_language_is_arabic_starts_right_to_left(qapp, data_dir):
+    kiosk = KioskApp(_with_kiosk_keys(_config(data_dir), language="ar"), qapp)
+    try:
+        assert qapp.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        kiosk.show()
+        assert kiosk.window.isRightToLeft()
+    finally:
+        kiosk.shutdown()
+    assert qapp.layoutDirection() == Qt.LayoutDirection.LeftToRight
+
+
+def test_the_filters_come_with_the_first_turn_of_the_event_loop(qapp, qtbot, data_dir):
+    """Nobody calls complete_setup: show() has the event loop do it, gesture included."""
+    kiosk = KioskApp(_config(data_dir), qapp)
+    try:
+        kiosk.show()
+        qtbot.waitUntil(kiosk.window.overlays_built)
+        tap_logo_corner(kiosk.window)
+        assert kiosk.window.technician_overlay.isVisible()
+    finally:
+        kiosk.shutdown()
+
+
+def test_a_touch_screen_kiosk_hides_the_cursor_and_gives_it_back_at_exit(qapp, data_dir):
+    kiosk = KioskApp(_with_kiosk_keys(_config(data_dir), hide_cursor=True), qapp)
+    try:
+        kiosk.show()
+        kiosk.complete_setup()
+        cursor = QGuiApplication.overrideCursor()
+        assert cursor is not None
+        assert cursor.shape() == Qt.CursorShape.BlankCursor
+    finally:
+        kiosk.shutdown()
+    assert QGuiApplication.overrideCursor() is None
