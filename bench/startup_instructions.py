@@ -26,13 +26,17 @@ from pathlib import Path
 from startup import FLOOR, installed_like_env
 
 # The kiosk as the console script runs it, stopped as soon as KioskApp.show() returns
-# (the window painted, READY=1 sent) so that the set-up after READY is not counted; the
-# modules are imported in the order the ``kiosk`` command imports them.
+# (the window painted, READY=1 sent) so that the set-up after READY is not counted. The
+# modules come in the command's order: PySide, then the fix of kiosk/pyside_sources.py,
+# then kiosk.app (only kiosk.commands.run is imported before the command line is read).
 KIOSK = """
 import os, sys
 import kiosk.commands.run as run
 with_config = run.run_with_config
 def stop_at_ready(config, windowed):
+    import PySide6.QtWidgets
+    from kiosk.pyside_sources import answer_from_file_bytes
+    answer_from_file_bytes()
     import kiosk.app
     shown = kiosk.app.KioskApp.show
     def show(self):

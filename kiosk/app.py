@@ -259,6 +259,16 @@ class KioskApp(QObject):
         if self.config.kiosk.hide_cursor:
             blank = QCursor(QtCore.Qt.CursorShape.BlankCursor)
             QGuiApplication.setOverrideCursor(blank)
+        self._remove_window_frame()
+
+    def _remove_window_frame(self) -> None:
+        """No title bar, hence no minimise button, should the window system ever take the
+        window out of full screen (an X11 window manager may; cage does not). Set on the
+        shown window, without hiding it: before READY=1 it would cost the ``Qt``
+        namespace (see ``show``)."""
+        handle = self.window.windowHandle()
+        if handle is not None:
+            handle.setFlags(handle.flags() | QtCore.Qt.WindowType.FramelessWindowHint)
 
     def _filters(self) -> tuple[AppFilter, ...]:
         return (self.lockdown, self.idle, self.corner, self.keypad)
@@ -440,6 +450,7 @@ class KioskApp(QObject):
 
     def shutdown(self) -> None:
         """Stop the sender, close the window, release Qt objects in order."""
+        self._complete = True  # a set-up still queued by show() must not start after this
         if self._filters_installed():
             self.qt_app.removeEventFilter(self.input_hub)
             if self.config.kiosk.hide_cursor:

@@ -42,8 +42,10 @@ if TYPE_CHECKING:
 class TopBar(QFrame):
     """The commune's logo and name, and the buttons offered on every screen.
 
-    A frame (with no frame line) rather than a plain widget: the stylesheet paints the
-    background of a frame, without the ``Qt`` attribute a plain widget would need.
+    A frame with no frame line, not a plain widget: the stylesheet paints a frame's
+    background and border, and a plain widget would need the WA_StyledBackground
+    attribute, a ``Qt.`` constant, or a Python paintEvent that costs 6 ms before READY
+    (QStyle's enums).
 
     Signals:
         listen_toggled(bool): audio mode switched on or off.
@@ -139,8 +141,8 @@ class TopBar(QFrame):
         self.retranslate()
 
 
-class KioskWindow(QFrame):
-    """The one window of the kiosk (a frame with no frame line, as ``TopBar``).
+class KioskWindow(QWidget):
+    """The one window of the kiosk (its stylesheet background is the window's own).
 
     ``KioskApp.show`` makes it full screen; a window configured not to be full screen is
     made frameless there (a full-screen window has no frame).

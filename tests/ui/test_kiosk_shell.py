@@ -3,6 +3,8 @@ asks before wiping an idle visit, and forgets everything when it wipes."""
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QAccessible, QContextMenuEvent, QGuiApplication, QImage, QKeyEvent
 from PySide6.QtTest import QTest
@@ -277,3 +279,21 @@ def test_a_touch_screen_kiosk_hides_the_cursor_and_gives_it_back_at_exit(qapp, d
     finally:
         kiosk.shutdown()
     assert QGuiApplication.overrideCursor() is None
+
+
+def test_a_full_screen_kiosk_has_no_frame_once_set_up(make_kiosk):
+    kiosk = make_kiosk(fullscreen=True)
+    flags = kiosk.window.windowHandle().flags()
+    assert flags & Qt.WindowType.FramelessWindowHint
+
+
+def test_a_kiosk_stopped_before_its_first_turn_starts_nothing_on_the_way_out(qapp, data_dir):
+    """systemd may stop the kiosk just after READY=1: the set-up that show() queued must
+    not start the queue's sender or the speech engine while the kiosk shuts down."""
+    before = set(threading.enumerate())
+    kiosk = KioskApp(_config(data_dir), qapp)
+    kiosk.show()
+    kiosk.shutdown()  # turns the event loop once, where the queued set-up would run
+    qapp.processEvents()
+    started = [thread.name for thread in threading.enumerate() if thread not in before]
+    assert started == []
