@@ -50,6 +50,17 @@ def offscreen_screen(tmp_path: Path) -> str:
     return f"offscreen:configfile={settings}"
 
 
+def terminal_config(tmp_path: Path) -> Path:
+    """A terminal's configuration: its own data directory, a touch screen, no back office."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\nlog_level = "WARNING"\n'
+        'hide_cursor = true\n[backoffice]\nkind = "none"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
 def installed_like_env(tmp_path: Path) -> dict[str, str]:
     """The environment of both processes: offscreen, and with bytecode as when installed.
 
@@ -133,12 +144,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         env = installed_like_env(tmp_path)
-        config = tmp_path / "kiosk.toml"
-        config.write_text(
-            f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\nlog_level = "WARNING"\n'
-            'hide_cursor = true\n[backoffice]\nkind = "none"\n',
-            encoding="utf-8",
-        )
+        config = terminal_config(tmp_path)
         # The installed console script, as systemd starts it (not `python -m`, which adds
         # runpy's import to every start).
         script = Path(sys.executable).with_name("kiosk")

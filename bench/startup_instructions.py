@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from startup import FLOOR, installed_like_env
+from startup import FLOOR, installed_like_env, terminal_config
 
 # The kiosk as the console script runs it, stopped as soon as KioskApp.show() returns
 # (the window painted, READY=1 sent) so that the set-up after READY is not counted. The
@@ -77,14 +77,8 @@ def main() -> None:
         env = installed_like_env(tmp_path)
         env["NOTIFY_SOCKET"] = str(tmp_path / "notify.sock")
         notify.bind(env["NOTIFY_SOCKET"])  # READY=1 is sent there; nobody needs to read it
-        config = tmp_path / "kiosk.toml"
-        config.write_text(
-            f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\nlog_level = "WARNING"\n'
-            'hide_cursor = true\n[backoffice]\nkind = "none"\n',
-            encoding="utf-8",
-        )
         floor = instructions(FLOOR_UNTIL_READY, [], env)
-        kiosk = instructions(KIOSK, ["--config", str(config)], env)
+        kiosk = instructions(KIOSK, ["--config", str(terminal_config(tmp_path))], env)
     print("start-up to READY=1 in instructions (valgrind callgrind), offscreen 1920x1080")
     print(f"floor (bare QLabel)      {floor / 1e6:8.1f} M")
     print(f"kiosk (welcome screen)   {kiosk / 1e6:8.1f} M")

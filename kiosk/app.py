@@ -36,6 +36,12 @@ from ui.style import Appearance, apply_appearance
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
+    from kiosk.catalog.model import Catalog
+    from kiosk.catalog.store import CatalogStore
+    from kiosk.delivery import Delivery
+    from kiosk.guide import Guide
+    from kiosk.mediation import Mediation
+    from kiosk.narration import Narrator
     from ui.idle import IdleWatcher
     from ui.input_hub import InputHub
     from ui.keypad import KeypadNavigation
@@ -43,13 +49,6 @@ if TYPE_CHECKING:
     from ui.technician_gesture import CornerTapDetector
 
     AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | KeypadNavigation
-
-    from kiosk.catalog.model import Catalog
-    from kiosk.catalog.store import CatalogStore
-    from kiosk.delivery import Delivery
-    from kiosk.guide import Guide
-    from kiosk.mediation import Mediation
-    from kiosk.narration import Narrator
 
 _log = logging.getLogger(__name__)
 CORNER_MM = 20.0
@@ -172,6 +171,7 @@ class KioskApp(QObject):
         self._complete = True
         try:
             self._install_filters()
+            self._remove_window_frame()
             self.window.build_overlays()
             self._connect_overlays()
         except Exception as error:
@@ -257,9 +257,7 @@ class KioskApp(QObject):
         self.qt_app.installEventFilter(self.input_hub)
         self.idle.disarm()  # armed by the first resident's first touch
         if self.config.kiosk.hide_cursor:
-            blank = QCursor(QtCore.Qt.CursorShape.BlankCursor)
-            QGuiApplication.setOverrideCursor(blank)
-        self._remove_window_frame()
+            QGuiApplication.setOverrideCursor(QCursor(QtCore.Qt.CursorShape.BlankCursor))
 
     def _remove_window_frame(self) -> None:
         """No title bar, hence no minimise button, should the window system ever take the
@@ -495,7 +493,7 @@ class KioskApp(QObject):
             lambda: self.window.top_bar.listen_button.setChecked(False),
             lambda: self.set_appearance(Appearance()),
             lambda: self.set_language(self.config.kiosk.language),
-            lambda: self.welcome.start_button.setFocus(QtCore.Qt.FocusReason.OtherFocusReason),
+            self.welcome.start_button.setFocus,  # the default reason: OtherFocusReason
         ]
         for step in steps:
             try:
