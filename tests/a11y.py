@@ -57,10 +57,18 @@ def wait_for_release(iface: QAccessibleInterface, name: str) -> None:
     button = iface.object()
     if not isinstance(button, QAbstractButton):
         return
+    # shiboken6.isValid() can miss a deletion made on the C++ side (a parent deleting
+    # its children), and isDown() on such a wrapper crashes: watch destroyed() too.
+    gone: list[bool] = []
+    button.destroyed.connect(lambda: gone.append(True))
+
+    def down() -> bool:
+        return not gone and shiboken6.isValid(button) and button.isDown()
+
     deadline = QDeadlineTimer(2000)
-    while shiboken6.isValid(button) and button.isDown() and not deadline.hasExpired():
+    while down() and not deadline.hasExpired():
         QTest.qWait(5)
-    assert not (shiboken6.isValid(button) and button.isDown()), f"{name!r} stayed down"
+    assert not down(), f"{name!r} stayed down"
 
 
 def names(root: QWidget, role: QAccessible.Role = Role.Button) -> list[str]:
