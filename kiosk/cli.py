@@ -40,7 +40,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         prog="kiosk",
         description="Borne citoyenne: accessible kiosk for administrative procedures.",
     )
-    parser.add_argument("--config", type=Path, help="configuration file (TOML)")
+    _add_global_options(parser, default=None)
     parser.add_argument(
         "--windowed", action="store_true", help="run in a normal window (development)"
     )
@@ -48,7 +48,38 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     modules = COMMAND_MODULES.values() if argv is None else _wanted(argv)
     for name in modules:
         importlib.import_module(name).register(subparsers)
+    for command_parser in _command_parsers(parser):
+        _add_global_options(command_parser, default=argparse.SUPPRESS)
     return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """--config and --verbose, accepted before the command and after it.
+
+    On a command's own parser the default is SUPPRESS, so an option given before the
+    command is not overwritten by the command parser's default.
+    """
+    parser.add_argument(
+        "--config", type=Path, default=default, help="configuration file (TOML)"
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=False if default is None else default,
+        help="show routine log messages (INFO) on stderr",
+    )
+
+
+def _command_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every command and sub-command parser below ``parser`` (``queue``, ``queue list``…)."""
+    found: list[argparse.ArgumentParser] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                found.append(child)
+                found.extend(_command_parsers(child))
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,7 +34,8 @@ def prepare(args: argparse.Namespace, *, with_keyring: bool = True) -> Config:
     """Configuration, logging and keyring for a sub-command; exits with a message on error."""
     try:
         config = config_from_args(args)
-        setup_logging(config.kiosk.log_level)
+        # A technician's command prints its own result: routine INFO lines only with -v.
+        setup_logging(config.kiosk.log_level if getattr(args, "verbose", False) else "WARNING")
         config.data_path().mkdir(parents=True, exist_ok=True)
         if with_keyring:
             from kiosk.secrets import configure_keyring  # keyring is slow to import
