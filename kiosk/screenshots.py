@@ -203,19 +203,27 @@ def render_all(
     app: KioskApp,
     out_dir: Path,
     scenes: list[Scene] | None = None,
+    *,
     sizes: tuple[TextSize, ...] = tuple(TextSize),
     themes: tuple[ThemeName, ...] = tuple(ThemeName),
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
-    """Write one PNG per shot into ``out_dir``; return the files written."""
+    """Write one PNG per shot into ``out_dir``; return the files written.
+
+    ``progress(done, total)`` is called after each shot (the command prints it: the full
+    set takes minutes).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    shots = iter_shots(
-        app, scenes or all_scenes(app), app.config.kiosk.languages, sizes, themes
-    )
-    for shot in shots:
+    chosen = scenes or all_scenes(app)
+    languages = app.config.kiosk.languages
+    total = len(chosen) * len(languages) * len(sizes) * len(themes)
+    for shot in iter_shots(app, chosen, languages, sizes, themes):
         path = out_dir / shot.file_name
         if not app.window.grab().save(str(path)):
             raise OSError(f"cannot write {path}")
         written.append(path)
+        if progress is not None:
+            progress(len(written), total)
     _log.info("%d screenshots written to %s", len(written), out_dir)
     return written

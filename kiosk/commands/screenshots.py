@@ -70,9 +70,15 @@ def _render(config: Config, out: Path, wanted: tuple[str, ...]) -> int:
         code = 2
     else:
         chosen = [s for s in scenes if not wanted or s.name.startswith(wanted)]
-        written = render_all(kiosk_app, out, chosen)
+        written = render_all(kiosk_app, out, chosen, progress=_print_progress)
         print(f"{len(written)} screenshots written to {out}")
     kiosk_app.shutdown()
     qt_app.shutdown()  # destroy Qt objects now, not in random order at exit
     qInstallMessageHandler(previous_qt_handler)
     return code
+
+
+def _print_progress(done: int, total: int) -> None:
+    """One stderr line every 25 shots and at the end: the full set takes minutes."""
+    if done % 25 == 0 or done == total:
+        print(f"kiosk screenshots: {done}/{total}", file=sys.stderr, flush=True)

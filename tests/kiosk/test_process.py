@@ -97,6 +97,9 @@ def test_screenshots_of_chosen_scenes_at_the_configured_resolution(tmp_path: Pat
     assert (image.width(), image.height()) == (1280, 800)
     # Qt's offscreen notes are not warnings for the technician.
     assert "This plugin does not support" not in done.stderr
+    # A long run shows where it is.
+    assert "kiosk screenshots: 25/81" in done.stderr
+    assert "kiosk screenshots: 81/81" in done.stderr
 
 
 def test_screenshots_of_an_unknown_scene_name_the_scenes(tmp_path: Path):
