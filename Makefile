@@ -16,7 +16,8 @@ test: bootstrap
 	$(VENV)/ruff check .
 	$(VENV)/lint-imports
 	$(VENV)/mypy
-	$(VENV)/python -m pytest
+	$(VENV)/python -m pytest --cov --cov-report=
+	$(VENV)/python scripts/coverage_floor.py
 
 screenshots: bootstrap
 	$(VENV)/kiosk screenshots --out screenshots
