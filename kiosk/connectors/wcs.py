@@ -43,11 +43,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import requests
 
 from kiosk import __version__
+from kiosk.connectors.base_url import check_base_url
 from kiosk.connectors.http_api import _describe_network_error as describe_network_error
 from kiosk.connectors.http_api import parse_retry_after
 from kiosk.connectors.wcs_signing import signed_query
@@ -219,11 +220,7 @@ class WcsConnector:
         channel: str = DEFAULT_CHANNEL,
         session: requests.Session | None = None,
     ) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"the w.c.s. URL must be http(s)://host[:port]: {base_url}")
-        if parts.query or parts.fragment:
-            raise ValueError("the w.c.s. URL must not hold a query or a fragment")
+        check_base_url(base_url, "the w.c.s. URL")
         if deadline <= 0 or connect_timeout <= 0 or probe_timeout <= 0:
             raise ValueError("timeouts must be positive")
         signed_query((), orig, key)  # fail early on an empty orig or key

@@ -15,7 +15,8 @@ from kiosk.config import ConfigError, parse_config
 from kiosk.connectors.wcs import WcsConnector
 from kiosk.delivery import connector_from_config
 from tests.kiosk.connectors.wcs_support import DEMARCHE, FORM
-from tests.kiosk.test_enroll import (  # noqa: F401  (autouse fixtures)
+from tests.kiosk.test_enroll import (  # noqa: F401  (fixtures)
+    config_file,
     empty_shared_keyring,
     keep_log_capture,
 )
@@ -55,13 +56,9 @@ def test_with_key_and_mapping_the_connector_goes_to_the_configured_site():
 
 
 @pytest.fixture
-def kiosk_toml(tmp_path: Path, data_dir: Path) -> Path:
-    path = tmp_path / "kiosk.toml"
-    path.write_text(
-        f'[kiosk]\ndata_dir = "{data_dir}"\n'
-        '[security]\nkeyring_backend = "tests.kiosk.test_enroll.SharedKeyring"\n',
-        encoding="utf-8",
-    )
+def kiosk_toml(request: pytest.FixtureRequest) -> Path:
+    """test_enroll's configuration file (its keyring shared by every command)."""
+    path: Path = request.getfixturevalue("config_file")
     return path
 
 
