@@ -20,6 +20,9 @@ text, which could echo personal data):
 - 200 ``{"err": 0, "data": {"id", "url", ...}}``: ``Delivered(id, url)``.
 - 403 "timestamp is more than 30 seconds…" or "Nonce already used.": ``RetryLater``
   (the next attempt signs afresh; a terminal clock off by more than 30 s needs NTP).
+- 403 about one form (disabled, no back-office submission role, the API access's role
+  not allowed on it, "Unsufficient roles." on the look-up): ``Rejected``: other démarches
+  may still go through.
 - Any other 401/403 (invalid orig, invalid signature, not authenticated): ``Unauthorized``,
   which pauses the whole queue.
 - 404 (no such form) and 400 (a refused field, JSON refused, an unknown filter):
@@ -46,6 +49,7 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
+import urllib3
 
 from kiosk import __version__
 from kiosk.connectors.base_url import check_base_url
@@ -65,7 +69,10 @@ from offline_queue.connector import (
 MAX_ANSWER_BYTES = 256 * 1024  # a look-up lists at most a few forms; more is not read
 RETRY_STATUSES = frozenset({408, 409, 425, 429})
 AUTH_STATUSES = frozenset({401, 403})
-DEFAULT_CHANNEL = "kiosk"
+# w.c.s. names the channels mail, email, phone, counter, fax, web and social-network
+# (FormData.get_submission_channels) and shows any other one as "Web": a terminal in a
+# town hall's or social centre's hall is a counter.
+DEFAULT_CHANNEL = "counter"
 _READ_PIECE = 16384
 
 _VARNAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")  # w.c.s. varnames (identifiers)
@@ -78,18 +85,28 @@ _log = logging.getLogger(__name__)
 # w.c.s.'s fixed refusal messages (wcs/api_utils.py, wcs/api.py) -> what they mean here.
 # Matched by prefix: the timestamp message goes on with the offset.
 _CLOCK = "the terminal's clock is more than 30 s away from w.c.s.'s (check NTP)"
+_NONCE = "w.c.s. saw this nonce already"
+_FORM_REFUSALS: tuple[tuple[str, str], ...] = (  # about one form: that item goes aside
+    ("Disabled form", "the form is disabled"),
+    ("No backoffice submission roles", "the form has no back-office submission role"),
+    ("User is not allowed to perform backoffice submission",
+     "the API access's role may not submit this form in the back office"),
+    ("Unsufficient roles", "the API access's role may not list this form"),
+)
 _KNOWN_REFUSALS: tuple[tuple[str, str], ...] = (
     ("timestamp is more than", _CLOCK),
-    ("Nonce already used", "w.c.s. saw this nonce already"),
+    ("Nonce already used", _NONCE),
     ("Invalid orig", "w.c.s. does not know this API access (orig)"),
     ("Invalid signature", "w.c.s. refused the signature (wrong key?)"),
     ("Missing/multiple", "w.c.s. found a signature parameter missing or repeated"),
-    ("User not authenticated", "w.c.s. refused the API access"),
-    ("Unsufficient roles", "the API access lacks a role for this form"),
+    ("User not authenticated", "w.c.s. found no role on the API access"),
+    ("Unsigned API call", "w.c.s. saw no signature"),
     ("Expected JSON", "w.c.s. refused the body (not JSON)"),
     ("Invalid filter", "the form has no field for the submission's UUID"),
+    *_FORM_REFUSALS,
 )
-_PASSING_REFUSALS = frozenset({_CLOCK, "w.c.s. saw this nonce already"})
+_PASSING = frozenset({_CLOCK, _NONCE})
+_ONE_FORM = frozenset(meaning for _, meaning in _FORM_REFUSALS)
 
 
 @dataclass(frozen=True)
@@ -375,7 +392,12 @@ def _read_until(response: requests.Response, ends: float) -> bytes | None:
     while True:
         if time.monotonic() > ends:
             raise _DeadlinePassed("the answer was still coming in at the deadline")
-        piece = response.raw.read1(_READ_PIECE)
+        try:
+            piece = response.raw.read1(_READ_PIECE)
+        except urllib3.exceptions.ReadTimeoutError as error:  # requests wraps these only
+            raise requests.ReadTimeout(str(error)) from None  # in its own reading loop
+        except (urllib3.exceptions.HTTPError, OSError) as error:
+            raise requests.ConnectionError(str(error)) from None
         if not piece:
             return b"".join(chunks)
         size += len(piece)
@@ -408,9 +430,10 @@ def _failure(answer: _Answer, call: str) -> Outcome:
     if status in RETRY_STATUSES or status >= 500:
         return RetryLater(reason, parse_retry_after(answer.headers.get("Retry-After")))
     if status in AUTH_STATUSES:
-        if _known_refusal(answer) in _PASSING_REFUSALS:
+        meaning = _known_refusal(answer)
+        if meaning in _PASSING:
             return RetryLater(reason)
-        return Unauthorized(reason)
+        return Rejected(reason) if meaning in _ONE_FORM else Unauthorized(reason)
     if 400 <= status < 500:
         return Rejected(reason)
     return RetryLater(reason)  # 1xx/3xx: not a verdict on the item; a technician looks

@@ -60,9 +60,11 @@ TRICKLE_PAUSE = 0.25  # seconds between the bytes of a trickled answer
 #   trickle          stored, then the answer one byte every TRICKLE_PAUSE
 #   unknown-formdef  404, as if the form had been deleted
 #   bad-field        400 as w.c.s. answers a refused value, nothing stored
+#   no-bo-role       403 as for a form without back-office submission roles
+#   store-stall      stored, then the answer's headers and half its body, then nothing
 SUBMIT_FAULTS = frozenset({
     "refuse", "error", "store-error", "store-drop", "hang", "store-hang", "trickle",
-    "unknown-formdef", "bad-field",
+    "unknown-formdef", "bad-field", "no-bo-role", "store-stall",
 })
 LIST_FAULTS = frozenset({"error", "drop", "hang"})
 
@@ -233,6 +235,9 @@ class Handler(BaseHTTPRequestHandler):
             raise Refusal(403, "Invalid orig.")
         site.verifier.check(query, site.now())
         posted = self._posted(body)
+        if fault == "no-bo-role":
+            raise Refusal(403, "No backoffice submission roles on form.",
+                          "no-backoffice-submission-role")
         if fault == "bad-field":
             raise Refusal(400, "Invalid value for field.", "invalid-request")
         if fault == "error":
@@ -262,8 +267,8 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif fault == "store-hang":
             time.sleep(HANG_SECONDS)
-        elif fault == "trickle":
-            self._trickle(answer)
+        elif fault in ("trickle", "store-stall"):
+            self._trickle(answer, stall=fault == "store-stall")
         else:
             self._json(200, answer)
 
@@ -328,13 +333,18 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(raw)
 
-    def _trickle(self, body: object) -> None:
+    def _trickle(self, body: object, *, stall: bool) -> None:
+        """The answer one byte at a time or, with ``stall``, half of it and then nothing."""
         raw = json.dumps(body).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
         try:
+            if stall:
+                self.wfile.write(raw[: len(raw) // 2])
+                self.wfile.flush()
+                time.sleep(HANG_SECONDS)
             for byte in raw:
                 self.wfile.write(bytes([byte]))
                 self.wfile.flush()

@@ -55,7 +55,7 @@ def test_a_submission_becomes_one_form_with_its_uuid_and_mapped_values(wcs):
         "details": "Devant l'école, n°1",
     }
     assert form["meta"] == {"backoffice-submission": True}
-    assert form["context"] == {"channel": "kiosk"}
+    assert form["context"] == {"channel": "counter"}
     assert outcome == Delivered(form["id"], f"{wcs.url}/{SLUG}/{form['id']}/")
 
 
@@ -114,7 +114,9 @@ def test_an_unknown_form_or_a_refused_field_goes_aside_with_the_reason(wcs):
     )
 
 
-@pytest.mark.parametrize("fault", ["store-error", "store-drop", "store-hang", "trickle"])
+@pytest.mark.parametrize(
+    "fault", ["store-error", "store-drop", "store-hang", "trickle", "store-stall"]
+)
 def test_an_unknown_outcome_is_looked_up_and_never_sent_twice(wcs, fault):
     sub = submission(11)
     wcs.faults(submit=[fault])
@@ -126,6 +128,21 @@ def test_an_unknown_outcome_is_looked_up_and_never_sent_twice(wcs, fault):
     assert second == Delivered(stored["id"], f"{wcs.url}/{SLUG}/{stored['id']}/")
     assert wcs.submit_requests() == before
     assert len(_forms_of(wcs, sub.id)) == 1
+
+
+def test_an_answer_that_stops_halfway_is_a_network_failure(wcs):
+    wcs.faults(submit=["store-stall"])
+    outcome = connector(wcs, deadline=1.0).deliver(outgoing(submission(17)))
+    assert outcome == RetryLater("network: read timeout")
+
+
+def test_a_form_without_back_office_submission_roles_goes_aside_alone(wcs):
+    wcs.faults(submit=["no-bo-role"])
+    outcome = connector(wcs).deliver(outgoing(submission(18)))
+    assert outcome == Rejected(
+        "submit: HTTP 403 no-backoffice-submission-role: "
+        "the form has no back-office submission role"
+    )
 
 
 @pytest.mark.parametrize("fault", ["error", "hang"])

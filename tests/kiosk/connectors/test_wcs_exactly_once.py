@@ -34,7 +34,9 @@ from tests.receiver_process import all_final, wait_until
 KEY = bytes(range(32))
 DEADLINE = 0.4  # seconds: a hang or a trickle costs this much, not more
 # Every way a submit can fail, before or after w.c.s. stored the form.
-SUBMIT_FAULTS = ("refuse", "error", "store-error", "store-drop", "hang", "store-hang", "trickle")
+SUBMIT_FAULTS = (
+    "refuse", "error", "store-error", "store-drop", "hang", "store-hang", "trickle", "store-stall"
+)
 
 
 @pytest.fixture(scope="module")
