@@ -30,10 +30,11 @@ text, which could echo personal data):
 - 408, 409, 425, 429, 5xx, a 2xx that cannot be read, 3xx (never followed), timeouts and
   network errors: ``RetryLater``; the next attempt looks the UUID up first.
 
-Every HTTP request is bounded by ``deadline`` seconds in all: connecting, sending and
-reading the answer (checked after every piece of the answer, so an answer that trickles
-in is cut). A single wait on the socket is bounded by the time left when the request
-started. ``deliver`` makes at most two requests (look-up, then submit).
+Every HTTP request is bounded by ``deadline`` seconds: connecting (at most
+``connect_timeout``), then every wait on the socket, and the body of the answer in total
+(checked after every piece, so a body that trickles in is cut). Known gap: a server
+trickling its status line and headers, a byte just before each wait times out, is not
+cut at the deadline. ``deliver`` makes at most two requests (look-up, then submit).
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ it accepts connections. What it does as the real one does (wcs/api_utils.py
   filter" on a varname the form does not have.
 - ``GET /api/formdefs/``: the forms (unsigned).
 
+Not modelled: roles (every API access behaves as one whose role may submit and list
+every form; the refusals for missing roles are faults), drafts, tracking codes.
+
 Test controls (never signed, never in the real server), JSON:
 
 - ``POST /__fake__/faults`` ``{"submit": [...], "list": [...]}`` queues one fault per
