@@ -62,8 +62,9 @@ class CatalogSection(NamedTuple):
 
 
 class BackofficeSection(NamedTuple):
-    kind: str = "http"  # "http": the kiosk's own API; "none": keep everything queued
+    kind: str = "http"  # "http": the kiosk's own API; "wcs": Publik w.c.s.; "none": keep queued
     url: str = "http://127.0.0.1:8765"
+    orig: str = ""  # w.c.s. only: the API access identifier (its key is in the keyring)
     terminal_id: str = "admiville-demo-01"
     tracking_url: str = ""  # e.g. "https://mairie.example/suivi/{reference}"; empty: none
     timeout_seconds: float = 10.0
@@ -216,8 +217,9 @@ CHECKS: Mapping[str, Mapping[str, Check]] = {
     },
     "catalog": {"path": _text(4096)},
     "backoffice": {
-        "kind": _one_of(("http", "none")),
+        "kind": _one_of(("http", "wcs", "none")),
         "url": _backoffice_url,
+        "orig": _text(),
         "terminal_id": _non_empty_text,
         "tracking_url": _tracking_url,
         "timeout_seconds": _number(1.0, 120.0, "a number of seconds"),
@@ -279,6 +281,11 @@ def _check_consistency(config: Config) -> None:
         raise ConfigError(
             f"{config.source}: [kiosk] language = {config.kiosk.language!r} is not valid: "
             f"expected one of the offered languages {list(config.kiosk.languages)}"
+        )
+    if config.backoffice.kind == "wcs" and not config.backoffice.orig.strip():
+        raise ConfigError(
+            f"{config.source}: [backoffice] kind = \"wcs\" needs orig, the identifier of "
+            "the API access set up in w.c.s. (its key goes in the keyring: kiosk enroll wcs-key)"
         )
 
 

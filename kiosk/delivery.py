@@ -8,6 +8,9 @@ signal, which Qt queues to the GUI thread.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -20,22 +23,50 @@ from offline_queue.connector import Connector
 from offline_queue.store import ItemInfo, QueueStatus, QueueStore, State
 from offline_queue.sync import SyncEvent, SyncWorker
 
+if TYPE_CHECKING:
+    from kiosk.connectors.wcs import WcsForm
+
 _log = logging.getLogger(__name__)
 QUEUE_FILE = "queue.sqlite3"
 DAY = 86_400
 
 
-def connector_from_config(config: Config) -> Connector | None:
-    """The back office named by ``[backoffice]``; None keeps everything queued."""
+def connector_from_config(
+    config: Config, wcs_forms: Mapping[str, WcsForm] = MappingProxyType({})
+) -> Connector | None:
+    """The back office named by ``[backoffice]``; None keeps everything queued.
+
+    ``wcs_forms`` (démarche id -> its w.c.s. form) is for ``kind = "wcs"``; nothing
+    provides it yet (the catalog will), so a w.c.s. terminal keeps its requests queued.
+    """
     office = config.backoffice
     if office.kind == "none":
         return None
+    if office.kind == "wcs":
+        return _wcs_connector(config, wcs_forms)
     return HttpApiConnector(
         office.url,
         office.terminal_id,
         secrets.get_or_create_key(secrets.TERMINAL_SECRET),
         timeout=office.timeout_seconds,
     )
+
+
+def _wcs_connector(config: Config, forms: Mapping[str, WcsForm]) -> Connector | None:
+    """Publik w.c.s., with the API access key enrolled in the keyring; None (requests stay
+    queued, and the log says why) without a key or without any mapped démarche."""
+    key = secrets.get_secret(secrets.WCS_API_KEY)
+    if not key:
+        _log.error("[backoffice] kind = wcs but no w.c.s. key is enrolled "
+                   "(kiosk enroll wcs-key): requests stay queued")
+        return None
+    if not forms:
+        _log.warning("no démarche is mapped to a w.c.s. form yet: requests stay queued")
+        return None
+    from kiosk.connectors.wcs import WcsConnector  # requests' import, only for w.c.s.
+
+    office = config.backoffice
+    return WcsConnector(office.url, office.orig, key, forms, deadline=office.timeout_seconds)
 
 
 def describe_status(status: QueueStatus) -> tuple[str, bool, int]:

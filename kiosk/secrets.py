@@ -7,7 +7,8 @@ which one it uses at start and in ``kiosk doctor``.
 
 Names of the secrets held (service ``borne-citoyenne``):
 ``queue-data-key`` (AES key of the offline queue, base64), ``terminal-secret`` (HMAC key
-shared with the back office), ``technician-pin`` (a PIN hash, never a PIN).
+shared with the back office), ``technician-pin`` (a PIN hash, never a PIN), ``wcs-api-key``
+(the key of the terminal's API access to Publik w.c.s., as w.c.s. gave it).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ SERVICE = "borne-citoyenne"
 QUEUE_DATA_KEY = "queue-data-key"
 TERMINAL_SECRET = "terminal-secret"  # noqa: S105 - the name of a secret, not a secret
 TECHNICIAN_PIN = "technician-pin"
+WCS_API_KEY = "wcs-api-key"
 
 _log = logging.getLogger(__name__)
 

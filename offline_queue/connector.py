@@ -30,9 +30,12 @@ class Outgoing:
 
 @dataclass(frozen=True)
 class Delivered:
-    """The back office acknowledged the item; ``remote_reference`` is its own id if any."""
+    """The back office acknowledged the item; ``remote_reference`` is its own id if any,
+    ``remote_url`` the address it gave for it, if any (in the outcome only: the queue
+    file keeps ``remote_reference``)."""
 
     remote_reference: str | None = None
+    remote_url: str | None = None
 
 
 @dataclass(frozen=True)

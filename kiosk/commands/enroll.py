@@ -2,6 +2,7 @@
 
     kiosk enroll technician [--pin-stdin]
     kiosk enroll terminal-secret [--from-file FILE] [--show | --out FILE] [--force]
+    kiosk enroll wcs-key [--from-file FILE] [--force]
 
 Each kind of secret is one entry of ``ENROLMENTS`` (a function adding its options and a
 handler), so enrolling, say, mediators later is one more entry. A PIN is never printed or
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import getpass
 import hashlib
 import os
 import secrets as random
@@ -154,9 +156,59 @@ def _add_terminal_secret(kinds: SubParsers) -> None:
     parser.set_defaults(enroll_handler=enroll_terminal_secret)
 
 
+# ---------------------------------------------------------------- w.c.s. API key
+
+MAX_WCS_KEY_LENGTH = 512
+
+
+def _read_wcs_key(from_file: Path | None) -> str:
+    """The key as w.c.s. showed it: from a file, else typed (no echo) or one stdin line."""
+    if from_file is not None:
+        try:
+            text = from_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise EnrolError(f"cannot read {from_file}: {error}") from None
+    elif sys.stdin.isatty():
+        text = getpass.getpass("Key of the w.c.s. API access: ")
+    else:
+        text = sys.stdin.readline()
+    key = text.strip()
+    if not key or len(key) > MAX_WCS_KEY_LENGTH or not key.isprintable() or " " in key:
+        raise EnrolError(f"a w.c.s. key is one word of 1 to {MAX_WCS_KEY_LENGTH} printable "
+                         "characters; nothing was changed")
+    return key
+
+
+def enroll_wcs_key(args: argparse.Namespace) -> int:
+    config = prepare(args)
+    if secrets.get_secret(secrets.WCS_API_KEY) and not args.force:
+        raise EnrolError("a w.c.s. key is already enrolled: add --force to replace it")
+    key = _read_wcs_key(args.from_file)
+    secrets.set_secret(secrets.WCS_API_KEY, key)
+    print(f"w.c.s. key enrolled in the keyring ({fingerprint(key.encode('utf-8'))})")
+    if config.backoffice.kind != "wcs":
+        print(f"note: {config.source} does not say [backoffice] kind = \"wcs\": the key is "
+              "not used until it does")
+    return 0
+
+
+def _add_wcs_key(kinds: SubParsers) -> None:
+    parser = kinds.add_parser(
+        "wcs-key", help="the key of this terminal's API access to Publik w.c.s."
+    )
+    parser.add_argument(
+        "--from-file", type=Path, metavar="FILE",
+        help="read the key from a file (else typed without echo, or one line of stdin)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace an enrolled key")
+    parser.set_defaults(enroll_handler=enroll_wcs_key)
+
+
 # ---------------------------------------------------------------- the command
 
-ENROLMENTS: tuple[Callable[[SubParsers], None], ...] = (_add_technician, _add_terminal_secret)
+ENROLMENTS: tuple[Callable[[SubParsers], None], ...] = (
+    _add_technician, _add_terminal_secret, _add_wcs_key
+)
 
 
 def register(subparsers: SubParsers) -> None:

@@ -26,13 +26,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from kiosk import __version__
+from kiosk.connectors.base_url import check_base_url
 from kiosk.connectors.signing import sign_request
 from offline_queue.connector import (
     Delivered,
@@ -118,11 +118,7 @@ class HttpApiConnector:
         probe_timeout: float = 3.0,
         session: requests.Session | None = None,
     ) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"the back-office URL must be http(s)://host[:port]: {base_url}")
-        if parts.query or parts.fragment:
-            raise ValueError("the back-office URL must not hold a query or a fragment")
+        parts = check_base_url(base_url, "the back-office URL")
         if timeout <= 0 or probe_timeout <= 0:
             raise ValueError("timeouts must be positive")
         self.base_url = base_url.rstrip("/")

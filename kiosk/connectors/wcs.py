@@ -1,0 +1,468 @@
+"""Delivery to Publik w.c.s. (Entr'ouvert's forms engine, run by many French communes).
+
+``WcsConnector.deliver`` turns one queued submission into a signed
+``POST /api/formdefs/<slug>/submit`` (body ``{"data": {varname: value}, "meta":
+{"backoffice-submission": true}, "context": {"channel": ...}}``) and whatever happens into
+one of the queue's outcomes; it never raises for network or server trouble.
+
+Exactly once although w.c.s. has no idempotency on submit: the submission's UUID is sent
+in a field of the form (``WcsForm.uuid_varname``, e.g. ``kiosk_uuid``). An attempt that is
+not the item's first (the queue counts an attempt before anything is sent, and keeps the
+count across a crash) first asks ``GET /api/forms/<slug>/list?filter-<varname>=<uuid>``
+and sends only when w.c.s. has no form with that UUID; when the look-up fails, nothing is
+sent and the item waits. So a timeout, a connection dropped after sending or a 5xx never
+lead to a second form.
+
+How w.c.s.'s answers are classified (reasons carry the status, w.c.s.'s ``err_code``
+and, for the messages listed in ``_KNOWN_REFUSALS``, a fixed description; never free
+text, which could echo personal data):
+
+- 200 ``{"err": 0, "data": {"id", "url", ...}}``: ``Delivered(id, url)``.
+- 403 "timestamp is more than 30 seconds…" or "Nonce already used.": ``RetryLater``
+  (the next attempt signs afresh; a terminal clock off by more than 30 s needs NTP).
+- 403 about one form (disabled, no back-office submission role, the API access's role
+  not allowed on it, "Unsufficient roles." on the look-up): ``Rejected``: other démarches
+  may still go through.
+- Any other 401/403 (invalid orig, invalid signature, not authenticated): ``Unauthorized``,
+  which pauses the whole queue.
+- 404 (no such form) and 400 (a refused field, JSON refused, an unknown filter):
+  ``Rejected`` with the reason: the item goes aside for a person to look at.
+- 408, 409, 425, 429, 5xx, a 2xx that cannot be read, 3xx (never followed), timeouts and
+  network errors: ``RetryLater``; the next attempt looks the UUID up first.
+
+Every HTTP request is bounded by ``deadline`` seconds: connecting (at most
+``connect_timeout``), then every wait on the socket, and the body of the answer in total
+(checked after every piece, so a body that trickles in is cut). Known gap: a server
+trickling its status line and headers, a byte just before each wait times out, is not
+cut at the deadline. ``deliver`` makes at most two requests (look-up, then submit).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import quote
+
+import requests
+import urllib3
+
+from kiosk import __version__
+from kiosk.connectors.base_url import check_base_url
+from kiosk.connectors.http_api import _describe_network_error as describe_network_error
+from kiosk.connectors.http_api import parse_retry_after
+from kiosk.connectors.wcs_signing import signed_query
+from kiosk.domain.submission import Submission
+from offline_queue.connector import (
+    Delivered,
+    Outcome,
+    Outgoing,
+    Rejected,
+    RetryLater,
+    Unauthorized,
+)
+
+MAX_ANSWER_BYTES = 256 * 1024  # a look-up lists at most a few forms; more is not read
+RETRY_STATUSES = frozenset({408, 409, 425, 429})
+AUTH_STATUSES = frozenset({401, 403})
+# w.c.s. names the channels mail, email, phone, counter, fax, web and social-network
+# (FormData.get_submission_channels) and shows any other one as "Web": a terminal in a
+# town hall's or social centre's hall is a counter.
+DEFAULT_CHANNEL = "counter"
+_READ_PIECE = 16384
+
+_VARNAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")  # w.c.s. varnames (identifiers)
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,127}")
+_ERR_CODE = re.compile(r"[a-z0-9_-]{1,64}")
+_REMOTE_ID = re.compile(r"[0-9]{1,20}")
+_REMOTE_URL = re.compile(r"https?://[\x21-\x7e]{1,2040}")
+_log = logging.getLogger(__name__)
+
+# w.c.s.'s fixed refusal messages (wcs/api_utils.py, wcs/api.py) -> what they mean here.
+# Matched by prefix: the timestamp message goes on with the offset.
+_CLOCK = "the terminal's clock is more than 30 s away from w.c.s.'s (check NTP)"
+_NONCE = "w.c.s. saw this nonce already"
+_FORM_REFUSALS: tuple[tuple[str, str], ...] = (  # about one form: that item goes aside
+    ("Disabled form", "the form is disabled"),
+    ("No backoffice submission roles", "the form has no back-office submission role"),
+    ("User is not allowed to perform backoffice submission",
+     "the API access's role may not submit this form in the back office"),
+    ("Unsufficient roles", "the API access's role may not list this form"),
+)
+_KNOWN_REFUSALS: tuple[tuple[str, str], ...] = (
+    ("timestamp is more than", _CLOCK),
+    ("Nonce already used", _NONCE),
+    ("Invalid orig", "w.c.s. does not know this API access (orig)"),
+    ("Invalid signature", "w.c.s. refused the signature (wrong key?)"),
+    ("Missing/multiple", "w.c.s. found a signature parameter missing or repeated"),
+    ("User not authenticated", "w.c.s. found no role on the API access"),
+    ("Unsigned API call", "w.c.s. saw no signature"),
+    ("Expected JSON", "w.c.s. refused the body (not JSON)"),
+    ("Invalid filter", "the form has no field for the submission's UUID"),
+    *_FORM_REFUSALS,
+)
+_PASSING = frozenset({_CLOCK, _NONCE})
+_ONE_FORM = frozenset(meaning for _, meaning in _FORM_REFUSALS)
+
+
+@dataclass(frozen=True)
+class WcsField:
+    """Where one answer of a démarche goes in the w.c.s. form.
+
+    ``varname``: the w.c.s. field's identifier. ``choices``: the kiosk's choice value ->
+    w.c.s.'s value, for choice questions whose values differ (empty: sent as they are;
+    when given, a value missing from it is refused rather than sent wrong).
+    """
+
+    varname: str
+    choices: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        if not _VARNAME.fullmatch(self.varname):
+            raise ValueError(f"invalid w.c.s. varname {self.varname!r}")
+
+
+@dataclass(frozen=True)
+class WcsForm:
+    """One démarche as a w.c.s. form.
+
+    ``slug``: the formdef's URL name. ``fields``: the kiosk's answer key -> its field.
+    ``ignored``: answers deliberately not sent (any other unmapped answer makes the item
+    refused, never silently dropped). ``uuid_varname``: the field holding the
+    submission's UUID, what makes delivery exactly-once.
+    """
+
+    slug: str
+    fields: Mapping[str, WcsField]
+    uuid_varname: str = "kiosk_uuid"
+    ignored: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not _SLUG.fullmatch(self.slug):
+            raise ValueError(f"invalid w.c.s. form slug {self.slug!r}")
+        if not _VARNAME.fullmatch(self.uuid_varname):
+            raise ValueError(f"invalid w.c.s. varname {self.uuid_varname!r}")
+        varnames = [f.varname for f in self.fields.values()]
+        if self.uuid_varname in varnames or len(set(varnames)) != len(varnames):
+            raise ValueError(f"form {self.slug}: two answers go to the same w.c.s. field")
+
+
+class _MappingError(ValueError):
+    """The submission cannot be expressed in its w.c.s. form (a technical reason)."""
+
+
+def form_data(form: WcsForm, submission: Submission) -> dict[str, Any]:
+    """The ``data`` object of the submit body (raises ``_MappingError``)."""
+    data: dict[str, Any] = {form.uuid_varname: submission.id}
+    for key, value in submission.answers.items():
+        target = form.fields.get(key)
+        if target is None:
+            if key in form.ignored:
+                continue
+            raise _MappingError(f"answer {key!r} has no field in w.c.s. form {form.slug}")
+        data[target.varname] = _value(value, target, key)
+    return data
+
+
+def _value(value: object, target: WcsField, key: str) -> Any:
+    if isinstance(value, tuple):
+        return [_choice(item, target, key) for item in value]
+    if isinstance(value, str):
+        return _choice(value, target, key)
+    if isinstance(value, Mapping):
+        return dict(value)  # a place: {"lat", "lon"}, as w.c.s.'s map fields take it
+    return value  # numbers and booleans as they are
+
+
+def _choice(value: str, target: WcsField, key: str) -> str:
+    if not target.choices:
+        return value
+    mapped = target.choices.get(value)
+    if mapped is None:
+        raise _MappingError(f"answer {key!r}: a choice has no w.c.s. value")
+    return mapped
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """An HTTP answer read within limits; ``body`` is None when too big."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes | None
+
+    def json(self) -> Any:
+        if not self.body:
+            return None
+        try:
+            return json.loads(self.body)
+        except (ValueError, RecursionError):
+            return None
+
+
+class _DeadlinePassed(requests.Timeout):
+    """The answer was still coming in when the request's deadline passed."""
+
+
+class WcsConnector:
+    """Delivers submissions to a w.c.s. site through its signed API.
+
+    Args:
+        base_url: the w.c.s. site, e.g. ``https://demarches.mairie.example`` (paths
+            ``/api/...`` are appended).
+        orig: the API access identifier set up in w.c.s.
+        key: that access's key (from the keyring, never from the configuration file).
+        forms: démarche id -> its w.c.s. form.
+        deadline: seconds one HTTP request may take in all.
+        connect_timeout: seconds to establish a connection (at most ``deadline``).
+        probe_timeout: seconds for ``reachable()``.
+        channel: ``context.channel`` sent with every form.
+        session: a ``requests.Session`` (tests); TLS verification stays on anyway.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        orig: str,
+        key: str,
+        forms: Mapping[str, WcsForm],
+        *,
+        deadline: float,
+        connect_timeout: float = 5.0,
+        probe_timeout: float = 3.0,
+        channel: str = DEFAULT_CHANNEL,
+        session: requests.Session | None = None,
+    ) -> None:
+        check_base_url(base_url, "the w.c.s. URL")
+        if deadline <= 0 or connect_timeout <= 0 or probe_timeout <= 0:
+            raise ValueError("timeouts must be positive")
+        signed_query((), orig, key)  # fail early on an empty orig or key
+        self.base_url = base_url.rstrip("/")
+        self.orig = orig
+        self._key = key
+        self.forms = MappingProxyType(dict(forms))
+        self.deadline = float(deadline)
+        self.connect_timeout = min(float(connect_timeout), self.deadline)
+        self.probe_timeout = float(probe_timeout)
+        self.channel = channel
+        self._session = session or requests.Session()
+        self._session.headers["User-Agent"] = f"borne-citoyenne/{__version__}"
+        # Pieces of the answer are read as they come: no compression to decode.
+        self._session.headers["Accept-Encoding"] = "identity"
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._session.close()
+
+    # ------------------------------------------------------------------ Connector
+
+    def deliver(self, item: Outgoing) -> Outcome:
+        """Look up (from the second attempt on), then submit; never raises."""
+        prepared = self._prepare(item)
+        if isinstance(prepared, Rejected):
+            return prepared
+        form, data = prepared
+        try:
+            if item.attempt > 1:
+                earlier = self._look_up(form, item.item_id)
+                if earlier is not None:
+                    return earlier
+            return self._submit(form, data)
+        except requests.RequestException as error:
+            return RetryLater(f"network: {_describe_network_error(error)}")
+        except Exception as error:  # a broken server or library must not kill the sync thread
+            # The type only: a message could quote the payload (rule of attempt._ask).
+            _log.error("unexpected failure delivering %s: %s", item.reference, type(error).__name__)
+            return RetryLater(f"unexpected: {type(error).__name__}")
+
+    def _prepare(self, item: Outgoing) -> tuple[WcsForm, dict[str, Any]] | Rejected:
+        """The item's form and ``data``, or why it cannot go to w.c.s. at all."""
+        try:
+            submission = Submission.from_json(item.payload)
+        except (ValueError, KeyError, TypeError):
+            return Rejected("payload is not a kiosk submission")
+        form = self.forms.get(submission.demarche_id)
+        if form is None:
+            return Rejected(f"no w.c.s. form for démarche {submission.demarche_id!r}")
+        try:
+            return form, form_data(form, submission)
+        except _MappingError as error:
+            return Rejected(str(error))
+
+    def reachable(self) -> bool:
+        """True when w.c.s. answers ``GET /api/formdefs/`` (any status under 500)."""
+        try:
+            response = self._session.get(
+                self.base_url + "/api/formdefs/",
+                timeout=(self.probe_timeout, self.probe_timeout),
+                allow_redirects=False,
+                verify=True,
+                stream=True,
+            )
+            response.close()
+        except requests.RequestException:
+            return False
+        return response.status_code < 500
+
+    # ------------------------------------------------------------------ the two calls
+
+    def _look_up(self, form: WcsForm, item_id: str) -> Outcome | None:
+        """The earlier form with this UUID as ``Delivered``, None when there is none, or
+        the outcome that stops this attempt (the look-up failed: nothing is sent)."""
+        answer = self._request(
+            "GET", f"/api/forms/{quote(form.slug)}/list", [(f"filter-{form.uuid_varname}", item_id)]
+        )
+        if not 200 <= answer.status < 300:
+            return _failure(answer, "look-up")
+        listed = answer.json()
+        if isinstance(listed, dict) and listed.get("err") == 0:
+            listed = listed.get("data")  # the wrapped shape some versions answer
+        if not isinstance(listed, list) or not all(isinstance(f, dict) for f in listed):
+            return RetryLater(f"look-up: HTTP {answer.status} answer unreadable")
+        if not listed:
+            return None
+        if len(listed) > 1:
+            _log.warning("w.c.s. holds %d forms for submission %s", len(listed), item_id)
+        first = min(listed, key=lambda f: _sort_key(f.get("id")))
+        return _delivered(first)
+
+    def _submit(self, form: WcsForm, data: Mapping[str, Any]) -> Outcome:
+        body = json.dumps(
+            {
+                "data": data,
+                "meta": {"backoffice-submission": True},
+                "context": {"channel": self.channel},
+            },
+            ensure_ascii=False,
+            allow_nan=False,
+        ).encode("utf-8")
+        answer = self._request(
+            "POST", f"/api/formdefs/{quote(form.slug)}/submit", [], body=body
+        )
+        if not 200 <= answer.status < 300:
+            return _failure(answer, "submit")
+        reply = answer.json()
+        created = reply.get("data") if isinstance(reply, dict) and reply.get("err") == 0 else None
+        if not isinstance(created, dict):
+            # Perhaps stored: the next attempt looks it up before sending anything.
+            return RetryLater(f"submit: HTTP {answer.status} answer unreadable")
+        return _delivered(created)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        params: Sequence[tuple[str, str]],
+        *,
+        body: bytes | None = None,
+    ) -> _Answer:
+        """One request, signed now, bounded by ``deadline`` in all."""
+        ends = time.monotonic() + self.deadline
+        headers = {"Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        query = signed_query(params, self.orig, self._key)
+        response = self._session.request(
+            method,
+            f"{self.base_url}{path}?{query}",
+            data=body,
+            headers=headers,
+            timeout=(self.connect_timeout, self.deadline),
+            allow_redirects=False,
+            verify=True,
+            stream=True,
+        )
+        try:
+            content = _read_until(response, ends)
+        finally:
+            response.close()
+        return _Answer(response.status_code, response.headers, content)
+
+
+def _read_until(response: requests.Response, ends: float) -> bytes | None:
+    """The body as its pieces arrive, until ``ends`` (monotonic); None when too big."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > ends:
+            raise _DeadlinePassed("the answer was still coming in at the deadline")
+        try:
+            piece = response.raw.read1(_READ_PIECE)
+        except urllib3.exceptions.ReadTimeoutError as error:  # requests wraps these only
+            raise requests.ReadTimeout(str(error)) from None  # in its own reading loop
+        except (urllib3.exceptions.HTTPError, OSError) as error:
+            raise requests.ConnectionError(str(error)) from None
+        if not piece:
+            return b"".join(chunks)
+        size += len(piece)
+        if size > MAX_ANSWER_BYTES:
+            return None
+        chunks.append(piece)
+
+
+def _delivered(created: Mapping[str, Any]) -> Delivered:
+    remote_id = created.get("id")
+    if isinstance(remote_id, int) and not isinstance(remote_id, bool):
+        remote_id = str(remote_id)
+    url = created.get("url")
+    return Delivered(
+        remote_id if isinstance(remote_id, str) and _REMOTE_ID.fullmatch(remote_id) else None,
+        url if isinstance(url, str) and _REMOTE_URL.fullmatch(url) else None,
+    )
+
+
+def _sort_key(remote_id: object) -> int:
+    """The earliest form first (w.c.s. numbers forms in order); unreadable ids last."""
+    text = str(remote_id)
+    return int(text) if _REMOTE_ID.fullmatch(text) else 10**21
+
+
+def _failure(answer: _Answer, call: str) -> Outcome:
+    """The outcome of a non-2xx answer (see the module docstring)."""
+    status = answer.status
+    reason = f"{call}: {_reason(answer)}"
+    if status in RETRY_STATUSES or status >= 500:
+        return RetryLater(reason, parse_retry_after(answer.headers.get("Retry-After")))
+    if status in AUTH_STATUSES:
+        meaning = _known_refusal(answer)
+        if meaning in _PASSING:
+            return RetryLater(reason)
+        return Rejected(reason) if meaning in _ONE_FORM else Unauthorized(reason)
+    if 400 <= status < 500:
+        return Rejected(reason)
+    return RetryLater(reason)  # 1xx/3xx: not a verdict on the item; a technician looks
+
+
+def _known_refusal(answer: _Answer) -> str | None:
+    reply = answer.json()
+    desc = reply.get("err_desc") if isinstance(reply, dict) else None
+    if not isinstance(desc, str):
+        return None
+    return next((meaning for start, meaning in _KNOWN_REFUSALS if desc.startswith(start)), None)
+
+
+def _reason(answer: _Answer) -> str:
+    """``HTTP 403 access-denied: w.c.s. refused the signature (wrong key?)``."""
+    reason = f"HTTP {answer.status}"
+    reply = answer.json()
+    code = reply.get("err_code") if isinstance(reply, dict) else None
+    if isinstance(code, str) and _ERR_CODE.fullmatch(code):
+        reason += f" {code}"
+    meaning = _known_refusal(answer)
+    if meaning is None and answer.status == 404:
+        meaning = "w.c.s. has no such form"
+    return f"{reason}: {meaning}" if meaning else reason
+
+
+def _describe_network_error(error: requests.RequestException) -> str:
+    """A short technical name for a network failure (no URL: it holds the signature)."""
+    if isinstance(error, _DeadlinePassed):
+        return "deadline passed while reading"
+    return describe_network_error(error)

@@ -1,0 +1,381 @@
+"""A fake Publik w.c.s., written from w.c.s.'s published behaviour (not from our connector).
+
+Run in a subprocess on 127.0.0.1 by ``running_wcs()``; it prints ``LISTENING <url>`` once
+it accepts connections. What it does as the real one does (wcs/api_utils.py
+``is_url_signed``, wcs/api.py ``submit`` and the form listing):
+
+- Signatures: the ``orig`` must be known ("Invalid orig."), the signature is the standard
+  base64 HMAC of the raw query up to ``&signature=`` with the orig's key ("Invalid
+  signature."; the parameter is URL-decoded, so a raw ``+`` fails), the timestamp within
+  30 s either way ("timestamp is more than 30 seconds in the past: …"), a nonce once
+  (lower-cased, "Nonce already used."). Refusals are 403 ``{"err": 1, "err_class",
+  "err_code", "err_desc"}``.
+- ``POST /api/formdefs/<slug>/submit``: 404 for an unknown form; 400 without a JSON
+  content type; stores ``data`` whatever it holds (w.c.s. validates nothing) with the
+  next id of that form and answers ``{"err": 0, "data": {"id", "url", "backoffice_url",
+  "api_url"}}``.
+- ``GET /api/forms/<slug>/list?filter-<varname>=<value>``: the forms whose field equals
+  the value exactly (a plain list of ``{"id", "display_id", "url", ...}``); 400 "Invalid
+  filter" on a varname the form does not have.
+- ``GET /api/formdefs/``: the forms (unsigned).
+
+Not modelled: roles (every API access behaves as one whose role may submit and list
+every form; the refusals for missing roles are faults), drafts, tracking codes.
+
+Test controls (never signed, never in the real server), JSON:
+
+- ``POST /__fake__/faults`` ``{"submit": [...], "list": [...]}`` queues one fault per
+  coming request of that kind (see ``SUBMIT_FAULTS``, ``LIST_FAULTS``);
+  ``{"clear": true}`` forgets the faults still queued; ``{"clock_offset": s}`` moves
+  the fake's clock; ``{"keys": {orig: key}}`` replaces the API accesses.
+- ``GET /__fake__/forms``: everything stored, ``{slug: [{"id", "data", "meta",
+  "context"}]}``, and the submit requests seen (``"requests"``).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import re
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+WINDOW = dt.timedelta(seconds=30)
+HANG_SECONDS = 60.0
+TRICKLE_PAUSE = 0.25  # seconds between the bytes of a trickled answer
+
+# What a submit request can be made to suffer, once each:
+#   refuse           403 Invalid orig. (the API access was deleted), nothing stored
+#   error            500 before storing
+#   store-error      stored, then 500
+#   store-drop       stored, then the connection closed without an answer
+#   hang             no answer for HANG_SECONDS, nothing stored
+#   store-hang       stored, then no answer for HANG_SECONDS
+#   trickle          stored, then the answer one byte every TRICKLE_PAUSE
+#   unknown-formdef  404, as if the form had been deleted
+#   bad-field        400 as w.c.s. answers a refused value, nothing stored
+#   no-bo-role       403 as for a form without back-office submission roles
+#   store-stall      stored, then the answer's headers and half its body, then nothing
+SUBMIT_FAULTS = frozenset({
+    "refuse", "error", "store-error", "store-drop", "hang", "store-hang", "trickle",
+    "unknown-formdef", "bad-field", "no-bo-role", "store-stall",
+})
+LIST_FAULTS = frozenset({"error", "drop", "hang"})
+
+
+class Refusal(Exception):  # noqa: N818 - w.c.s.'s name for it is an error page
+    """An error answer: status and the JSON w.c.s. gives."""
+
+    def __init__(self, status: int, desc: str, code: str = "access-denied") -> None:
+        super().__init__(desc)
+        classes = {400: "Invalid request", 403: "Access Forbidden", 404: "Page not found"}
+        self.status = status
+        self.body = {"err": 1, "err_class": classes.get(status, "Error"), "err_code": code,
+                     "err_desc": desc}
+
+
+def _simplify(nonce: str) -> str:
+    """w.c.s. normalises a nonce (qommon.misc.simplify): lower case, words joined by -."""
+    return re.sub(r"[^a-z0-9]+", "-", nonce[:128].lower()).strip("-")
+
+
+@dataclass
+class Verifier:
+    """w.c.s.'s signature check, written from wcs/api_utils.py ``is_url_signed``."""
+
+    keys: dict[str, str]
+    seen_nonces: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def check(self, raw_query: str, now: dt.datetime) -> None:
+        """Raise ``Refusal`` unless ``raw_query`` is signed as w.c.s. wants it."""
+        form = parse_qs(raw_query, keep_blank_values=True)
+
+        def one(name: str) -> str | None:
+            values = form.get(name)
+            return values[0] if values and len(values) == 1 else None
+
+        signature = one("signature")
+        if signature is None or "&signature=" not in raw_query:
+            raise Refusal(403, "User not authenticated.")
+        orig = one("orig")
+        if orig is None:
+            raise Refusal(403, "Missing/multiple orig field.")
+        key = self.keys.get(orig)
+        if not key:
+            raise Refusal(403, "Invalid orig.")
+        algo = one("algo")
+        if algo is None:
+            raise Refusal(403, "Missing/multiple algo field.")
+        if algo not in hashlib.algorithms_guaranteed:
+            raise Refusal(403, "Invalid algo.")
+        signed = raw_query[: raw_query.find("&signature=")]
+        expected = base64.standard_b64encode(
+            hmac.new(key.encode(), signed.encode(), getattr(hashlib, algo)).digest()
+        )
+        if signature.encode() != expected:
+            raise Refusal(403, "Invalid signature.")
+        stamp = one("timestamp")
+        if stamp is None:
+            raise Refusal(403, "Missing/multiple timestamp field.")
+        try:
+            when = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError as error:
+            raise Refusal(403, f"Invalid timestamp field; {error}.") from None
+        delta = now.replace(tzinfo=None) - when
+        if abs(delta) > WINDOW:
+            period = "past" if delta.total_seconds() > 0 else "future"
+            raise Refusal(403, f"timestamp is more than 30 seconds in the {period}: {abs(delta)}")
+        nonce = one("nonce")
+        if nonce:
+            with self.lock:
+                if _simplify(nonce) in self.seen_nonces:
+                    raise Refusal(403, "Nonce already used.")
+                self.seen_nonces.add(_simplify(nonce))
+
+
+@dataclass
+class Site:
+    """The fake site's state: forms per slug, faults to come, the clock offset."""
+
+    formdefs: dict[str, list[str]]  # slug -> its varnames
+    verifier: Verifier
+    base_url: str = ""
+    forms: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    submit_faults: deque[str] = field(default_factory=deque)
+    list_faults: deque[str] = field(default_factory=deque)
+    clock_offset: float = 0.0
+    requests: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=self.clock_offset)
+
+    def store(self, slug: str, body: dict[str, Any]) -> dict[str, str]:
+        with self.lock:
+            stored = self.forms.setdefault(slug, [])
+            number = str(len(stored) + 1)
+            data = body.get("data")
+            stored.append({"id": number, "data": data if isinstance(data, dict) else {},
+                           "meta": body.get("meta"), "context": body.get("context")})
+        return self.links(slug, number)
+
+    def links(self, slug: str, number: str) -> dict[str, str]:
+        return {
+            "id": number,
+            "url": f"{self.base_url}/{slug}/{number}/",
+            "backoffice_url": f"{self.base_url}/backoffice/management/{slug}/{number}/",
+            "api_url": f"{self.base_url}/api/forms/{slug}/{number}/",
+        }
+
+    def next_fault(self, faults: deque[str]) -> str | None:
+        with self.lock:
+            return faults.popleft() if faults else None
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    # ------------------------------------------------------------------ routing
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        site = self.server.site
+        if parts.path == "/__fake__/forms":
+            with site.lock:
+                self._json(200, {"forms": site.forms, "requests": site.requests})
+            return
+        if parts.path == "/api/formdefs/":
+            self._json(200, {"data": [{"slug": slug} for slug in site.formdefs]})
+            return
+        found = re.fullmatch(r"/api/forms/([^/]+)/list/?", parts.path)
+        if not found:
+            self._json(404, Refusal(404, "not found", "not-found").body)
+            return
+        self._answer(lambda: self._list(unquote(found.group(1)), parts.query))
+
+    def do_POST(self) -> None:
+        parts = urlsplit(self.path)
+        if parts.path == "/__fake__/faults":
+            self._control()
+            return
+        found = re.fullmatch(r"/api/formdefs/([^/]+)/submit/?", parts.path)
+        if not found:
+            self._json(404, Refusal(404, "not found", "not-found").body)
+            return
+        self._answer(lambda: self._submit(unquote(found.group(1)), parts.query))
+
+    def _answer(self, call: Any) -> None:
+        try:
+            call()
+        except Refusal as refusal:
+            self._json(refusal.status, refusal.body)
+
+    # ------------------------------------------------------------------ the API
+
+    def _submit(self, slug: str, query: str) -> None:
+        site = self.server.site
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        with site.lock:
+            site.requests += 1
+        fault = site.next_fault(site.submit_faults)
+        if slug not in site.formdefs or fault == "unknown-formdef":
+            raise Refusal(404, "Page not found", "not-found")
+        if fault == "refuse":
+            raise Refusal(403, "Invalid orig.")
+        site.verifier.check(query, site.now())
+        posted = self._posted(body)
+        if fault == "no-bo-role":
+            raise Refusal(403, "No backoffice submission roles on form.",
+                          "no-backoffice-submission-role")
+        if fault == "bad-field":
+            raise Refusal(400, "Invalid value for field.", "invalid-request")
+        if fault == "error":
+            self._json(500, {"err": 1, "err_desc": "Technical error"})
+        elif fault == "hang":
+            time.sleep(HANG_SECONDS)
+        else:
+            self._stored({"err": 0, "data": site.store(slug, posted)}, fault)
+
+    def _posted(self, body: bytes) -> dict[str, Any]:
+        if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
+            raise Refusal(400, "Expected JSON but missing appropriate content-type.",
+                          "invalid-request")
+        try:
+            posted = json.loads(body)
+        except ValueError:
+            raise Refusal(400, "Invalid JSON payload.", "invalid-request") from None
+        if not isinstance(posted, dict):
+            raise Refusal(400, "Invalid payload.", "invalid-request")
+        return posted
+
+    def _stored(self, answer: dict[str, Any], fault: str | None) -> None:
+        """The answer to a stored form, as ``fault`` wants it."""
+        if fault == "store-error":
+            self._json(500, {"err": 1, "err_desc": "Technical error"})
+        elif fault == "store-drop":
+            self.close_connection = True
+        elif fault == "store-hang":
+            time.sleep(HANG_SECONDS)
+        elif fault in ("trickle", "store-stall"):
+            self._trickle(answer, stall=fault == "store-stall")
+        else:
+            self._json(200, answer)
+
+    def _list(self, slug: str, query: str) -> None:
+        site = self.server.site
+        if slug not in site.formdefs:
+            raise Refusal(404, "Page not found", "not-found")
+        site.verifier.check(query, site.now())
+        fault = site.next_fault(site.list_faults)
+        if fault == "error":
+            self._json(500, {"err": 1, "err_desc": "Technical error"})
+            return
+        if fault == "drop":
+            self.close_connection = True
+            return
+        if fault == "hang":
+            time.sleep(HANG_SECONDS)
+            return
+        filters = {
+            name.removeprefix("filter-"): values[0]
+            for name, values in parse_qs(query, keep_blank_values=True).items()
+            if name.startswith("filter-")
+        }
+        for varname in filters:
+            if varname not in site.formdefs[slug]:
+                raise Refusal(400, "Invalid filter", "invalid-request")
+        with site.lock:
+            matching = [
+                form for form in site.forms.get(slug, [])
+                if all(form["data"].get(name) == value for name, value in filters.items())
+            ]
+        self._json(200, [
+            {**site.links(slug, form["id"]), "display_id": f"1-{form['id']}"}
+            for form in matching
+        ])
+
+    def _control(self) -> None:
+        site = self.server.site
+        order = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        with site.lock:
+            if order.get("clear"):
+                site.submit_faults.clear()
+                site.list_faults.clear()
+            for name in order.get("submit", []):
+                assert name in SUBMIT_FAULTS, name
+                site.submit_faults.append(name)
+            for name in order.get("list", []):
+                assert name in LIST_FAULTS, name
+                site.list_faults.append(name)
+            site.clock_offset = float(order.get("clock_offset", site.clock_offset))
+            if "keys" in order:
+                site.verifier.keys = dict(order["keys"])
+        self._json(200, {"err": 0})
+
+    # ------------------------------------------------------------------ answers
+
+    def _json(self, status: int, body: object) -> None:
+        raw = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _trickle(self, body: object, *, stall: bool) -> None:
+        """The answer one byte at a time or, with ``stall``, half of it and then nothing."""
+        raw = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        try:
+            if stall:
+                self.wfile.write(raw[: len(raw) // 2])
+                self.wfile.flush()
+                time.sleep(HANG_SECONDS)
+            for byte in raw:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(TRICKLE_PAUSE)
+        except OSError:
+            self.close_connection = True  # the client gave up
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, site: Site) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.site = site
+        site.base_url = f"http://127.0.0.1:{self.server_address[1]}"
+
+
+CONFIG_ENV = "FAKE_WCS_CONFIG"  # JSON {"keys": {orig: key}, "formdefs": {slug: [varname]}}
+
+
+def main() -> None:
+    """Serve on a free port of 127.0.0.1 the site described by ``$FAKE_WCS_CONFIG``."""
+    config = json.loads(os.environ[CONFIG_ENV])
+    site = Site(formdefs=config["formdefs"], verifier=Verifier(dict(config["keys"])))
+    server = Server(site)
+    print(f"LISTENING {site.base_url}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
