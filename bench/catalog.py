@@ -3,6 +3,10 @@
 Run: .venv/bin/python bench/catalog.py [--demarches 200] [--repeat 30]
 Goal (issue 3): loading + validating 200 démarches under 100 ms (p50).
 The floor is json.loads of the same bytes, measured in the same run.
+
+Then (issue 13): the biggest catalog the generator makes (texts at their size limits),
+checked on a thread as the back-office link does, with the longest pause this leaves the
+main thread; and the slowest answer check of the audit's five answer patterns.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import argparse
 import json
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +23,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.catalog import load_catalog_bytes, pictograms_dir
+from kiosk.catalog import CatalogStore, load_catalog_bytes, pictograms_dir
+from kiosk.catalog.parser import MAX_BYTES, MAX_LABEL, MAX_TEXT
+from kiosk.catalog.patterns import fullmatches
+from kiosk.domain.answers import SHORT_TEXT_LIMIT
 
 PICTOGRAMS = sorted(p.name for p in pictograms_dir().glob("*.svg")) or ["logement.svg"]
 HELP = ("Écrivez votre réponse avec des mots simples. Exemple : le trottoir est cassé devant "
@@ -90,6 +98,39 @@ def generated_catalog(count: int) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
+def big_catalog(count: int) -> bytes:
+    """``generated_catalog`` with every help text and option label at its size limit."""
+    raw = generated_catalog(count).decode("utf-8")
+    long_help = (HELP + " ") * (MAX_TEXT // (len(HELP) + 1))
+    raw = raw.replace(HELP, long_help[:MAX_TEXT].strip())
+    label = "Réponse numéro "
+    raw = raw.replace(label, (label * (MAX_LABEL // len(label)))[: MAX_LABEL - 4])
+    encoded = raw.encode("utf-8")
+    assert len(encoded) <= MAX_BYTES
+    return encoded
+
+
+# The audit's patterns (issue 13, item 3) and the letter of the answer that made each crawl.
+AUDIT_PATTERNS = [
+    (r"((a+))+b", "a"), (r"((a|a))+b", "a"), (r"(a?){30}a{30}", "a"),
+    (r"\d*" * 8 + "x", "1"), (r".*" * 6 + "=", "x"),
+]
+
+
+def main_thread_pause_ms(work: Callable[[], object]) -> tuple[float, float]:
+    """(duration of ``work`` on a thread, longest gap of a 1 ms tick on this thread) in ms."""
+    worker = threading.Thread(target=work)
+    start = time.perf_counter()
+    worker.start()
+    longest = 0.0
+    while worker.is_alive():
+        tick = time.perf_counter()
+        time.sleep(0.001)
+        longest = max(longest, time.perf_counter() - tick - 0.001)
+    worker.join()
+    return (time.perf_counter() - start) * 1000, longest * 1000
+
+
 def p50_ms(actions: list[Callable[[], object]], repeat: int) -> list[float]:
     """p50 in ms of each action; the actions alternate, so a busy machine hits them alike."""
     timings: list[list[float]] = [[] for _ in actions]
@@ -123,6 +164,22 @@ def main() -> int:
     print(f"  load + validate + pictogram files {with_files:8.2f} ms   "
           f"ratio {with_files / floor:5.1f}x")
     print(f"  goal < 100 ms: {'met' if with_files < 100 else 'NOT met'}")
+
+    big = big_catalog(args.demarches)
+    store = CatalogStore()
+    on_gui_thread = p50_ms([lambda: store.check(big)], 3)[0]
+    on_thread, pause = main_thread_pause_ms(lambda: store.check(big))
+    print(f"big catalog: {len(big) / 1024 / 1024:.1f} MiB")
+    print(f"  checked on the GUI thread   {on_gui_thread:8.0f} ms frozen (p50 of 3)")
+    print(f"  checked on the poll thread  {on_thread:8.0f} ms, longest GUI-thread pause "
+          f"{pause:.1f} ms")
+
+    worst = max(
+        p50_ms([lambda p=p, c=c: fullmatches(p, c * SHORT_TEXT_LIMIT)], args.repeat)[0]
+        for p, c in AUDIT_PATTERNS
+    )
+    print(f"answer patterns: slowest audit pattern on a {SHORT_TEXT_LIMIT}-character answer "
+          f"{worst * 1000:.0f} µs (p50)")
     return 0
 
 

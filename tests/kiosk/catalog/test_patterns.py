@@ -116,11 +116,13 @@ def test_patterns_match_french_answers_whole(pattern: str, answer: str, expected
         (r"(?<=a)b", "look-behinds"),
         (r"(?<!a)b", "look-behinds"),
         (r"a++", "possessive"),
+        (r"(?>a+)b", "atomic groups"),
+        (r"(a)?(?(1)b|c)", "conditionals"),
         (r"(a{100}){100}", "repeat count"),
         (r"[\p{L}]{1000}" * 4, "too large"),
         (r"[\w ]+", r"\w only knows letters without accents"),
         (r"\bmot\b", r"\b only knows letters without accents"),
-        (r"(a", "not a valid regular expression"),
+        (r"(a", "not a valid regular expression: missing ): (a"),
     ],
 )
 def test_what_re2_cannot_run_is_refused_with_its_name(pattern: str, named: str) -> None:
