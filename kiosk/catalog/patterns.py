@@ -61,7 +61,10 @@ class AnswerPattern:
         self._compiled = compiled
 
     def fullmatch(self, text: str) -> bool:
-        return self._compiled.fullmatch(text) is not None
+        try:
+            return self._compiled.fullmatch(text) is not None
+        except UnicodeEncodeError:  # a lone surrogate is not text a resident typed
+            return False
 
 
 def _options() -> object:
@@ -101,6 +104,8 @@ def compile_pattern(source: str) -> AnswerPattern:
         compiled = cast(_Compiled, re2.compile(source, _options()))
     except re2.error as error:
         raise PatternError(_problem_of(error, source)) from None
+    except UnicodeEncodeError:
+        raise PatternError("the pattern holds a character that is not text") from None
     escape = _ascii_only_escape(source)
     if escape is not None:
         raise PatternError(

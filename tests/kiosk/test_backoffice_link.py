@@ -115,6 +115,26 @@ def test_a_refused_catalog_is_neither_downloaded_nor_checked_again(
         link.stop()
 
 
+def test_a_back_office_ignoring_if_none_match_does_not_get_its_catalog_checked_again(
+    tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch, checks: list[bool]
+):
+    served = tmp_path / "published.json"
+    served.write_text('{"schema_version": 1, "demarches": "nope"}', encoding="utf-8")
+    store = CatalogStore()
+    store.load()
+    checks.clear()
+    with running_receiver(tmp_path / "rx", "--catalog", str(served)) as receiver:
+        connector = HttpApiConnector(receiver.url, "test-terminal", receiver.secret, timeout=5)
+        fetch = connector.fetch_catalog
+        # Such a back office answers 200 with the whole catalog and the same ETag every time.
+        monkeypatch.setattr(connector, "fetch_catalog", lambda etag=None: fetch(None))
+        link = _link(receiver, store, connector)
+        for _ in range(3):
+            _one_round(qtbot, link)
+        link.stop()
+    assert len(checks) == 1
+
+
 def test_a_downloaded_catalog_is_checked_off_the_gui_thread(
     tmp_path: Path, qtbot, checks: list[bool]
 ):

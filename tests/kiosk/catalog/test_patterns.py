@@ -12,10 +12,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from kiosk.catalog import CatalogError, Field, parse_catalog
+from kiosk.catalog.patterns import AnswerPattern, PatternError, compile_pattern
 from kiosk.domain.answers import SHORT_TEXT_LIMIT, check_answer
 from tests.kiosk.catalog.samples import field, sample
 
@@ -140,3 +141,25 @@ def test_the_error_names_the_field_too() -> None:
     with pytest.raises(CatalogError) as caught:
         parse_catalog(data)
     assert caught.value.field_id == "code"
+
+
+# Regex syntax, escapes, accented letters and a lone surrogate, mixed with any character.
+_SOURCE_TEXT = st.text(st.sampled_from(list("ab\\()[]{}*+?|^$.-,019wbdpPL=!<>:#é\ud800"))
+                       | st.characters(), max_size=40)
+
+
+@given(source=_SOURCE_TEXT, answer=_SOURCE_TEXT)
+@example(source="a\ud800", answer="a")
+@example(source="a.", answer="a\ud800")
+def test_any_text_compiles_or_is_refused_by_name_and_any_answer_is_checked(
+    source: str, answer: str
+) -> None:
+    outcome: AnswerPattern | PatternError
+    try:
+        outcome = compile_pattern(source)
+    except PatternError as error:
+        outcome = error
+    if isinstance(outcome, PatternError):
+        assert str(outcome)  # a named problem
+    else:
+        assert outcome.fullmatch(answer) in (True, False)
