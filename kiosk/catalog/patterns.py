@@ -7,14 +7,15 @@ linear in the text for every pattern it accepts, because it has no backtracking.
 back-references and look-arounds outright; this module names those refusals for the
 commune staff who wrote the pattern (docs/catalog.md says which syntax they may use).
 
-RE2's ``\\w``, ``\\W``, ``\\b`` and ``\\B`` only know ASCII letters, so "Élodie" would not be
-a word: they are refused with a message pointing to ``\\p{L}`` (any letter, accents too),
-rather than silently turning away residents with accented names.
+RE2's ``\\w``, ``\\W``, ``\\b``, ``\\B`` and ``[:alpha:]``-like classes only know ASCII letters,
+so "Élodie" would not be a word: they are refused with a message pointing to ``\\p{L}`` (any
+letter, accents too), rather than silently turning away residents with accented names.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from typing import Protocol, cast
 
 import re2
@@ -22,8 +23,9 @@ import re2
 # Memory for one compiled pattern (program and matching cache). RE2 refuses a pattern
 # whose program does not fit ("pattern too large") and never needs more to match.
 MAX_PATTERN_MEMORY = 2 * 1024 * 1024
-# Escapes whose meaning under RE2 (ASCII only) differs from what a French writer expects.
+# Classes whose meaning under RE2 (ASCII only) differs from what a French writer expects.
 _ASCII_ONLY_ESCAPES = frozenset("wWbB")
+_ASCII_ONLY_POSIX = re.compile(r"\[:\^?(?:alpha|alnum|word|upper|lower):\]")
 
 # RE2's error texts (the start of them) -> the problem said to the catalog's writer.
 _NAMED_REFUSALS = (
@@ -87,15 +89,16 @@ def _problem_of(error: Exception, source: str) -> str:
     return f"not a valid regular expression: {message}"
 
 
-def _ascii_only_escape(source: str) -> str | None:
-    """The first ``\\w``-like escape of ``source``, read escape by escape (``\\\\w`` is not one)."""
+def _ascii_only_class(source: str) -> str | None:
+    """The first class of ``source`` that knows no accented letter (``\\w`` is no escape)."""
     position = 0
     while (position := source.find("\\", position)) != -1:
         letter = source[position + 1 : position + 2]
         if letter in _ASCII_ONLY_ESCAPES:
             return "\\" + letter
         position += 2
-    return None
+    posix = _ASCII_ONLY_POSIX.search(source)
+    return posix.group() if posix else None
 
 
 def compile_pattern(source: str) -> AnswerPattern:
@@ -106,10 +109,10 @@ def compile_pattern(source: str) -> AnswerPattern:
         raise PatternError(_problem_of(error, source)) from None
     except UnicodeEncodeError:
         raise PatternError("the pattern holds a character that is not text") from None
-    escape = _ascii_only_escape(source)
-    if escape is not None:
+    ascii_only = _ascii_only_class(source)
+    if ascii_only is not None:
         raise PatternError(
-            f"{escape} only knows letters without accents here: write \\p{{L}} for any "
+            f"{ascii_only} only knows letters without accents here: write \\p{{L}} for any "
             "letter, [0-9] for a digit"
         )
     return AnswerPattern(source, compiled)

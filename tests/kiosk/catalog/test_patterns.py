@@ -123,6 +123,7 @@ def test_patterns_match_french_answers_whole(pattern: str, answer: str, expected
         (r"[\p{L}]{1000}" * 4, "too large"),
         (r"[\w ]+", r"\w only knows letters without accents"),
         (r"\bmot\b", r"\b only knows letters without accents"),
+        (r"[[:alpha:] ]+", "[:alpha:] only knows letters without accents"),
         (r"(a", "not a valid regular expression: missing ): (a"),
     ],
 )
