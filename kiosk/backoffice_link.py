@@ -2,8 +2,8 @@
 
 Every ``[backoffice] poll_minutes`` the kiosk asks ``GET /v1/catalog`` (conditional on the
 ETag it has) and says ``POST /v1/heartbeat`` (terminal id, version, queue counts; nothing
-about anyone). The network work and the check of a downloaded catalog (seconds for an
-8 MiB one) run on a short-lived thread; the checked catalog, or its named problem, comes
+about anyone). The network work and the check of a downloaded catalog (about a second
+for an 8 MiB one) run on a short-lived thread; the checked catalog, or its named problem, comes
 back to the GUI thread as a signal, and only there is it put in use or refused. A refused
 catalog is logged and the last good catalog stays in use; its ETag is remembered and sent
 as ``If-None-Match``, so the same broken catalog is neither downloaded nor checked again.

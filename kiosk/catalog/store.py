@@ -41,8 +41,8 @@ def _collector_paused() -> Iterator[None]:
     Checking an 8 MiB catalog makes about a million objects; the collector would walk them
     again and again, each walk holding the GIL, a third of the check's time, and stop the
     GUI thread for 60 to 150 ms at a time while another thread checks (bench/catalog.py).
-    The check makes no reference cycles: what it throws away is freed by reference
-    counting as usual. Left off if it was off (during start-up, see kiosk.cli).
+    What the check throws away is freed by reference counting as usual, and any cycle by
+    the first collection after it. Left off if it was off (during start-up, see kiosk.cli).
     """
     was_enabled = gc.isenabled()
     gc.disable()
