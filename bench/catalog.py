@@ -3,6 +3,10 @@
 Run: .venv/bin/python bench/catalog.py [--demarches 200] [--repeat 30]
 Goal (issue 3): loading + validating 200 démarches under 100 ms (p50).
 The floor is json.loads of the same bytes, measured in the same run.
+
+Then (issue 13): the same catalog grown to just under 8 MiB, checked on this (GUI) thread,
+then on a thread as the back-office link does, with the longest pause this leaves the
+main thread; and the slowest answer check of the audit's five answer patterns.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import argparse
 import json
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +23,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kiosk.catalog import load_catalog_bytes, pictograms_dir
+from kiosk.catalog import CatalogStore, load_catalog_bytes, pictograms_dir
+from kiosk.catalog.parser import MAX_BYTES, MAX_FIELDS
+from kiosk.catalog.patterns import fullmatches
+from kiosk.domain.answers import SHORT_TEXT_LIMIT
 
 PICTOGRAMS = sorted(p.name for p in pictograms_dir().glob("*.svg")) or ["logement.svg"]
 HELP = ("Écrivez votre réponse avec des mots simples. Exemple : le trottoir est cassé devant "
@@ -90,6 +98,50 @@ def generated_catalog(count: int) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
+def _with_questions(data: dict[str, Any], extra: int) -> bytes:
+    """``data`` with ``extra`` more 24-option questions in every démarche, as bytes."""
+    for demarche in data["demarches"]:
+        fields = [f for f in demarche["fields"] if not f["id"].startswith("plus-")]
+        more = [{"id": f"plus-{i}", "type": "single_choice",
+                 "label": _texts(f"Question {i} ?", f"Question {i}?"),
+                 "options": _options(24, i)} for i in range(extra)]
+        demarche["fields"] = fields[:-1] + more + fields[-1:]
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def big_catalog(count: int) -> bytes:
+    """``generated_catalog`` grown with questions to just under the 8 MiB a catalog may be.
+
+    The most checking work a catalog can ask for: many small options (the audit's 8 MiB
+    catalog, issue 13, took 1.9 s to check).
+    """
+    data = json.loads(generated_catalog(count))
+    base, one = len(_with_questions(data, 0)), len(_with_questions(data, 1))
+    extra = min((MAX_BYTES - base) // (one - base), MAX_FIELDS - len(_fields(0)))
+    return _with_questions(data, extra)
+
+
+# The audit's patterns (issue 13, item 3) and the letter of the answer that made each crawl.
+AUDIT_PATTERNS = [
+    (r"((a+))+b", "a"), (r"((a|a))+b", "a"), (r"(a?){30}a{30}", "a"),
+    (r"\d*" * 8 + "x", "1"), (r".*" * 6 + "=", "x"),
+]
+
+
+def main_thread_pause_ms(work: Callable[[], object]) -> tuple[float, float]:
+    """(duration of ``work`` on a thread, longest gap of a 1 ms tick on this thread) in ms."""
+    worker = threading.Thread(target=work)
+    start = time.perf_counter()
+    worker.start()
+    longest = 0.0
+    while worker.is_alive():
+        tick = time.perf_counter()
+        time.sleep(0.001)
+        longest = max(longest, time.perf_counter() - tick - 0.001)
+    worker.join()
+    return (time.perf_counter() - start) * 1000, longest * 1000
+
+
 def p50_ms(actions: list[Callable[[], object]], repeat: int) -> list[float]:
     """p50 in ms of each action; the actions alternate, so a busy machine hits them alike."""
     timings: list[list[float]] = [[] for _ in actions]
@@ -123,6 +175,22 @@ def main() -> int:
     print(f"  load + validate + pictogram files {with_files:8.2f} ms   "
           f"ratio {with_files / floor:5.1f}x")
     print(f"  goal < 100 ms: {'met' if with_files < 100 else 'NOT met'}")
+
+    big = big_catalog(args.demarches)
+    store = CatalogStore()
+    on_gui_thread = p50_ms([lambda: store.check(big)], 3)[0]
+    on_thread, pause = main_thread_pause_ms(lambda: store.check(big))
+    print(f"big catalog: {len(big) / 1024 / 1024:.1f} MiB")
+    print(f"  checked on the GUI thread   {on_gui_thread:8.0f} ms frozen (p50 of 3)")
+    print(f"  checked on the poll thread  {on_thread:8.0f} ms, longest GUI-thread pause "
+          f"{pause:.1f} ms")
+
+    worst = max(
+        p50_ms([lambda p=p, c=c: fullmatches(p, c * SHORT_TEXT_LIMIT)], args.repeat)[0]
+        for p, c in AUDIT_PATTERNS
+    )
+    print(f"answer patterns: slowest audit pattern on a {SHORT_TEXT_LIMIT}-character answer "
+          f"{worst * 1000:.0f} µs (p50)")
     return 0
 
 

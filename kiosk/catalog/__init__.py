@@ -5,7 +5,9 @@ Public API (see docs/catalog.md for the file format):
 - ``load_catalog(path, pictogram_dir=None) -> Catalog``, ``load_catalog_bytes(raw)``,
   ``parse_catalog(data)``: raise ``CatalogError`` (``demarche_id``, ``field_id``, ``key``,
   ``problem``) for any problem.
-- ``CatalogStore``: ``offer(raw)`` / ``offer_file(path)`` / ``load(path)``, ``current``.
+- ``CatalogStore``: ``offer(raw)`` / ``offer_file(path)`` / ``load(path)``, ``current``;
+  ``check(raw)`` on any thread, then ``use(catalog, raw)`` or ``refuse(error, source)``.
+- ``kiosk.catalog.patterns``: answer patterns on RE2 (linear time), ``fullmatches``.
 - ``Catalog``, ``Demarche``, ``Field``, ``FieldType``, ``Option``, ``Texts``,
   ``localized(texts, language)`` (French fallback), ``pictogram_path(name)``.
 """

@@ -37,6 +37,7 @@ from kiosk.catalog.model import (
     Service,
     Texts,
 )
+from kiosk.catalog.patterns import PatternError, compile_pattern
 from kiosk.catalog.validators import check_postcode
 
 # Sane limits: a catalog bigger than this is a mistake or an attack, not a commune's work.
@@ -58,10 +59,6 @@ _ID = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}")
 _PICTOGRAM = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}\.svg")
 _PREFIX = re.compile(r"[A-Z]{2,5}")
 _LANGUAGE_SET = frozenset(LANGUAGES)
-# Catastrophic backtracking comes from a quantified group holding a quantifier, like
-# (a+)+ or (\w|\d)*, and from back-references: the GUI thread checks answers, so a
-# catalog from the network must not be able to freeze it.
-_SLOW_PATTERN = re.compile(r"\((?:[^()\\]|\\.)*[*+}|](?:[^()\\]|\\.)*\)[*+{]|\\[1-9]")
 
 # Rules each field type accepts.
 _RULES_BY_TYPE: Mapping[FieldType, frozenset[RuleKind]] = {
@@ -579,14 +576,9 @@ class _Reader:
         if kind is RuleKind.PATTERN:
             pattern = _text(value, where, MAX_PATTERN)
             try:
-                re.compile(pattern)
-            except re.error as error:
-                where.fail(f"not a valid regular expression: {error}")
-            if _SLOW_PATTERN.search(pattern):
-                where.fail(
-                    "this regular expression could take ages on some answers (a repeated "
-                    "group that repeats, or a back-reference): write it without them"
-                )
+                compile_pattern(pattern)  # RE2: no pattern can be slow, see patterns.py
+            except PatternError as error:
+                where.fail(str(error))
             return pattern
         return _whole(value, where, None, 0, MAX_LENGTH_RULE)
 

@@ -3,13 +3,18 @@
 ``CatalogStore.offer()`` checks a new catalog; when it is good it becomes ``current`` (and
 is copied to the cache file, when there is one, so the next start has it even if the
 source is broken then); when it is bad, ``current`` does not change and the error is
-returned and kept in ``last_error`` for logs and ``kiosk doctor``.
+returned and kept in ``last_error`` for logs and ``kiosk doctor``. ``offer()`` is
+``check()`` then ``use()`` or ``refuse()``: a caller may check on another thread and
+apply the result on the thread that reads ``current``.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kiosk.catalog.model import Catalog
@@ -29,6 +34,25 @@ def pictograms_dir() -> Path:
     return asset("pictograms")
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: for checking a catalog.
+
+    Checking an 8 MiB catalog makes about a million objects; the collector would walk them
+    again and again, each walk holding the GIL, a third of the check's time, and stop the
+    GUI thread for 60 to 150 ms at a time while another thread checks (bench/catalog.py).
+    What the check throws away is freed by reference counting as usual, and any cycle by
+    the first collection after it. Left off if it was off (during start-up, see kiosk.cli).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class CatalogStore:
     """Holds the catalog in use; replaces it only with a catalog that passed every check."""
 
@@ -38,17 +62,34 @@ class CatalogStore:
         self.current: Catalog | None = None
         self.last_error: CatalogError | None = None
 
-    def offer(self, raw: bytes, source: str = "catalog") -> CatalogError | None:
-        """Use ``raw`` if it is a good catalog; otherwise keep the current one and say why."""
-        try:
-            catalog = load_catalog_bytes(raw, pictogram_dir=self.pictogram_dir)
-        except CatalogError as error:
-            self.last_error = error
-            log.warning("catalog from %s refused, keeping the last good one: %s", source, error)
-            return error
+    def check(self, raw: bytes) -> Catalog:
+        """``raw`` as a checked catalog, or ``CatalogError``; changes nothing.
+
+        Safe on any thread: the back-office link checks a download on its own thread (an
+        8 MiB catalog takes a second) and hands the result to ``use()`` on the GUI thread.
+        """
+        with _collector_paused():
+            return load_catalog_bytes(raw, pictogram_dir=self.pictogram_dir)
+
+    def use(self, catalog: Catalog, raw: bytes) -> None:
+        """Put a catalog that passed ``check()`` in use, and cache its bytes."""
         self.current = catalog
         self.last_error = None
         self._write_cache(raw)
+
+    def refuse(self, error: CatalogError, source: str) -> None:
+        """Keep the current catalog, and ``error`` for logs and ``kiosk doctor``."""
+        self.last_error = error
+        log.warning("catalog from %s refused, keeping the last good one: %s", source, error)
+
+    def offer(self, raw: bytes, source: str = "catalog") -> CatalogError | None:
+        """Use ``raw`` if it is a good catalog; otherwise keep the current one and say why."""
+        try:
+            catalog = self.check(raw)
+        except CatalogError as error:
+            self.refuse(error, source)
+            return error
+        self.use(catalog, raw)
         return None
 
     def offer_file(self, path: Path) -> CatalogError | None:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from kiosk.catalog.model import Field, FieldType, Rule, RuleKind, localized
+from kiosk.catalog.patterns import fullmatches
 from kiosk.catalog.validators import (
     AnswerValue,
     Validation,
@@ -247,7 +248,7 @@ def _max_length(limit: int | float | str | None, value: AnswerValue, today: dt.d
 
 
 def _pattern(limit: int | float | str | None, value: AnswerValue, today: dt.date) -> str | None:
-    if isinstance(value, str) and isinstance(limit, str) and not re.fullmatch(limit, value):
+    if isinstance(value, str) and isinstance(limit, str) and not fullmatches(limit, value):
         return _("Vérifiez votre réponse.")
     return None
 

@@ -3,13 +3,19 @@ catalog, keeps the last good one when a new one is broken, and sends heartbeats.
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
+import threading
 from pathlib import Path
+from typing import NamedTuple
+
+import pytest
 
 from kiosk.backoffice_link import BackofficeLink
+from kiosk.catalog import store as store_module
 from kiosk.catalog.store import CatalogStore, bundled_catalog_path
-from kiosk.connectors.http_api import HttpApiConnector
+from kiosk.connectors.http_api import CatalogAnswer, HttpApiConnector
 from tests.receiver_process import running_receiver
 
 
@@ -19,9 +25,37 @@ def _catalog_with_title(path: Path, title: str) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
-def _link(receiver, store: CatalogStore) -> BackofficeLink:
-    connector = HttpApiConnector(receiver.url, "test-terminal", receiver.secret, timeout=5)
+def _link(
+    receiver, store: CatalogStore, connector: HttpApiConnector | None = None
+) -> BackofficeLink:
+    connector = connector or HttpApiConnector(
+        receiver.url, "test-terminal", receiver.secret, timeout=5
+    )
     return BackofficeLink(connector, store, lambda: {"pending": 2}, poll_minutes=60)
+
+
+def _one_round(qtbot, link: BackofficeLink) -> None:
+    with qtbot.waitSignal(link.round_finished, timeout=15_000):
+        link.poll()
+
+
+class Check(NamedTuple):
+    on_gui_thread: bool
+    collecting_garbage: bool
+
+
+@pytest.fixture
+def checks(monkeypatch: pytest.MonkeyPatch) -> list[Check]:
+    """Each catalog check of the store from now on: on which thread, with the collector on?"""
+    seen: list[Check] = []
+    real = store_module.load_catalog_bytes
+
+    def checking(raw: bytes, **options):
+        seen.append(Check(threading.current_thread() is threading.main_thread(), gc.isenabled()))
+        return real(raw, **options)
+
+    monkeypatch.setattr(store_module, "load_catalog_bytes", checking)
+    return seen
 
 
 def test_a_published_catalog_reaches_the_kiosk_then_a_broken_one_is_refused(
@@ -51,3 +85,77 @@ def test_a_published_catalog_reaches_the_kiosk_then_a_broken_one_is_refused(
             ).fetchone()
         assert (terminal, json.loads(queue)) == ("test-terminal", {"pending": 2})
         assert beats >= 2
+
+
+def test_a_refused_catalog_is_neither_downloaded_nor_checked_again(
+    tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch, checks: list[Check]
+):
+    served = tmp_path / "published.json"
+    served.write_text('{"schema_version": 1, "demarches": "nope"}', encoding="utf-8")
+    store = CatalogStore()
+    good = store.load()
+    checks.clear()
+    with running_receiver(tmp_path / "rx", "--catalog", str(served)) as receiver:
+        connector = HttpApiConnector(receiver.url, "test-terminal", receiver.secret, timeout=5)
+        statuses: list[int] = []
+        fetch = connector.fetch_catalog
+
+        def counted_fetch(etag: str | None = None) -> CatalogAnswer:
+            answer = fetch(etag)
+            statuses.append(answer.status)
+            return answer
+
+        monkeypatch.setattr(connector, "fetch_catalog", counted_fetch)
+        link = _link(receiver, store, connector)
+        for _ in range(3):
+            _one_round(qtbot, link)
+        assert statuses == [200, 304, 304]  # If-None-Match: the refused ETag
+        assert len(checks) == 1  # checked once
+        assert "missing key 'commune'" in str(store.last_error)
+        assert store.current is good
+
+        _catalog_with_title(served, "Acte d'état civil (corrigé)")  # the commune fixes it
+        with qtbot.waitSignal(link.catalog_changed, timeout=15_000):
+            link.poll()
+        assert statuses[-1] == 200
+        assert store.current.demarches[0].title.fr == "Acte d'état civil (corrigé)"
+        link.stop()
+
+
+def test_a_back_office_ignoring_if_none_match_does_not_get_its_catalog_checked_again(
+    tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch, checks: list[Check]
+):
+    served = tmp_path / "published.json"
+    served.write_text('{"schema_version": 1, "demarches": "nope"}', encoding="utf-8")
+    store = CatalogStore()
+    store.load()
+    checks.clear()
+    with running_receiver(tmp_path / "rx", "--catalog", str(served)) as receiver:
+        connector = HttpApiConnector(receiver.url, "test-terminal", receiver.secret, timeout=5)
+        fetch = connector.fetch_catalog
+        # Such a back office answers 200 with the whole catalog and the same ETag every time.
+        monkeypatch.setattr(connector, "fetch_catalog", lambda etag=None: fetch(None))
+        link = _link(receiver, store, connector)
+        for _ in range(3):
+            _one_round(qtbot, link)
+        link.stop()
+    assert len(checks) == 1
+
+
+def test_a_downloaded_catalog_is_checked_off_the_gui_thread(
+    tmp_path: Path, qtbot, checks: list[Check]
+):
+    served = tmp_path / "published.json"
+    _catalog_with_title(served, "Acte d'état civil (vérifié ailleurs)")
+    store = CatalogStore()
+    store.load()
+    checks.clear()
+    with running_receiver(tmp_path / "rx", "--catalog", str(served)) as receiver:
+        link = _link(receiver, store)
+        with qtbot.waitSignal(link.catalog_changed, timeout=15_000):
+            link.start()
+        link.stop()
+    # One check, on the poll thread, without the garbage collector's long GIL-holding walks.
+    assert checks == [Check(on_gui_thread=False, collecting_garbage=False)]
+    assert gc.isenabled()
+    assert store.current.demarches[0].title.fr == "Acte d'état civil (vérifié ailleurs)"

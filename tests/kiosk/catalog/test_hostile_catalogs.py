@@ -267,19 +267,6 @@ def test_error_is_a_value_error_with_a_readable_message() -> None:
         load_catalog_bytes(json.dumps(data).encode())
 
 
-# ---------------------------------------------------------------- slow patterns
-
-
-@pytest.mark.parametrize("pattern", [r"(a+)+", r"(a|a)*$", r"(\w+\s?)*", r"(a)\1"])
-def test_a_pattern_that_could_freeze_the_kiosk_is_refused(pattern: str) -> None:
-    def mutate(data: dict[str, Any]) -> None:
-        name = next(f for f in demarche(data)["fields"] if f["type"] == "short_text")
-        name["rules"] = [{"rule": "pattern", "value": pattern}]
-
-    error = refuse(mutate)
-    assert "could take ages" in str(error)
-
-
 def test_an_unforeseen_shape_is_a_named_refusal_not_a_crash() -> None:
     def mutate(data: dict[str, Any]) -> None:
         fields = demarche(data)["fields"]

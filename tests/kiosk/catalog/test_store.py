@@ -54,3 +54,15 @@ def test_unreadable_file_is_an_error_not_a_crash(tmp_path: Path) -> None:
     error = store.offer_file(tmp_path / "missing.json")
     assert error is not None
     assert "cannot read" in error.problem
+
+
+def test_a_check_changes_nothing_until_the_catalog_is_used(tmp_path: Path) -> None:
+    cache = tmp_path / "catalog.json"
+    store = CatalogStore(cache_path=cache)
+    catalog = store.check(_good_bytes())
+    with pytest.raises(CatalogError):
+        store.check(b"{ broken")
+    assert (store.current, store.last_error, cache.exists()) == (None, None, False)
+    store.use(catalog, _good_bytes())
+    assert store.current is catalog
+    assert cache.read_bytes() == _good_bytes()
