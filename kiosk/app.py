@@ -367,6 +367,7 @@ class KioskApp(QObject):
             lambda: {state.value: n for state, n in self.delivery.status().counts.items()},
             self.config.backoffice.poll_minutes,
             self,
+            journal_head=self.mediation.journal_head,
         )
         self.backoffice.catalog_changed.connect(self._catalog_changed)
         self.backoffice.start()

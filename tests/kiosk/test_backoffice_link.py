@@ -7,9 +7,12 @@ import json
 import sqlite3
 from pathlib import Path
 
+from kiosk.audit.entries import SYSTEM, EntryKind
+from kiosk.audit.journal import AUDIT_FILE, Journal
 from kiosk.backoffice_link import BackofficeLink
 from kiosk.catalog.store import CatalogStore, bundled_catalog_path
 from kiosk.connectors.http_api import HttpApiConnector
+from kiosk.receiver.storage import ReceiverStore
 from tests.receiver_process import running_receiver
 
 
@@ -19,9 +22,11 @@ def _catalog_with_title(path: Path, title: str) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
-def _link(receiver, store: CatalogStore) -> BackofficeLink:
+def _link(receiver, store: CatalogStore, journal: Journal | None = None) -> BackofficeLink:
     connector = HttpApiConnector(receiver.url, "test-terminal", receiver.secret, timeout=5)
-    return BackofficeLink(connector, store, lambda: {"pending": 2}, poll_minutes=60)
+    head = journal.head if journal is not None else (lambda: None)
+    return BackofficeLink(connector, store, lambda: {"pending": 2}, poll_minutes=60,
+                          journal_head=head)
 
 
 def test_a_published_catalog_reaches_the_kiosk_then_a_broken_one_is_refused(
@@ -51,3 +56,25 @@ def test_a_published_catalog_reaches_the_kiosk_then_a_broken_one_is_refused(
             ).fetchone()
         assert (terminal, json.loads(queue)) == ("test-terminal", {"pending": 2})
         assert beats >= 2
+
+
+def test_each_heartbeat_carries_the_journal_head_to_the_back_office(tmp_path: Path, qtbot):
+    store = CatalogStore()
+    store.load()
+    with (
+        Journal(tmp_path / AUDIT_FILE, hmac_key=b"k" * 32) as journal,
+        running_receiver(tmp_path / "rx", "--no-catalog") as receiver,
+    ):
+        link = _link(receiver, store, journal)
+        with qtbot.waitSignal(link.round_finished, timeout=15_000):
+            link.start()
+        for _ in range(3):
+            journal.append(EntryKind.QUEUE_SYNC_FORCED, SYSTEM)
+        with qtbot.waitSignal(link.round_finished, timeout=15_000):
+            link.poll()
+        link.stop()
+        kept = ReceiverStore(receiver.db)
+        [seen] = kept.journal_heads()
+        kept.close()
+        assert (seen.terminal_id, seen.head) == ("test-terminal", journal.head())
+        assert seen.head.seq == 3
