@@ -34,15 +34,12 @@ import math
 import re
 import secrets
 import sqlite3
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 from kiosk.audit.entries import SYSTEM, TECHNICIAN, EntryKind
-from kiosk.audit.journal import Recorder
-from kiosk.audit.sqlite_file import SqliteFile, immediate
+from kiosk.audit.journaled_file import JournaledFile
+from kiosk.audit.sqlite_file import immediate
 from kiosk.i18n import _
 from kiosk.mediator.lockout import MAX_FAILURES, lock_seconds
 from kiosk.security.pin import (
@@ -194,18 +191,11 @@ class _Attempt:
         return self.locked_until > 0
 
 
-class MediatorRegistry(SqliteFile):
+class MediatorRegistry(JournaledFile):
     """The terminal's mediator accounts in one SQLite file, journaled when a recorder is given."""
 
-    def __init__(
-        self,
-        path: Path,
-        journal: Recorder | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        super().__init__(path, _SCHEMA, SCHEMA_VERSION)
-        self._journal = journal
-        self._clock = clock
+    SCHEMA = _SCHEMA
+    SCHEMA_VERSION = SCHEMA_VERSION
 
     # ------------------------------------------------------------ technician
 
@@ -335,10 +325,6 @@ class MediatorRegistry(SqliteFile):
         return AuthResult(AuthOutcome.LOCKED, locked_seconds=seconds)
 
     # ------------------------------------------------------------ rows
-
-    def _record(self, kind: EntryKind, actor: str, details: dict[str, str | int]) -> None:
-        if self._journal is not None:
-            self._journal.append(kind, actor, details)
 
     def _reset(self, mediator_id: str) -> None:
         self._conn.execute(

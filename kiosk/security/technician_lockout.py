@@ -20,14 +20,12 @@ wall clock (a lock must outlive a reboot); a clock set back cannot lengthen a lo
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from kiosk.audit.entries import SYSTEM, TECHNICIAN, EntryKind
-from kiosk.audit.journal import Recorder
-from kiosk.audit.sqlite_file import SqliteFile, immediate
+from kiosk.audit.journaled_file import JournaledFile
+from kiosk.audit.sqlite_file import immediate
 
 TECHNICIAN_LOCKOUT_FILE = "technician.sqlite3"
 FREE_ATTEMPTS = 1
@@ -66,18 +64,11 @@ class TechnicianVerdict:
     checked: bool  # False: the pad was locked and the PIN was not even looked at
 
 
-class TechnicianLockout(SqliteFile):
+class TechnicianLockout(JournaledFile):
     """The technician pad's wrong-PIN count and lock, in one SQLite file."""
 
-    def __init__(
-        self,
-        path: Path,
-        journal: Recorder | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        super().__init__(path, _SCHEMA, SCHEMA_VERSION)
-        self._journal = journal
-        self._clock = clock
+    SCHEMA = _SCHEMA
+    SCHEMA_VERSION = SCHEMA_VERSION
 
     def remaining(self) -> float:
         """Seconds before the pad takes a PIN again (0 when it does)."""
@@ -122,10 +113,6 @@ class TechnicianLockout(SqliteFile):
             "UPDATE technician_lockout SET failures = ?, locked_until = ? WHERE id = 1",
             (failures, locked_until),
         )
-
-    def _record(self, kind: EntryKind, actor: str, details: dict[str, str | int]) -> None:
-        if self._journal is not None:
-            self._journal.append(kind, actor, details)
 
 
 def _waiting(failures: int, locked_until: float, now: float) -> float:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.audit.journal import AUDIT_FILE, Journal
+from kiosk.audit.journal import Journal
 from kiosk.security.technician_lockout import (
     FIRST_DELAY_SECONDS,
     MAX_DELAY_SECONDS,
@@ -18,7 +15,7 @@ from kiosk.security.technician_lockout import (
     TechnicianLockout,
     delay_after,
 )
-from tests.kiosk.mediator.conftest import Clock
+from tests.kiosk.conftest import Clock
 
 
 def wrong() -> bool:
@@ -27,18 +24,6 @@ def wrong() -> bool:
 
 def right() -> bool:
     return True
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def journal(data_dir: Path) -> Iterator[Journal]:
-    stamp = dt.datetime(2025, 6, 15, 10, 0, tzinfo=dt.UTC)
-    with Journal(data_dir / AUDIT_FILE, hmac_key=b"k" * 32, clock=lambda: stamp) as opened:
-        yield opened
 
 
 def open_lockout(data_dir: Path, journal: Journal | None, clock: Clock) -> TechnicianLockout:
