@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,19 +90,27 @@ def test_parallel_wrong_pins_from_threads_lock_after_the_limit(
     assert kinds.count("account_locked") == 1
 
 
-def _in_a_process(path: str, mediator_id: str) -> int:
-    checked, _outcomes = attempts_at_once(Path(path), mediator_id, ATTEMPTS_PER_PROCESS, WRONG)
-    return checked
+def _in_a_process(path: str, mediator_id: str, start: Any, checked: Any) -> None:
+    start.wait()  # every process is up: they try at once
+    count, _outcomes = attempts_at_once(Path(path), mediator_id, ATTEMPTS_PER_PROCESS, WRONG)
+    checked.put(count)
 
 
 def test_parallel_wrong_pins_from_processes_lock_after_the_limit(
     registry: MediatorRegistry, data_dir: Path
 ) -> None:
     camille = registry.add("Camille", PIN)
-    path = str(data_dir / MEDIATORS_FILE)
-    with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
-        checked = pool.starmap(_in_a_process, [(path, camille.id)] * PROCESSES)
-    assert sum(checked) <= MAX_FAILURES
+    context = multiprocessing.get_context("spawn")
+    start, checked = context.Barrier(PROCESSES), context.Queue()
+    args = (str(data_dir / MEDIATORS_FILE), camille.id, start, checked)
+    processes = [context.Process(target=_in_a_process, args=args) for _ in range(PROCESSES)]
+    for process in processes:
+        process.start()
+    counts = [checked.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join()
+    assert [process.exitcode for process in processes] == [0] * PROCESSES
+    assert sum(counts) <= MAX_FAILURES
     assert registry.authenticate(camille.id, PIN).outcome is AuthOutcome.LOCKED
     assert registry.find(camille.id).strikes == 1
 
