@@ -105,6 +105,17 @@ def test_the_pad_stays_locked_after_a_restart(make_kiosk, memory_keyring):
     assert "technician_locked" in kinds
 
 
+def test_without_its_lockout_file_the_pad_checks_no_pin(make_kiosk, memory_keyring, data_dir,
+                                                        caplog):
+    memory_keyring.set_password(SERVICE, TECHNICIAN_PIN, hash_pin("258013"))
+    (data_dir / "technician.sqlite3").mkdir(parents=True)  # a file SQLite cannot open
+    kiosk = make_kiosk()
+    tap_logo_corner(kiosk.window)
+    type_pin(kiosk.window, "258013")
+    assert kiosk.window.isVisible()
+    assert "technician PIN lockout unavailable" in caplog.text
+
+
 def test_the_pin_never_appears_on_screen(make_kiosk):
     kiosk = make_kiosk()
     tap_logo_corner(kiosk.window)
