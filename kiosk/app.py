@@ -26,7 +26,7 @@ from accessibility.sizes import ScreenMetrics, mm_per_pixel_from_dpi
 from kiosk.config import Config
 from kiosk.i18n import SOURCE_LANGUAGE, _, is_right_to_left, set_language, with_commune
 from kiosk.paths import asset
-from kiosk.security.pin import Lockout, verify_pin
+from kiosk.security.pin import verify_pin
 from kiosk.systemd_notify import SystemdNotifier
 from ui.fonts import load_fonts
 from ui.main_window import KioskWindow
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from kiosk.guide import Guide
     from kiosk.mediation import Mediation
     from kiosk.narration import Narrator
+    from kiosk.security.technician_lockout import TechnicianLockout
     from ui.idle import IdleWatcher
     from ui.input_hub import InputHub
     from ui.keypad import KeypadNavigation
@@ -125,7 +126,7 @@ class KioskApp(QObject):
         self.appearance = Appearance()
         self.language = config.kiosk.language
         self._wipers: list[Callable[[], None]] = []
-        self._lockout = Lockout(free_attempts=1, base_seconds=3.0)
+        self._lockout: TechnicianLockout | None = None  # opened at the first technician PIN
         self._complete = False
         self._prerendered: set[str] = set()  # languages whose static speech is cached
 
@@ -366,6 +367,7 @@ class KioskApp(QObject):
             lambda: {state.value: n for state, n in self.delivery.status().counts.items()},
             self.config.backoffice.poll_minutes,
             self,
+            journal_head=self.mediation.journal_head,
         )
         self.backoffice.catalog_changed.connect(self._catalog_changed)
         self.backoffice.start()
@@ -461,6 +463,8 @@ class KioskApp(QObject):
             self.narrator.shutdown()
             self.mediation.close()
             self.delivery.stop()
+        if self._lockout is not None:
+            self._lockout.close()
         self.window.allow_close()
         self.window.close()
         self.window.deleteLater()
@@ -590,21 +594,45 @@ class KioskApp(QObject):
 
     def _check_technician_pin(self, pin: str) -> None:
         pad = self.window.technician_pad
-        remaining = self._lockout.remaining()
-        if remaining > 0:
-            pad.refuse(_("Trop d'essais. Attendez un moment."), remaining)
+        lockout = self._technician_lockout()
+        if lockout is None:
+            pad.refuse(_("Trop d'essais. Attendez un moment."), 0.0)
             return
-        if self._pin_matches(pin):
-            self._lockout.record_success()
+        verdict = lockout.attempt(lambda: self._pin_matches(pin))
+        if verdict.ok:
             _log.warning("technician exit")
             self.window.technician_overlay.close_overlay()
             self.window.allow_close()
             self.exit_requested.emit()
             self.window.close()
-            return
-        delay = self._lockout.record_failure()
-        _log.warning("wrong technician PIN (%d in a row)", self._lockout.failures)
-        pad.refuse(_("Ce code n'est pas le bon."), delay)
+        elif not verdict.checked:
+            pad.refuse(_("Trop d'essais. Attendez un moment."), verdict.wait_seconds)
+        else:
+            pad.refuse(_("Ce code n'est pas le bon."), verdict.wait_seconds)
+
+    def _technician_lockout(self) -> TechnicianLockout | None:
+        """The pad's lockout file, opened at the first PIN (journaled once services run).
+
+        None when it cannot be opened (tried again at the next PIN): no PIN is then checked,
+        as a lock nobody could count is no lock; the technician reads why in the log and
+        can stop the kiosk from a shell.
+        """
+        if self._lockout is None:
+            import sqlite3
+
+            from kiosk.security.technician_lockout import (
+                TECHNICIAN_LOCKOUT_FILE,
+                TechnicianLockout,
+            )
+
+            journal = self.mediation.journal if self._services_ready() else None
+            try:
+                self._lockout = TechnicianLockout(
+                    self.config.data_path() / TECHNICIAN_LOCKOUT_FILE, journal
+                )
+            except (sqlite3.Error, OSError) as error:
+                _log.critical("technician PIN lockout unavailable, no PIN checked: %s", error)
+        return self._lockout
 
     def _pin_matches(self, pin: str) -> bool:
         from kiosk.security.technician import DEFAULT_TECHNICIAN_PIN, technician_pin_hash

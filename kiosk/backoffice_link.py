@@ -1,12 +1,14 @@
 """The terminal's regular call to its back office: a new catalog, and a heartbeat.
 
 Every ``[backoffice] poll_minutes`` the kiosk asks ``GET /v1/catalog`` (conditional on the
-ETag it has) and says ``POST /v1/heartbeat`` (terminal id, version, queue counts; nothing
-about anyone). The network work and the check of a downloaded catalog (about a second
-for an 8 MiB one) run on a short-lived thread; the checked catalog, or its named problem, comes
-back to the GUI thread as a signal, and only there is it put in use or refused. A refused
-catalog is logged and the last good catalog stays in use; its ETag is remembered and sent
-as ``If-None-Match``, so the same broken catalog is neither downloaded nor checked again.
+ETag it has) and says ``POST /v1/heartbeat`` (terminal id, version, queue counts, the
+journal's head; nothing about anyone). The head is the anchor the back office keeps, so
+that an older copy of the journal put back on the terminal is seen (``kiosk.audit.head``).
+The network work and the check of a downloaded catalog (about a second for an 8 MiB one)
+run on a short-lived thread; the checked catalog, or its named problem, comes back to the
+GUI thread as a signal, and only there is it put in use or refused. A refused catalog is
+logged and the last good catalog stays in use; its ETag is remembered and sent as
+``If-None-Match``, so the same broken catalog is neither downloaded nor checked again.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from kiosk.audit.head import JournalHead
 from kiosk.catalog.model import Catalog
 from kiosk.catalog.parser import CatalogError
 from kiosk.catalog.store import CatalogStore
@@ -46,11 +49,14 @@ class BackofficeLink(QObject):
         queue_counts: Callable[[], Mapping[str, int]],
         poll_minutes: int,
         parent: QObject | None = None,
+        *,
+        journal_head: Callable[[], JournalHead | None],
     ) -> None:
         super().__init__(parent)
         self._connector = connector
         self._catalogs = catalogs
         self._queue_counts = queue_counts
+        self._journal_head = journal_head
         # The ETag of the last catalog checked, good or refused: sent as If-None-Match.
         self._etag: str | None = None
         self._busy = threading.Lock()
@@ -74,16 +80,20 @@ class BackofficeLink(QObject):
             return
         try:
             counts = dict(self._queue_counts())
+            head = self._journal_head()
             threading.Thread(
-                target=self._round, args=(counts, self._etag), name="backoffice-poll", daemon=True
+                target=self._round, args=(counts, head, self._etag), name="backoffice-poll",
+                daemon=True,
             ).start()
         except Exception as error:
             self._busy.release()
             _log.warning("back-office round not started: %s", type(error).__name__)
 
-    def _round(self, counts: Mapping[str, int], etag: str | None) -> None:
+    def _round(
+        self, counts: Mapping[str, int], head: JournalHead | None, etag: str | None
+    ) -> None:
         try:
-            self._ask(counts, etag)
+            self._ask(counts, head, etag)
         except Exception as error:
             _log.warning("back-office round failed: %s", type(error).__name__)
         finally:
@@ -91,8 +101,8 @@ class BackofficeLink(QObject):
             if not self._stopped:
                 self.round_finished.emit()
 
-    def _ask(self, counts: Mapping[str, int], etag: str | None) -> None:
-        self._connector.heartbeat(counts)
+    def _ask(self, counts: Mapping[str, int], head: JournalHead | None, etag: str | None) -> None:
+        self._connector.heartbeat(counts, journal_head=head)
         try:
             answer = self._connector.fetch_catalog(etag)
         except ConnectorError as error:

@@ -7,7 +7,9 @@ A mediator's session never outlives the visit: every wipe ends it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -16,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.audit.entries import SYSTEM, TECHNICIAN, Details, EntryKind
+from kiosk.audit.head import JournalHead
 from kiosk.audit.terminal import open_terminal_journal
 from kiosk.catalog import localized
 from kiosk.delivery import Delivery, describe_status
@@ -105,7 +108,7 @@ class Mediation(QObject):
         self.guide.demarche_started.connect(self.figures.demarche_started)
         self.guide.demarche_abandoned.connect(self.figures.demarche_abandoned)
         self.guide.submission_queued.connect(self._submission_queued)
-        self.guide.before_queue = self._with_consent
+        self.guide.before_queue = self._before_queue
         self.panel.end_visit_requested.connect(lambda: self.end_because(EndReason.FINISHED))
 
     # ------------------------------------------------------------ login
@@ -237,12 +240,22 @@ class Mediation(QObject):
         self._show_banner()
         self.narrator.say(self.window.banner.text())
 
-    def _with_consent(self, submission: Submission) -> Submission:
-        """Guide hook: an assisted submission carries the resident's consent."""
+    def _before_queue(self, submission: Submission) -> Submission:
+        """Guide hook: an assisted submission carries the resident's consent, and every one
+        the journal's head (the anchor the back office keeps)."""
         consent = self.visit.consent(submission.demarche_id) if self.visit else None
         if consent is not None and consent.given:
-            return attach_consent(submission, consent)
-        return submission
+            submission = attach_consent(submission, consent)
+        return dataclasses.replace(submission, journal_head=self.journal_head())
+
+    def journal_head(self) -> JournalHead | None:
+        """The journal's head for the back office; None (logged) if it cannot be read now:
+        a submission or a heartbeat still goes, without its anchor."""
+        try:
+            return self.journal.head()
+        except sqlite3.Error as error:
+            _log.error("journal head not read: %s", error)
+            return None
 
     def _submission_queued(self, submission: Submission) -> None:
         self.figures.demarche_finished(submission.assisted)

@@ -46,6 +46,8 @@ class EntryKind(StrEnum):
     MEDIATOR_ADDED = "mediator_added"
     MEDIATOR_DISABLED = "mediator_disabled"
     MEDIATOR_UNLOCKED = "mediator_unlocked"
+    TECHNICIAN_LOCKED = "technician_locked"
+    TECHNICIAN_UNLOCKED = "technician_unlocked"
 
 
 # The only detail fields each kind may carry; none of them is a resident's personal data.
@@ -65,6 +67,8 @@ ALLOWED_DETAILS: Mapping[EntryKind, frozenset[str]] = {
     EntryKind.MEDIATOR_ADDED: frozenset({"mediator", "name", "role"}),
     EntryKind.MEDIATOR_DISABLED: frozenset({"mediator", "name"}),
     EntryKind.MEDIATOR_UNLOCKED: frozenset({"mediator"}),
+    EntryKind.TECHNICIAN_LOCKED: frozenset({"failures", "seconds"}),
+    EntryKind.TECHNICIAN_UNLOCKED: frozenset({"failures"}),
 }
 
 _MEDIATOR_ID = re.compile(r"med-[0-9a-f]{8}")

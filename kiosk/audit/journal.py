@@ -3,13 +3,17 @@
     journal = Journal(data_dir / "audit.sqlite3", hmac_key=key)
     journal.append(EntryKind.CONSENT_GIVEN, "med-1a2b3c4d", {"demarche": "...", "method": "touch"})
     result = journal.verify()          # VerifyResult(ok, checked, first_broken_seq, reason)
+    journal.head()                     # JournalHead(seq, hash): sent to the back office
+    journal.verify(expect=JournalHead.parse("116:9f2c..."))   # also catches a rollback
     journal.export_csv(date(2025, 1, 1), out)
 
 Triggers refuse UPDATE and DELETE on the entries through SQLite, so the application itself
 cannot rewrite history. Someone editing the file directly can drop the triggers: that is
 what ``verify()`` is for. It walks the chain from seq 1 and names the first entry that is
 missing, out of place, changed, or (with the audit key) not signed by the terminal. A
-``head`` row (last seq and hash, signed) shows entries cut from the end.
+``head`` row (last seq and hash, signed) shows entries cut from the end. An older copy of
+the whole file is consistent in itself: only the head the back office was sent
+(``kiosk.audit.head``) shows it, given to ``verify(expect=...)``.
 
 One connection, guarded by a lock: the GUI thread and the sync worker may both append.
 An append is one short IMMEDIATE transaction (WAL, synchronous=FULL).
@@ -39,6 +43,7 @@ from kiosk.audit.entries import (
     head_mac,
     same_mac,
 )
+from kiosk.audit.head import JournalHead
 from kiosk.audit.sqlite_file import SqliteFile, immediate
 
 AUDIT_FILE = "audit.sqlite3"
@@ -195,8 +200,20 @@ class Journal(SqliteFile):
         """The entry numbered ``seq``, or None when there is none."""
         return next((e for e in self.entries(seq) if e.seq == seq), None)
 
-    def verify(self) -> VerifyResult:
-        """Walk the whole chain; the first missing, moved, changed or unsigned entry breaks it."""
+    def head(self) -> JournalHead | None:
+        """The last entry's seq and hash (None while the journal is empty): the anchor."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else JournalHead(int(row[0]), str(row[1]))
+
+    def verify(self, expect: JournalHead | None = None) -> VerifyResult:
+        """Walk the whole chain; the first missing, moved, changed or unsigned entry breaks it.
+
+        With ``expect`` (a head the back office saw), the journal must also still hold that
+        very entry: an older copy restored, or a journal replaced, breaks it there.
+        """
         keyed = self._key is not None
         checked = 0
         prev_hash = GENESIS_HASH
@@ -208,9 +225,13 @@ class Journal(SqliteFile):
             checked += 1
             prev_hash = entry.hash
         problem = self._check_head(checked, prev_hash)
+        if problem is None and expect is not None:
+            problem = self._check_anchor(expect, checked)
         if problem is not None:
             return VerifyResult(False, checked, problem[0], problem[1], keyed)
         how = "hash chain and HMACs" if keyed else "hash chain only (no audit key)"
+        if expect is not None:
+            how += f", holding entry {expect.seq} as the back office saw it"
         return VerifyResult(True, checked, None, f"{checked} entries intact ({how})", keyed)
 
     def _check(self, entry: JournalEntry, expected: int, prev_hash: str) -> tuple[int, str] | None:
@@ -249,6 +270,21 @@ class Journal(SqliteFile):
             return last_seq, f"entry {last_seq} does not match the journal head"
         if self._key is not None and not same_mac(head_mac(self._key, seq, head_hash), mac):
             return last_seq, "the journal head is not signed with this terminal's audit key"
+        return None
+
+    def _check_anchor(self, expect: JournalHead, last_seq: int) -> tuple[int, str] | None:
+        if expect.seq > last_seq:
+            return last_seq + 1, (
+                f"rolled back: the back office saw entry {expect.seq}, but the journal ends at "
+                f"entry {last_seq} (an older copy was put back, or entries {last_seq + 1} to "
+                f"{expect.seq} were cut with the head record)"
+            )
+        found = self.entry(expect.seq)
+        if found is None or found.hash != expect.hash:
+            return expect.seq, (
+                f"rolled back: entry {expect.seq} is not the one the back office saw (the "
+                "journal was replaced by another copy, then written again)"
+            )
         return None
 
     # ------------------------------------------------------------ export

@@ -1,9 +1,11 @@
-"""``kiosk audit verify | export --since YYYY-MM-DD [--out FILE]``: the tamper-evident journal.
+"""``kiosk audit verify [--expect-head SEQ:HASH] | export --since YYYY-MM-DD [--out FILE]``.
 
 ``verify`` walks the whole chain with the terminal's audit key: exit 0 when intact, 1 when
 an entry is missing, moved, changed or unsigned (the first one is printed), 2 when the
-journal cannot be read. ``export`` writes CSV for the data-protection officer (stdout by
-default) and warns on stderr when the chain is broken.
+journal cannot be read. ``--expect-head`` is the head the back office saw
+(``kiosk-receiver heads``): the journal must still hold that entry, or it was rolled back.
+``export`` writes CSV for the data-protection officer (stdout by default) and warns on
+stderr when the chain is broken.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from kiosk.audit.head import JournalHead
 from kiosk.audit.journal import AUDIT_FILE, Journal, VerifyResult
 from kiosk.audit.terminal import open_terminal_journal
 from kiosk.commands.common import prepare
@@ -26,10 +29,20 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-01-31") from None
 
 
+def _head(text: str) -> JournalHead:
+    try:
+        return JournalHead.parse(text)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("audit", help="verify or export the mediator journal")
     actions = parser.add_subparsers(dest="audit_action", metavar="ACTION", required=True)
-    actions.add_parser("verify", help="check the whole hash chain; exit 1 if it is broken")
+    verify = actions.add_parser("verify", help="check the whole hash chain; exit 1 if broken")
+    verify.add_argument("--expect-head", type=_head, metavar="SEQ:HASH",
+                        help="the journal head the back office saw (kiosk-receiver heads): "
+                             "exit 1 if the journal no longer holds it (rolled back)")
     export = actions.add_parser("export", help="CSV of the entries since a date")
     export.add_argument("--since", type=_date, required=True, metavar="YYYY-MM-DD",
                         help="first day to export (terminal's local date)")
@@ -46,7 +59,7 @@ def run_audit_command(args: argparse.Namespace) -> int:
     try:
         with open_terminal_journal(config.data_path()) as journal:
             if args.audit_action == "verify":
-                return _verify(journal)
+                return _verify(journal, args.expect_head)
             return _export(journal, args.since, args.out)
     except (sqlite3.Error, OSError) as error:
         print(f"kiosk audit: {path}: {error}", file=sys.stderr)
@@ -61,8 +74,8 @@ def _report_break(journal: Journal, result: VerifyResult) -> None:
         print(f"stored entry: {found.summary()}", file=sys.stderr)
 
 
-def _verify(journal: Journal) -> int:
-    result = journal.verify()
+def _verify(journal: Journal, expect: JournalHead | None) -> int:
+    result = journal.verify(expect)
     if not result.ok:
         _report_break(journal, result)
         return 1

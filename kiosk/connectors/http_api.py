@@ -32,6 +32,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from kiosk import __version__
+from kiosk.audit.head import JournalHead
 from kiosk.connectors.base_url import check_base_url
 from kiosk.connectors.signing import sign_request
 from offline_queue.connector import (
@@ -192,21 +193,26 @@ class HttpApiConnector:
             return CatalogAnswer(200, answer.body, new_etag)
         raise ConnectorError(f"catalog: {_status_reason(answer)}")
 
-    def heartbeat(self, queue_counts: Mapping[str, int], version: str = __version__) -> bool:
-        """``POST /v1/heartbeat`` (terminal id, version, queue counts); True when accepted.
+    def heartbeat(
+        self,
+        queue_counts: Mapping[str, int],
+        version: str = __version__,
+        journal_head: JournalHead | None = None,
+    ) -> bool:
+        """``POST /v1/heartbeat`` (terminal id, version, queue counts, the journal's head);
+        True when accepted.
 
         Never raises for network trouble: a missed heartbeat is only logged.
         """
-        body = json.dumps(
-            {
-                "terminal_id": self.terminal_id,
-                "version": version,
-                "queue": {str(state): int(count) for state, count in queue_counts.items()},
-                "sent_at": int(time.time()),
-            },
-            separators=(",", ":"),
-            sort_keys=True,
-        ).encode("utf-8")
+        beat: dict[str, object] = {
+            "terminal_id": self.terminal_id,
+            "version": version,
+            "queue": {str(state): int(count) for state, count in queue_counts.items()},
+            "sent_at": int(time.time()),
+        }
+        if journal_head is not None:
+            beat["journal_head"] = journal_head.to_dict()
+        body = json.dumps(beat, separators=(",", ":"), sort_keys=True).encode("utf-8")
         try:
             answer = self._request(
                 "POST", HEARTBEAT_PATH, body, {"Content-Type": "application/json"}

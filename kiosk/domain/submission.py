@@ -4,6 +4,10 @@
 ``reference`` is for people (``ADM-7K3-Q9P``). ``to_json()`` gives canonical bytes (sorted
 keys, no spaces, UTF-8), so the same submission always gives the same bytes, and
 ``Submission.from_json()`` reads them back.
+
+``journal_head`` is the terminal journal's last seq and hash when the submission was stored
+(``kiosk.audit.head``): the back office keeps the highest it sees, the anchor that shows an
+older copy of the journal put back on the terminal.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from kiosk.audit.head import JournalHead
 from kiosk.catalog.validators import AnswerValue
 
 FORMAT_VERSION = 1
@@ -38,10 +43,11 @@ class Submission:
     created_at: str  # ISO 8601 with time zone
     assisted: bool  # filled in with a mediator
     consent: Mapping[str, str] = field(default_factory=_empty)  # mediator consent record
+    journal_head: JournalHead | None = None  # the terminal's journal when it was stored
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data (tuples become lists)."""
-        return {
+        """Plain JSON-ready data (tuples become lists); ``journal_head`` only when known."""
+        data = {
             "format": FORMAT_VERSION,
             "id": self.id,
             "reference": self.reference,
@@ -54,6 +60,9 @@ class Submission:
             "assisted": self.assisted,
             "consent": dict(self.consent),
         }
+        if self.journal_head is not None:
+            data["journal_head"] = self.journal_head.to_dict()
+        return data
 
     def to_json(self) -> bytes:
         """Canonical UTF-8 JSON: sorted keys, no spaces; the same value gives the same bytes."""
@@ -82,6 +91,9 @@ class Submission:
             created_at=data["created_at"],
             assisted=data["assisted"],
             consent=MappingProxyType(dict(data["consent"])),
+            journal_head=(
+                JournalHead.from_dict(data["journal_head"]) if "journal_head" in data else None
+            ),
         )
 
 

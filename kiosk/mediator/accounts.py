@@ -18,9 +18,11 @@ alone says who you are" because:
 - a guess is tried against one account, not all of them, and costs one scrypt (~50 ms)
   instead of one per account.
 
-A PIN (6 to 12 digits) is stored only as ``hash_pin`` (salted scrypt). Failed attempts,
-strikes and the lock end are written to the file before ``authenticate`` returns, so
-switching the terminal off and on does not reset them. The clock is the wall clock
+A PIN (6 to 12 digits) is stored only as ``hash_pin`` (salted scrypt). An attempt is
+counted, in the transaction that checks the lock, before its PIN is checked (a right PIN
+takes it back): attempts made at once, from threads or processes, cannot get more than
+``MAX_FAILURES`` PINs checked, and switching the terminal off and on, even in the middle
+of a check, resets nothing. The clock is the wall clock
 (``time.time``): a lock must outlive a reboot, which a monotonic clock does not.
 """
 
@@ -32,15 +34,12 @@ import math
 import re
 import secrets
 import sqlite3
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 from kiosk.audit.entries import SYSTEM, TECHNICIAN, EntryKind
-from kiosk.audit.journal import Recorder
-from kiosk.audit.sqlite_file import SqliteFile, immediate
+from kiosk.audit.journaled_file import JournaledFile
+from kiosk.audit.sqlite_file import immediate
 from kiosk.i18n import _
 from kiosk.mediator.lockout import MAX_FAILURES, lock_seconds
 from kiosk.security.pin import (
@@ -72,7 +71,7 @@ _SCHEMA = (
         pin_hash TEXT NOT NULL,
         active INTEGER NOT NULL CHECK (active IN (0, 1)),
         created_at TEXT NOT NULL,
-        failures INTEGER NOT NULL DEFAULT 0,   -- wrong PINs since the last strike
+        failures INTEGER NOT NULL DEFAULT 0,   -- attempts since the last strike or right PIN
         strikes INTEGER NOT NULL DEFAULT 0,    -- locks since the last right PIN
         locked_until REAL NOT NULL DEFAULT 0   -- wall-clock seconds
     )
@@ -177,18 +176,26 @@ def check_name(name: str) -> str:
     return name
 
 
-class MediatorRegistry(SqliteFile):
+@dataclass(frozen=True)
+class _Attempt:
+    """One PIN attempt, counted before its PIN is checked: what it did to the row."""
+
+    pin_hash: str
+    failures: int  # this attempt's number since the last strike (1 to MAX_FAILURES)
+    strikes: int
+    locked_until: float  # 0 unless this attempt is the one that locks
+    at: float
+
+    @property
+    def locks(self) -> bool:
+        return self.locked_until > 0
+
+
+class MediatorRegistry(JournaledFile):
     """The terminal's mediator accounts in one SQLite file, journaled when a recorder is given."""
 
-    def __init__(
-        self,
-        path: Path,
-        journal: Recorder | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        super().__init__(path, _SCHEMA, SCHEMA_VERSION)
-        self._journal = journal
-        self._clock = clock
+    SCHEMA = _SCHEMA
+    SCHEMA_VERSION = SCHEMA_VERSION
 
     # ------------------------------------------------------------ technician
 
@@ -256,18 +263,43 @@ class MediatorRegistry(SqliteFile):
         Takes one scrypt (~50 ms): call it off the GUI thread. A locked account's PIN is
         neither checked nor counted. On success the login is journaled.
         """
-        with self._lock:
+        attempt = self._reserve(mediator_id)
+        if isinstance(attempt, AuthResult):
+            return attempt
+        if verify_pin(pin, attempt.pin_hash):
+            return self._succeeded(mediator_id)
+        return self._failed(mediator_id, attempt)
+
+    def _reserve(self, mediator_id: str) -> AuthResult | _Attempt:
+        """Refuse a locked account, else count this attempt as a failure: one transaction.
+
+        The attempt is counted, and the fifth one locks, *before* its PIN is checked, in
+        the IMMEDIATE transaction that read the lock: however many attempts run at once
+        (threads, processes), at most ``MAX_FAILURES`` PINs are checked before the lock,
+        and an attempt cut short (a power cut during the check) still counts. A right PIN
+        takes its count back.
+        """
+        now = self._clock()
+        with self._lock, immediate(self._conn):
             row = self._conn.execute(
                 "SELECT pin_hash FROM mediators WHERE id = ? AND active = 1", (mediator_id,)
             ).fetchone()
             if row is None:
                 return AuthResult(AuthOutcome.UNKNOWN)
-            waiting = self._get(mediator_id).locked_for(self._clock())
-        if waiting > 0:
-            return AuthResult(AuthOutcome.LOCKED, locked_seconds=waiting)
-        if verify_pin(pin, str(row[0])):
-            return self._succeeded(mediator_id)
-        return self._failed(mediator_id)
+            before = self._get(mediator_id)
+            waiting = before.locked_for(now)
+            if waiting > 0:
+                return AuthResult(AuthOutcome.LOCKED, locked_seconds=waiting)
+            attempt = _Attempt(str(row[0]), before.failures + 1, before.strikes, 0.0, now)
+            if attempt.failures >= MAX_FAILURES:
+                attempt = _Attempt(attempt.pin_hash, attempt.failures, before.strikes + 1,
+                                   now + lock_seconds(before.strikes + 1), now)
+            self._conn.execute(
+                "UPDATE mediators SET failures = ?, strikes = ?, locked_until = ? WHERE id = ?",
+                (0 if attempt.locks else attempt.failures, attempt.strikes,
+                 attempt.locked_until, mediator_id),
+            )
+        return attempt
 
     def _succeeded(self, mediator_id: str) -> AuthResult:
         with self._lock, immediate(self._conn):
@@ -277,33 +309,22 @@ class MediatorRegistry(SqliteFile):
         self._record(EntryKind.MEDIATOR_LOGIN, mediator_id, {"name": mediator.name})
         return AuthResult(AuthOutcome.OK, mediator)
 
-    def _failed(self, mediator_id: str) -> AuthResult:
-        now = self._clock()
-        with self._lock, immediate(self._conn):
-            before = self._get(mediator_id)
-            failures, strikes, locked_until = before.failures + 1, before.strikes, 0.0
-            if failures >= MAX_FAILURES:
-                strikes += 1
-                locked_until = now + lock_seconds(strikes)
-            self._conn.execute(
-                "UPDATE mediators SET failures = ?, strikes = ?, locked_until = ? WHERE id = ?",
-                (0 if locked_until else failures, strikes, locked_until, mediator_id),
-            )
+    def _failed(self, mediator_id: str, attempt: _Attempt) -> AuthResult:
+        """Journal a wrong PIN: already counted by ``_reserve``, so nothing is written here
+        (a late failure can never clear a lock set meanwhile)."""
+        failures = attempt.failures
         _log.warning("mediator %s: wrong PIN (%d of %d)", mediator_id, failures, MAX_FAILURES)
         self._record(EntryKind.PIN_FAILED, SYSTEM, {"mediator": mediator_id, "failures": failures})
-        if not locked_until:
+        if not attempt.locks:
             return AuthResult(AuthOutcome.WRONG_PIN, attempts_left=MAX_FAILURES - failures)
-        seconds = locked_until - now
-        _log.warning("mediator %s locked for %d s (strike %d)", mediator_id, seconds, strikes)
+        seconds = attempt.locked_until - attempt.at
+        _log.warning("mediator %s locked for %d s (strike %d)", mediator_id, seconds,
+                     attempt.strikes)
         self._record(EntryKind.ACCOUNT_LOCKED, SYSTEM,
-                     {"mediator": mediator_id, "seconds": int(seconds), "strikes": strikes})
+                     {"mediator": mediator_id, "seconds": int(seconds), "strikes": attempt.strikes})
         return AuthResult(AuthOutcome.LOCKED, locked_seconds=seconds)
 
     # ------------------------------------------------------------ rows
-
-    def _record(self, kind: EntryKind, actor: str, details: dict[str, str | int]) -> None:
-        if self._journal is not None:
-            self._journal.append(kind, actor, details)
 
     def _reset(self, mediator_id: str) -> None:
         self._conn.execute(

@@ -28,7 +28,7 @@ from kiosk.receiver.faults import (
     drop_connection,
     expose_abort,
 )
-from kiosk.receiver.storage import ReceiverStore, StoredAnswer
+from kiosk.receiver.storage import ReceiverStore, StoredAnswer, journal_head_in
 
 MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
 MAX_HEARTBEAT_BYTES = 16 * 1024
@@ -226,7 +226,11 @@ class Receiver:
         if parsed is None:
             return error(400, "invalid_heartbeat", "expected version and queue counts")
         version, queue = parsed
-        self.store.record_heartbeat(terminal_id, version, queue)
+        try:
+            head = journal_head_in(json.loads(body))
+        except ValueError as problem:
+            return error(400, "invalid_heartbeat", str(problem))
+        self.store.record_heartbeat(terminal_id, version, queue, head)
         return JSONResponse({"status": "ok", "server_time": int(time.time())})
 
     async def health(self, request: Request) -> Response:

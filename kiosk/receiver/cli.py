@@ -2,6 +2,7 @@
 
     kiosk-receiver serve --db received.sqlite3 --secret-file terminal.key [--port 8765]
     kiosk-receiver list --db received.sqlite3
+    kiosk-receiver heads --db received.sqlite3      # each terminal's highest journal head
 
 The terminal secret is read from ``--secret-file`` (hex or base64), ``--secret-hex``, or
 the environment variable ``KIOSK_RECEIVER_SECRET`` (hex or base64), so that it does not
@@ -90,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--db", type=Path, required=True)
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     listing.set_defaults(handler=_list)
+
+    heads = commands.add_parser(
+        "heads", help="each terminal's highest journal head (for kiosk audit verify --expect-head)"
+    )
+    heads.add_argument("--db", type=Path, required=True)
+    heads.set_defaults(handler=_heads)
     return parser
 
 
@@ -175,6 +182,21 @@ def _list(args: argparse.Namespace) -> int:
                 )
         if not args.json:
             print(f"{len(received)} submission(s)", file=sys.stderr)
+    finally:
+        store.close()
+    return 0
+
+
+def _heads(args: argparse.Namespace) -> int:
+    """One line per terminal: id, SEQ:HASH (as ``kiosk audit verify --expect-head`` takes
+    it), and when it was seen."""
+    if not args.db.exists():
+        raise UsageError(f"no such database: {args.db}")
+    store = ReceiverStore(args.db)
+    try:
+        for seen in store.journal_heads():
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seen.seen_at))
+            print(f"{seen.terminal_id}  {seen.head}  {when}")
     finally:
         store.close()
     return 0

@@ -1,4 +1,5 @@
-"""The receiver's SQLite file: submissions once per idempotency key, heartbeats, fault log.
+"""The receiver's SQLite file: submissions once per idempotency key, heartbeats, fault log,
+and the highest journal head each terminal sent (the anchor against a rolled-back journal).
 
 This is a demonstration back office: it keeps payloads in clear, as a town hall's own
 system would once a submission has arrived. WAL with ``synchronous=FULL``: once the
@@ -13,6 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from kiosk.audit.head import JournalHead
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -33,6 +36,12 @@ CREATE TABLE IF NOT EXISTS heartbeats (
     queue TEXT NOT NULL,
     received_at REAL NOT NULL,
     beats INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS journal_heads (
+    terminal_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    seen_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS faults (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -73,6 +82,15 @@ class Heartbeat:
     queue: dict[str, int]
     received_at: float
     beats: int
+
+
+@dataclass(frozen=True)
+class HeadSeen:
+    """The highest journal head a terminal sent (heartbeat or submission), and when."""
+
+    terminal_id: str
+    head: JournalHead
+    seen_at: float
 
 
 @dataclass(frozen=True)
@@ -140,14 +158,25 @@ class ReceiverStore:
                 separators=(",", ":"),
             ).encode("utf-8")
             self._conn.execute("UPDATE submissions SET answer = ? WHERE seq = ?", (answer, seq))
+            head = _head_of(payload)
+            if head is not None:
+                self._keep_head(terminal_id, head, now)
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
         return StoredAnswer(body_sha256, 201, answer)
 
-    def record_heartbeat(self, terminal_id: str, version: str, queue: dict[str, int]) -> None:
-        """Keep the last heartbeat of a terminal and count them."""
+    def record_heartbeat(
+        self,
+        terminal_id: str,
+        version: str,
+        queue: dict[str, int],
+        journal_head: JournalHead | None = None,
+    ) -> None:
+        """Keep the last heartbeat of a terminal and count them, and its journal head if higher."""
+        if journal_head is not None:
+            self._keep_head(terminal_id, journal_head, time.time())
         self._conn.execute(
             "INSERT INTO heartbeats (terminal_id, version, queue, received_at, beats)"
             " VALUES (?, ?, ?, ?, 1) ON CONFLICT (terminal_id) DO UPDATE SET"
@@ -155,6 +184,23 @@ class ReceiverStore:
             " received_at = excluded.received_at, beats = beats + 1",
             (terminal_id, version, json.dumps(queue, sort_keys=True), time.time()),
         )
+
+    def _keep_head(self, terminal_id: str, head: JournalHead, now: float) -> None:
+        """Keep ``head`` if it is the terminal's highest yet: a submission queued long ago
+        carries an older head, and a journal put back to an older copy must not lower it."""
+        self._conn.execute(
+            "INSERT INTO journal_heads (terminal_id, seq, hash, seen_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (terminal_id) DO UPDATE SET seq = excluded.seq,"
+            " hash = excluded.hash, seen_at = excluded.seen_at WHERE excluded.seq > seq",
+            (terminal_id, head.seq, head.hash, now),
+        )
+
+    def journal_heads(self) -> list[HeadSeen]:
+        """The highest journal head of each terminal, by terminal id."""
+        rows = self._conn.execute(
+            "SELECT terminal_id, seq, hash, seen_at FROM journal_heads ORDER BY terminal_id"
+        ).fetchall()
+        return [HeadSeen(r[0], JournalHead(int(r[1]), str(r[2])), float(r[3])) for r in rows]
 
     def record_fault(self, action: str, key: str | None) -> None:
         """Log an injected fault (tests check which submission got which)."""
@@ -183,6 +229,24 @@ class ReceiverStore:
         """Every injected fault, in order."""
         rows = self._conn.execute("SELECT action, idempotency_key FROM faults ORDER BY seq")
         return [FaultEvent(r[0], r[1]) for r in rows.fetchall()]
+
+
+def journal_head_in(document: Any) -> JournalHead | None:
+    """The ``journal_head`` of a parsed heartbeat or submission; None when it has none.
+
+    ValueError, naming the problem, when it has one that is not a head.
+    """
+    if not isinstance(document, dict) or "journal_head" not in document:
+        return None
+    return JournalHead.from_dict(document["journal_head"])
+
+
+def _head_of(payload: bytes) -> JournalHead | None:
+    """A submission's head, if it carries a well-formed one (the payload is stored anyway)."""
+    try:
+        return journal_head_in(json.loads(payload))
+    except ValueError:
+        return None
 
 
 def _reference_of(payload: bytes) -> str | None:

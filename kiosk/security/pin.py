@@ -1,4 +1,4 @@
-"""PIN hashing (scrypt, salted) and a lockout that grows with each wrong attempt.
+"""PIN hashing (scrypt, salted); the lockouts are in technician_lockout and kiosk.mediator.
 
 A PIN is never stored or logged in clear: only ``scrypt$n$r$p$salt$hash`` strings
 (base64), produced by ``hash_pin`` and checked by ``verify_pin`` in constant time.
@@ -10,8 +10,6 @@ the welcome screen, which imports this module for its constants, hashes nothing.
 from __future__ import annotations
 
 import base64
-import time
-from collections.abc import Callable
 
 # scrypt cost: about 50 ms on a kiosk-class CPU, 16 MiB of memory: slow to brute-force
 # offline, quick enough for a person at the pad.
@@ -79,49 +77,3 @@ def verify_pin(pin: str, stored: str) -> bool:
     import hmac
 
     return hmac.compare_digest(_derive(pin, salt, n, r, p), digest)
-
-
-class Lockout:
-    """Counts wrong PINs and says how long the pad stays locked.
-
-    The first ``free_attempts`` mistakes cost nothing; after that each mistake locks the
-    pad for ``base_seconds`` doubled each time, up to ``max_seconds``. A right PIN resets.
-    (A plain class: the dataclasses module alone costs 2.5 ms on the way to the welcome
-    screen, which holds a lockout.)
-
-    Attributes:
-        failures: wrong PINs in a row.
-        locked_until: clock time before which no PIN is checked.
-    """
-
-    def __init__(
-        self,
-        free_attempts: int = 2,
-        base_seconds: float = 5.0,
-        max_seconds: float = 900.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.free_attempts = free_attempts
-        self.base_seconds = base_seconds
-        self.max_seconds = max_seconds
-        self.clock = clock
-        self.failures = 0
-        self.locked_until = 0.0
-
-    def remaining(self) -> float:
-        """Seconds before a PIN may be tried again (0 when it may)."""
-        return max(0.0, self.locked_until - self.clock())
-
-    def record_failure(self) -> float:
-        """Count a wrong PIN; return the lock duration it causes."""
-        self.failures += 1
-        extra = self.failures - self.free_attempts
-        if extra <= 0:
-            return 0.0
-        delay: float = min(self.max_seconds, self.base_seconds * 2.0 ** (extra - 1))
-        self.locked_until = self.clock() + delay
-        return delay
-
-    def record_success(self) -> None:
-        self.failures = 0
-        self.locked_until = 0.0

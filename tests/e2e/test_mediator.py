@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import secrets
 from kiosk.app import KioskApp
+from kiosk.audit.head import JournalHead
 from kiosk.audit.journal import JournalEntry
 from kiosk.audit.terminal import open_terminal_journal
 from kiosk.config import BackofficeSection
@@ -216,6 +217,10 @@ def test_an_assisted_visit_carries_the_consent_to_the_town_hall_and_ends_with_a_
         "scope": "this-visit",
     }
     assert PIN.encode() not in payload
+    # The journal's head when it was stored travels with it (the back office's anchor).
+    [created] = [entry for entry in kiosk.mediation.journal.entries()
+                 if entry.kind == "submission_created" and entry.details["reference"] == reference]
+    assert sent.journal_head == JournalHead(created.seq - 1, created.prev_hash)
 
     assert resident.sees(HELPED, (Role.StaticText,)), "the banner stays on the receipt"
     resident.press("Terminer")

@@ -12,10 +12,13 @@ from typing import NamedTuple
 
 import pytest
 
+from kiosk.audit.entries import SYSTEM, EntryKind
+from kiosk.audit.journal import AUDIT_FILE, Journal
 from kiosk.backoffice_link import BackofficeLink
 from kiosk.catalog import store as store_module
 from kiosk.catalog.store import CatalogStore, bundled_catalog_path
 from kiosk.connectors.http_api import CatalogAnswer, HttpApiConnector
+from kiosk.receiver.storage import ReceiverStore
 from tests.receiver_process import running_receiver
 
 
@@ -26,12 +29,17 @@ def _catalog_with_title(path: Path, title: str) -> None:
 
 
 def _link(
-    receiver, store: CatalogStore, connector: HttpApiConnector | None = None
+    receiver,
+    store: CatalogStore,
+    connector: HttpApiConnector | None = None,
+    journal: Journal | None = None,
 ) -> BackofficeLink:
     connector = connector or HttpApiConnector(
         receiver.url, "test-terminal", receiver.secret, timeout=5
     )
-    return BackofficeLink(connector, store, lambda: {"pending": 2}, poll_minutes=60)
+    head = journal.head if journal is not None else (lambda: None)
+    return BackofficeLink(connector, store, lambda: {"pending": 2}, poll_minutes=60,
+                          journal_head=head)
 
 
 def _one_round(qtbot, link: BackofficeLink) -> None:
@@ -159,3 +167,23 @@ def test_a_downloaded_catalog_is_checked_off_the_gui_thread(
     assert checks == [Check(on_gui_thread=False, collecting_garbage=False)]
     assert gc.isenabled()
     assert store.current.demarches[0].title.fr == "Acte d'état civil (vérifié ailleurs)"
+def test_each_heartbeat_carries_the_journal_head_to_the_back_office(tmp_path: Path, qtbot):
+    store = CatalogStore()
+    store.load()
+    with (
+        Journal(tmp_path / AUDIT_FILE, hmac_key=b"k" * 32) as journal,
+        running_receiver(tmp_path / "rx", "--no-catalog") as receiver,
+    ):
+        link = _link(receiver, store, journal=journal)
+        with qtbot.waitSignal(link.round_finished, timeout=15_000):
+            link.start()
+        for _ in range(3):
+            journal.append(EntryKind.QUEUE_SYNC_FORCED, SYSTEM)
+        with qtbot.waitSignal(link.round_finished, timeout=15_000):
+            link.poll()
+        link.stop()
+        kept = ReceiverStore(receiver.db)
+        [seen] = kept.journal_heads()
+        kept.close()
+        assert (seen.terminal_id, seen.head) == ("test-terminal", journal.head())
+        assert seen.head.seq == 3

@@ -1,4 +1,4 @@
-"""PIN hashes and the growing lockout."""
+"""PIN hashes (the lockouts: test_technician_lockout.py, tests/kiosk/mediator)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.security.pin import (
-    Lockout,
     PinFormatError,
     hash_pin,
     is_pin_hash,
@@ -34,16 +33,3 @@ def test_only_4_to_12_ascii_digits_make_a_pin(bad):
 @given(st.text(max_size=20), st.text(max_size=80))
 def test_verify_never_raises_on_any_input(pin, stored):
     assert verify_pin(pin, stored) is False or stored.startswith("scrypt$")
-
-
-def test_lockout_grows_and_resets():
-    now = [0.0]
-    lockout = Lockout(free_attempts=1, base_seconds=3, max_seconds=20, clock=lambda: now[0])
-    assert lockout.record_failure() == 0
-    assert lockout.remaining() == 0
-    assert [lockout.record_failure() for _ in range(4)] == [3, 6, 12, 20]
-    assert lockout.remaining() == 20
-    now[0] += 20
-    assert lockout.remaining() == 0
-    lockout.record_success()
-    assert lockout.failures == 0

@@ -89,6 +89,33 @@ def test_a_wrong_pin_does_not_close_and_locks_the_pad(make_kiosk, memory_keyring
     assert kiosk.window.isVisible()
 
 
+def test_the_pad_stays_locked_after_a_restart(make_kiosk, memory_keyring):
+    memory_keyring.set_password(SERVICE, TECHNICIAN_PIN, hash_pin("258013"))
+    kiosk = make_kiosk()
+    tap_logo_corner(kiosk.window)
+    type_pin(kiosk.window, "111111")
+    type_pin(kiosk.window, "222222")
+    assert kiosk.window.technician_pad.locked
+    restarted = make_kiosk()  # a new kiosk over the same data folder
+    tap_logo_corner(restarted.window)
+    restarted._check_technician_pin("258013")  # the right PIN still waits for the delay
+    assert restarted.window.isVisible()
+    assert restarted.window.technician_pad.locked
+    kinds = [entry.kind for entry in restarted.mediation.journal.entries()]
+    assert "technician_locked" in kinds
+
+
+def test_without_its_lockout_file_the_pad_checks_no_pin(make_kiosk, memory_keyring, data_dir,
+                                                        caplog):
+    memory_keyring.set_password(SERVICE, TECHNICIAN_PIN, hash_pin("258013"))
+    (data_dir / "technician.sqlite3").mkdir(parents=True)  # a file SQLite cannot open
+    kiosk = make_kiosk()
+    tap_logo_corner(kiosk.window)
+    type_pin(kiosk.window, "258013")
+    assert kiosk.window.isVisible()
+    assert "technician PIN lockout unavailable" in caplog.text
+
+
 def test_the_pin_never_appears_on_screen(make_kiosk):
     kiosk = make_kiosk()
     tap_logo_corner(kiosk.window)

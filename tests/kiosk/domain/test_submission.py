@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from types import MappingProxyType
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kiosk.audit.head import JournalHead
 from kiosk.domain import Submission, new_reference, normalise_reference
 from kiosk.domain.reference import ALPHABET
 
@@ -43,6 +45,14 @@ def test_json_is_canonical_and_reads_back() -> None:
     again = Submission.from_json(raw)
     assert again == SUBMISSION
     assert again.to_json() == raw
+
+
+def test_the_journal_head_travels_only_when_known() -> None:
+    assert "journal_head" not in json.loads(SUBMISSION.to_json())
+    anchored = dataclasses.replace(SUBMISSION, journal_head=JournalHead(116, "9f" * 32))
+    data = json.loads(anchored.to_json())
+    assert data["journal_head"] == {"seq": 116, "hash": "9f" * 32}
+    assert Submission.from_json(anchored.to_json()) == anchored
 
 
 def test_answer_order_does_not_change_the_bytes() -> None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kiosk.audit.journal import AUDIT_FILE
+from kiosk.audit.journal import AUDIT_FILE, Journal
 from kiosk.cli import main
 from kiosk.commands import common
 from kiosk.mediator.accounts import MEDIATORS_FILE, MediatorRegistry
@@ -114,6 +115,34 @@ def test_verify_names_the_first_broken_entry(config_file, data_dir, monkeypatch,
     err = capsys.readouterr().err
     assert "BROKEN at entry 2: entry 2 is missing" in err
     assert "1 entries before it are intact" in err
+
+
+def test_verify_with_the_back_office_head_catches_an_older_copy(
+    config_file, data_dir, tmp_path, monkeypatch, capsys
+) -> None:
+    for name, pin in (("Camille", PIN), ("Bob", "739164")):
+        assert add(config_file, name, pin, monkeypatch) == 0
+    shutil.copy(data_dir / AUDIT_FILE, tmp_path / "old.sqlite3")
+    assert kiosk(config_file, "mediator", "disable", "Bob") == 0
+    with Journal(data_dir / AUDIT_FILE) as journal:
+        seen = journal.head()  # what the back office was sent
+    assert seen is not None
+    assert kiosk(config_file, "audit", "verify", "--expect-head", str(seen)) == 0
+    shutil.copy(tmp_path / "old.sqlite3", data_dir / AUDIT_FILE)
+    capsys.readouterr()
+    assert kiosk(config_file, "audit", "verify") == 0  # consistent in itself
+    assert kiosk(config_file, "audit", "verify", "--expect-head", str(seen)) == 1
+    err = capsys.readouterr().err
+    assert "BROKEN at entry 3: rolled back: the back office saw entry 3" in err
+
+
+@pytest.mark.parametrize(("head", "problem"), [
+    ("3", "SEQ:HASH"), ("x:" + "a" * 64, "seq"), ("3:abc", "64 lowercase hex digits")])
+def test_verify_refuses_a_malformed_head(config_file, capsys, head, problem) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        kiosk(config_file, "audit", "verify", "--expect-head", head)
+    assert stopped.value.code == 2
+    assert problem in capsys.readouterr().err
 
 
 def test_verify_without_a_journal_says_so(config_file, capsys) -> None:
