@@ -1,8 +1,9 @@
 """``make run``: the kiosk on its embedded defaults, with the demo back office beside it.
 
 The reference receiver (kiosk-receiver) listens on the address of ``[backoffice] url``
-(127.0.0.1:8765 by default) and shares the terminal secret, so a newcomer sees a
-request travel from the screen to "the town hall": ``kiosk-receiver list --db FILE``.
+(127.0.0.1:8765 by default) with this terminal enrolled (its id and its keyring secret),
+so a newcomer sees a request travel from the screen to "the town hall" with no manual
+step: ``kiosk-receiver list --db FILE``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ def main() -> int:
     database = config.data_path() / RECEIVER_DB
     secret = secrets.get_or_create_key(secrets.TERMINAL_SECRET)
     try:
-        receiver, url = start_receiver(database, secret, port=port)
+        receiver, url = start_receiver(
+            database, {config.backoffice.terminal_id: secret}, port=port
+        )
     except ReceiverStartError as error:
         print(f"demo: the demo back office did not start ({error}).", file=sys.stderr)
         print(f"demo: is port {port} already taken by another kiosk?", file=sys.stderr)

@@ -75,7 +75,7 @@ def running_receiver(
     directory.mkdir(parents=True, exist_ok=True)
     secret = secret or os.urandom(32)
     db = directory / "received.sqlite3"
-    process, url = start_receiver(db, secret, extra_args=serve_args)
+    process, url = start_receiver(db, {TERMINAL_ID: secret}, extra_args=serve_args)
     try:
         yield RunningReceiver(url=url, db=db, secret=secret, process=process)
     finally:
