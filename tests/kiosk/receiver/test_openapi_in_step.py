@@ -30,7 +30,8 @@ def test_the_openapi_file_is_3_1_and_lists_exactly_the_receiver_routes(tmp_path)
 
 def test_every_error_code_of_the_receiver_is_documented():
     source = "".join(inspect.getsource(module) for module in (receiver_app, signing, bodies))
-    pattern = r'(?:error\(\d{3}, |(?:Signature|Body)Error\(|parse_json_object\(body, )\s*"([a-z_]+)"'
+    pattern = (r'(?:error\(\d{3}, |(?:Signature|Body)Error\(|parse_json_object\(body, )'
+               r'\s*"([a-z_]+)"')
     codes = set(re.findall(pattern, source))
     assert {"bad_signature", "idempotency_key_reused", "in_progress", "invalid_json",
             "invalid_heartbeat", "invalid_submission", "unsupported_media_type"} <= codes
