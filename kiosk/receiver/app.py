@@ -241,15 +241,16 @@ async def _read_body(request: Request, limit: int) -> bytes | Response:
     A client that goes away mid-upload is the network, not a bug: one log line, and an
     answer that nobody will read (no traceback).
     """
+    too_large = f"at most {limit} bytes"
     declared = request.headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
-        return error(413, "payload_too_large", f"at most {limit} bytes")
+        return error(413, "payload_too_large", too_large)
     buffer = bytearray()
     try:
         async for chunk in request.stream():
             buffer += chunk
             if len(buffer) > limit:
-                return error(413, "payload_too_large", f"at most {limit} bytes")
+                return error(413, "payload_too_large", too_large)
     except ClientDisconnect:
         _log.warning(
             "client left during %s %s after %d of %s bytes; nothing stored",

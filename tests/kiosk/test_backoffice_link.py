@@ -31,7 +31,9 @@ def test_a_published_catalog_reaches_the_kiosk_then_a_broken_one_is_refused(
     _catalog_with_title(served, "Acte d'état civil (nouveau)")
     store = CatalogStore()
     store.load()
-    with running_receiver(tmp_path / "rx", "--catalog", str(served)) as receiver:
+    with running_receiver(
+        tmp_path / "rx", "--catalog", str(served), terminal_id="test-terminal"
+    ) as receiver:
         link = _link(receiver, store)
         with qtbot.waitSignals([link.catalog_changed, link.round_finished], timeout=15_000):
             link.start()
