@@ -228,7 +228,7 @@ def bench_drain(args: argparse.Namespace) -> None:
     payloads = [realistic_payload(n) for n in range(count)]
     secret, terminal = os.urandom(32), "bench-01"
     with tempfile.TemporaryDirectory(dir=args.dir) as folder:
-        process, url = start_receiver(Path(folder) / "received.sqlite3", secret)
+        process, url = start_receiver(Path(folder) / "received.sqlite3", {terminal: secret})
         try:
             ours_seconds, floor_seconds = _drain_in_turns(
                 url, secret, terminal, payloads, Path(folder), turns=args.drain_turns

@@ -1,22 +1,35 @@
 """``make run``: the kiosk on its embedded defaults, with the demo back office beside it.
 
 The reference receiver (kiosk-receiver) listens on the address of ``[backoffice] url``
-(127.0.0.1:8765 by default) and shares the terminal secret, so a newcomer sees a
-request travel from the screen to "the town hall": ``kiosk-receiver list --db FILE``.
+(127.0.0.1:8765 by default) with this terminal enrolled (its id and its keyring secret),
+so a newcomer sees a request travel from the screen to "the town hall" with no manual
+step: ``kiosk-receiver list --db FILE``.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from kiosk import secrets
 from kiosk.commands.common import prepare
 from kiosk.commands.run import NO_DISPLAY, display_available, run_with_config
+from kiosk.config import Config
 from kiosk.receiver.launcher import ReceiverStartError, start_receiver, stop_receiver
 
 RECEIVER_DB = "demo-receiver.sqlite3"
+
+
+def start_demo_receiver(
+    config: Config, database: Path, port: int
+) -> tuple[subprocess.Popen[str], str]:
+    """The demo back office with this terminal enrolled (its ``terminal_id`` and its
+    keyring secret, made on first use): nothing to set up by hand."""
+    secret = secrets.get_or_create_key(secrets.TERMINAL_SECRET)
+    return start_receiver(database, {config.backoffice.terminal_id: secret}, port=port)
 
 
 def main() -> int:
@@ -29,9 +42,8 @@ def main() -> int:
         return 1
     port = urlsplit(config.backoffice.url).port or 8765
     database = config.data_path() / RECEIVER_DB
-    secret = secrets.get_or_create_key(secrets.TERMINAL_SECRET)
     try:
-        receiver, url = start_receiver(database, secret, port=port)
+        receiver, url = start_demo_receiver(config, database, port)
     except ReceiverStartError as error:
         print(f"demo: the demo back office did not start ({error}).", file=sys.stderr)
         print(f"demo: is port {port} already taken by another kiosk?", file=sys.stderr)

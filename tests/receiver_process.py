@@ -34,12 +34,13 @@ T = TypeVar("T")
 
 @dataclass
 class RunningReceiver:
-    """A started receiver: its URL, its database and the secret it accepts."""
+    """A started receiver: its URL, its database, and the one terminal it accepts."""
 
     url: str
     db: Path
     secret: bytes
     process: Popen[str]
+    terminal_id: str = TERMINAL_ID
 
     def submissions(self) -> list[Submission]:
         """What the receiver stored, read from its database."""
@@ -60,7 +61,7 @@ class RunningReceiver:
         self, method: str, path: str, body: bytes = b"", *, now: float | None = None
     ) -> dict[str, str]:
         """Signature headers as the kiosk would send them."""
-        return sign_request(self.secret, TERMINAL_ID, method, path, body, now=now)
+        return sign_request(self.secret, self.terminal_id, method, path, body, now=now)
 
     def output(self) -> str:
         """The last lines the receiver printed (for failure messages)."""
@@ -69,15 +70,17 @@ class RunningReceiver:
 
 @contextmanager
 def running_receiver(
-    directory: Path, *serve_args: str, secret: bytes | None = None
+    directory: Path, *serve_args: str, secret: bytes | None = None,
+    terminal_id: str = TERMINAL_ID,
 ) -> Iterator[RunningReceiver]:
-    """Start ``kiosk-receiver serve`` on a free port; stop it on exit."""
+    """Start ``kiosk-receiver serve`` on a free port, with ``terminal_id`` enrolled (its
+    secret: ``secret``, or a random one); stop it on exit."""
     directory.mkdir(parents=True, exist_ok=True)
     secret = secret or os.urandom(32)
     db = directory / "received.sqlite3"
-    process, url = start_receiver(db, secret, extra_args=serve_args)
+    process, url = start_receiver(db, {terminal_id: secret}, extra_args=serve_args)
     try:
-        yield RunningReceiver(url=url, db=db, secret=secret, process=process)
+        yield RunningReceiver(url, db, secret, process, terminal_id)
     finally:
         stop_receiver(process)
 

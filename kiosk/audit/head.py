@@ -60,4 +60,8 @@ class JournalHead:
         """Read the JSON form ``{"seq": 116, "hash": "..."}``; ValueError otherwise."""
         if not isinstance(value, dict) or set(value) != {"seq", "hash"}:
             raise ValueError('a journal head is an object with exactly "seq" and "hash"')
-        return cls(value["seq"], value["hash"])
+        seq = value["seq"]
+        # JSON has one kind of number: 116.0 is the integer 116 (JSON Schema says so too).
+        if isinstance(seq, float) and seq.is_integer() and abs(seq) <= MAX_SEQ:
+            seq = int(seq)
+        return cls(seq, value["hash"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import logging
 import re
 import sqlite3
@@ -12,15 +11,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kiosk.connectors.signing import DEFAULT_MAX_SKEW, SignatureError, verify_request
+from kiosk.receiver.bodies import BodyError, check_heartbeat, check_submission, is_json_media_type
 from kiosk.receiver.faults import (
     RETRY_AFTER_STATUSES,
     ASGIApp,
@@ -28,7 +27,7 @@ from kiosk.receiver.faults import (
     drop_connection,
     expose_abort,
 )
-from kiosk.receiver.storage import ReceiverStore, StoredAnswer, journal_head_in
+from kiosk.receiver.storage import ReceiverStore, StoredAnswer
 
 MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
 MAX_HEARTBEAT_BYTES = 16 * 1024
@@ -102,17 +101,16 @@ class Receiver:
         # process owns them all; the UNIQUE key in SQLite guards against anything else.
         self.in_progress: dict[str, str] = {}
 
-    async def _verified(self, request: Request, limit: int) -> tuple[str, bytes] | Response:
-        """The signing terminal and the body, or the error answer to send."""
-        declared = request.headers.get("content-length", "")
-        if declared.isascii() and declared.isdigit() and int(declared) > limit:
-            return error(413, "payload_too_large", f"at most {limit} bytes")
-        buffer = bytearray()
-        async for chunk in request.stream():
-            buffer += chunk
-            if len(buffer) > limit:
-                return error(413, "payload_too_large", f"at most {limit} bytes")
-        body = bytes(buffer)
+    async def _verified(
+        self, request: Request, limit: int, *, json_body: bool = True
+    ) -> tuple[str, bytes] | Response:
+        """The signing terminal and the body, or the error answer to send.
+
+        Checked in this order: size (413), signature (401), media type (415).
+        """
+        body = await _read_body(request, limit)
+        if isinstance(body, Response):
+            return body
         raw_path = request.scope.get("raw_path") or request.url.path.encode("ascii")
         path = raw_path.decode("latin-1")
         if request.url.query:
@@ -129,6 +127,8 @@ class Receiver:
         except SignatureError as refusal:
             _log.warning("refused %s %s: %s", request.method, request.url.path, refusal)
             return error(401, refusal.code, str(refusal))
+        if json_body and not is_json_media_type(request.headers.get("content-type")):
+            return error(415, "unsupported_media_type", "Content-Type must be application/json")
         return verified.terminal_id, body
 
     # ------------------------------------------------------------------ endpoints
@@ -141,8 +141,10 @@ class Receiver:
         key = request.headers.get("idempotency-key", "")
         if not _IDEMPOTENCY_KEY.fullmatch(key):
             return error(400, "missing_idempotency_key", "Idempotency-Key: 1-128 visible ASCII")
-        if not _is_json_object(body):
-            return error(400, "invalid_json", "the body must be a JSON object")
+        try:
+            check_submission(body)
+        except BodyError as refusal:
+            return error(400, refusal.code, str(refusal))
         action = self.settings.faults.next_action()
         if action != "ok":
             self.store.record_fault(action, key)
@@ -205,7 +207,7 @@ class Receiver:
         return error(status, "fault_injected", f"injected {status}", headers)
 
     async def catalog_endpoint(self, request: Request) -> Response:
-        checked = await self._verified(request, 0)
+        checked = await self._verified(request, 0, json_body=False)
         if isinstance(checked, Response):
             return checked
         current = self.catalog.current()
@@ -222,26 +224,40 @@ class Receiver:
         if isinstance(checked, Response):
             return checked
         terminal_id, body = checked
-        parsed = _heartbeat_fields(body)
-        if parsed is None:
-            return error(400, "invalid_heartbeat", "expected version and queue counts")
-        version, queue = parsed
         try:
-            head = journal_head_in(json.loads(body))
-        except ValueError as problem:
-            return error(400, "invalid_heartbeat", str(problem))
-        self.store.record_heartbeat(terminal_id, version, queue, head)
+            beat = check_heartbeat(body)
+        except BodyError as refusal:
+            return error(400, refusal.code, str(refusal))
+        self.store.record_heartbeat(terminal_id, beat.version, beat.queue, beat.journal_head)
         return JSONResponse({"status": "ok", "server_time": int(time.time())})
 
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok", "server_time": int(time.time())})
 
 
-def _is_json_object(body: bytes) -> bool:
+async def _read_body(request: Request, limit: int) -> bytes | Response:
+    """The whole body, or the answer to send instead: a 413 past ``limit`` bytes.
+
+    A client that goes away mid-upload is the network, not a bug: one log line, and an
+    answer that nobody will read (no traceback).
+    """
+    too_large = f"at most {limit} bytes"
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        return error(413, "payload_too_large", too_large)
+    buffer = bytearray()
     try:
-        return isinstance(json.loads(body), dict)
-    except (ValueError, RecursionError):
-        return False
+        async for chunk in request.stream():
+            buffer += chunk
+            if len(buffer) > limit:
+                return error(413, "payload_too_large", too_large)
+    except ClientDisconnect:
+        _log.warning(
+            "client left during %s %s after %d of %s bytes; nothing stored",
+            request.method, request.url.path, len(buffer), declared or "?",
+        )
+        return Response(status_code=400)  # the server drops it: the connection is gone
+    return bytes(buffer)
 
 
 def _stored(answer: StoredAnswer, *, replayed: bool) -> Response:
@@ -249,24 +265,6 @@ def _stored(answer: StoredAnswer, *, replayed: bool) -> Response:
     return Response(
         answer.answer, status_code=answer.status, media_type="application/json", headers=headers
     )
-
-
-def _heartbeat_fields(body: bytes) -> tuple[str, dict[str, int]] | None:
-    try:
-        data: Any = json.loads(body)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    version, queue = data.get("version"), data.get("queue")
-    if not isinstance(version, str) or not isinstance(queue, dict) or len(version) > 64:
-        return None
-    counts: dict[str, int] = {}
-    for state, count in queue.items():
-        if not isinstance(count, int) or isinstance(count, bool) or len(state) > 32:
-            return None
-        counts[state] = count
-    return version, counts
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -1,12 +1,16 @@
-"""``kiosk-receiver``: run the reference back office, or list what arrived.
+"""``kiosk-receiver``: run the reference back office, enrol its terminals, list what arrived.
 
-    kiosk-receiver serve --db received.sqlite3 --secret-file terminal.key [--port 8765]
+    kiosk-receiver terminal add admiville-01 --terminals terminals.txt [--secret-file F]
+    kiosk-receiver terminal list --terminals terminals.txt
+    kiosk-receiver terminal remove admiville-01 --terminals terminals.txt
+    kiosk-receiver serve --db received.sqlite3 --terminals terminals.txt [--port 8765]
     kiosk-receiver list --db received.sqlite3
     kiosk-receiver heads --db received.sqlite3      # each terminal's highest journal head
 
-The terminal secret is read from ``--secret-file`` (hex or base64), ``--secret-hex``, or
-the environment variable ``KIOSK_RECEIVER_SECRET`` (hex or base64), so that it does not
-have to appear on a command line that ``ps`` shows. Once listening, ``serve`` prints
+Each terminal has its own secret (kiosk.receiver.terminals); a request signed by a
+terminal that is not enrolled is refused with ``unknown_terminal``. ``terminal add``
+makes a secret and prints it once, or takes the terminal's own from ``--secret-file``
+(``-``: standard input), never from the command line. Once listening, ``serve`` prints
 ``receiver ready on http://HOST:PORT`` on standard output (the real port with --port 0).
 """
 
@@ -14,23 +18,38 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
 import logging
-import os
 import socket
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from secrets import token_bytes
+from typing import TYPE_CHECKING
 
 import uvicorn
 
-from kiosk.connectors.signing import DEFAULT_MAX_SKEW, decode_secret
+from kiosk.connectors.signing import DEFAULT_MAX_SKEW, decode_secret, valid_terminal_id
 from kiosk.paths import asset
 from kiosk.receiver.app import ReceiverSettings, create_app
-from kiosk.receiver.constants import DEFAULT_PORT, READY_PREFIX, SECRET_ENV
+from kiosk.receiver.constants import DEFAULT_PORT, READY_PREFIX
 from kiosk.receiver.faults import FaultPlan
 from kiosk.receiver.storage import ReceiverStore
+from kiosk.receiver.terminals import (
+    TerminalRegistry,
+    TerminalsFileError,
+    fingerprint,
+    load_terminals,
+    save_terminals,
+)
+
+if TYPE_CHECKING:
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+
+NEW_SECRET_BYTES = 32
+TERMINALS_HELP = "file of the terminals and their secrets (kiosk-receiver terminal add)"
 
 
 class UsageError(Exception):
@@ -45,17 +64,22 @@ def parse_secret(text: str) -> bytes:
         raise UsageError(str(problem)) from None
 
 
-def _secret_from(args: argparse.Namespace) -> bytes:
-    if args.secret_file is not None:
-        try:
-            return parse_secret(Path(args.secret_file).read_text(encoding="ascii"))
-        except (OSError, UnicodeDecodeError) as problem:
-            raise UsageError(f"cannot read the secret file: {problem}") from None
-    if args.secret_hex is not None:
-        return parse_secret(args.secret_hex)
-    if os.environ.get(SECRET_ENV):
-        return parse_secret(os.environ[SECRET_ENV])
-    raise UsageError(f"give --secret-file, --secret-hex or the environment variable {SECRET_ENV}")
+def _read_secret(source: str) -> bytes:
+    """The secret in the file ``source`` (``-``: standard input)."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as problem:
+        raise UsageError(f"cannot read the secret: {problem}") from None
+    return parse_secret(text)
+
+
+def _terminals_of(path: Path, *, missing_ok: bool = False) -> dict[str, bytes]:
+    if missing_ok and not path.exists():
+        return {}
+    try:
+        return load_terminals(path)
+    except TerminalsFileError as problem:
+        raise UsageError(str(problem)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,9 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="0: any free port")
     serve.add_argument("--db", type=Path, required=True, help="SQLite file of what arrives")
-    secret = serve.add_mutually_exclusive_group()
-    secret.add_argument("--secret-file", type=Path, help="file holding the terminal secret")
-    secret.add_argument("--secret-hex", help="the terminal secret (visible in ps: tests only)")
+    serve.add_argument("--terminals", type=Path, required=True, help=TERMINALS_HELP)
     catalog = serve.add_mutually_exclusive_group()
     catalog.add_argument("--catalog", type=Path, help="catalog JSON served on /v1/catalog")
     catalog.add_argument("--no-catalog", action="store_true", help="serve no catalog (404)")
@@ -87,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="warning", choices=["debug", "info", "warning"])
     serve.set_defaults(handler=_serve)
 
+    _add_terminal_commands(commands)
+
     listing = commands.add_parser("list", help="list the submissions received")
     listing.add_argument("--db", type=Path, required=True)
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -100,8 +124,70 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _save(path: Path, terminals: dict[str, bytes]) -> None:
+    try:
+        save_terminals(path, terminals)
+    except OSError as problem:
+        raise UsageError(f"cannot write {path}: {problem}") from None
+
+
+def _add_terminal_commands(commands: SubParsers) -> None:
+    terminal = commands.add_parser("terminal", help="enrol, list or remove terminals")
+    actions = terminal.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="enrol a terminal; prints its fingerprint")
+    add.add_argument("terminal_id", metavar="TERMINAL-ID")
+    add.add_argument(
+        "--secret-file", help="the terminal's secret (hex or base64; -: standard input); "
+        "without it a new secret is made and printed once"
+    )
+    add.add_argument("--replace", action="store_true", help="replace an enrolled terminal")
+    add.set_defaults(handler=_terminal_add)
+    listing = actions.add_parser("list", help="the enrolled terminals and their fingerprints")
+    listing.set_defaults(handler=_terminal_list)
+    remove = actions.add_parser("remove", help="refuse a terminal from now on")
+    remove.add_argument("terminal_id", metavar="TERMINAL-ID")
+    remove.set_defaults(handler=_terminal_remove)
+    for action in (add, listing, remove):
+        action.add_argument("--terminals", type=Path, required=True, help=TERMINALS_HELP)
+
+
+def _terminal_add(args: argparse.Namespace) -> int:
+    if not valid_terminal_id(args.terminal_id):
+        raise UsageError("a terminal id is 1-64 letters, digits, '.', '_' or '-'")
+    terminals = _terminals_of(args.terminals, missing_ok=True)
+    if args.terminal_id in terminals and not args.replace:
+        raise UsageError(f"terminal {args.terminal_id} is already enrolled (--replace)")
+    made = args.secret_file is None
+    secret = token_bytes(NEW_SECRET_BYTES) if made else _read_secret(args.secret_file)
+    terminals[args.terminal_id] = secret
+    _save(args.terminals, terminals)
+    if made:
+        print(base64.b64encode(secret).decode("ascii"))
+        print("the secret above (base64) is shown once: enrol it on the terminal with "
+              "`kiosk enroll terminal-secret --from-file FILE`", file=sys.stderr)
+    print(f"{args.terminal_id} {fingerprint(secret)}", file=sys.stderr if made else sys.stdout)
+    return 0
+
+
+def _terminal_list(args: argparse.Namespace) -> int:
+    for terminal_id, secret in sorted(_terminals_of(args.terminals).items()):
+        print(f"{terminal_id} {fingerprint(secret)}")
+    return 0
+
+
+def _terminal_remove(args: argparse.Namespace) -> int:
+    terminals = _terminals_of(args.terminals)
+    if terminals.pop(args.terminal_id, None) is None:
+        raise UsageError(f"terminal {args.terminal_id} is not enrolled")
+    _save(args.terminals, terminals)
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
-    secret = _secret_from(args)
+    try:
+        terminals = TerminalRegistry(args.terminals)
+    except TerminalsFileError as problem:
+        raise UsageError(str(problem)) from None
     try:
         faults = FaultPlan.parse(args.fault_plan, loop=args.fault_loop)
     except ValueError as problem:
@@ -110,9 +196,14 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if not len(terminals):
+        logging.getLogger("kiosk.receiver").warning(
+            "no terminal enrolled in %s: every signed request is refused (unknown_terminal) "
+            "until `kiosk-receiver terminal add` enrols one", args.terminals
+        )
     settings = ReceiverSettings(
         db=args.db,
-        secret_for=lambda _terminal: secret,
+        secret_for=terminals.secret_for,
         catalog=catalog,
         max_skew=args.max_skew,
         faults=faults,

@@ -1,20 +1,20 @@
 """Start the reference receiver as a child process (the demo's back office, and tests).
 
-The secret goes to the child through its environment (``KIOSK_RECEIVER_SECRET``), never
-on its command line, which any local user can read with ``ps``.
+The terminals and their secrets go to the child in its terminals file (mode 0600, beside
+its database), never on its command line, which any local user can read with ``ps``.
 """
 
 from __future__ import annotations
 
 import collections
-import os
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from kiosk.receiver.constants import READY_PREFIX, SECRET_ENV
+from kiosk.receiver.constants import READY_PREFIX
+from kiosk.receiver.terminals import save_terminals
 
 
 class ReceiverStartError(RuntimeError):
@@ -41,9 +41,14 @@ class _OutputPump:
         self.ready.set()  # the child exited: stop waiting
 
 
+def terminals_file_of(db: Path) -> Path:
+    """Where ``start_receiver`` writes the terminals of the receiver using ``db``."""
+    return db.with_name(db.stem + "-terminals.txt")
+
+
 def start_receiver(
     db: Path,
-    secret: bytes,
+    terminals: Mapping[str, bytes],
     port: int = 0,
     *,
     host: str = "127.0.0.1",
@@ -54,7 +59,8 @@ def start_receiver(
 
     Args:
         db: the receiver's SQLite file.
-        secret: the terminal secret it accepts (passed through the environment).
+        terminals: the terminals it accepts, by id, with their secrets; written to
+            ``terminals_file_of(db)``, replacing what was there.
         port: 0 for any free port.
         extra_args: more ``serve`` options (``--catalog``, ``--fault-plan``...).
 
@@ -63,13 +69,12 @@ def start_receiver(
         ``http://127.0.0.1:43117``. Its output (merged stderr) is drained by a thread;
         the last lines are kept in ``process.output_lines`` for diagnosis.
     """
-    env = dict(os.environ)
-    env[SECRET_ENV] = secret.hex()
+    terminals_file = terminals_file_of(db)
+    save_terminals(terminals_file, terminals)
     command = [sys.executable, "-m", "kiosk.receiver.cli", "serve", "--host", host]
-    command += ["--port", str(port), "--db", str(db), *extra_args]
+    command += ["--port", str(port), "--db", str(db), "--terminals", str(terminals_file)]
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        command,
-        env=env,
+        [*command, *extra_args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

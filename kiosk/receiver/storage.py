@@ -242,7 +242,7 @@ def journal_head_in(document: Any) -> JournalHead | None:
 
 
 def _head_of(payload: bytes) -> JournalHead | None:
-    """A submission's head, if it carries a well-formed one (the payload is stored anyway)."""
+    """A submission's head, if it carries one (the body check refused malformed ones)."""
     try:
         return journal_head_in(json.loads(payload))
     except ValueError:

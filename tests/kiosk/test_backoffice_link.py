@@ -35,7 +35,7 @@ def _link(
     journal: Journal | None = None,
 ) -> BackofficeLink:
     connector = connector or HttpApiConnector(
-        receiver.url, "test-terminal", receiver.secret, timeout=5
+        receiver.url, receiver.terminal_id, receiver.secret, timeout=5
     )
     head = journal.head if journal is not None else (lambda: None)
     return BackofficeLink(connector, store, lambda: {"pending": 2}, poll_minutes=60,
@@ -73,7 +73,9 @@ def test_a_published_catalog_reaches_the_kiosk_then_a_broken_one_is_refused(
     _catalog_with_title(served, "Acte d'état civil (nouveau)")
     store = CatalogStore()
     store.load()
-    with running_receiver(tmp_path / "rx", "--catalog", str(served)) as receiver:
+    with running_receiver(
+        tmp_path / "rx", "--catalog", str(served), terminal_id="test-terminal"
+    ) as receiver:
         link = _link(receiver, store)
         with qtbot.waitSignals([link.catalog_changed, link.round_finished], timeout=15_000):
             link.start()
@@ -104,7 +106,7 @@ def test_a_refused_catalog_is_neither_downloaded_nor_checked_again(
     good = store.load()
     checks.clear()
     with running_receiver(tmp_path / "rx", "--catalog", str(served)) as receiver:
-        connector = HttpApiConnector(receiver.url, "test-terminal", receiver.secret, timeout=5)
+        connector = HttpApiConnector(receiver.url, receiver.terminal_id, receiver.secret, timeout=5)
         statuses: list[int] = []
         fetch = connector.fetch_catalog
 
@@ -139,7 +141,7 @@ def test_a_back_office_ignoring_if_none_match_does_not_get_its_catalog_checked_a
     store.load()
     checks.clear()
     with running_receiver(tmp_path / "rx", "--catalog", str(served)) as receiver:
-        connector = HttpApiConnector(receiver.url, "test-terminal", receiver.secret, timeout=5)
+        connector = HttpApiConnector(receiver.url, receiver.terminal_id, receiver.secret, timeout=5)
         fetch = connector.fetch_catalog
         # Such a back office answers 200 with the whole catalog and the same ETag every time.
         monkeypatch.setattr(connector, "fetch_catalog", lambda etag=None: fetch(None))
@@ -185,5 +187,5 @@ def test_each_heartbeat_carries_the_journal_head_to_the_back_office(tmp_path: Pa
         kept = ReceiverStore(receiver.db)
         [seen] = kept.journal_heads()
         kept.close()
-        assert (seen.terminal_id, seen.head) == ("test-terminal", journal.head())
+        assert (seen.terminal_id, seen.head) == (receiver.terminal_id, journal.head())
         assert seen.head.seq == 3

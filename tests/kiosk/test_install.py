@@ -57,12 +57,11 @@ def test_the_kiosk_unit_is_hardened_without_closing_screen_input_or_sound():
                    for s in settings)
 
 
-def test_the_receiver_unit_reads_its_secret_from_a_credential():
+def test_the_receiver_unit_reads_its_terminals_from_a_credential():
     service = read_unit("kiosk-receiver.service")["Service"]
     assert service["Restart"] == "always"
-    assert "--secret-file %d/terminal-secret" in service["ExecStart"]
-    assert service["LoadCredential"].startswith("terminal-secret:")
-    assert "--secret-hex" not in service["ExecStart"]  # a secret on a command line shows in ps
+    assert "--terminals %d/terminals" in service["ExecStart"]
+    assert service["LoadCredential"] == "terminals:/etc/kiosk/receiver-terminals"
 
 
 def test_the_data_dir_belongs_to_the_kiosk_user_alone():

@@ -71,7 +71,7 @@ class Child:
 def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path, queue_key):
     store = tmp_path / "queue.sqlite3"
     rng = random.Random(os.environ.get("CRASH_SEED", str(time.time_ns())))
-    with running_receiver(tmp_path / "rx", "--no-catalog") as rx:
+    with running_receiver(tmp_path / "rx", "--no-catalog", terminal_id="crash-test-01") as rx:
         env = dict(os.environ, CRASH_QUEUE_KEY=queue_key.hex(), CRASH_SECRET=rx.secret.hex())
         acked: dict[str, tuple[int, int]] = {}
         for run in range(KILLS):

@@ -80,7 +80,7 @@ def test_items_wait_while_the_back_office_is_away_and_go_when_it_returns(
                 return store.status().counts[State.RETRY_WAIT] == 3
 
         wait_until(all_waiting, what="items in retry_wait")
-        process, _ = start_receiver(tmp_path / "late.sqlite3", secret, port=port)
+        process, _ = start_receiver(tmp_path / "late.sqlite3", {TERMINAL_ID: secret}, port=port)
         try:
             # Backoff alone would wait up to a minute; the network probe brings them out.
             wait_until(all_final(queue_path, queue_key), timeout=20, what="delivered on return")

@@ -128,7 +128,7 @@ def test_any_json_value_is_a_head_or_a_named_refusal(value: object) -> None:
 @pytest.mark.parametrize("value", [
     {"seq": 0, "hash": "a" * 64},
     {"seq": True, "hash": "a" * 64},
-    {"seq": 1.0, "hash": "a" * 64},
+    {"seq": 1.5, "hash": "a" * 64},
     {"seq": 1, "hash": "A" * 64},
     {"seq": 1, "hash": "a" * 63},
     {"seq": 1, "hash": "a" * 64, "extra": 1},
@@ -137,3 +137,8 @@ def test_any_json_value_is_a_head_or_a_named_refusal(value: object) -> None:
 def test_malformed_heads_are_refused(value: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="journal head"):
         JournalHead.from_dict(value)
+
+
+def test_a_whole_number_written_as_a_json_float_is_a_seq() -> None:
+    """JSON (and JSON Schema's ``integer``) does not tell 116 from 116.0."""
+    assert JournalHead.from_dict({"seq": 116.0, "hash": "a" * 64}) == JournalHead(116, "a" * 64)

@@ -41,13 +41,20 @@ def test_secrets_are_read_in_hex_or_base64():
 @pytest.mark.parametrize(
     "args",
     [
-        ["serve", "--db", "x.db", "--secret-hex", "abcd"],
-        ["serve", "--db", "x.db", "--secret-hex", "not a secret!"],
-        ["serve", "--db", "x.db", "--secret-hex", "ab" * 32, "--fault-plan", "boom"],
+        ["serve", "--db", "x.db", "--terminals", "missing.txt"],
+        ["serve", "--db", "x.db", "--terminals", "bad.txt"],
+        ["serve", "--db", "x.db", "--terminals", "good.txt", "--fault-plan", "boom"],
         ["list", "--db", "missing.db"],
+        ["terminal", "add", "bad id!", "--terminals", "good.txt"],
+        ["terminal", "add", "t-01", "--terminals", "good.txt"],
+        ["terminal", "add", "t-02", "--terminals", "good.txt", "--secret-file", "bad.txt"],
+        ["terminal", "remove", "nobody", "--terminals", "good.txt"],
+        ["terminal", "list", "--terminals", "bad.txt"],
     ],
 )
 def test_the_command_line_refuses_bad_values_with_exit_code_2(tmp_path, args):
+    (tmp_path / "good.txt").write_text("t-01 " + "ab" * 32 + "\n", encoding="ascii")
+    (tmp_path / "bad.txt").write_text("t-01 not-a-secret!\n", encoding="ascii")
     result = subprocess.run(
         [sys.executable, "-m", "kiosk.receiver.cli", *args],
         cwd=tmp_path, capture_output=True, text=True, timeout=30, check=False,
@@ -55,6 +62,7 @@ def test_the_command_line_refuses_bad_values_with_exit_code_2(tmp_path, args):
     )
     assert result.returncode == 2
     assert result.stderr.startswith("kiosk-receiver: ")
+    assert (tmp_path / "good.txt").read_text(encoding="ascii") == "t-01 " + "ab" * 32 + "\n"
 
 
 @pytest.mark.slow

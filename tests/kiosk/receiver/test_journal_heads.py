@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -13,15 +15,18 @@ from kiosk.connectors.http_api import HttpApiConnector
 from kiosk.connectors.signing import sign_request
 from kiosk.receiver.cli import main as receiver_main
 from kiosk.receiver.storage import ReceiverStore
-from tests.receiver_process import RunningReceiver
+from tests.receiver_process import RunningReceiver, running_receiver
 
 
 def head(seq: int) -> JournalHead:
     return JournalHead(seq, f"{seq:064x}")
 
 
-def a_terminal() -> str:
-    return "terminal-" + uuid.uuid4().hex[:8]
+@pytest.fixture
+def receiver(tmp_path: Path) -> Iterator[RunningReceiver]:
+    """A receiver of the test's own, for a terminal of its own: heads only go up."""
+    with running_receiver(tmp_path, terminal_id="terminal-" + uuid.uuid4().hex[:8]) as started:
+        yield started
 
 
 def heads_of(receiver: RunningReceiver) -> dict[str, JournalHead]:
@@ -49,7 +54,7 @@ def beat(receiver: RunningReceiver, terminal: str, body: bytes) -> requests.Resp
 def test_the_highest_head_of_heartbeats_and_submissions_is_kept(
     receiver: RunningReceiver, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    terminal = a_terminal()
+    terminal = receiver.terminal_id
     api = HttpApiConnector(receiver.url, terminal, receiver.secret, timeout=5.0)
     assert api.heartbeat({"pending": 0}, journal_head=head(10))
     assert heads_of(receiver)[terminal] == head(10)
@@ -73,15 +78,16 @@ def test_the_highest_head_of_heartbeats_and_submissions_is_kept(
 def test_a_malformed_head_is_refused_and_the_last_good_one_kept(
     receiver: RunningReceiver, journal_head: object
 ) -> None:
-    terminal = a_terminal()
+    terminal = receiver.terminal_id
     api = HttpApiConnector(receiver.url, terminal, receiver.secret, timeout=5.0)
     assert api.heartbeat({"pending": 0}, journal_head=head(3))
     body = json.dumps({"version": "1", "queue": {}, "journal_head": journal_head}).encode()
     answer = beat(receiver, terminal, body)
     assert (answer.status_code, answer.json()["error"]) == (400, "invalid_heartbeat")
     assert "journal head" in answer.json()["message"]
-    # In a submission, the payload is stored all the same; only the anchor is not taken.
-    assert submit(receiver, terminal, {"journal_head": journal_head}) == 201
+    # A submission with a malformed head is refused as the spec says (the kiosk never
+    # sends one); the anchor kept is unchanged.
+    assert submit(receiver, terminal, {"journal_head": journal_head}) == 400
     assert heads_of(receiver)[terminal] == head(3)
 
 

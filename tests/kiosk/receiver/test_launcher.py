@@ -15,4 +15,4 @@ def test_a_busy_port_is_a_clear_start_error(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(ReceiverStartError, match=r"cannot listen on 127\.0\.0\.1"):
-            start_receiver(tmp_path / "r.sqlite3", bytes(32), port=port)
+            start_receiver(tmp_path / "r.sqlite3", {"t-01": bytes(32)}, port=port)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kiosk.connectors import signing
 from kiosk.receiver import app as receiver_app
+from kiosk.receiver import bodies
 from kiosk.receiver.app import ReceiverSettings, build_routes
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -28,9 +29,12 @@ def test_the_openapi_file_is_3_1_and_lists_exactly_the_receiver_routes(tmp_path)
 
 
 def test_every_error_code_of_the_receiver_is_documented():
-    source = inspect.getsource(receiver_app) + inspect.getsource(signing)
-    codes = set(re.findall(r'(?:error\(\d{3}, |SignatureError\()\s*"([a-z_]+)"', source))
-    assert {"bad_signature", "idempotency_key_reused", "in_progress", "invalid_json"} <= codes
+    source = "".join(inspect.getsource(module) for module in (receiver_app, signing, bodies))
+    pattern = (r'(?:error\(\d{3}, |(?:Signature|Body)Error\(|parse_json_object\(body, )'
+               r'\s*"([a-z_]+)"')
+    codes = set(re.findall(pattern, source))
+    assert {"bad_signature", "idempotency_key_reused", "in_progress", "invalid_json",
+            "invalid_heartbeat", "invalid_submission", "unsupported_media_type"} <= codes
     for code in codes:
         assert f"`{code}`" in OPENAPI, code
 

@@ -19,12 +19,17 @@ from offline_queue.connector import Delivered, Outgoing, Rejected, Unauthorized
 from tests.receiver_process import TERMINAL_ID, RunningReceiver, running_receiver
 
 
-def post(receiver: RunningReceiver, body: bytes, key: str | None, **sign) -> requests.Response:
-    headers = {"Content-Type": "application/json", **receiver.signed_headers(
-        "POST", "/v1/submissions", body, **sign)}
+def post(receiver: RunningReceiver, body: bytes, key: str | None, *,
+         path: str = "/v1/submissions", content_type: str = "application/json",
+         **sign) -> requests.Response:
+    headers = {"Content-Type": content_type, **receiver.signed_headers("POST", path, body, **sign)}
     if key is not None:
         headers["Idempotency-Key"] = key
-    return requests.post(receiver.url + "/v1/submissions", data=body, headers=headers, timeout=10)
+    return requests.post(receiver.url + path, data=body, headers=headers, timeout=10)
+
+
+def beat(receiver: RunningReceiver, body: bytes, **options) -> requests.Response:
+    return post(receiver, body, None, path="/v1/heartbeat", **options)
 
 
 def rows_with(receiver: RunningReceiver, key: str) -> list:
@@ -119,6 +124,12 @@ def test_a_tampered_request_is_refused_with_401_and_not_stored(receiver, tamper,
         (b'{"a": 1}', "k" * 129, "missing_idempotency_key"),
         (b"not json", "k-json", "invalid_json"),
         (b"[1, 2]", "k-list", "invalid_json"),
+        (b'{"a": NaN}', "k-nan", "invalid_json"),
+        (b'{"a": -Infinity}', "k-inf", "invalid_json"),
+        (b'{"a": 1e400}', "k-huge", "invalid_json"),
+        (b'{"a": "\xff"}', "k-latin1", "invalid_json"),
+        (b'{"reference": 7}', "k-ref", "invalid_submission"),
+        (b'{"reference": null}', "k-ref-null", "invalid_submission"),
     ],
 )
 def test_a_malformed_submission_is_a_400(receiver, body, key, code):
@@ -139,7 +150,7 @@ def test_the_catalog_is_served_with_an_etag_and_not_again_when_unchanged(receive
 
 def test_the_catalog_and_heartbeat_need_a_signature(receiver):
     assert requests.get(receiver.url + "/v1/catalog", timeout=5).status_code == 401
-    assert requests.post(receiver.url + "/v1/heartbeat", data=b"{}", timeout=5).status_code == 401
+    assert requests.post(receiver.url + "/v1/heartbeat", json={}, timeout=5).status_code == 401
 
 
 def test_a_heartbeat_is_recorded(receiver):
@@ -155,12 +166,55 @@ def test_a_heartbeat_is_recorded(receiver):
         TERMINAL_ID, "1.2.3", {"pending": 0, "dead": 0}, 2)
 
 
-@pytest.mark.parametrize("body", [b"[]", b'{"version": 1, "queue": {}}', b'{"version": "1",'
-                                  b' "queue": {"pending": "3"}}', b"nope"])
-def test_a_malformed_heartbeat_is_a_400(receiver, body):
-    headers = receiver.signed_headers("POST", "/v1/heartbeat", body)
-    answer = requests.post(receiver.url + "/v1/heartbeat", data=body, headers=headers, timeout=5)
+@pytest.mark.parametrize("body", [
+    b"[]", b"nope", b'{"version": 1, "queue": {}}', b'{"version": "1", "queue": {"p": "3"}}',
+    b'{"version": "1", "queue": {"p": true}}', b'{"version": "1", "queue": {"p": -1}}',
+    b'{"version": "1", "queue": {"p": 1.5}}', b'{"version": "1", "queue": {"p": NaN}}',
+    b'{"version": "' + b"9" * 65 + b'", "queue": {}}',
+    b'{"version": "1", "queue": {"' + b"s" * 33 + b'": 1}}',
+    b'{"version": "1", "queue": {}, "sent_at": "1750000000"}',
+    b'{"version": "1", "queue": {}, "sent_at": 1.5}',
+    b'{"version": "1", "queue": {}, "terminal_id": 12}',
+])
+def test_a_heartbeat_outside_the_spec_is_a_400(receiver, body):
+    answer = beat(receiver, body)
     assert (answer.status_code, answer.json()["error"]) == (400, "invalid_heartbeat")
+
+
+def test_a_heartbeat_at_the_spec_limits_is_recorded(receiver):
+    body = json.dumps({"version": "9" * 64, "queue": {"s" * 32: 2.0, "other": 0},
+                       "sent_at": 1.75e9, "terminal_id": "anything", "later": [1]}).encode()
+    assert beat(receiver, body).status_code == 200
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "", "application/json; charset=latin-1",
+                                          "application/jsonx"])
+def test_a_body_not_declared_json_is_a_415(receiver, content_type):
+    heartbeat = b'{"version": "1", "queue": {}}'
+    for answer in (beat(receiver, heartbeat, content_type=content_type),
+                   post(receiver, payload(), str(uuid.uuid4()), content_type=content_type)):
+        assert (answer.status_code, answer.json()["error"]) == (415, "unsupported_media_type")
+    assert beat(receiver, heartbeat, content_type="Application/JSON; Charset=UTF-8").ok
+
+
+def test_the_documented_size_limits_give_413(receiver):
+    big = json.dumps({"version": "1", "queue": {}, "pad": "x" * 16 * 1024}).encode()
+    assert (beat(receiver, big).status_code, beat(receiver, big).json()["error"]) == (
+        413, "payload_too_large")
+    headers = receiver.signed_headers("GET", "/v1/catalog", b"{}")
+    with_body = requests.get(receiver.url + "/v1/catalog", data=b"{}", headers=headers, timeout=5)
+    assert (with_body.status_code, with_body.json()["error"]) == (413, "payload_too_large")
+
+
+def test_a_terminal_that_is_not_enrolled_is_an_unknown_terminal(receiver):
+    body = payload(n=12)
+    headers = sign_request(receiver.secret, "stranger-01", "POST", "/v1/submissions", body)
+    headers.update({"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())})
+    answer = requests.post(receiver.url + "/v1/submissions", data=body, headers=headers, timeout=5)
+    assert (answer.status_code, answer.json()["error"]) == (401, "unknown_terminal")
+    api = HttpApiConnector(receiver.url, "stranger-01", receiver.secret, timeout=5.0)
+    assert api.deliver(Outgoing(str(uuid.uuid4()), "R", body, 1)) == Unauthorized(
+        "HTTP 401 unknown_terminal")
 
 
 def test_health_is_public_and_unknown_paths_are_json_404(receiver):
