@@ -460,7 +460,9 @@ class KioskApp(QObject):
             self.delivery.event.disconnect(self._refresh_delivery_status)
             self.narrator.shutdown()
             self.mediation.close()
-            self.delivery.stop()
+            if not self.delivery.stop():
+                _log.warning("kiosk stopping with a delivery still under way; that request "
+                             "is sent again at the next start")
         self.window.allow_close()
         self.window.close()
         self.window.deleteLater()

@@ -16,7 +16,6 @@ from kiosk.config import Config
 from kiosk.connectors.http_api import HttpApiConnector
 from kiosk.domain.submission import Submission
 from kiosk.i18n import _, ngettext
-from offline_queue.connector import Connector
 from offline_queue.store import ItemInfo, QueueStatus, QueueStore, State
 from offline_queue.sync import SyncEvent, SyncWorker
 
@@ -25,7 +24,7 @@ QUEUE_FILE = "queue.sqlite3"
 DAY = 86_400
 
 
-def connector_from_config(config: Config) -> Connector | None:
+def connector_from_config(config: Config) -> HttpApiConnector | None:
     """The back office named by ``[backoffice]``; None keeps everything queued."""
     office = config.backoffice
     if office.kind == "none":
@@ -71,6 +70,8 @@ class Delivery(QObject):
         retention = config.queue.retention_days * DAY
         self.store = QueueStore(path, key, retention_seconds=retention)
         connector = connector_from_config(config)
+        # Stopping waits for the call under way, which ends by its deadline.
+        self._stop_wait = 1.0 + (connector.longest_call if connector else 0.0)
         self.worker = (
             None
             if connector is None
@@ -88,10 +89,11 @@ class Delivery(QObject):
         if self.worker is not None:
             self.worker.start()
 
-    def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.stop()
+    def stop(self) -> bool:
+        """Stop sending; False when a call to the back office still runs (see SyncWorker.stop)."""
+        stopped = self.worker is None or self.worker.stop(self._stop_wait)
         self.store.close()
+        return stopped
 
     def enqueue(self, submission: Submission) -> None:
         """Store ``submission`` durably (raises on failure), then wake the sender."""

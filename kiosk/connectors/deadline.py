@@ -25,7 +25,7 @@ import http.client
 import io
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any
 
@@ -37,7 +37,7 @@ from urllib3.poolmanager import PoolManager
 _DEADLINE: ContextVar[float | None] = ContextVar("http_exchange_deadline", default=None)
 
 
-class DeadlineExceeded(TimeoutError):
+class DeadlineExceededError(TimeoutError):
     """The exchange went on past its deadline (a socket timeout, for urllib3)."""
 
 
@@ -67,17 +67,17 @@ class _DeadlineReader(io.RawIOBase):
     def readinto(self, buffer: Any) -> int | None:
         left = self._deadline - time.monotonic()
         if left <= 0:
-            raise DeadlineExceeded("the answer took longer than the exchange's deadline")
+            raise DeadlineExceededError("the answer took longer than the exchange's deadline")
         self._sock.settimeout(left)
         result: int | None = self._file.readinto(buffer)
         return result
 
     def close(self) -> None:
         if not self.closed:
-            try:  # a pooled connection's next request must not inherit our last few ms
+            # A pooled connection's next request must not inherit our last few ms
+            # (OSError: the socket is already closed, nothing to give back).
+            with suppress(OSError):
                 self._sock.settimeout(self._timeout_before)
-            except OSError:  # already closed: nothing to give back
-                pass
             self._file.close()
         super().close()
 
@@ -124,7 +124,7 @@ _DEFAULT_POOLS = {"http": HTTPConnectionPool, "https": HTTPSConnectionPool}
 def _with_deadline(manager: PoolManager) -> PoolManager:
     # A SOCKS proxy brings pools of its own: those read without the deadline.
     if manager.pool_classes_by_scheme == _DEFAULT_POOLS:
-        manager.pool_classes_by_scheme = _POOLS_WITH_DEADLINE  # type: ignore[assignment]
+        manager.pool_classes_by_scheme = _POOLS_WITH_DEADLINE
     return manager
 
 

@@ -150,6 +150,16 @@ class HttpApiConnector:
         self._session.mount("https://", DeadlineAdapter(max_retries=once))
         sign_request(secret, terminal_id, "GET", "/", b"")  # fail early on a bad secret or id
 
+    @property
+    def longest_call(self) -> float:
+        """Seconds any one call (deliver, reachable, catalog, heartbeat) may last at most.
+
+        The answer is read by the exchange's deadline, unless connecting, the TLS handshake
+        and sending, each bounded by the connect timeout, have already taken longer. The
+        name lookup is not counted: the system's resolver bounds it (resolv.conf).
+        """
+        return max(self.timeout, 3 * self.connect_timeout, 3 * self.probe_timeout)
+
     def close(self) -> None:
         """Close the pooled connections."""
         self._session.close()

@@ -55,7 +55,7 @@ class _Server(socketserver.ThreadingTCPServer):
 @contextmanager
 def trickling(mode: str) -> Iterator[str]:
     """The URL of a trickle server in a subprocess, for the block's duration."""
-    process = Popen(  # noqa: S603 - our own module, with this interpreter
+    process = Popen(
         [sys.executable, "-m", "tests.kiosk.connectors.trickle_server", mode],
         stdout=PIPE,
         text=True,
