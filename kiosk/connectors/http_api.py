@@ -35,6 +35,7 @@ import requests
 from urllib3.util.retry import Retry
 
 from kiosk import __version__
+from kiosk.connectors.addresses import address_problem
 from kiosk.connectors.deadline import DeadlineAdapter, exchange_deadline
 from kiosk.connectors.signing import sign_request
 from offline_queue.connector import (
@@ -123,11 +124,10 @@ class HttpApiConnector:
         probe_timeout: float = 3.0,
         session: requests.Session | None = None,
     ) -> None:
+        problem = address_problem(base_url)
+        if problem:
+            raise ValueError(f"the back-office URL is not valid: expected {problem}")
         parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"the back-office URL must be http(s)://host[:port]: {base_url}")
-        if parts.query or parts.fragment:
-            raise ValueError("the back-office URL must not hold a query or a fragment")
         if timeout <= 0 or probe_timeout <= 0:
             raise ValueError("timeouts must be positive")
         self.base_url = base_url.rstrip("/")
