@@ -7,6 +7,8 @@ stops it first, and says so).
 
 from __future__ import annotations
 
+import datetime
+import ipaddress
 import json
 import os
 import threading
@@ -14,6 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from kiosk.connectors.http_api import ConnectorError, HttpApiConnector
 from offline_queue.connector import Outgoing, RetryLater
@@ -38,6 +44,38 @@ def slow_headers() -> Iterator[str]:
 def slow_body() -> Iterator[str]:
     with trickling("body") as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1: (certificate, key) files in PEM."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName(
+            [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    folder = tmp_path_factory.mktemp("tls")
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    return str(folder / "cert.pem"), str(folder / "key.pem")
+
+
+@pytest.mark.parametrize("mode", ["headers", "body"])
+def test_over_tls_too(mode, certificate, monkeypatch):
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", certificate[0])  # TLS is verified: trust ours
+    with trickling(mode, certificate) as url:
+        assert url.startswith("https://")
+        assert api(url).deliver(ITEM) == RetryLater("network: read timeout")
 
 
 def api(url: str) -> HttpApiConnector:

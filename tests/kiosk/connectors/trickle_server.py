@@ -1,7 +1,8 @@
 """A back office that answers one byte at a time: its headers, or its body.
 
-Run as a subprocess (``python -m tests.kiosk.connectors.trickle_server headers|body``):
-it prints its port, then serves on 127.0.0.1 until killed. Every answer keeps going for
+Run as a subprocess (``python -m tests.kiosk.connectors.trickle_server headers|body
+[CERT KEY]``, over TLS with a certificate and its key): it prints its port, then serves on
+127.0.0.1 until killed. Every answer keeps going for
 about an hour at one byte every ``INTERVAL`` seconds, far below any read timeout, so only
 a deadline on the whole exchange ends it.
 """
@@ -9,6 +10,7 @@ a deadline on the whole exchange ends it.
 from __future__ import annotations
 
 import socketserver
+import ssl
 import sys
 import time
 from collections.abc import Iterator
@@ -53,17 +55,20 @@ class _Server(socketserver.ThreadingTCPServer):
 
 
 @contextmanager
-def trickling(mode: str) -> Iterator[str]:
-    """The URL of a trickle server in a subprocess, for the block's duration."""
+def trickling(mode: str, tls: tuple[str, str] | None = None) -> Iterator[str]:
+    """The URL of a trickle server in a subprocess, for the block's duration.
+
+    ``tls``: (certificate, key) files in PEM; the URL is then https.
+    """
     process = Popen(
-        [sys.executable, "-m", "tests.kiosk.connectors.trickle_server", mode],
+        [sys.executable, "-m", "tests.kiosk.connectors.trickle_server", mode, *(tls or ())],
         stdout=PIPE,
         text=True,
     )
     try:
         assert process.stdout is not None
         port = int(process.stdout.readline())
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(10)
@@ -72,6 +77,10 @@ def trickling(mode: str) -> Iterator[str]:
 def main() -> None:
     _Handler.mode = sys.argv[1]
     with _Server(("127.0.0.1", 0), _Handler) as server:
+        if len(sys.argv) == 4:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(sys.argv[2], sys.argv[3])
+            server.socket = context.wrap_socket(server.socket, server_side=True)
         print(server.server_address[1], flush=True)
         server.serve_forever()
 
