@@ -12,9 +12,11 @@ headers as much as the body. ``DeadlineAdapter`` makes the connections it pools 
 their responses with a reader that, before each ``recv``, sets the socket's timeout to
 the time left until the deadline of the exchange under way (``exchange_deadline``), and
 raises ``TimeoutError`` once it has passed. No watchdog thread, no signal: the blocked
-``recv`` itself cannot outlive the deadline. Connecting (TCP and the TLS handshake, which
-CPython bounds as a whole by the socket's timeout) and sending (``sendall``: likewise,
-since Python 3.5) are bounded by the connect timeout the caller passes to requests.
+``recv`` itself cannot outlive the deadline. Connecting (TCP, then the TLS handshake,
+which CPython bounds as a whole by the socket's timeout) is bounded by the connect
+timeout the caller passes to requests; sending (``sendall``, bounded as a whole too since
+Python 3.5) by the socket's timeout: that connect timeout on a new connection, the read
+timeout on a pooled one (the reader gives it back when the answer is closed).
 
 A response built outside ``exchange_deadline`` reads as http.client always does.
 """
