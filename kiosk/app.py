@@ -462,7 +462,9 @@ class KioskApp(QObject):
             self.delivery.event.disconnect(self._refresh_delivery_status)
             self.narrator.shutdown()
             self.mediation.close()
-            self.delivery.stop()
+            if not self.delivery.stop():
+                _log.warning("kiosk stopping with a delivery still under way; that request "
+                             "is sent again at the next start")
         if self._lockout is not None:
             self._lockout.close()
         self.window.allow_close()

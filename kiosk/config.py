@@ -10,7 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from string import Formatter
 from typing import Any, NamedTuple
+
+from kiosk.connectors.addresses import address_problem
 
 DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 LANGUAGES = ("fr", "en", "ar")
@@ -156,37 +159,25 @@ def _boolean(value: Any) -> str | None:
     return None if isinstance(value, bool) else "true or false"
 
 
-def _url(value: Any) -> str | None:
-    ok = isinstance(value, str) and value.startswith(("http://", "https://")) and " " not in value
-    return None if ok else "an address starting with http:// or https://"
-
-
-_LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
-
-
 def _backoffice_url(value: Any) -> str | None:
     """https, except on this very machine (the demo receiver): answers travel encrypted."""
-    problem = _url(value)
-    if problem:
-        return problem
-    host = value.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
-    if value.startswith("http://") and host not in _LOOPBACK:
-        return "an https:// address (http:// only for 127.0.0.1 or localhost)"
-    return None
+    return address_problem(value)
 
 
 def _tracking_url(value: Any) -> str | None:
+    """The address of the receipt's QR code, checked as it will be, reference filled in."""
     if value == "":
         return None
-    expected = "an address starting with http:// or https://, where {reference} stands for "
-    expected += "the request's reference (no other {…})"
-    if _url(value):
+    expected = "an address where {reference} stands for the request's reference (no other {…})"
+    if not isinstance(value, str):
         return expected
-    try:
-        value.format(reference="ADM-7K3-Q9P")
-    except (KeyError, IndexError, ValueError):
+    try:  # {reference} only: no other field, no {reference:>999999999} either
+        fields = [(f, spec, conv) for _, f, spec, conv in Formatter().parse(value) if f is not None]
+    except ValueError:
         return expected
-    return None
+    if any(fields) and set(fields) != {("reference", "", None)}:
+        return expected
+    return address_problem(value.format(reference="ADM-7K3-Q9P"), query_allowed=True)
 
 
 CHECKS: Mapping[str, Mapping[str, Check]] = {

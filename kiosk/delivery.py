@@ -102,6 +102,8 @@ class Delivery(QObject):
         retention = config.queue.retention_days * DAY
         self.store = QueueStore(path, key, retention_seconds=retention)
         connector = connector_from_config(config)
+        # Stopping waits for the call under way, which ends by its deadline.
+        self._stop_wait = 1.0 + (connector.longest_call if connector else 0.0)
         self.worker = (
             None
             if connector is None
@@ -119,10 +121,11 @@ class Delivery(QObject):
         if self.worker is not None:
             self.worker.start()
 
-    def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.stop()
+    def stop(self) -> bool:
+        """Stop sending; False when a call to the back office still runs (see SyncWorker.stop)."""
+        stopped = self.worker is None or self.worker.stop(self._stop_wait)
         self.store.close()
+        return stopped
 
     def enqueue(self, submission: Submission) -> None:
         """Store ``submission`` durably (raises on failure), then wake the sender."""

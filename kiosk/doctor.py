@@ -28,6 +28,7 @@ import keyring
 from accessibility.sizes import DEFAULT_MM_PER_PIXEL, TOUCH_TARGET_MM, mm_per_pixel_from_dpi
 from kiosk import secrets
 from kiosk.config import Config
+from kiosk.connectors.addresses import address_problem
 from kiosk.security.pin import is_pin_hash
 from kiosk.security.technician import technician_pin_hash
 
@@ -108,15 +109,15 @@ def _fail(name: str, detail: str) -> CheckResult:
 
 
 def check_config(config: Config) -> CheckResult:
-    """Where the configuration came from; WARN on the demo defaults or a clear-text back office."""
+    """Where the configuration came from; WARN on the demo defaults, FAIL on a back-office
+    address the kiosk refuses (connectors.addresses: https unless on this machine)."""
     name = "config"
     if config.source == Config().source:
         return _warn(name, "embedded defaults (the Admiville demo); copy assets/kiosk.sample"
                            ".toml to /etc/kiosk/kiosk.toml and adapt it")
-    url = config.backoffice.url
-    local = url.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
-    if config.backoffice.kind == "http" and url.startswith("http://") and not local:
-        return _warn(name, f"{config.source} is valid, but [backoffice] url is not https://")
+    problem = address_problem(config.backoffice.url)
+    if config.backoffice.kind == "http" and problem:
+        return _fail(name, f"{config.source}: [backoffice] url is not valid: expected {problem}")
     return _ok(name, f"{config.source} is valid")
 
 

@@ -117,19 +117,24 @@ class SyncWorker:
             with self._open_store() as store:
                 store.resume()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 5.0) -> bool:
         """Stop after the attempt under way, if any, has recorded its outcome.
 
-        If that attempt outlasts ``timeout`` the call returns anyway; the item stays
-        ``sending`` until the attempt ends, or, if the process exits first, until the
-        next worker's start puts it back to ``pending``.
+        Returns True when the worker thread has ended (or never started). If the attempt
+        outlasts ``timeout`` the call returns False: the thread still runs, the item stays
+        ``sending`` until the attempt ends, or, if the process exits first, until the next
+        worker's start puts it back to ``pending``. A connector whose every call has a
+        deadline (``HttpApiConnector``) ends it within that deadline.
         """
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                _log.warning("sync worker still busy with an attempt after %.1f s", timeout)
+        if self._thread is None:
+            return True
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            _log.warning("sync worker still busy with an attempt after %.1f s", timeout)
+            return False
+        return True
 
     @property
     def running(self) -> bool:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import SplitResult, urlsplit
 
+from kiosk.connectors.addresses import address_problem
+
 
 def check_base_url(url: str, what: str) -> SplitResult:
-    """``url`` split, when it is ``http(s)://host[:port][/path]`` without query or
-    fragment; else ValueError naming ``what`` (e.g. "the back-office URL")."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{what} must be http(s)://host[:port]: {url}")
-    if parts.query or parts.fragment:
-        raise ValueError(f"{what} must not hold a query or a fragment")
-    return parts
+    """``url`` split, when ``address_problem`` finds nothing wrong with it (https, or http
+    on this machine; no user name, query or fragment...); else ValueError naming ``what``
+    (e.g. "the back-office URL") and what is expected."""
+    problem = address_problem(url)
+    if problem:
+        raise ValueError(f"{what} is not valid: expected {problem}")
+    return urlsplit(url)

@@ -13,6 +13,9 @@ Decisions worth knowing:
   wander to another host): a 3xx is a passing failure that a technician must look at.
 - Reasons are built from the HTTP status and the server's short error code only, never
   from free text that could echo personal data.
+- Each exchange has a deadline, ``timeout`` seconds after it starts: the headers and the
+  body of the answer are read by then, however slowly the server sends them
+  (``kiosk.connectors.deadline``); past it, the attempt is a passing failure.
 """
 
 from __future__ import annotations
@@ -28,12 +31,12 @@ from email.utils import parsedate_to_datetime
 from typing import Any, NamedTuple
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from kiosk import __version__
 from kiosk.audit.head import JournalHead
 from kiosk.connectors.base_url import check_base_url
+from kiosk.connectors.deadline import DeadlineAdapter, exchange_deadline
 from kiosk.connectors.signing import sign_request
 from offline_queue.connector import (
     Delivered,
@@ -102,9 +105,11 @@ class HttpApiConnector:
             a path prefix is part of what is signed).
         terminal_id: this terminal's id, as the back office knows it.
         secret: the terminal's HMAC secret (``kiosk.secrets.TERMINAL_SECRET``).
-        timeout: seconds to wait for an answer (read timeout, and total reading time).
-        connect_timeout: seconds to establish the connection (default: min(timeout, 5)).
-        probe_timeout: seconds for ``reachable()``'s health check (connect and read).
+        timeout: seconds one exchange may last in all, from connecting to the answer's last
+            byte (the catalog download included).
+        connect_timeout: seconds to establish the connection, and to send the request
+            (default: min(timeout, 5); never more than ``timeout``).
+        probe_timeout: seconds ``reachable()``'s health check may last in all.
         session: a ``requests.Session`` to use (tests); TLS verification stays on anyway.
     """
 
@@ -129,7 +134,7 @@ class HttpApiConnector:
         self.timeout = float(timeout)
         if connect_timeout is None:
             connect_timeout = min(timeout, 5.0)
-        self.connect_timeout = float(connect_timeout)
+        self.connect_timeout = min(float(connect_timeout), self.timeout)
         self.probe_timeout = float(probe_timeout)
         self._session = session or requests.Session()
         self._session.headers["User-Agent"] = f"borne-citoyenne/{__version__}"
@@ -138,9 +143,19 @@ class HttpApiConnector:
         # with its idempotency key).
         once = Retry(total=1, connect=1, read=1, status=0, other=0,
                      allowed_methods=frozenset({"GET", "HEAD"}), raise_on_status=False)
-        self._session.mount("http://", HTTPAdapter(max_retries=once))
-        self._session.mount("https://", HTTPAdapter(max_retries=once))
+        self._session.mount("http://", DeadlineAdapter(max_retries=once))
+        self._session.mount("https://", DeadlineAdapter(max_retries=once))
         sign_request(secret, terminal_id, "GET", "/", b"")  # fail early on a bad secret or id
+
+    @property
+    def longest_call(self) -> float:
+        """Seconds any one call (deliver, reachable, catalog, heartbeat) may last at most.
+
+        The answer is read by the exchange's deadline, unless connecting, the TLS handshake
+        and sending, each bounded by the connect timeout, have already taken longer. The
+        name lookup is not counted: the system's resolver bounds it (resolv.conf).
+        """
+        return max(self.timeout, 3 * self.connect_timeout, 3 * self.probe_timeout)
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -166,13 +181,15 @@ class HttpApiConnector:
     def reachable(self) -> bool:
         """True when ``GET /v1/health`` answers 200 within ``probe_timeout``."""
         try:
-            response = self._session.get(
-                self.base_url + HEALTH_PATH,
-                timeout=(self.probe_timeout, self.probe_timeout),
-                allow_redirects=False,
-                verify=True,
-            )
-            response.close()
+            with exchange_deadline(time.monotonic() + self.probe_timeout):
+                response = self._session.get(
+                    self.base_url + HEALTH_PATH,
+                    timeout=(self.probe_timeout, self.probe_timeout),
+                    allow_redirects=False,
+                    verify=True,
+                    stream=True,  # the status is enough: the body is never read
+                )
+                response.close()
         except requests.RequestException:
             return False
         return response.status_code == 200
@@ -236,34 +253,49 @@ class HttpApiConnector:
         *,
         limit: int = MAX_ANSWER_BYTES,
     ) -> _Answer:
-        """One signed request; the answer body is read within ``limit`` and ``timeout``."""
+        """One signed request, over by ``timeout`` seconds from now, headers and body read.
+
+        The answer body is read within ``limit`` bytes. Raises ``requests.Timeout`` when
+        the deadline passes, ``requests.RequestException`` for other network trouble.
+        """
         signed = dict(headers)
         full_path = self._prefix + path
         signed.update(sign_request(self._secret, self.terminal_id, method, full_path, body))
-        response = self._session.request(
-            method,
-            self.base_url + path,
-            data=body or None,
-            headers=signed,
-            timeout=(self.connect_timeout, self.timeout),
-            allow_redirects=False,
-            verify=True,
-            stream=True,
-        )
+        deadline = time.monotonic() + self.timeout
         try:
-            content: bytes | None = self._read_limited(response, limit)
-        except _AnswerTooBigError:
-            content = None
-        finally:
-            response.close()
+            with exchange_deadline(deadline):
+                response = self._session.request(
+                    method,
+                    self.base_url + path,
+                    data=body or None,
+                    headers=signed,
+                    timeout=(self.connect_timeout, self.timeout),
+                    allow_redirects=False,
+                    verify=True,
+                    stream=True,
+                )
+                try:
+                    content: bytes | None = self._read_limited(response, limit, deadline)
+                except _AnswerTooBigError:
+                    content = None
+                finally:
+                    response.close()
+        except requests.RequestException as error:
+            # urllib3 names a timeout while reading the body a connection error.
+            if time.monotonic() >= deadline and not isinstance(error, requests.Timeout):
+                raise requests.ReadTimeout("the exchange outlasted its deadline") from error
+            raise
         return _Answer(response.status_code, response.headers, content)
 
-    def _read_limited(self, response: requests.Response, limit: int) -> bytes:
-        """The body, at most ``limit`` bytes, read within ``timeout`` seconds in total."""
+    def _read_limited(self, response: requests.Response, limit: int, deadline: float) -> bytes:
+        """The body, at most ``limit`` bytes, read by ``deadline`` (``time.monotonic()``).
+
+        The deadline reader stops a trickling body mid-chunk; the check between chunks is
+        what still holds for an answer read without it (through a SOCKS proxy).
+        """
         declared = response.headers.get("Content-Length", "")
         if _DIGITS.fullmatch(declared) and int(declared) > limit:
             raise _AnswerTooBigError
-        deadline = time.monotonic() + self.timeout
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_content(chunk_size=16384):
@@ -271,7 +303,7 @@ class HttpApiConnector:
             if size > limit:
                 raise _AnswerTooBigError
             if time.monotonic() > deadline:
-                raise requests.Timeout("the answer trickles in for longer than the timeout")
+                raise requests.ReadTimeout("the answer trickles in for longer than the timeout")
             chunks.append(chunk)
         return b"".join(chunks)
 

@@ -259,6 +259,12 @@ class WcsConnector:
         """Close the pooled connections."""
         self._session.close()
 
+    @property
+    def longest_call(self) -> float:
+        """Seconds one ``deliver`` may last at most (a look-up, then a submit), for the
+        kiosk's stop; a server trickling its headers can exceed it (see the docstring)."""
+        return 2 * (self.deadline + self.connect_timeout)
+
     # ------------------------------------------------------------------ Connector
 
     def deliver(self, item: Outgoing) -> Outcome:

@@ -115,3 +115,36 @@ def test_residents_answers_never_travel_unencrypted_to_another_machine():
         parse_config({"backoffice": {"url": "http://mairie.example/api"}}, "t")
     assert parse_config({"backoffice": {"url": "http://localhost:8765"}}, "t")
     assert parse_config({"backoffice": {"url": "https://mairie.example/api"}}, "t")
+
+
+@pytest.mark.parametrize(
+    ("url", "named"),
+    [
+        ("http://localhost:x@mairie.example/kiosk-api", "user name or password"),
+        ("https://mairie.example@evil.example/", "user name or password"),
+        ("http://localhost\\@evil.example/", "backslashes"),
+        ("http://localhost.evil.example/", "https://"),
+        ("http://127.0.0.1%2eevil.example/", "DNS name or an IP address"),
+    ],
+)
+def test_an_address_that_only_looks_local_is_refused(url, named):
+    with pytest.raises(ConfigError, match=named):
+        parse_config({"backoffice": {"url": url}}, "t")
+
+
+@pytest.mark.parametrize(
+    "tracking",
+    [
+        "http://mairie.example/suivi/{reference}",
+        "https://mairie.example@evil.example/suivi/{reference}",
+        "https://m.example/{reference:>999999999}",
+        "https://m.example/{reference!r}",
+        "https://m.example/{}",
+        "https://m.example/{reference.upper}",
+    ],
+)
+def test_a_tracking_link_follows_the_same_rule_and_takes_only_the_reference(tracking):
+    with pytest.raises(ConfigError, match="tracking_url"):
+        parse_config({"backoffice": {"tracking_url": tracking}}, "t")
+    link = "https://mairie.example/suivi?ref={reference}"
+    assert parse_config({"backoffice": {"tracking_url": link}}, "t").backoffice.tracking_url == link

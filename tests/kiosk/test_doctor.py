@@ -98,6 +98,13 @@ def test_an_invalid_configuration_is_a_fail_line(tmp_path, capsys):
     assert "idle_seconds" in first
 
 
+def test_a_back_office_that_only_looks_local_is_a_fail(config):
+    office = config.backoffice._replace(kind="http", url="http://localhost:x@mairie.example/api")
+    result = doctor.check_config(config._replace(backoffice=office))
+    assert result.level is Level.FAIL
+    assert "user name or password" in result.detail
+
+
 def test_a_crashing_check_becomes_a_fail_line(config):
     def check_exploding(config: Config) -> CheckResult:
         raise RuntimeError("boom")

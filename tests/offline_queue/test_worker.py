@@ -217,11 +217,11 @@ def test_stop_lets_the_attempt_under_way_record_its_outcome(
     worker = make_worker(connector)
     assert connector.called.wait(WAIT)
 
-    worker.stop(timeout=0.05)  # the attempt outlasts the timeout
+    assert worker.stop(timeout=0.05) is False  # the attempt outlasts the timeout
     assert worker.running
     assert gui_store.get("a").state is State.SENDING  # consistent: recovered if we died now
     release.set()
-    worker.stop(WAIT)
+    assert worker.stop(WAIT) is True
     assert not worker.running
     assert gui_store.get("a").state is State.DELIVERED
 

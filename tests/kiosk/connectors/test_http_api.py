@@ -271,7 +271,11 @@ def test_a_lost_heartbeat_does_not_raise():
 
 
 @pytest.mark.parametrize(
-    "url", ["ftp://mairie.example", "mairie.example", "http://", "http://h/?q=1", "http://h/#f"]
+    "url",
+    [
+        "ftp://mairie.example", "mairie.example", "http://", "http://h/?q=1", "http://h/#f",
+        "http://mairie.example", "http://localhost:x@mairie.example", "https://u:p@mairie.example",
+    ],
 )
 def test_a_bad_base_url_is_refused_at_construction(url):
     with pytest.raises(ValueError, match="URL"):
