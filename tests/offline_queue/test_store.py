@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from offline_queue.connector import Delivered, Outgoing, RetryLater, Unauthorized
+from offline_queue.connector import (
+    ClockRefused,
+    Delivered,
+    Misconfigured,
+    Outgoing,
+    RetryLater,
+    Unauthorized,
+)
 from offline_queue.crypto import PayloadCipher
 from offline_queue.errors import (
     DuplicateItem,
@@ -19,7 +26,13 @@ from offline_queue.errors import (
     UnknownItem,
 )
 from offline_queue.schema import MIGRATIONS, SCHEMA_VERSION, connect
-from offline_queue.store import EXPIRED_REASON, QueueStore, State
+from offline_queue.store import (
+    EXPIRED_REASON,
+    PAUSE_CONFIGURATION,
+    PAUSE_CREDENTIALS,
+    QueueStore,
+    State,
+)
 from tests.offline_queue.fakes import FakeClock
 
 DAY = 86_400.0
@@ -157,6 +170,50 @@ def test_unauthorized_puts_the_item_back_and_pauses_across_restarts(
         assert reopened.resume()
         assert not reopened.status().paused
         assert reopened.claim_next() is not None
+
+
+def test_a_refused_clock_retries_the_item_without_pausing_until_a_delivery(
+    store: QueueStore, clock: FakeClock
+) -> None:
+    """A terminal that booted before NTP: the item waits, the queue goes on, the problem
+    and the measured skew are recorded until a delivery proves the clock right."""
+    store.enqueue("id-1", "R1", "k", _payload())
+    assert store.claim_next() is not None
+    store.record_outcome("id-1", ClockRefused("HTTP 401 stale_timestamp", 3600.0), delay=5.0)
+    item = store.get("id-1")
+    assert (item.state, item.next_attempt_at, item.has_payload) == (
+        State.RETRY_WAIT, clock() + 5.0, True
+    )
+    status = store.status()
+    assert not status.paused
+    assert (status.clock_error, status.clock_error_at, status.clock_skew) == (
+        "HTTP 401 stale_timestamp", clock(), 3600.0
+    )
+    clock.advance(5.0)
+    assert store.claim_next() is not None
+    store.record_outcome("id-1", Delivered("BO-1"))
+    status = store.status()
+    assert (status.clock_error, status.clock_error_at, status.clock_skew) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "cause"),
+    [(Unauthorized("HTTP 401 bad_signature"), PAUSE_CREDENTIALS),
+     (Misconfigured("the back-office URL answers HTTP 404"), PAUSE_CONFIGURATION)],
+)
+def test_a_pause_says_its_cause_until_resumed(store: QueueStore, outcome, cause) -> None:
+    store.enqueue("id-1", "R1", "k", _payload())
+    assert store.claim_next() is not None
+    store.record_outcome("id-1", outcome)
+    status = store.status()
+    assert (status.paused, status.paused_reason, status.pause_cause) == (
+        True, outcome.reason, cause
+    )
+    assert store.get("id-1").state is State.PENDING
+    assert store.resume()
+    assert store.status().pause_cause is None
+    store.pause("maintenance")
+    assert store.status().pause_cause is None
 
 
 def test_sending_rows_left_by_a_crash_are_recovered(queue_path: Path, queue_key: bytes) -> None:
