@@ -42,7 +42,7 @@ server.serve_forever()
 @contextmanager
 def running_web_page(status: int) -> Iterator[str]:
     """Serve an HTML page with ``status`` to every request; yields its base URL."""
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+    process = subprocess.Popen(
         [sys.executable, "-c", _SERVER, str(status)],
         stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
     )
