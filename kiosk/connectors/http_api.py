@@ -184,20 +184,6 @@ class HttpApiConnector:
 
     def reachable(self) -> bool:
         """True when ``GET /v1/health`` answers 200 within ``probe_timeout``."""
-        response = self._health()
-        return response is not None and response.status_code == 200
-
-    def clock_skew(self) -> float | None:
-        """Seconds the back office's clock is ahead of ours (negative: behind), from the
-        ``Date`` header of ``GET /v1/health`` (unsigned: it answers whatever our clock
-        says); None when it does not answer or gives no readable date."""
-        response = self._health()
-        if response is None:
-            return None
-        return clock_skew(response.headers.get("Date"), self._clock())
-
-    def _health(self) -> requests.Response | None:
-        """The answer to ``GET /v1/health`` (body not read) within ``probe_timeout``."""
         try:
             response = self._session.get(
                 self.base_url + HEALTH_PATH,
@@ -207,8 +193,8 @@ class HttpApiConnector:
             )
             response.close()
         except requests.RequestException:
-            return None
-        return response
+            return False
+        return response.status_code == 200
 
     # ------------------------------------------------------------------ other calls
 
@@ -364,6 +350,25 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if math.isnan(delay):
         return None
     return min(max(delay, 0.0), MAX_RETRY_AFTER)
+
+
+def back_office_clock_skew(
+    base_url: str, *, timeout: float = 3.0, clock: Callable[[], float] = time.time
+) -> float | None:
+    """Seconds the back office's clock is ahead of ours (negative: behind), from the
+    ``Date`` header of its ``GET /v1/health`` (unsigned, so it answers whatever our clock
+    says); None when it does not answer or gives no readable date (``kiosk doctor``)."""
+    try:
+        with requests.get(
+            base_url.rstrip("/") + HEALTH_PATH,
+            timeout=(timeout, timeout),
+            allow_redirects=False,
+            verify=True,
+            stream=True,  # the body is not read
+        ) as response:
+            return clock_skew(response.headers.get("Date"), clock())
+    except requests.RequestException:
+        return None
 
 
 def clock_skew(date: str | None, now: float) -> float | None:

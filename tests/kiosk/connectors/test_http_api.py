@@ -17,6 +17,7 @@ from kiosk.connectors.http_api import (
     MAX_RETRY_AFTER,
     ConnectorError,
     HttpApiConnector,
+    back_office_clock_skew,
     clock_skew,
     parse_retry_after,
 )
@@ -163,13 +164,19 @@ def test_a_clock_refusal_without_a_date_header_has_no_skew(server):
     assert connector(server).deliver(ITEM) == ClockRefused("HTTP 401 stale_timestamp", None)
 
 
-def test_the_clock_skew_is_read_from_the_health_date():
-    with scripted_server() as script:
-        script.answer(200, b'{"status": "ok"}')
-        ahead = connector(script, clock=lambda: time.time() + 600)
-        skew = ahead.clock_skew()
+def test_the_clock_skew_is_read_from_the_date_of_the_health_answer(server):
+    server.answer(200, b'{"status": "ok"}')
+    skew = back_office_clock_skew(server.url, clock=lambda: time.time() + 600)
     assert skew is not None
     assert -610 < skew < -590
+    [(method, path, _headers, _)] = server.requests
+    assert (method, path) == ("GET", "/v1/health")
+
+
+def test_no_clock_skew_from_a_back_office_that_does_not_answer():
+    with socket.socket() as sock:  # bound, never listened
+        sock.bind(("127.0.0.1", 0))
+        assert back_office_clock_skew(f"http://127.0.0.1:{sock.getsockname()[1]}") is None
 
 
 @pytest.mark.parametrize("status", [404, 405, 501])
