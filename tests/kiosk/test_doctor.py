@@ -259,7 +259,8 @@ def _refused(data_dir: Path, outcome) -> None:
 
 
 def test_a_wrong_url_pause_says_to_fix_the_url(config, data_dir):
-    _refused(data_dir, Misconfigured("the back-office URL answers HTTP 404: check [backoffice] url"))
+    reason = "the back-office URL answers HTTP 404: check [backoffice] url"
+    _refused(data_dir, Misconfigured(reason))
     result = doctor.check_queue(config)
     assert result.level is Level.FAIL
     assert result.detail.startswith(
