@@ -61,6 +61,7 @@ __all__ = [
 DAY = 86_400.0
 DEFAULT_RETENTION_SECONDS = 30 * DAY
 DEFAULT_EXPIRY_WARNING_SECONDS = 3 * DAY
+CLOCK_SET_BACK_MARGIN = 60.0  # seconds; a smaller step back delays a retry by no more
 EXPIRED_REASON = "expired: not delivered within the retention period, payload erased"
 PAUSE_CREDENTIALS = "credentials"  # QueueStatus.pause_cause after Unauthorized
 PAUSE_CONFIGURATION = "configuration"  # ... after Misconfigured
@@ -604,6 +605,19 @@ class QueueStore:
         """Whether some item waits for a retry (the worker then probes the network)."""
         row = self._conn.execute("SELECT 1 FROM items WHERE state = 'retry_wait' LIMIT 1")
         return row.fetchone() is not None
+
+    def release_set_back(self) -> int:
+        """The clock was set back (NTP corrected a clock that was ahead): a ``retry_wait``
+        item last written later than now (by more than ``CLOCK_SET_BACK_MARGIN``) waits for
+        a time counted on the wrong clock, maybe months away. Make it due now; its
+        Retry-After was counted on that clock too. Returns how many."""
+        now = self._clock()
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE items SET next_attempt_at = ?, not_before = NULL, updated_at = ? "
+                "WHERE state = 'retry_wait' AND updated_at > ?",
+                (now, now, now + CLOCK_SET_BACK_MARGIN),
+            ).rowcount
 
     def release_waiting(self) -> int:
         """The network came back: make ``retry_wait`` items due now, except that a server's

@@ -304,8 +304,12 @@ class _Loop:
         return came_back
 
     def housekeeping(self) -> None:
-        """Retention: erase expired payloads, warn about those expiring soon."""
+        """Retention: erase expired payloads, warn about those expiring soon; retries
+        planned on a clock since set back are made due."""
         w, store = self.w, self.store
+        set_back = store.release_set_back()
+        if set_back:
+            _log.warning("clock set back: %d waiting item(s) made due now", set_back)
         for item in store.purge_expired():
             w._emit(SyncEvent("expired", item.id, item.reference, item.last_error))
         status = store.status()

@@ -29,7 +29,7 @@ from offline_queue.connector import (
     Unauthorized,
 )
 from offline_queue.errors import DuplicateItem, NotRetryable, UnknownItem
-from offline_queue.store import QueueStore, State
+from offline_queue.store import CLOCK_SET_BACK_MARGIN, QueueStore, State
 from tests.offline_queue.fakes import FakeClock, ScriptedConnector
 
 KEY = bytes(range(32))
@@ -179,6 +179,18 @@ class QueueMachine(RuleBasedStateMachine):
     @rule(seconds=st.floats(0.0, 300.0))
     def time_passes(self, seconds: float) -> None:
         self.clock.advance(seconds)
+
+    @rule(seconds=st.floats(0.0, 7200.0))
+    def clock_set_back(self, seconds: float) -> None:
+        """NTP corrects a clock that was ahead; the worker's housekeeping follows."""
+        self.clock.advance(-seconds)
+        now = self.clock()
+        self.store.release_set_back()
+        for info in self.store.items(State.RETRY_WAIT):
+            assert info.updated_at <= now + CLOCK_SET_BACK_MARGIN
+            assert info.next_attempt_at is not None
+            # No retry planned further than its delay: the cap (60 s) or a Retry-After.
+            assert info.next_attempt_at <= info.updated_at + 120.0
 
     @precondition(lambda self: self.ever)
     @rule(data=st.data())

@@ -196,6 +196,28 @@ def test_a_refused_clock_retries_the_item_without_pausing_until_a_delivery(
     assert (status.clock_error, status.clock_error_at, status.clock_skew) == (None, None, None)
 
 
+def test_retries_planned_on_a_clock_since_set_back_are_made_due(
+    store: QueueStore, clock: FakeClock
+) -> None:
+    """A clock a year ahead, then set right: the retry must not wait a year."""
+    for item_id in ("ahead", "on-time"):
+        store.enqueue(item_id, item_id, "k", _payload())
+    clock.advance(365 * DAY)
+    assert store.claim_next() is not None
+    store.record_outcome("ahead", RetryLater("HTTP 503", retry_after=120.0), delay=30.0)
+    clock.advance(-365 * DAY)
+    assert store.claim_next() is not None
+    store.record_outcome("on-time", RetryLater("HTTP 503"), delay=30.0)
+    clock.advance(-30.0)  # a small step back: nothing to do, the delay is short anyway
+    assert store.release_set_back() == 1
+    assert store.get("ahead").next_attempt_at == clock()
+    assert store.get("on-time").next_attempt_at == clock() + 60.0
+    claimed = store.claim_next()
+    assert claimed is not None
+    assert claimed.item_id == "ahead"
+    assert store.release_set_back() == 0
+
+
 @pytest.mark.parametrize(
     ("outcome", "cause"),
     [(Unauthorized("HTTP 401 bad_signature"), PAUSE_CREDENTIALS),
