@@ -390,6 +390,21 @@ class QueueStore:
         with self._write() as conn:
             return conn.execute("DELETE FROM items WHERE state = 'delivered'").rowcount
 
+    def clock_stepped(self, since: float, until: float, step: float) -> int:
+        """The clock jumped by ``step`` seconds (NTP set it right): the items not yet
+        delivered whose ``created_at`` lies in [``since``, ``until``] (readings of the old
+        clock) have all their times moved by ``step``, so that the retention and their
+        retries count from when they really happened. Without it, an item stored while
+        the clock read a date long past would be erased as expired the moment the clock
+        is set right. Returns how many items moved."""
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE items SET created_at = created_at + ?, updated_at = updated_at + ?, "
+                "next_attempt_at = next_attempt_at + ?, not_before = not_before + ? "
+                "WHERE state <> 'delivered' AND created_at BETWEEN ? AND ?",
+                (step, step, step, step, since, until),
+            ).rowcount
+
     def purge_expired(self) -> list[ItemInfo]:
         """Erase the payload of every item older than the retention and not delivered.
 

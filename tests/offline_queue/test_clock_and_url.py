@@ -63,7 +63,9 @@ def _status(path: Path, key: bytes):
         return store.status()
 
 
-@pytest.mark.parametrize("offset", [-HOUR, HOUR], ids=["behind", "ahead"])
+@pytest.mark.parametrize(
+    "offset", [-HOUR, HOUR, -40 * 24 * HOUR], ids=["behind", "ahead", "40-days-behind"]
+)
 def test_a_clock_an_hour_off_is_retried_not_paused_and_delivered_once_set_right(
     rx, queue_path, queue_key, offset
 ):

@@ -196,6 +196,26 @@ def test_a_refused_clock_retries_the_item_without_pausing_until_a_delivery(
     assert (status.clock_error, status.clock_error_at, status.clock_skew) == (None, None, None)
 
 
+def test_a_clock_step_moves_the_times_of_the_items_stored_on_the_old_clock(
+    store: QueueStore, clock: FakeClock
+) -> None:
+    store.enqueue("before", "R0", "k", _payload())
+    clock.advance(100.0)
+    store.enqueue("wrong-clock", "R1", "k", _payload())
+    assert store.claim_next() is not None
+    store.record_outcome("before", Delivered("BO-1"))
+    assert store.claim_next() is not None
+    store.record_outcome("wrong-clock", ClockRefused("HTTP 401 stale_timestamp"), delay=2.0)
+    moved_from = store.get("wrong-clock")
+    assert store.clock_stepped(clock() - 50.0, clock(), 40 * DAY) == 1  # delivered: not
+    moved = store.get("wrong-clock")
+    assert (moved.created_at, moved.updated_at, moved.next_attempt_at) == (
+        moved_from.created_at + 40 * DAY, moved_from.updated_at + 40 * DAY,
+        (moved_from.next_attempt_at or 0) + 40 * DAY,
+    )
+    assert store.clock_stepped(clock() - 50.0, clock(), 40 * DAY) == 0  # out of the range
+
+
 def test_retries_planned_on_a_clock_since_set_back_are_made_due(
     store: QueueStore, clock: FakeClock
 ) -> None:
