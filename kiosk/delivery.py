@@ -20,7 +20,7 @@ from kiosk.connectors.http_api import HttpApiConnector
 from kiosk.domain.submission import Submission
 from kiosk.i18n import _, ngettext
 from offline_queue.connector import Connector
-from offline_queue.store import ItemInfo, QueueStatus, QueueStore, State
+from offline_queue.store import PAUSE_CONFIGURATION, ItemInfo, QueueStatus, QueueStore, State
 from offline_queue.sync import SyncEvent, SyncWorker
 
 if TYPE_CHECKING:
@@ -71,10 +71,23 @@ def _wcs_connector(config: Config, forms: Mapping[str, WcsForm]) -> Connector | 
 
 def describe_status(status: QueueStatus) -> tuple[str, bool, int]:
     """A short line for mediators about the queue, whether it needs their attention, and
-    how many requests it is about."""
+    how many requests it is about.
+
+    A pause comes first (nothing leaves), then a clock the town hall refused (requests
+    wait, and only a technician can set it right), then refused requests.
+    """
     dead = status.counts[State.DEAD]
+    if status.paused and status.pause_cause == PAUSE_CONFIGURATION:
+        return _(
+            "Envoi en pause : l'adresse de la mairie est mal réglée. Prévenez le technicien."
+        ), True, status.waiting
     if status.paused:
         return _("Envoi en pause : la mairie refuse l'accès de la borne."), True, status.waiting
+    if status.clock_error:
+        return _(
+            "L'horloge de la borne n'est pas à l'heure. Les demandes attendent. "
+            "Prévenez le technicien."
+        ), True, status.waiting
     if dead:
         return ngettext(
             "{n} demande à vérifier", "{n} demandes à vérifier", dead

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from offline_queue.backoff import BackoffPolicy
 from offline_queue.connector import (
+    ClockRefused,
     Connector,
     Delivered,
     Outcome,
     Outgoing,
     Rejected,
     RetryLater,
-    Unauthorized,
 )
 from offline_queue.errors import PayloadUnreadable
 from offline_queue.store import Claim, QueueStore
@@ -30,7 +30,8 @@ _log = logging.getLogger(__name__)
 class SyncEvent:
     """Something the sync engine did, for status displays and logs; no personal data.
 
-    ``kind`` is one of: ``delivered``, ``retry``, ``dead``, ``paused``, ``resumed``,
+    ``kind`` is one of: ``delivered``, ``retry``, ``clock`` (a retry because the back
+    office refused the terminal's clock), ``dead``, ``paused``, ``resumed``,
     ``idle`` (nothing left to send now), ``recovered`` (interrupted attempts put back at
     start), ``expiring`` (items will be erased by the retention soon), ``expired``
     (an item's payload was erased undelivered), ``error`` (the queue file failed).
@@ -53,7 +54,7 @@ def _ask(connector: Connector, item: Outgoing) -> Outcome:
         name = type(error).__name__
         _log.warning("connector raised %s for item %s; will retry", name, item_id)
         return RetryLater(reason=f"connector error: {name}")
-    if not isinstance(outcome, Delivered | RetryLater | Rejected | Unauthorized):
+    if not isinstance(outcome, Outcome):
         _log.warning("connector returned %s for item %s", type(outcome).__name__, item_id)
         return RetryLater(reason=f"connector returned {type(outcome).__name__}")
     return outcome
@@ -106,9 +107,12 @@ def attempt(
     elif isinstance(outcome, RetryLater):
         delay = policy.delay(item.attempt, outcome.retry_after)
         event = SyncEvent("retry", item.item_id, ref, f"{outcome.reason}; retry in {delay:.1f} s")
+    elif isinstance(outcome, ClockRefused):
+        delay = policy.delay(item.attempt, None)
+        event = SyncEvent("clock", item.item_id, ref, f"{outcome.reason}; retry in {delay:.1f} s")
     elif isinstance(outcome, Rejected):
         event = SyncEvent("dead", item.item_id, ref, outcome.reason)
-    else:
+    else:  # Unauthorized, Misconfigured
         event = SyncEvent("paused", item.item_id, ref, outcome.reason)
     chain = claim_next is not None and claim_next()
     following = store.record_outcome(item.item_id, outcome, delay=delay, claim_next=chain)

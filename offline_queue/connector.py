@@ -1,8 +1,8 @@
 """What the sync engine asks of a back office: the ``Connector`` protocol and its outcomes.
 
 A connector turns one queued item into one delivery attempt and says how it went. It
-knows its protocol (HTTP statuses, Publik, Open311); the queue only knows the four
-outcomes below and what each means for the item's state.
+knows its protocol (HTTP statuses, Publik, Open311); the queue only knows the outcomes
+below and what each means for the item's state.
 """
 
 from __future__ import annotations
@@ -54,13 +54,38 @@ class Rejected:
 
 
 @dataclass(frozen=True)
+class ClockRefused:
+    """The back office refused the request's time: the terminal's clock is wrong.
+
+    Neither the item nor the credentials are at fault, and nothing a technician resumes
+    would help before the clock is right: the item is retried with backoff (as
+    ``RetryLater``, the queue is not paused) and the queue records the clock problem
+    (``QueueStatus.clock_error``) until a delivery succeeds. ``skew`` is how many
+    seconds the back office's clock is ahead of the terminal's (negative: behind), when
+    the connector could measure it.
+    """
+
+    reason: str
+    skew: float | None = None
+
+
+@dataclass(frozen=True)
 class Unauthorized:
     """The terminal's credentials are refused (401/403): pause the whole queue."""
 
     reason: str
 
 
-Outcome = Delivered | RetryLater | Rejected | Unauthorized
+@dataclass(frozen=True)
+class Misconfigured:
+    """The address answers, but not as a back office does (a 404, a web page): the
+    terminal's configuration is wrong. Pause the whole queue, as for ``Unauthorized``;
+    the item is not at fault."""
+
+    reason: str
+
+
+Outcome = Delivered | RetryLater | ClockRefused | Rejected | Unauthorized | Misconfigured
 
 
 class Connector(Protocol):

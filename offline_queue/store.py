@@ -23,7 +23,9 @@ from types import TracebackType
 from typing import Any
 
 from offline_queue.connector import (
+    ClockRefused,
     Delivered,
+    Misconfigured,
     Outcome,
     Outgoing,
     Rejected,
@@ -43,6 +45,8 @@ from offline_queue.schema import connect, migrate
 __all__ = [
     "DEFAULT_RETENTION_SECONDS",
     "EXPIRED_REASON",
+    "PAUSE_CONFIGURATION",
+    "PAUSE_CREDENTIALS",
     "Claim",
     "DuplicateItem",
     "ItemInfo",
@@ -57,7 +61,10 @@ __all__ = [
 DAY = 86_400.0
 DEFAULT_RETENTION_SECONDS = 30 * DAY
 DEFAULT_EXPIRY_WARNING_SECONDS = 3 * DAY
+CLOCK_SET_BACK_MARGIN = 60.0  # seconds; a smaller step back delays a retry by no more
 EXPIRED_REASON = "expired: not delivered within the retention period, payload erased"
+PAUSE_CREDENTIALS = "credentials"  # QueueStatus.pause_cause after Unauthorized
+PAUSE_CONFIGURATION = "configuration"  # ... after Misconfigured
 _KEY_CHECK_PLAINTEXT = b"offline-queue key check"
 _KEY_CHECK_ID = "meta:key_check"
 
@@ -104,6 +111,13 @@ class QueueStatus:
     (pending, sending or retry_wait). ``expiring_soon`` counts such items (and dead items
     still holding a payload) that will be erased by the retention within
     ``expiry_warning_seconds``; ``next_expiry_at`` is when the first of them expires.
+
+    ``pause_cause`` says which outcome paused the queue (``PAUSE_CREDENTIALS``,
+    ``PAUSE_CONFIGURATION``; None for a pause asked with ``pause()``). ``clock_error``
+    is the reason of the last ``ClockRefused`` (the back office refused the terminal's
+    clock), kept until an item is delivered, with when it came (``clock_error_at``, on
+    the terminal's clock) and the measured ``clock_skew`` (seconds the back office is
+    ahead; None when unknown).
     """
 
     counts: Mapping[State, int]
@@ -115,6 +129,10 @@ class QueueStatus:
     paused_reason: str | None
     expiring_soon: int
     next_expiry_at: float | None
+    pause_cause: str | None = None
+    clock_error: str | None = None
+    clock_error_at: float | None = None
+    clock_skew: float | None = None
 
     @property
     def waiting(self) -> int:
@@ -341,6 +359,10 @@ class QueueStore:
             next_expiry_at=(
                 None if first_created is None else first_created + self.retention_seconds
             ),
+            pause_cause=meta.get("pause_cause") or None,
+            clock_error=meta.get("clock_error") or None,
+            clock_error_at=meta.get("clock_error_at"),
+            clock_skew=meta.get("clock_skew"),
         )
 
     def retry(self, item_id: str) -> None:
@@ -367,6 +389,21 @@ class QueueStore:
         """Remove the tombstones of delivered items; returns how many."""
         with self._write() as conn:
             return conn.execute("DELETE FROM items WHERE state = 'delivered'").rowcount
+
+    def clock_stepped(self, since: float, until: float, step: float) -> int:
+        """The clock jumped by ``step`` seconds (NTP set it right): the items not yet
+        delivered whose ``created_at`` lies in [``since``, ``until``] (readings of the old
+        clock) have all their times moved by ``step``, so that the retention and their
+        retries count from when they really happened. Without it, an item stored while
+        the clock read a date long past would be erased as expired the moment the clock
+        is set right. Returns how many items moved."""
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE items SET created_at = created_at + ?, updated_at = updated_at + ?, "
+                "next_attempt_at = next_attempt_at + ?, not_before = not_before + ? "
+                "WHERE state <> 'delivered' AND created_at BETWEEN ? AND ?",
+                (step, step, step, step, since, until),
+            ).rowcount
 
     def purge_expired(self) -> list[ItemInfo]:
         """Erase the payload of every item older than the retention and not delivered.
@@ -396,13 +433,13 @@ class QueueStore:
     def pause(self, reason: str) -> None:
         """Stop all deliveries until ``resume()`` (persisted: a restart stays paused)."""
         with self._write() as conn:
-            self._set_meta(conn, paused=1, paused_reason=reason)
+            self._set_meta(conn, paused=1, paused_reason=reason, pause_cause="")
 
     def resume(self) -> bool:
         """Lift a pause; returns whether the queue was paused."""
         with self._write() as conn:
             was = bool((self._meta(conn)).get("paused", 0))
-            self._set_meta(conn, paused=0, paused_reason="")
+            self._set_meta(conn, paused=0, paused_reason="", pause_cause="")
         return was
 
     def is_paused(self) -> bool:
@@ -502,15 +539,19 @@ class QueueStore:
     ) -> tuple[str, tuple[object, ...], dict[str, object]]:
         """The UPDATE (without its WHERE), its values and the meta keys of an outcome."""
         if isinstance(outcome, Delivered):  # the payload is erased in the same commit
-            return (
+            return (  # a delivery also proves the clock is right again
                 "UPDATE items SET state = 'delivered', sealed = NULL, remote_reference = ?, "
                 "next_attempt_at = NULL, not_before = NULL, last_error = NULL, updated_at = ?",
                 (outcome.remote_reference, now),
-                {"last_success_at": now},
+                {"last_success_at": now, "clock_error": "", "clock_error_at": None,
+                 "clock_skew": None},
             )
         failed: dict[str, object] = {"last_error": outcome.reason, "last_error_at": now}
-        if isinstance(outcome, RetryLater):
-            retry_after = outcome.retry_after
+        if isinstance(outcome, RetryLater | ClockRefused):
+            retry_after = outcome.retry_after if isinstance(outcome, RetryLater) else None
+            if isinstance(outcome, ClockRefused):
+                failed.update(clock_error=outcome.reason, clock_error_at=now,
+                              clock_skew=outcome.skew)
             return (
                 "UPDATE items SET state = 'retry_wait', next_attempt_at = ?, not_before = ?, "
                 "last_error = ?, updated_at = ?",
@@ -525,11 +566,12 @@ class QueueStore:
                 (outcome.reason, now),
                 failed,
             )
+        cause = PAUSE_CONFIGURATION if isinstance(outcome, Misconfigured) else PAUSE_CREDENTIALS
         return (
             "UPDATE items SET state = 'pending', next_attempt_at = NULL, last_error = ?, "
             "updated_at = ?",
             (outcome.reason, now),
-            {**failed, "paused": 1, "paused_reason": outcome.reason},
+            {**failed, "paused": 1, "paused_reason": outcome.reason, "pause_cause": cause},
         )
 
     def _finish(
@@ -578,6 +620,19 @@ class QueueStore:
         """Whether some item waits for a retry (the worker then probes the network)."""
         row = self._conn.execute("SELECT 1 FROM items WHERE state = 'retry_wait' LIMIT 1")
         return row.fetchone() is not None
+
+    def release_set_back(self) -> int:
+        """The clock was set back (NTP corrected a clock that was ahead): a ``retry_wait``
+        item last written later than now (by more than ``CLOCK_SET_BACK_MARGIN``) waits for
+        a time counted on the wrong clock, maybe months away. Make it due now; its
+        Retry-After was counted on that clock too. Returns how many."""
+        now = self._clock()
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE items SET next_attempt_at = ?, not_before = NULL, updated_at = ? "
+                "WHERE state = 'retry_wait' AND updated_at > ?",
+                (now, now, now + CLOCK_SET_BACK_MARGIN),
+            ).rowcount
 
     def release_waiting(self) -> int:
         """The network came back: make ``retry_wait`` items due now, except that a server's

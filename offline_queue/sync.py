@@ -32,6 +32,12 @@ __all__ = ["BackoffPolicy", "SyncEvent", "SyncWorker"]
 
 _log = logging.getLogger(__name__)
 _MIN_SLEEP = 0.01  # seconds; guards against clock skew between the DB clock and sleeps
+CLOCK_STEP = 60.0  # seconds; a wall clock that jumps more than this was set (NTP, by hand)
+
+
+def _since_boot() -> float:
+    """Seconds since boot, suspended time included (a suspend is not a clock step)."""
+    return time.clock_gettime(time.CLOCK_BOOTTIME)
 
 
 def _lock_path(store_path: Path) -> Path:
@@ -203,6 +209,10 @@ class _Loop:
         self.announced_pause = False
         self.busy = True  # so that the first empty look says "idle"
         self.expiring_announced = 0
+        # The wall clock at start, and (wall clock, seconds since boot) at the last
+        # housekeeping: a jump of one against the other is a clock set (see housekeeping).
+        self.started_at = worker._clock()
+        self.clock_mark = (self.started_at, _since_boot())
         # The item the last attempt claimed in its outcome's commit (already `sending`),
         # sent by the next step; given back if we stop or find the queue paused first.
         self.claimed: Claim = None
@@ -308,9 +318,29 @@ class _Loop:
         self.was_reachable = reachable
         return came_back
 
+    def follow_clock_steps(self) -> None:
+        """When the wall clock jumped since the last look (NTP set a terminal that booted
+        with a wrong clock), the items this process stored on the old clock get their
+        times moved by the jump (``QueueStore.clock_stepped``)."""
+        wall, since_boot = self.w._clock(), _since_boot()
+        last_wall, last_since_boot = self.clock_mark
+        self.clock_mark = (wall, since_boot)
+        old_clock_now = last_wall + (since_boot - last_since_boot)
+        step = wall - old_clock_now
+        if abs(step) <= CLOCK_STEP:
+            return
+        moved = self.store.clock_stepped(self.started_at, old_clock_now, step)
+        _log.warning("clock set by %+.0f s: %d waiting item(s) moved with it", step, moved)
+        self.started_at += step  # what this process stored from now on is on the new clock
+
     def housekeeping(self) -> None:
-        """Retention: erase expired payloads, warn about those expiring soon."""
+        """Retention: erase expired payloads, warn about those expiring soon; retries
+        planned on a clock since set back are made due."""
         w, store = self.w, self.store
+        self.follow_clock_steps()
+        set_back = store.release_set_back()
+        if set_back:
+            _log.warning("clock set back: %d waiting item(s) made due now", set_back)
         for item in store.purge_expired():
             w._emit(SyncEvent("expired", item.id, item.reference, item.last_error))
         status = store.status()

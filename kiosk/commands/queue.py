@@ -13,7 +13,7 @@ from kiosk.commands.common import prepare
 from kiosk.config import Config
 from kiosk.secrets import QUEUE_DATA_KEY, get_or_create_key
 from offline_queue.errors import NotRetryable, QueueError, UnknownItem
-from offline_queue.store import DAY, QueueStatus, QueueStore, State
+from offline_queue.store import DAY, PAUSE_CONFIGURATION, QueueStatus, QueueStore, State
 
 QUEUE_FILE = "queue.sqlite3"
 
@@ -29,7 +29,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     retry = actions.add_parser("retry", help="send a dead or waiting item again now")
     retry.add_argument("item_id", metavar="ID", help="the item's id (see `kiosk queue list`)")
     actions.add_parser("purge-delivered", help="remove the tombstones of delivered items")
-    actions.add_parser("resume", help="lift a pause after the credentials were fixed")
+    actions.add_parser(
+        "resume", help="lift a pause after the credentials or the back-office URL were fixed"
+    )
     parser.set_defaults(handler=run_queue_command)
 
 
@@ -81,14 +83,47 @@ def _duration(seconds: float) -> str:
     return f"{days} d {hours} h" if days else f"{hours} h {minutes:02d} min"
 
 
+def describe_pause(status: QueueStatus) -> str:
+    """``PAUSED (<reason>); <what to fix>, then `kiosk queue resume```."""
+    if status.pause_cause == PAUSE_CONFIGURATION:
+        fix = "fix [backoffice] url in the configuration"
+    else:
+        fix = "fix the credentials"
+    return f"PAUSED ({status.paused_reason or 'no reason'}); {fix}, then `kiosk queue resume`"
+
+
+def describe_clock_error(status: QueueStatus) -> str | None:
+    """What a refused clock means and what to do, or None when none is recorded."""
+    if not status.clock_error:
+        return None
+    skew = status.clock_skew
+    gap = "by how much is unknown" if skew is None else describe_skew(skew)
+    return (f"the back office refused this terminal's clock ({status.clock_error}, "
+            f"{_when(status.clock_error_at)}): {gap}. Requests wait and are retried; "
+            f"{CHECK_NTP}")
+
+
+SKEW_RESOLUTION = 2.0  # seconds: an HTTP Date has whole seconds, and the answer takes time
+CHECK_NTP = ("check NTP: `timedatectl status` must say 'System clock synchronized: yes' "
+             "(`timedatectl set-ntp true`)")
+
+
+def describe_skew(skew: float) -> str:
+    """``this terminal is 1 h 00 min behind the back office`` (``skew``: the back office's
+    clock minus ours, in seconds)."""
+    if abs(skew) <= SKEW_RESOLUTION:
+        return "this terminal's clock agrees with the back office's"
+    side = "behind" if skew > 0 else "ahead of"
+    return f"this terminal is {_duration(abs(skew))} {side} the back office"
+
+
 def format_status(status: QueueStatus, path: Path, retention_seconds: float) -> str:
     """The status as a technician reads it."""
     lines = [f"queue: {path}"]
-    if status.paused:
-        lines.append(f"deliveries: PAUSED ({status.paused_reason or 'no reason'});"
-                     " fix the credentials, then `kiosk queue resume`")
-    else:
-        lines.append("deliveries: active")
+    lines.append("deliveries: " + (describe_pause(status) if status.paused else "active"))
+    clock = describe_clock_error(status)
+    if clock:
+        lines.append(f"clock: WRONG: {clock}")
     lines += [f"{state.value}: {status.counts[state]}" for state in State]
     age = status.oldest_pending_age
     lines.append("oldest waiting: " + ("-" if age is None else _duration(age)))

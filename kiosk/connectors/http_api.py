@@ -11,6 +11,12 @@ Decisions worth knowing:
   it again would only be answered by the same replay.
 - Redirects are never followed (the signature covers the path, and a submission must not
   wander to another host): a 3xx is a passing failure that a technician must look at.
+- A wrong clock is not a wrong credential: a 401 ``stale_timestamp`` is ``ClockRefused``
+  (retried with backoff, the queue goes on), with the skew measured from the answer's
+  ``Date`` header. Other 401/403 pause the queue (``Unauthorized``).
+- A wrong URL is not a refused item: a 404, 405 or 501, or a web page (HTML) where the
+  API answers JSON, is ``Misconfigured`` (the queue pauses with the reason), never ``dead``
+  nor, for a 2xx, ``delivered``.
 - Reasons are built from the HTTP status and the server's short error code only, never
   from free text that could echo personal data.
 - Each exchange has a deadline, ``timeout`` seconds after it starts: the headers and the
@@ -25,7 +31,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, NamedTuple
@@ -39,7 +45,9 @@ from kiosk.connectors.base_url import check_base_url
 from kiosk.connectors.deadline import DeadlineAdapter, exchange_deadline
 from kiosk.connectors.signing import sign_request
 from offline_queue.connector import (
+    ClockRefused,
     Delivered,
+    Misconfigured,
     Outcome,
     Outgoing,
     Rejected,
@@ -60,6 +68,10 @@ MAX_RETRY_AFTER = 24 * 3600.0  # a server asking for more is capped (the queue b
 MAX_REMOTE_REFERENCE = 128
 RETRY_STATUSES = frozenset({408, 409, 425, 429})
 AUTH_STATUSES = frozenset({401, 403})
+# The API has this route, for this method: these say the URL leads somewhere else.
+WRONG_URL_STATUSES = frozenset({404, 405, 501})
+CLOCK_ERROR = "stale_timestamp"  # the error code of a timestamp the back office refused
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 _DIGITS = re.compile(r"[0-9]{1,20}")
 _ERROR_CODE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -111,6 +123,8 @@ class HttpApiConnector:
             (default: min(timeout, 5); never more than ``timeout``).
         probe_timeout: seconds ``reachable()``'s health check may last in all.
         session: a ``requests.Session`` to use (tests); TLS verification stays on anyway.
+        clock: the terminal's clock, for signing and for measuring the back office's
+            (tests set it wrong).
     """
 
     def __init__(
@@ -123,6 +137,7 @@ class HttpApiConnector:
         connect_timeout: float | None = None,
         probe_timeout: float = 3.0,
         session: requests.Session | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         parts = check_base_url(base_url, "the back-office URL")
         if timeout <= 0 or probe_timeout <= 0:
@@ -136,6 +151,7 @@ class HttpApiConnector:
             connect_timeout = min(timeout, 5.0)
         self.connect_timeout = min(float(connect_timeout), self.timeout)
         self.probe_timeout = float(probe_timeout)
+        self._clock = clock
         self._session = session or requests.Session()
         self._session.headers["User-Agent"] = f"borne-citoyenne/{__version__}"
         # A pooled connection the server closed while idle fails the next request once:
@@ -260,7 +276,9 @@ class HttpApiConnector:
         """
         signed = dict(headers)
         full_path = self._prefix + path
-        signed.update(sign_request(self._secret, self.terminal_id, method, full_path, body))
+        signed.update(
+            sign_request(self._secret, self.terminal_id, method, full_path, body, now=self._clock())
+        )
         deadline = time.monotonic() + self.timeout
         try:
             with exchange_deadline(deadline):
@@ -309,16 +327,25 @@ class HttpApiConnector:
 
     def _classify(self, answer: _Answer, item: Outgoing) -> Outcome:
         status = answer.status
+        misconfigured = _misconfiguration(answer)
+        if misconfigured is not None:
+            return misconfigured
         if 200 <= status < 300:
             return Delivered(self._remote_reference(answer, item))
         reason = _status_reason(answer)
-        if status in RETRY_STATUSES or status >= 500:
-            return RetryLater(reason, parse_retry_after(answer.headers.get("Retry-After")))
-        if status in AUTH_STATUSES:
+        if 400 <= status < 500 and status not in RETRY_STATUSES:
+            return self._refusal(answer, reason)
+        # 408, 409, 425, 429, 5xx; and 1xx/3xx: not a verdict on the item (a technician
+        # looks at a redirect).
+        return RetryLater(reason, parse_retry_after(answer.headers.get("Retry-After")))
+
+    def _refusal(self, answer: _Answer, reason: str) -> Outcome:
+        """The outcome of a 4xx that is not worth retrying as it is."""
+        if answer.status == 401 and _error_code(answer) == CLOCK_ERROR:
+            return ClockRefused(reason, clock_skew(answer.headers.get("Date"), self._clock()))
+        if answer.status in AUTH_STATUSES:
             return Unauthorized(reason)
-        if 400 <= status < 500:
-            return Rejected(reason)
-        return RetryLater(reason)  # 1xx/3xx: not a verdict on the item; a technician looks
+        return Rejected(reason)
 
     @staticmethod
     def _remote_reference(answer: _Answer, item: Outgoing) -> str | None:
@@ -359,6 +386,69 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return min(max(delay, 0.0), MAX_RETRY_AFTER)
 
 
+def back_office_clock_skew(
+    base_url: str, *, timeout: float = 3.0, clock: Callable[[], float] = time.time
+) -> float | None:
+    """Seconds the back office's clock is ahead of ours (negative: behind), from the
+    ``Date`` header of its ``GET /v1/health`` (unsigned, so it answers whatever our clock
+    says); None when it does not answer or gives no readable date (``kiosk doctor``)."""
+    try:
+        with requests.get(
+            base_url.rstrip("/") + HEALTH_PATH,
+            timeout=(timeout, timeout),
+            allow_redirects=False,
+            verify=True,
+            stream=True,  # the body is not read
+        ) as response:
+            return clock_skew(response.headers.get("Date"), clock())
+    except requests.RequestException:
+        return None
+
+
+def clock_skew(date: str | None, now: float) -> float | None:
+    """Seconds an HTTP ``Date`` header is ahead of ``now`` (negative: behind), or None
+    when the header is missing or unreadable. ``Date`` has a one-second resolution."""
+    if date is None:
+        return None
+    try:
+        when = parsedate_to_datetime(date.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # HTTP-dates are GMT
+        return None
+    try:
+        skew = when.timestamp() - now
+    except (OverflowError, ValueError):
+        return None
+    return None if math.isnan(skew) or math.isinf(skew) else round(skew, 1)
+
+
+def _misconfiguration(answer: _Answer) -> Misconfigured | None:
+    """``Misconfigured`` when the answer says the URL does not lead to the API: a 404, 405
+    or 501 on a route the API has, or a web page where the API would answer (a 413 page
+    refuses one big item only; a 408/429 page or a 5xx is a passing failure)."""
+    status = answer.status
+    if status in WRONG_URL_STATUSES:
+        return Misconfigured(f"the back-office URL answers HTTP {status}: check [backoffice] url")
+    accepted = 200 <= status < 300
+    refused = 400 <= status < 500 and status not in RETRY_STATUSES and status != 413
+    if (accepted or refused) and _is_html(answer):
+        return Misconfigured(
+            f"the back-office URL answers a web page (HTML, HTTP {status}): "
+            "check [backoffice] url"
+        )
+    return None
+
+
+def _is_html(answer: _Answer) -> bool:
+    """Whether the answer is a web page, which our API never sends."""
+    media_type = answer.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    if media_type in HTML_TYPES:
+        return True
+    start = (answer.body or b"")[:64].lstrip().lower()
+    return start.startswith((b"<!doctype html", b"<html"))
+
+
 def _json_object(body: bytes | None) -> dict[str, Any] | None:
     if not body:
         return None
@@ -369,13 +459,19 @@ def _json_object(body: bytes | None) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _status_reason(answer: _Answer) -> str:
-    """``HTTP 422 invalid_submission``: the status and the server's error code, if clean."""
+def _error_code(answer: _Answer) -> str | None:
+    """The server's short error code (``{"error": "<code>"}``), if clean."""
     data = _json_object(answer.body)
     code = data.get("error") if data is not None else None
     if isinstance(code, str) and _ERROR_CODE.fullmatch(code):
-        return f"HTTP {answer.status} {code}"
-    return f"HTTP {answer.status}"
+        return code
+    return None
+
+
+def _status_reason(answer: _Answer) -> str:
+    """``HTTP 422 invalid_submission``: the status and the server's error code, if clean."""
+    code = _error_code(answer)
+    return f"HTTP {answer.status} {code}" if code else f"HTTP {answer.status}"
 
 
 def _describe_network_error(error: requests.RequestException) -> str:

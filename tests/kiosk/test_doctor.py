@@ -19,7 +19,9 @@ from kiosk.cli import main
 from kiosk.config import Config, load_config
 from kiosk.doctor import CheckResult, Level
 from kiosk.security.pin import hash_pin
+from offline_queue.connector import ClockRefused, Misconfigured
 from offline_queue.store import QueueStore
+from tests.receiver_process import running_receiver
 
 LINE = re.compile(r"^(OK  |WARN|FAIL)  [a-z-]+: \S.*$")
 MEMORY = "tests.memory_keyring.MemoryKeyring"
@@ -73,7 +75,7 @@ def test_every_line_has_the_format_and_a_fail_gives_exit_code_1(config_file, cap
     # No technician PIN is enrolled in the fresh keyring: the default PIN is a FAIL.
     assert any(line.startswith("FAIL  technician-pin:") for line in checks)
     assert code == 1
-    assert re.fullmatch(r"15 checks: \d+ FAIL, \d+ WARN", summary)
+    assert re.fullmatch(r"16 checks: \d+ FAIL, \d+ WARN", summary)
 
 
 def test_exit_code_is_0_without_fail(config_file, data_dir, capsys, monkeypatch):
@@ -252,6 +254,90 @@ def test_a_queue_with_the_wrong_key_fails(config, data_dir):
         pass
     secrets.set_secret(secrets.QUEUE_DATA_KEY, base64.b64encode(os.urandom(32)).decode())
     assert doctor.check_queue(config).level is Level.FAIL
+
+
+def _refused(data_dir: Path, outcome) -> None:
+    """The sender's record of one attempt answered with ``outcome``."""
+    key = secrets.get_or_create_key(secrets.QUEUE_DATA_KEY)
+    with QueueStore(data_dir / "queue.sqlite3", key) as store:
+        store.enqueue("item-1", "ADM-0001", "etat-civil", b"Jeanne Martin")
+        assert store.claim_next() is not None
+        store.record_outcome("item-1", outcome, delay=60.0)
+
+
+def test_a_wrong_url_pause_says_to_fix_the_url(config, data_dir):
+    reason = "the back-office URL answers HTTP 404: check [backoffice] url"
+    _refused(data_dir, Misconfigured(reason))
+    result = doctor.check_queue(config)
+    assert result.level is Level.FAIL
+    assert result.detail.startswith(
+        "deliveries PAUSED (the back-office URL answers HTTP 404: check [backoffice] url); "
+        "fix [backoffice] url in the configuration, then `kiosk queue resume`; pending 1"
+    )
+
+
+@pytest.fixture
+def unreachable_url(tmp_path):
+    import socket
+
+    with socket.socket() as sock:  # bound, never listened: refused at once
+        sock.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def _clock_config(tmp_path: Path, data_dir: Path, url: str) -> Config:
+    return load_config(write_config(tmp_path, data_dir, f'[backoffice]\nurl = "{url}"\n'))
+
+
+def test_a_clock_the_back_office_refused_fails_with_what_to_do(
+    tmp_path, data_dir, unreachable_url, monkeypatch
+):
+    monkeypatch.setattr(doctor, "ntp_synchronized", lambda: None)
+    _refused(data_dir, ClockRefused("HTTP 401 stale_timestamp", 3600.0))
+    config = _clock_config(tmp_path, data_dir, unreachable_url)
+    result = doctor.check_clock(config)
+    assert result.level is Level.FAIL
+    assert "refused this terminal's clock (HTTP 401 stale_timestamp" in result.detail
+    assert "this terminal is 1 h 00 min behind the back office" in result.detail
+    assert "timedatectl" in result.detail
+    assert doctor.check_queue(config).level is not Level.FAIL  # not paused
+
+
+def test_a_clock_set_right_since_the_refusal_only_warns(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setattr(doctor, "ntp_synchronized", lambda: True)
+    _refused(data_dir, ClockRefused("HTTP 401 stale_timestamp", 3600.0))
+    with running_receiver(tmp_path / "rx", "--no-catalog") as rx:
+        result = doctor.check_clock(_clock_config(tmp_path, data_dir, rx.url))
+    assert result.level is Level.WARN
+    assert "Right by now (this terminal's clock agrees with the back office's)" in result.detail
+
+
+def test_a_clock_that_agrees_with_the_back_office_is_ok(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setattr(doctor, "ntp_synchronized", lambda: True)
+    with running_receiver(tmp_path / "rx", "--no-catalog") as rx:
+        result = doctor.check_clock(_clock_config(tmp_path, data_dir, rx.url))
+    assert result == CheckResult(
+        Level.OK, "clock", "this terminal's clock agrees with the back office's"
+    )
+
+
+@pytest.mark.parametrize(
+    ("skew", "level", "words"),
+    [(-4000.0, Level.FAIL, "1 h 06 min ahead of the back office, which refuses"),
+     (120.0, Level.WARN, "2 min behind the back office: drifting; check NTP")],
+)
+def test_a_clock_far_from_the_back_office_now(config, monkeypatch, skew, level, words):
+    monkeypatch.setattr(doctor, "ntp_synchronized", lambda: True)
+    monkeypatch.setattr(doctor, "back_office_skew", lambda config: skew)
+    result = doctor.check_clock(config)
+    assert (result.level, words in result.detail) == (level, True), result.detail
+
+
+def test_a_clock_not_synchronised_by_ntp_warns(tmp_path, data_dir, unreachable_url, monkeypatch):
+    monkeypatch.setattr(doctor, "ntp_synchronized", lambda: False)
+    result = doctor.check_clock(_clock_config(tmp_path, data_dir, unreachable_url))
+    assert result.level is Level.WARN
+    assert result.detail.startswith("not synchronised by NTP; check NTP: `timedatectl status`")
 
 
 # ---------------------------------------------------------------- Qt, libraries, display

@@ -9,6 +9,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.secrets import QUEUE_DATA_KEY, get_or_create_key
+from offline_queue.connector import ClockRefused, Delivered
 from offline_queue.store import QueueStore, State
 
 NAME = "Jeanne Dupont-Évrard"
@@ -111,3 +112,25 @@ def test_a_queue_made_with_another_key_is_reported(
     QueueStore(data_dir / "queue.sqlite3", b"\x01" * 32).close()
     assert _queue(config_file, "status") == 2
     assert "data key does not open" in capsys.readouterr().err
+
+
+def test_status_says_the_clock_is_wrong_until_a_delivery(
+    store: QueueStore, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    item = store.claim_next()
+    assert item is not None
+    store.record_outcome(item.item_id, ClockRefused("HTTP 401 stale_timestamp", -7200.0))
+    capsys.readouterr()
+    assert _queue(config_file, "status") == 0
+    out = capsys.readouterr().out
+    assert "deliveries: active" in out
+    [clock] = [line for line in out.splitlines() if line.startswith("clock: WRONG: ")]
+    assert "(HTTP 401 stale_timestamp, " in clock
+    assert "this terminal is 2 h 00 min ahead of the back office" in clock
+    assert "`timedatectl set-ntp true`" in clock
+    store.retry(item.item_id)
+    again = store.claim_next()
+    assert again is not None
+    store.record_outcome(again.item_id, Delivered("BO-8"))
+    assert _queue(config_file, "status") == 0
+    assert "clock:" not in capsys.readouterr().out

@@ -19,7 +19,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from offline_queue.attempt import attempt, attempt_next
 from offline_queue.backoff import BackoffPolicy
 from offline_queue.connector import (
+    ClockRefused,
     Delivered,
+    Misconfigured,
     Outcome,
     Outgoing,
     Rejected,
@@ -27,7 +29,7 @@ from offline_queue.connector import (
     Unauthorized,
 )
 from offline_queue.errors import DuplicateItem, NotRetryable, UnknownItem
-from offline_queue.store import QueueStore, State
+from offline_queue.store import CLOCK_SET_BACK_MARGIN, QueueStore, State
 from tests.offline_queue.fakes import FakeClock, ScriptedConnector
 
 KEY = bytes(range(32))
@@ -38,7 +40,9 @@ outcomes = st.one_of(
     st.builds(Delivered, st.none() | st.just("BO-1")),
     st.builds(RetryLater, st.just("HTTP 503"), st.none() | st.floats(0.0, 120.0)),
     st.builds(Rejected, st.just("HTTP 422")),
+    st.builds(ClockRefused, st.just("HTTP 401 stale_timestamp"), st.none() | st.floats(-1e9, 1e9)),
     st.builds(Unauthorized, st.just("HTTP 401")),
+    st.builds(Misconfigured, st.just("the back-office URL answers HTTP 404")),
     st.just(RuntimeError("connector bug")),
 )
 
@@ -59,6 +63,7 @@ class QueueMachine(RuleBasedStateMachine):
         self.created: dict[str, float] = {}
         self.ever: list[str] = []  # every id enqueued, purged ones included
         self.paused = False
+        self.clock_error: str | None = None  # a refused clock, until a delivery
         self.counter = 0
         self.ahead: Outgoing | None = None  # claimed by the last chained attempt
 
@@ -117,13 +122,16 @@ class QueueMachine(RuleBasedStateMachine):
         assert self.connector.calls[-1].payload == self.payloads[item_id]
         if isinstance(outcome, Delivered):
             self.model[item_id] = State.DELIVERED
+            self.clock_error = None
         elif isinstance(outcome, Rejected):
             self.model[item_id] = State.DEAD
-        elif isinstance(outcome, Unauthorized):
+        elif isinstance(outcome, Unauthorized | Misconfigured):
             self.model[item_id] = State.PENDING
             self.paused = True
-        else:  # RetryLater, or a connector that raised
+        else:  # RetryLater, ClockRefused (the queue goes on), or a connector that raised
             self.model[item_id] = State.RETRY_WAIT
+            if isinstance(outcome, ClockRefused):
+                self.clock_error = outcome.reason
         assert self.store.get(item_id).state is self.model[item_id]
 
     @rule(outcome=outcomes, go_on=st.booleans())
@@ -171,6 +179,18 @@ class QueueMachine(RuleBasedStateMachine):
     @rule(seconds=st.floats(0.0, 300.0))
     def time_passes(self, seconds: float) -> None:
         self.clock.advance(seconds)
+
+    @rule(seconds=st.floats(0.0, 7200.0))
+    def clock_set_back(self, seconds: float) -> None:
+        """NTP corrects a clock that was ahead; the worker's housekeeping follows."""
+        self.clock.advance(-seconds)
+        now = self.clock()
+        self.store.release_set_back()
+        for info in self.store.items(State.RETRY_WAIT):
+            assert info.updated_at <= now + CLOCK_SET_BACK_MARGIN
+            assert info.next_attempt_at is not None
+            # No retry planned further than its delay: the cap (60 s) or a Retry-After.
+            assert info.next_attempt_at <= info.updated_at + 120.0
 
     @precondition(lambda self: self.ever)
     @rule(data=st.data())
@@ -233,6 +253,7 @@ class QueueMachine(RuleBasedStateMachine):
         for state in State:
             assert status.counts[state] == sum(1 for s in self.model.values() if s is state)
         assert status.paused is self.paused
+        assert status.clock_error == self.clock_error
         for info in items.values():
             assert info.has_payload is (info.state is not State.DELIVERED)
             if info.state is State.DEAD:

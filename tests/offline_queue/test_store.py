@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from offline_queue.connector import Delivered, Outgoing, RetryLater, Unauthorized
+from offline_queue.connector import (
+    ClockRefused,
+    Delivered,
+    Misconfigured,
+    Outgoing,
+    RetryLater,
+    Unauthorized,
+)
 from offline_queue.crypto import PayloadCipher
 from offline_queue.errors import (
     DuplicateItem,
@@ -19,7 +26,13 @@ from offline_queue.errors import (
     UnknownItem,
 )
 from offline_queue.schema import MIGRATIONS, SCHEMA_VERSION, connect
-from offline_queue.store import EXPIRED_REASON, QueueStore, State
+from offline_queue.store import (
+    EXPIRED_REASON,
+    PAUSE_CONFIGURATION,
+    PAUSE_CREDENTIALS,
+    QueueStore,
+    State,
+)
 from tests.offline_queue.fakes import FakeClock
 
 DAY = 86_400.0
@@ -157,6 +170,92 @@ def test_unauthorized_puts_the_item_back_and_pauses_across_restarts(
         assert reopened.resume()
         assert not reopened.status().paused
         assert reopened.claim_next() is not None
+
+
+def test_a_refused_clock_retries_the_item_without_pausing_until_a_delivery(
+    store: QueueStore, clock: FakeClock
+) -> None:
+    """A terminal that booted before NTP: the item waits, the queue goes on, the problem
+    and the measured skew are recorded until a delivery proves the clock right."""
+    store.enqueue("id-1", "R1", "k", _payload())
+    assert store.claim_next() is not None
+    store.record_outcome("id-1", ClockRefused("HTTP 401 stale_timestamp", 3600.0), delay=5.0)
+    item = store.get("id-1")
+    assert (item.state, item.next_attempt_at, item.has_payload) == (
+        State.RETRY_WAIT, clock() + 5.0, True
+    )
+    status = store.status()
+    assert not status.paused
+    assert (status.clock_error, status.clock_error_at, status.clock_skew) == (
+        "HTTP 401 stale_timestamp", clock(), 3600.0
+    )
+    clock.advance(5.0)
+    assert store.claim_next() is not None
+    store.record_outcome("id-1", Delivered("BO-1"))
+    status = store.status()
+    assert (status.clock_error, status.clock_error_at, status.clock_skew) == (None, None, None)
+
+
+def test_a_clock_step_moves_the_times_of_the_items_stored_on_the_old_clock(
+    store: QueueStore, clock: FakeClock
+) -> None:
+    store.enqueue("before", "R0", "k", _payload())
+    clock.advance(100.0)
+    store.enqueue("wrong-clock", "R1", "k", _payload())
+    assert store.claim_next() is not None
+    store.record_outcome("before", Delivered("BO-1"))
+    assert store.claim_next() is not None
+    store.record_outcome("wrong-clock", ClockRefused("HTTP 401 stale_timestamp"), delay=2.0)
+    moved_from = store.get("wrong-clock")
+    assert store.clock_stepped(clock() - 50.0, clock(), 40 * DAY) == 1  # delivered: not
+    moved = store.get("wrong-clock")
+    assert (moved.created_at, moved.updated_at, moved.next_attempt_at) == (
+        moved_from.created_at + 40 * DAY, moved_from.updated_at + 40 * DAY,
+        (moved_from.next_attempt_at or 0) + 40 * DAY,
+    )
+    assert store.clock_stepped(clock() - 50.0, clock(), 40 * DAY) == 0  # out of the range
+
+
+def test_retries_planned_on_a_clock_since_set_back_are_made_due(
+    store: QueueStore, clock: FakeClock
+) -> None:
+    """A clock a year ahead, then set right: the retry must not wait a year."""
+    for item_id in ("ahead", "on-time"):
+        store.enqueue(item_id, item_id, "k", _payload())
+    clock.advance(365 * DAY)
+    assert store.claim_next() is not None
+    store.record_outcome("ahead", RetryLater("HTTP 503", retry_after=120.0), delay=30.0)
+    clock.advance(-365 * DAY)
+    assert store.claim_next() is not None
+    store.record_outcome("on-time", RetryLater("HTTP 503"), delay=30.0)
+    clock.advance(-30.0)  # a small step back: nothing to do, the delay is short anyway
+    assert store.release_set_back() == 1
+    assert store.get("ahead").next_attempt_at == clock()
+    assert store.get("on-time").next_attempt_at == clock() + 60.0
+    claimed = store.claim_next()
+    assert claimed is not None
+    assert claimed.item_id == "ahead"
+    assert store.release_set_back() == 0
+
+
+@pytest.mark.parametrize(
+    ("outcome", "cause"),
+    [(Unauthorized("HTTP 401 bad_signature"), PAUSE_CREDENTIALS),
+     (Misconfigured("the back-office URL answers HTTP 404"), PAUSE_CONFIGURATION)],
+)
+def test_a_pause_says_its_cause_until_resumed(store: QueueStore, outcome, cause) -> None:
+    store.enqueue("id-1", "R1", "k", _payload())
+    assert store.claim_next() is not None
+    store.record_outcome("id-1", outcome)
+    status = store.status()
+    assert (status.paused, status.paused_reason, status.pause_cause) == (
+        True, outcome.reason, cause
+    )
+    assert store.get("id-1").state is State.PENDING
+    assert store.resume()
+    assert store.status().pause_cause is None
+    store.pause("maintenance")
+    assert store.status().pause_cause is None
 
 
 def test_sending_rows_left_by_a_crash_are_recovered(queue_path: Path, queue_key: bytes) -> None:

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from offline_queue.connector import Delivered, Outcome, Outgoing, RetryLater, Unauthorized
+from offline_queue.connector import (
+    ClockRefused,
+    Delivered,
+    Outcome,
+    Outgoing,
+    RetryLater,
+    Unauthorized,
+)
 from offline_queue.errors import WorkerAlreadyRunning, WrongKey
 from offline_queue.store import EXPIRED_REASON, QueueStore, State
 from offline_queue.sync import BackoffPolicy, SyncEvent, SyncWorker
@@ -351,3 +358,39 @@ def test_an_item_claimed_ahead_is_given_back_when_the_queue_pauses_meanwhile(
         worker.stop(WAIT)
     assert [call.attempt for call in connector.calls] == [1, 1]
     assert [e.kind for e in events.seen].count("error") == 0
+
+
+def test_items_stored_on_a_clock_far_behind_are_not_erased_when_it_is_set_right(
+    queue_path: Path,
+    queue_key: bytes,
+    make_worker: Callable[..., SyncWorker],
+    events: Events,
+) -> None:
+    """A terminal whose clock read a date 40 days past (a flat RTC battery) stores a
+    request, the back office refuses its clock, then NTP sets the clock right: the
+    request must not look 40 days old to the 30-day retention."""
+    clock = FakeClock()
+    connector = ScriptedConnector([ClockRefused("HTTP 401 stale_timestamp", 40 * 86_400.0)] * 2)
+    make_worker(connector, clock=clock, interval=0.05)
+    with QueueStore(queue_path, queue_key, clock=clock) as store:
+        _enqueue(store, "stored-on-the-wrong-clock")
+        created = store.get("stored-on-the-wrong-clock").created_at
+    events.wait_for("clock")
+    clock.advance(40 * 86_400.0)  # NTP: 40 days forward, in one step
+
+    def followed_or_erased() -> bool:
+        with QueueStore(queue_path, queue_key, clock=clock) as store:
+            item = store.get("stored-on-the-wrong-clock")
+        return item.state is State.DEAD or item.created_at != created
+
+    deadline = time.monotonic() + WAIT
+    while not followed_or_erased():
+        assert time.monotonic() < deadline, "the worker did not look at the clock"
+        time.sleep(0.01)
+    with QueueStore(queue_path, queue_key, clock=clock) as store:
+        item = store.get("stored-on-the-wrong-clock")
+    assert item.state is not State.DEAD, item.last_error
+    assert item.created_at == pytest.approx(created + 40 * 86_400.0, abs=1.0)
+    clock.advance(1.0)  # past the backoff of the last refusal
+    events.wait_for("delivered")
+    assert "expired" not in events.kinds()

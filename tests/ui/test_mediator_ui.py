@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from accessibility.sizes import TextSize
 from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection
+from offline_queue.connector import ClockRefused, Misconfigured, Outcome
 from offline_queue.store import State
+from offline_queue.sync import SyncEvent
 from tests.e2e.resident import Resident, Role
 from tests.e2e.test_mediator import (  # noqa: F401  (cheap_scrypt: an autouse fixture)
     NAME,
@@ -110,6 +112,38 @@ def test_the_panel_retries_a_refused_request_sends_now_and_ends_the_visit(
     entries = journal_entries(data_dir)
     assert kinds(entries)[-1] == "mediator_logout"
     assert dict(entries[-1].details) == {"reason": "finished"}
+
+
+CLOCK = ("L'horloge de la borne n'est pas à l'heure. Les demandes attendent. "
+         "Prévenez le technicien.")
+WRONG_URL = "Envoi en pause : l'adresse de la mairie est mal réglée. Prévenez le technicien."
+
+
+def _answered(kiosk: KioskApp, outcome: Outcome) -> None:
+    """A request the sender tried, answered with ``outcome``, as the worker records it."""
+    store = kiosk.delivery.store
+    store.enqueue(str(uuid.uuid4()), REFERENCE, "signalement-rue", b'{"reference": "x"}')
+    claimed = store.claim_next()
+    assert claimed is not None
+    store.record_outcome(claimed.item_id, outcome, delay=60.0)
+    kiosk.delivery.event.emit(SyncEvent("clock" if isinstance(outcome, ClockRefused) else "paused"))
+
+
+@pytest.mark.parametrize(
+    ("outcome", "text"),
+    [(ClockRefused("HTTP 401 stale_timestamp", 3600.0), CLOCK),
+     (Misconfigured("the back-office URL answers HTTP 404: check [backoffice] url"), WRONG_URL)],
+    ids=["clock", "wrong-url"],
+)
+def test_the_panel_and_the_top_bar_say_what_holds_the_requests(
+    kiosk, resident, qtbot, outcome, text
+):
+    _answered(kiosk, outcome)
+    assert resident.sees(text, (Role.StaticText,)), "the top bar's sign names the problem"
+    log_in(resident, qtbot)
+    resident.press("Espace médiateur")
+    lines = [line for shown in resident.texts() for line in shown.splitlines()]
+    assert lines.count(text) == 2, lines  # the panel's first line, and the top bar's sign
 
 
 def test_a_mediator_who_logs_in_during_a_demarche_is_asked_consent_and_counted_once(

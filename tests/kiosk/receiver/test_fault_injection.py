@@ -12,7 +12,14 @@ import pytest
 from kiosk.connectors.http_api import HttpApiConnector
 from kiosk.receiver.cli import parse_secret
 from kiosk.receiver.faults import FaultPlan, parse_action
-from offline_queue.connector import Delivered, Outgoing, Rejected, RetryLater, Unauthorized
+from offline_queue.connector import (
+    Delivered,
+    Misconfigured,
+    Outgoing,
+    Rejected,
+    RetryLater,
+    Unauthorized,
+)
 from tests.receiver_process import TERMINAL_ID, running_receiver
 
 
@@ -80,7 +87,7 @@ def test_each_fault_reaches_the_connector_as_its_outcome(tmp_path):
             Unauthorized("HTTP 401 fault_injected"),
             Unauthorized("HTTP 403 fault_injected"),
             Rejected("HTTP 422 fault_injected"),
-            Rejected("HTTP 404 fault_injected"),
+            Misconfigured("the back-office URL answers HTTP 404: check [backoffice] url"),
             RetryLater("network: read timeout"),
             RetryLater("network: connection failed or reset"),
             RetryLater("network: connection failed or reset"),
