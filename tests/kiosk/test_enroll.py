@@ -16,7 +16,7 @@ import pytest
 from kiosk import secrets
 from kiosk.cli import main
 from kiosk.commands import common, enroll
-from kiosk.security.pin import is_pin_hash, verify_pin
+from kiosk.security.pin import hash_pin, is_pin_hash, verify_pin
 from tests.memory_keyring import MemoryKeyring
 
 PIN = "482913"
@@ -115,7 +115,7 @@ def test_the_pin_is_never_logged_or_printed(config_file, monkeypatch, capsys, ca
 
 def test_a_hash_in_the_config_is_pointed_out(config_file, monkeypatch, capsys):
     with config_file.open("a", encoding="utf-8") as extra:
-        extra.write('technician_pin_hash = "scrypt$16384$8$1$AAAA$AAAA"\n')
+        extra.write(f'technician_pin_hash = "{hash_pin("731946")}"\n')
     assert enrol_pin_from_stdin(config_file, PIN, monkeypatch) == 0
     assert "wins over the keyring" in capsys.readouterr().out
 
