@@ -29,7 +29,8 @@ def main() -> int:
         return 1
     port = urlsplit(config.backoffice.url).port or 8765
     database = config.data_path() / RECEIVER_DB
-    secret = secrets.get_or_create_key(secrets.TERMINAL_SECRET)
+    secrets.first_run_keys([secrets.TERMINAL_SECRET], deployed=config.security.deployed)
+    secret = secrets.get_key(secrets.TERMINAL_SECRET)
     try:
         receiver, url = start_receiver(database, secret, port=port)
     except ReceiverStartError as error:

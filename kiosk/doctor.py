@@ -218,9 +218,7 @@ def check_keyring(config: Config) -> CheckResult:
     """
     name = "keyring"
     try:
-        backend = secrets.configure_keyring(
-            config.security.keyring_backend, config.data_path()
-        )
+        backend = secrets.configure_keyring(config.security, config.data_path())
     except (secrets.SecretsError, OSError) as error:
         return _fail(name, str(error))
     described = secrets.describe_backend(backend)

@@ -226,7 +226,8 @@ def test_no_queue_file_is_ok_and_not_created(config, data_dir):
 
 
 def test_the_queue_is_summarised_without_content(config, data_dir):
-    key = secrets.get_or_create_key(secrets.QUEUE_DATA_KEY)
+    secrets.create_key(secrets.QUEUE_DATA_KEY)
+    key = secrets.get_key(secrets.QUEUE_DATA_KEY)
     with QueueStore(data_dir / "queue.sqlite3", key) as store:
         store.enqueue("item-1", "ADM-0001", "etat-civil", b"Jeanne Martin, 3 rue des Lilas")
     result = doctor.check_queue(config)
