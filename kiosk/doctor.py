@@ -190,6 +190,8 @@ def foreign_owner(config: Config) -> int | None:
     keyring, PIN and queue checks are skipped and the technician told to use the kiosk user.
     """
     path = config.data_path()
+    if config.security.keyring_backend == secrets.SYSTEMD_CREDS:
+        return None  # secrets outside the data directory, which root only reads
     if os.geteuid() != 0 or not path.is_dir():
         return None
     owner = path.stat().st_uid
@@ -214,13 +216,17 @@ def uses_kiosk_keyring(check: Check) -> Check:
 def check_keyring(config: Config) -> CheckResult:
     """Install the configured backend (as the kiosk does), then store, read and delete a probe.
 
-    WARN on a plaintext backend; FAIL when it cannot be loaded or does not keep a secret.
+    WARN on a plaintext backend, FAIL on it when ``[security] deployed``; FAIL when it
+    cannot be loaded or does not keep a secret. Encrypted credentials are only read
+    (``check_credentials``): the doctor never writes them.
     """
     name = "keyring"
     try:
         backend = secrets.configure_keyring(config.security, config.data_path())
     except (secrets.SecretsError, OSError) as error:
         return _fail(name, str(error))
+    if config.security.keyring_backend == secrets.SYSTEMD_CREDS:
+        return check_credentials(config)
     described = secrets.describe_backend(backend)
     token = base64.b64encode(os.urandom(12)).decode("ascii")
     try:
@@ -233,9 +239,33 @@ def check_keyring(config: Config) -> CheckResult:
         return _fail(name, f"{described} does not give back what it stored")
     if secrets.is_plaintext(backend):
         where = getattr(backend, "file_path", "a file")
-        return _warn(name, f"{described}: plaintext ({where}); protect the disk "
-                           "(full-disk encryption) or configure [security] keyring_backend")
+        if config.security.deployed:
+            return _fail(name, f"{described}: plaintext ({where}) on a deployed terminal: a "
+                               "copy of the disk decrypts every waiting request; set "
+                               '[security] keyring_backend = "systemd-creds" and enrol again')
+        return _warn(name, f"{described}: plaintext ({where}), for development only; a "
+                           'terminal uses [security] keyring_backend = "systemd-creds"')
     return _ok(name, f"{described} stores and reads secrets")
+
+
+def needed_secrets(config: Config) -> tuple[str, ...]:
+    """The keys the kiosk cannot start without (the PIN has a default, the doctor's own check)."""
+    needed = secrets.DATA_KEYS
+    return needed if config.backoffice.kind == "none" else (*needed, secrets.TERMINAL_SECRET)
+
+
+def check_credentials(config: Config) -> CheckResult:
+    """Each key the kiosk needs is an encrypted credential that can be read back."""
+    name = "keyring"
+    where = f"systemd credentials in {config.security.credstore}"
+    for secret in needed_secrets(config):
+        try:
+            secrets.get_key(secret)
+        except secrets.MissingSecretError as error:
+            return _fail(name, f"{where}: {error}")
+        except secrets.SecretsError as error:
+            return _warn(name, f"{where}: {error}; run `kiosk doctor` as root to read them")
+    return _ok(name, f"{where}: {', '.join(needed_secrets(config))} enrolled and readable")
 
 
 @uses_kiosk_keyring

@@ -183,6 +183,43 @@ def test_a_plaintext_keyring_warns(tmp_path, data_dir):
     assert str(data_dir) in result.detail
 
 
+def test_a_plaintext_keyring_fails_on_a_deployed_terminal(tmp_path, data_dir):
+    config = load_config(write_config(tmp_path, data_dir, "deployed = true\n", backend=""))
+    result = doctor.check_keyring(config)
+    assert result.level is Level.FAIL
+    assert "deployed terminal" in result.detail
+    assert "systemd-creds" in result.detail
+
+
+def service_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *names: str) -> Path:
+    """The folder systemd gives kiosk.service ($CREDENTIALS_DIRECTORY), holding ``names``."""
+    folder = tmp_path / "credentials"
+    folder.mkdir()
+    for name in names:
+        (folder / f"kiosk.{name}").write_text(base64.b64encode(os.urandom(32)).decode())
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(folder))
+    return folder
+
+
+def test_systemd_credentials_are_read_never_written(tmp_path, data_dir, monkeypatch):
+    folder = service_credentials(tmp_path, monkeypatch, "queue-data-key", "audit-key",
+                                 "terminal-secret")
+    config = load_config(write_config(tmp_path, data_dir, backend="systemd-creds"))
+    result = doctor.check_keyring(config)
+    assert result.level is Level.OK, result
+    assert "queue-data-key, audit-key, terminal-secret enrolled" in result.detail
+    assert len(list(folder.iterdir())) == 3
+
+
+def test_a_missing_systemd_credential_fails_naming_the_command(tmp_path, data_dir, monkeypatch):
+    service_credentials(tmp_path, monkeypatch, "queue-data-key", "audit-key")
+    config = load_config(write_config(tmp_path, data_dir, backend="systemd-creds"))
+    result = doctor.check_keyring(config)
+    assert result.level is Level.FAIL
+    assert "'terminal-secret' is missing" in result.detail
+    assert "kiosk enroll terminal-secret" in result.detail
+
+
 def test_a_keyring_that_forgets_fails(tmp_path, data_dir):
     backend = "tests.kiosk.test_doctor.ForgetfulKeyring"
     result = doctor.check_keyring(load_config(write_config(tmp_path, data_dir, backend=backend)))
