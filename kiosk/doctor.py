@@ -238,14 +238,19 @@ def check_keyring(config: Config) -> CheckResult:
     if read_back != token:
         return _fail(name, f"{described} does not give back what it stored")
     if secrets.is_plaintext(backend):
-        where = getattr(backend, "file_path", "a file")
-        if config.security.deployed:
-            return _fail(name, f"{described}: plaintext ({where}) on a deployed terminal: a "
-                               "copy of the disk decrypts every waiting request; set "
-                               '[security] keyring_backend = "systemd-creds" and enrol again')
-        return _warn(name, f"{described}: plaintext ({where}), for development only; a "
-                           'terminal uses [security] keyring_backend = "systemd-creds"')
+        return plaintext_verdict(config, f"{described}: plaintext "
+                                         f"({getattr(backend, 'file_path', 'a file')})")
     return _ok(name, f"{described} stores and reads secrets")
+
+
+def plaintext_verdict(config: Config, described: str) -> CheckResult:
+    """A plaintext keyring: WARN for development, FAIL on a deployed terminal."""
+    if config.security.deployed:
+        return _fail("keyring", f"{described} on a deployed terminal: a copy of the disk "
+                                "decrypts every waiting request; set [security] "
+                                'keyring_backend = "systemd-creds" and enrol again')
+    return _warn("keyring", f"{described}, for development only; a terminal uses "
+                            '[security] keyring_backend = "systemd-creds"')
 
 
 def needed_secrets(config: Config) -> tuple[str, ...]:

@@ -184,3 +184,16 @@ def test_out_writes_a_private_file_and_never_overwrites(config_file, tmp_path, c
     first = stored_secret()
     assert enrol_secret(config_file, "--force", "--out", str(out)) == 1
     assert stored_secret() == first  # nothing changed when the file could not be written
+
+
+# ---------------------------------------------------------------- data keys
+
+
+def test_data_keys_are_made_once_and_never_replaced(config_file, capsys):
+    assert main(["--config", str(config_file), "enroll", "data-keys"]) == 0
+    first = {name: stored(name) for name in secrets.DATA_KEYS}
+    assert all(first.values())
+    assert "queue-data-key: created" in capsys.readouterr().out
+    assert main(["--config", str(config_file), "enroll", "data-keys"]) == 0
+    assert "queue-data-key: already enrolled, kept" in capsys.readouterr().out
+    assert {name: stored(name) for name in secrets.DATA_KEYS} == first
