@@ -122,6 +122,9 @@ def check_config(config: Config) -> CheckResult:
 
 def check_user(config: Config) -> CheckResult:
     """WARN when run as root: the kiosk runs as its own user, whose rights matter."""
+    if os.geteuid() == 0 and config.security.keyring_backend == secrets.SYSTEMD_CREDS:
+        return _warn("user", "running as root, as systemd credentials need; the data-dir "
+                             "check is the kiosk user's: sudo -u kiosk kiosk doctor")
     if os.geteuid() == 0:
         return _warn("user", "running as root; run as the kiosk's user for meaningful "
                              "data-dir and keyring checks (sudo -u kiosk kiosk doctor)")

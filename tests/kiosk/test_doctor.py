@@ -211,6 +211,13 @@ def test_systemd_credentials_are_read_never_written(tmp_path, data_dir, monkeypa
     assert len(list(folder.iterdir())) == 3
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="what root is told")
+def test_root_is_the_user_that_reads_systemd_credentials(tmp_path, data_dir):
+    config = load_config(write_config(tmp_path, data_dir, backend="systemd-creds"))
+    result = doctor.check_user(config)
+    assert "as systemd credentials need" in result.detail
+
+
 def test_a_missing_systemd_credential_fails_naming_the_command(tmp_path, data_dir, monkeypatch):
     service_credentials(tmp_path, monkeypatch, "queue-data-key", "audit-key")
     config = load_config(write_config(tmp_path, data_dir, backend="systemd-creds"))
