@@ -193,15 +193,20 @@ class KioskApp(QObject):
             self.out_of_service.emit(str(error))
 
     def _build_services(self) -> None:
+        from kiosk import secrets
         from kiosk.delivery import Delivery
         from kiosk.guide import Guide
         from kiosk.mediation import Mediation
         from kiosk.narration import Narrator
-        from kiosk.secrets import configure_keyring
 
         config = self.config
         if self._setup_keyring:
-            configure_keyring(config.security.keyring_backend, config.data_path())
+            secrets.configure_keyring(config.security, config.data_path())
+        # A development machine makes its keys at its first start; a deployed terminal
+        # stops here, out of service, naming the key `kiosk enroll` must make.
+        secrets.first_run_keys(
+            (*secrets.DATA_KEYS, secrets.TERMINAL_SECRET), deployed=config.security.deployed
+        )
         self.catalogs = load_catalog(config)
         self.delivery = Delivery(config, self)
         self.delivery.start()

@@ -80,10 +80,16 @@ class QueueSection(NamedTuple):
 
 
 class SecuritySection(NamedTuple):
-    # Dotted path of the keyring backend class; empty: the file backend of keyrings.alt
-    # in the data directory (works headless; `kiosk doctor` warns that it is plaintext).
+    # "systemd-creds": systemd encrypted credentials (a deployed terminal); a dotted path
+    # of a keyring backend class; empty: the plaintext file of keyrings.alt in the data
+    # directory, for development only (a warning at start; `kiosk doctor` FAILs on it
+    # when `deployed`).
     keyring_backend: str = ""
     technician_pin_hash: str = ""  # from `kiosk enroll technician`; empty: keyring, or 123456
+    # A terminal in service: its keys are never created on the fly, only by `kiosk enroll`.
+    deployed: bool = False
+    credstore: str = "/etc/credstore.encrypted"  # where `kiosk enroll` writes credentials
+    credential_key: str = "auto"  # systemd-creds encrypt --with-key=...
 
 
 class Config(NamedTuple):
@@ -159,6 +165,11 @@ def _boolean(value: Any) -> str | None:
     return None if isinstance(value, bool) else "true or false"
 
 
+def _absolute_path(value: Any) -> str | None:
+    ok = _text(4096)(value) is None and value.startswith("/")
+    return None if ok else "an absolute path of a folder"
+
+
 def _backoffice_url(value: Any) -> str | None:
     """https, except on this very machine (the demo receiver): answers travel encrypted."""
     return address_problem(value)
@@ -178,6 +189,17 @@ def _tracking_url(value: Any) -> str | None:
     if any(fields) and set(fields) != {("reference", "", None)}:
         return expected
     return address_problem(value.format(reference="ADM-7K3-Q9P"), query_allowed=True)
+
+
+def _pin_hash(value: Any) -> str | None:
+    """Empty, or a hash whose scrypt parameters the kiosk can afford (checked at load)."""
+    from kiosk.security.pin import PIN_HASH_SHAPE, pin_hash_problem
+
+    if value == "":
+        return None
+    if not isinstance(value, str) or pin_hash_problem(value) is not None:
+        return PIN_HASH_SHAPE
+    return None
 
 
 CHECKS: Mapping[str, Mapping[str, Check]] = {
@@ -222,7 +244,10 @@ CHECKS: Mapping[str, Mapping[str, Check]] = {
     },
     "security": {
         "keyring_backend": _text(200),
-        "technician_pin_hash": _text(500),
+        "technician_pin_hash": _pin_hash,
+        "deployed": _boolean,
+        "credstore": _absolute_path,
+        "credential_key": _one_of(("auto", "host", "tpm2", "host+tpm2")),
     },
 }
 
@@ -257,14 +282,28 @@ def parse_config(data: Mapping[str, Any], source: str) -> Config:
                 )
             expected = checks[key](value)
             if expected:
+                shown = "(not shown)" if key in _NOT_SHOWN else _shown(value)
                 raise ConfigError(
-                    f"{source}: [{name}] {key} = {value!r} is not valid: expected {expected}"
+                    f"{source}: [{name}] {key} = {shown} is not valid: expected {expected}"
                 )
         converted = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
         sections[name] = _SECTIONS[name](**converted)
     config = Config(**sections, source=source)
     _check_consistency(config)
     return config
+
+
+# A PIN typed where its hash belongs must not reach the journal in an error message.
+_NOT_SHOWN = frozenset({"technician_pin_hash"})
+
+
+def _shown(value: Any, limit: int = 120) -> str:
+    """``value`` as TOML-ish text for an error message: shortened, never raising."""
+    try:
+        text = repr(value)
+    except RecursionError:
+        return "(a value nested too deeply)"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _check_consistency(config: Config) -> None:
@@ -295,6 +334,8 @@ def load_config(path: Path | None) -> Config:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: not a valid TOML file ({error})") from None
+    except RecursionError:  # tomllib recurses once per level of [[[...]]] or {a={...}}
+        raise ConfigError(f"{path}: not a valid TOML file (values nested too deeply)") from None
     config = parse_config(data, str(path))
     logging.getLogger(__name__).info("configuration read from %s", path)
     return config

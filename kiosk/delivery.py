@@ -47,7 +47,7 @@ def connector_from_config(
     return HttpApiConnector(
         office.url,
         office.terminal_id,
-        secrets.get_or_create_key(secrets.TERMINAL_SECRET),
+        secrets.get_key(secrets.TERMINAL_SECRET),
         timeout=office.timeout_seconds,
     )
 
@@ -111,7 +111,7 @@ class Delivery(QObject):
     def __init__(self, config: Config, parent: QObject | None = None) -> None:
         super().__init__(parent)
         path = config.data_path() / QUEUE_FILE
-        key = secrets.get_or_create_key(secrets.QUEUE_DATA_KEY)
+        key = secrets.get_key(secrets.QUEUE_DATA_KEY)
         retention = config.queue.retention_days * DAY
         self.store = QueueStore(path, key, retention_seconds=retention)
         connector = connector_from_config(config)

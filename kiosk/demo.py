@@ -28,7 +28,8 @@ def start_demo_receiver(
 ) -> tuple[subprocess.Popen[str], str]:
     """The demo back office with this terminal enrolled (its ``terminal_id`` and its
     keyring secret, made on first use): nothing to set up by hand."""
-    secret = secrets.get_or_create_key(secrets.TERMINAL_SECRET)
+    secrets.first_run_keys([secrets.TERMINAL_SECRET], deployed=config.security.deployed)
+    secret = secrets.get_key(secrets.TERMINAL_SECRET)
     return start_receiver(database, {config.backoffice.terminal_id: secret}, port=port)
 
 

@@ -130,6 +130,9 @@ def check_config(config: Config) -> CheckResult:
 
 def check_user(config: Config) -> CheckResult:
     """WARN when run as root: the kiosk runs as its own user, whose rights matter."""
+    if os.geteuid() == 0 and config.security.keyring_backend == secrets.SYSTEMD_CREDS:
+        return _warn("user", "running as root, as systemd credentials need; the data-dir "
+                             "check is the kiosk user's: sudo -u kiosk kiosk doctor")
     if os.geteuid() == 0:
         return _warn("user", "running as root; run as the kiosk's user for meaningful "
                              "data-dir and keyring checks (sudo -u kiosk kiosk doctor)")
@@ -198,6 +201,8 @@ def foreign_owner(config: Config) -> int | None:
     keyring, PIN and queue checks are skipped and the technician told to use the kiosk user.
     """
     path = config.data_path()
+    if config.security.keyring_backend == secrets.SYSTEMD_CREDS:
+        return None  # secrets outside the data directory, which root only reads
     if os.geteuid() != 0 or not path.is_dir():
         return None
     owner = path.stat().st_uid
@@ -222,15 +227,17 @@ def uses_kiosk_keyring(check: Check) -> Check:
 def check_keyring(config: Config) -> CheckResult:
     """Install the configured backend (as the kiosk does), then store, read and delete a probe.
 
-    WARN on a plaintext backend; FAIL when it cannot be loaded or does not keep a secret.
+    WARN on a plaintext backend, FAIL on it when ``[security] deployed``; FAIL when it
+    cannot be loaded or does not keep a secret. Encrypted credentials are only read
+    (``check_credentials``): the doctor never writes them.
     """
     name = "keyring"
     try:
-        backend = secrets.configure_keyring(
-            config.security.keyring_backend, config.data_path()
-        )
+        backend = secrets.configure_keyring(config.security, config.data_path())
     except (secrets.SecretsError, OSError) as error:
         return _fail(name, str(error))
+    if config.security.keyring_backend == secrets.SYSTEMD_CREDS:
+        return check_credentials(config)
     described = secrets.describe_backend(backend)
     token = base64.b64encode(os.urandom(12)).decode("ascii")
     try:
@@ -242,10 +249,39 @@ def check_keyring(config: Config) -> CheckResult:
     if read_back != token:
         return _fail(name, f"{described} does not give back what it stored")
     if secrets.is_plaintext(backend):
-        where = getattr(backend, "file_path", "a file")
-        return _warn(name, f"{described}: plaintext ({where}); protect the disk "
-                           "(full-disk encryption) or configure [security] keyring_backend")
+        return plaintext_verdict(config, f"{described}: plaintext "
+                                         f"({getattr(backend, 'file_path', 'a file')})")
     return _ok(name, f"{described} stores and reads secrets")
+
+
+def plaintext_verdict(config: Config, described: str) -> CheckResult:
+    """A plaintext keyring: WARN for development, FAIL on a deployed terminal."""
+    if config.security.deployed:
+        return _fail("keyring", f"{described} on a deployed terminal: a copy of the disk "
+                                "decrypts every waiting request; set [security] "
+                                'keyring_backend = "systemd-creds" and enrol again')
+    return _warn("keyring", f"{described}, for development only; a terminal uses "
+                            '[security] keyring_backend = "systemd-creds"')
+
+
+def needed_secrets(config: Config) -> tuple[str, ...]:
+    """The keys the kiosk cannot start without (the PIN has a default, the doctor's own check)."""
+    needed = secrets.DATA_KEYS
+    return needed if config.backoffice.kind == "none" else (*needed, secrets.TERMINAL_SECRET)
+
+
+def check_credentials(config: Config) -> CheckResult:
+    """Each key the kiosk needs is an encrypted credential that can be read back."""
+    name = "keyring"
+    where = f"systemd credentials in {config.security.credstore}"
+    for secret in needed_secrets(config):
+        try:
+            secrets.get_key(secret)
+        except secrets.MissingSecretError as error:
+            return _fail(name, f"{where}: {error}")
+        except secrets.SecretsError as error:
+            return _warn(name, f"{where}: {error}; run `kiosk doctor` as root to read them")
+    return _ok(name, f"{where}: {', '.join(needed_secrets(config))} enrolled and readable")
 
 
 @uses_kiosk_keyring

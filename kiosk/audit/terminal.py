@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.audit.journal import AUDIT_FILE, Journal
-from kiosk.secrets import get_or_create_key
-
-AUDIT_KEY = "audit-key"
+from kiosk.secrets import AUDIT_KEY, get_key
 
 
 def open_terminal_journal(data_dir: Path) -> Journal:
-    """The journal in ``data_dir`` with HMACs by the keyring's ``audit-key`` (made on first use)."""
-    return Journal(data_dir / AUDIT_FILE, hmac_key=get_or_create_key(AUDIT_KEY))
+    """The journal in ``data_dir`` with HMACs by the keyring's ``audit-key``.
+
+    Raises ``kiosk.secrets.MissingSecretError`` when the key is not there (never makes it).
+    """
+    return Journal(data_dir / AUDIT_FILE, hmac_key=get_key(AUDIT_KEY))

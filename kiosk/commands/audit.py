@@ -2,10 +2,11 @@
 
 ``verify`` walks the whole chain with the terminal's audit key: exit 0 when intact, 1 when
 an entry is missing, moved, changed or unsigned (the first one is printed), 2 when the
-journal cannot be read. ``--expect-head`` is the head the back office saw
-(``kiosk-receiver heads``): the journal must still hold that entry, or it was rolled back.
-``export`` writes CSV for the data-protection officer (stdout by default) and warns on
-stderr when the chain is broken.
+journal or its key cannot be read (a missing key is named, never made). ``--expect-head``
+is the head the back office saw (``kiosk-receiver heads``): the journal must still hold
+that entry, or it was rolled back. ``export`` writes CSV for the data-protection officer
+(stdout by default) and warns on stderr when the chain is broken. Neither creates a
+file, a folder or a key.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kiosk.audit.head import JournalHead
 from kiosk.audit.journal import AUDIT_FILE, Journal, VerifyResult
 from kiosk.audit.terminal import open_terminal_journal
 from kiosk.commands.common import prepare
+from kiosk.secrets import SecretsError
 
 
 def _date(text: str) -> dt.date:
@@ -51,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_audit_command(args: argparse.Namespace) -> int:
-    config = prepare(args)
+    config = prepare(args, read_only=True)
     path = config.data_path() / AUDIT_FILE
     if not path.exists():
         print(f"kiosk audit: no journal at {path} yet", file=sys.stderr)
@@ -61,7 +63,7 @@ def run_audit_command(args: argparse.Namespace) -> int:
             if args.audit_action == "verify":
                 return _verify(journal, args.expect_head)
             return _export(journal, args.since, args.out)
-    except (sqlite3.Error, OSError) as error:
+    except (sqlite3.Error, OSError, SecretsError) as error:
         print(f"kiosk audit: {path}: {error}", file=sys.stderr)
         return 2
 

@@ -30,17 +30,27 @@ def config_from_args(args: argparse.Namespace) -> Config:
     return load_config(path)
 
 
-def prepare(args: argparse.Namespace, *, with_keyring: bool = True) -> Config:
-    """Configuration, logging and keyring for a sub-command; exits with a message on error."""
+def prepare(
+    args: argparse.Namespace, *, with_keyring: bool = True, read_only: bool = False
+) -> Config:
+    """Configuration, logging and keyring for a sub-command; exits with a message on error.
+
+    ``read_only``: the command only looks, so it creates no folder (nor, by its own rule,
+    any key or file).
+    """
     try:
         config = config_from_args(args)
         # A technician's command prints its own result: routine INFO lines only with -v.
         setup_logging(config.kiosk.log_level if getattr(args, "verbose", False) else "WARNING")
-        config.data_path().mkdir(parents=True, exist_ok=True)
+        if not read_only:
+            config.data_path().mkdir(parents=True, exist_ok=True)
         if with_keyring:
-            from kiosk.secrets import configure_keyring  # keyring is slow to import
+            from kiosk.secrets import SecretsError, configure_keyring  # keyring: slow import
 
-            configure_keyring(config.security.keyring_backend, config.data_path())
+            try:
+                configure_keyring(config.security, config.data_path(), create_dirs=not read_only)
+            except SecretsError as error:  # a backend that cannot be loaded: configuration
+                raise ConfigError(str(error)) from None
     except (ConfigError, OSError) as error:
         print(f"kiosk: {error}", file=sys.stderr)
         raise SystemExit(2) from None

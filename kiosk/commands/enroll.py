@@ -3,6 +3,11 @@
     kiosk enroll technician [--pin-stdin]
     kiosk enroll terminal-secret [--from-file FILE] [--show | --out FILE] [--force]
     kiosk enroll wcs-key [--from-file FILE] [--force]
+    kiosk enroll data-keys
+
+On a deployed terminal (``keyring_backend = "systemd-creds"``) these are the only writers
+of its secrets, run as root: each secret becomes an encrypted credential the kiosk's unit
+loads (kiosk.credstore).
 
 Each kind of secret is one entry of ``ENROLMENTS`` (a function adding its options and a
 handler), so enrolling, say, mediators later is one more entry. A PIN is never printed or
@@ -202,12 +207,31 @@ def _add_wcs_key(kinds: SubParsers) -> None:
     )
     parser.add_argument("--force", action="store_true", help="replace an enrolled key")
     parser.set_defaults(enroll_handler=enroll_wcs_key)
+# ---------------------------------------------------------------- data keys
+
+
+def enroll_data_keys(args: argparse.Namespace) -> int:
+    """Make the queue and journal keys that are missing; an existing key is never replaced
+    (it is the only one that reads the requests and journal entries made with it)."""
+    prepare(args)
+    for name in secrets.DATA_KEYS:
+        made = secrets.create_key(name)
+        print(f"{name}: {'created' if made else 'already enrolled, kept'} "
+              f"({secrets.describe_backend()})")
+    return 0
+
+
+def _add_data_keys(kinds: SubParsers) -> None:
+    parser = kinds.add_parser(
+        "data-keys", help="the keys of the offline queue and of the journal (once per terminal)"
+    )
+    parser.set_defaults(enroll_handler=enroll_data_keys)
 
 
 # ---------------------------------------------------------------- the command
 
 ENROLMENTS: tuple[Callable[[SubParsers], None], ...] = (
-    _add_technician, _add_terminal_secret, _add_wcs_key
+    _add_technician, _add_terminal_secret, _add_wcs_key, _add_data_keys
 )
 
 

@@ -2,6 +2,8 @@
 
 Each change is journaled with the actor ``technician``. A PIN is typed twice without echo
 (or read from one line of stdin with ``--pin-stdin``), checked, hashed, and never printed.
+Only ``add`` creates the accounts file (and, on a machine not ``deployed``, the journal's
+key); the other actions need an existing one and create nothing.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from kiosk.mediator.accounts import (
     MediatorError,
     MediatorRegistry,
 )
+from kiosk.secrets import AUDIT_KEY, SecretsError, first_run_keys
 from kiosk.security.pin import MAX_PIN_LENGTH
 
 Action = Callable[[MediatorRegistry, argparse.Namespace], int]
+NO_ACCOUNT = "no mediator account yet: kiosk mediator add NAME"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,9 +47,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_mediator_command(args: argparse.Namespace) -> int:
-    config = prepare(args)
+    adding = args.mediator_action == "add"
+    config = prepare(args, read_only=not adding)
     action: Action = _ACTIONS[args.mediator_action]
+    if not adding and not (config.data_path() / MEDIATORS_FILE).exists():
+        if args.mediator_action == "list":
+            print(NO_ACCOUNT)
+            return 0
+        print(f"kiosk mediator {args.mediator_action}: no account {args.who!r}: there is "
+              "none yet (`kiosk mediator list`); nothing was changed", file=sys.stderr)
+        return 1
     try:
+        if adding:
+            first_run_keys([AUDIT_KEY], deployed=config.security.deployed)
         with open_terminal_journal(config.data_path()) as journal, MediatorRegistry(
             config.data_path() / MEDIATORS_FILE, journal
         ) as registry:
@@ -58,7 +72,7 @@ def run_mediator_command(args: argparse.Namespace) -> int:
         print(f"kiosk mediator {args.mediator_action}: cancelled; nothing was changed",
               file=sys.stderr)
         return 1
-    except sqlite3.Error as error:
+    except (sqlite3.Error, SecretsError) as error:
         print(f"kiosk mediator: {config.data_path()}: {error}", file=sys.stderr)
         return 2
 
@@ -93,7 +107,7 @@ def _state(mediator: Mediator, now: float) -> str:
 def _list(registry: MediatorRegistry, args: argparse.Namespace) -> int:
     accounts = registry.accounts()
     if not accounts:
-        print("no mediator account yet: kiosk mediator add NAME")
+        print(NO_ACCOUNT)
         return 0
     now = dt.datetime.now().timestamp()
     print(f"{'ID':<13} {'NAME':<24} {'ROLE':<10} {'CREATED':<25} STATE")

@@ -1,5 +1,9 @@
 """``kiosk queue status|list|retry ID|purge-delivered|resume``: the offline queue for
-technicians. Plain text, never a payload: ids, references, démarche kinds, states, times."""
+technicians. Plain text, never a payload: ids, references, démarche kinds, states, times.
+
+No action creates the queue or its key: without a queue file there is nothing to show or
+change, and a missing key is an error naming ``kiosk enroll``, never a new key.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from pathlib import Path
 
 from kiosk.commands.common import prepare
 from kiosk.config import Config
-from kiosk.secrets import QUEUE_DATA_KEY, get_or_create_key
+from kiosk.secrets import QUEUE_DATA_KEY, SecretsError, get_key
 from offline_queue.errors import NotRetryable, QueueError, UnknownItem
 from offline_queue.store import DAY, PAUSE_CONFIGURATION, QueueStatus, QueueStore, State
 
@@ -44,17 +48,23 @@ def open_queue(config: Config) -> QueueStore:
     """The kiosk's queue with its key from the keyring and the configured retention."""
     return QueueStore(
         queue_path(config),
-        get_or_create_key(QUEUE_DATA_KEY),
+        get_key(QUEUE_DATA_KEY),
         retention_seconds=config.queue.retention_days * DAY,
     )
 
 
 def run_queue_command(args: argparse.Namespace) -> int:
-    config = prepare(args)
+    config = prepare(args, read_only=True)  # retry, purge, resume change an existing queue
     action: Callable[[QueueStore, argparse.Namespace], int] = _ACTIONS[args.queue_action]
+    if not queue_path(config).exists():
+        print(f"no queue yet at {queue_path(config)}: the kiosk makes it with its first request")
+        return 0 if args.queue_action in ("status", "list") else 1
     try:
         with open_queue(config) as store:
             return action(store, args)
+    except SecretsError as error:
+        print(f"kiosk queue: {error}", file=sys.stderr)
+        return 2
     except (UnknownItem, NotRetryable) as error:
         print(f"kiosk queue: {error}", file=sys.stderr)
         return 1

@@ -40,6 +40,7 @@ def take_screenshots(args: argparse.Namespace) -> int:
         config = config._replace(
             kiosk=config.kiosk._replace(fullscreen=False, watchdog=False, data_dir=scratch),
             backoffice=config.backoffice._replace(kind="none"),
+            security=config.security._replace(deployed=False),  # so the kiosk makes them
         )
         return _render(config, args.out, tuple(args.scene))
 

@@ -21,6 +21,24 @@ TECHNICIAN_PIN_MIN_LENGTH = 6
 MAX_PIN_LENGTH = 12
 
 
+# The parameters a stored hash may carry. Outside them a hash is refused where it is
+# read (the configuration at load time, the keyring by `kiosk doctor`) rather than tried:
+# scrypt would need more memory than it may have (128 * n * r bytes) or take seconds,
+# and then no PIN ever opens the pad.
+MAX_N = 2**16
+MAX_R, MAX_P = 16, 4
+MAX_MEMORY = 2**25  # 128 * n * r bytes: 32 MiB (the default hash needs 16 MiB)
+MAX_WORK = 2**20  # n * r * p: eight times the default cost, some 400 ms
+SALT_BYTES, DIGEST_BYTES = 16, 32
+_SCRYPT_MAXMEM = 2 * MAX_MEMORY  # what hashlib may allocate: MAX_MEMORY plus its buffers
+PIN_HASH_SHAPE = (
+    f"scrypt$n$r$p$salt$hash with n a power of two up to {MAX_N}, r from 1 to "
+    f"{MAX_R}, p from 1 to {MAX_P}, 128*n*r at most {MAX_MEMORY} bytes, n*r*p at most "
+    f"{MAX_WORK}, a salt of at least {SALT_BYTES} bytes and a hash of {DIGEST_BYTES} bytes "
+    "(base64), as `kiosk enroll technician` prints"
+)
+
+
 class PinFormatError(ValueError):
     """The PIN is not 4 to 12 digits."""
 
@@ -33,7 +51,9 @@ def check_pin_format(pin: str, minimum: int = MIN_PIN_LENGTH) -> None:
 def _derive(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     import hashlib
 
-    return hashlib.scrypt(pin.encode("ascii"), salt=salt, n=n, r=r, p=p, dklen=32)
+    return hashlib.scrypt(
+        pin.encode("ascii"), salt=salt, n=n, r=r, p=p, maxmem=_SCRYPT_MAXMEM, dklen=DIGEST_BYTES
+    )
 
 
 def hash_pin(pin: str, minimum: int = MIN_PIN_LENGTH) -> str:
@@ -49,21 +69,40 @@ def hash_pin(pin: str, minimum: int = MIN_PIN_LENGTH) -> str:
 
 def is_pin_hash(text: str) -> bool:
     """True when ``text`` has the shape of a hash made by ``hash_pin``."""
+    return pin_hash_problem(text) is None
+
+
+def pin_hash_problem(text: str) -> str | None:
+    """What is wrong with ``text`` as a stored PIN hash, or None when it can be used."""
     try:
         _parse(text)
-    except ValueError:
-        return False
-    return True
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def _parse(stored: str) -> tuple[int, int, int, bytes, bytes]:
+    import binascii
+
     parts = stored.split("$")
     if len(parts) != 6 or parts[0] != _PREFIX:
         raise ValueError("not a PIN hash made by hash_pin")
+    if not all(x.isascii() and x.isdigit() and len(x) <= 8 for x in parts[1:4]):
+        raise ValueError("the PIN hash parameters n, r, p are not small whole numbers")
     n, r, p = (int(x) for x in parts[1:4])
-    if not (2 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 16):
-        raise ValueError("PIN hash parameters out of range")
-    return n, r, p, base64.b64decode(parts[4], validate=True), base64.b64decode(parts[5])
+    if not (2 <= n <= MAX_N and n & (n - 1) == 0 and 1 <= r <= MAX_R and 1 <= p <= MAX_P):
+        raise ValueError(f"PIN hash parameters out of range (n={n}, r={r}, p={p})")
+    if 128 * n * r > MAX_MEMORY or n * r * p > MAX_WORK:
+        raise ValueError(f"PIN hash parameters too costly (n={n}, r={r}, p={p})")
+    try:
+        salt = base64.b64decode(parts[4], validate=True)
+        digest = base64.b64decode(parts[5], validate=True)
+    except binascii.Error:
+        raise ValueError("the PIN hash salt or hash is not base64") from None
+    if len(salt) < SALT_BYTES or len(digest) != DIGEST_BYTES:
+        raise ValueError(f"the PIN hash needs a salt of at least {SALT_BYTES} bytes and a "
+                         f"hash of {DIGEST_BYTES} bytes")
+    return n, r, p, salt, digest
 
 
 def verify_pin(pin: str, stored: str) -> bool:

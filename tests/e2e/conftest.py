@@ -64,7 +64,7 @@ def queued(data_dir: Path) -> Callable[[], list[ItemInfo]]:
     """What the offline queue on disk holds, read with the key from the keyring."""
 
     def items() -> list[ItemInfo]:
-        key = secrets.get_or_create_key(secrets.QUEUE_DATA_KEY)
+        key = secrets.get_key(secrets.QUEUE_DATA_KEY)
         with QueueStore(data_dir / QUEUE_FILE, key) as store:
             return store.items()
 

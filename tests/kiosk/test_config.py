@@ -50,6 +50,22 @@ def test_config_reference_names_every_key():
         ),
         ("[kiosk]\nlanguages = ['fr']\nlanguage = 'en'", "[kiosk] language = 'en'"),
         ("kiosk = 3", "[kiosk] must be a table"),
+        (
+            "[backoffice]\ntracking_url = 'https://m.fr/{reference.upper}'",
+            "[backoffice] tracking_url = 'https://m.fr/{reference.upper}'",
+        ),
+        (
+            "[backoffice]\ntracking_url = 'https://m.fr/{reference:>999999999}'",
+            "[backoffice] tracking_url",
+        ),
+        (
+            "[security]\ntechnician_pin_hash = 'scrypt$1048576$32$16$AAAA$AAAA'",
+            "[security] technician_pin_hash = (not shown) is not valid",
+        ),
+        ("[security]\ncredential_key = 'null'", "[security] credential_key = 'null'"),
+        ("[security]\ncredstore = 'credstore'", "[security] credstore = 'credstore'"),
+        ("[kiosk]\nlanguages = " + "[" * 5000 + "]" * 5000, "values nested too deeply"),
+        ("[kiosk]\nx = " + "{a=" * 5000 + "1" + "}" * 5000, "values nested too deeply"),
     ],
 )
 def test_a_wrong_value_is_refused_with_a_message_naming_the_key(tmp_path, toml, expected):
@@ -108,6 +124,49 @@ def test_any_parsed_toml_gives_a_config_or_a_config_error(data):
         assert isinstance(config, Config)
         return
     assert message.startswith("fuzz: ")
+
+
+def test_a_deep_value_is_shown_shortened_in_the_message():
+    deep: list[object] = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        parse_config({"kiosk": {"languages": deep}}, "t")
+
+
+def test_a_pin_hash_the_kiosk_can_afford_is_accepted():
+    from kiosk.security.pin import hash_pin
+
+    hashed = hash_pin("482913")
+    assert parse_config({"security": {"technician_pin_hash": hashed}}, "t")
+
+
+toml_fragments = st.sampled_from(
+    ["[kiosk]", "[security]", "[backoffice]", "[[kiosk]]", "languages = ", "x = ", "[", "]",
+     "{a=", "}", "'fr'", "1", "true", ",", "\n", "technician_pin_hash = ", '"', "scrypt$",
+     "$", "1048576", "16384", "AAAA", "tracking_url = ", "{reference}", "'https://m.fr/{reference.x}'"]
+)
+pin_hashes = st.builds(
+    "scrypt${}${}${}${}${}".format,
+    st.integers(0, 2**40), st.integers(0, 2**10), st.integers(0, 2**10),
+    st.sampled_from(["", "AAAA", "A" * 22 + "==", "!!"]),
+    st.sampled_from(["", "AAAA", "A" * 43 + "=", "!!"]),
+)
+
+
+@given(st.lists(toml_fragments, max_size=40).map("".join) | st.text(max_size=200)
+       | pin_hashes.map('[security]\ntechnician_pin_hash = "{}"'.format))
+def test_loading_any_text_gives_a_config_or_a_config_error(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("fuzz") / "kiosk.toml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        config = load_config(path)
+    except ConfigError as error:
+        message = str(error)
+    else:
+        assert isinstance(config, Config)
+        return
+    assert message.startswith(str(path))
 
 
 def test_residents_answers_never_travel_unencrypted_to_another_machine():

@@ -16,7 +16,7 @@ import pytest
 from kiosk import secrets
 from kiosk.cli import main
 from kiosk.commands import common, enroll
-from kiosk.security.pin import is_pin_hash, verify_pin
+from kiosk.security.pin import hash_pin, is_pin_hash, verify_pin
 from tests.memory_keyring import MemoryKeyring
 
 PIN = "482913"
@@ -115,7 +115,7 @@ def test_the_pin_is_never_logged_or_printed(config_file, monkeypatch, capsys, ca
 
 def test_a_hash_in_the_config_is_pointed_out(config_file, monkeypatch, capsys):
     with config_file.open("a", encoding="utf-8") as extra:
-        extra.write('technician_pin_hash = "scrypt$16384$8$1$AAAA$AAAA"\n')
+        extra.write(f'technician_pin_hash = "{hash_pin("731946")}"\n')
     assert enrol_pin_from_stdin(config_file, PIN, monkeypatch) == 0
     assert "wins over the keyring" in capsys.readouterr().out
 
@@ -184,3 +184,16 @@ def test_out_writes_a_private_file_and_never_overwrites(config_file, tmp_path, c
     first = stored_secret()
     assert enrol_secret(config_file, "--force", "--out", str(out)) == 1
     assert stored_secret() == first  # nothing changed when the file could not be written
+
+
+# ---------------------------------------------------------------- data keys
+
+
+def test_data_keys_are_made_once_and_never_replaced(config_file, capsys):
+    assert main(["--config", str(config_file), "enroll", "data-keys"]) == 0
+    first = {name: stored(name) for name in secrets.DATA_KEYS}
+    assert all(first.values())
+    assert "queue-data-key: created" in capsys.readouterr().out
+    assert main(["--config", str(config_file), "enroll", "data-keys"]) == 0
+    assert "queue-data-key: already enrolled, kept" in capsys.readouterr().out
+    assert {name: stored(name) for name in secrets.DATA_KEYS} == first

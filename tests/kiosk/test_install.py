@@ -57,6 +57,27 @@ def test_the_kiosk_unit_is_hardened_without_closing_screen_input_or_sound():
                    for s in settings)
 
 
+def test_the_kiosk_unit_loads_each_secret_as_an_encrypted_credential():
+    from kiosk.config import SecuritySection
+    from kiosk.secrets import DATA_KEYS, TECHNICIAN_PIN, TERMINAL_SECRET
+
+    text = (DEPLOY / "kiosk.service").read_text(encoding="utf-8")
+    loaded = dict(
+        line.split("=", 1)[1].split(":", 1)
+        for line in text.splitlines()
+        if line.startswith("LoadCredentialEncrypted=")
+    )
+    store = SecuritySection().credstore
+    assert loaded == {
+        f"kiosk.{name}": f"{store}/kiosk.{name}"
+        for name in (*DATA_KEYS, TERMINAL_SECRET, TECHNICIAN_PIN)
+    }
+    deployed = load_config(DEPLOY / "kiosk.toml").security
+    assert deployed.keyring_backend == "systemd-creds"
+    assert deployed.deployed
+    assert deployed.credstore == store
+
+
 def test_the_receiver_unit_reads_its_terminals_from_a_credential():
     service = read_unit("kiosk-receiver.service")["Service"]
     assert service["Restart"] == "always"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.secrets import QUEUE_DATA_KEY, get_or_create_key
+from kiosk.secrets import QUEUE_DATA_KEY, get_key
 from offline_queue.connector import ClockRefused, Delivered
 from offline_queue.store import QueueStore, State
 
@@ -30,9 +30,9 @@ def _queue(config_file: Path, *args: str) -> int:
 
 @pytest.fixture
 def store(config_file: Path, data_dir: Path) -> Iterator[QueueStore]:
-    """The kiosk's queue, with the key the CLI created in the keyring."""
-    assert _queue(config_file, "status") == 0
-    opened = QueueStore(data_dir / "queue.sqlite3", get_or_create_key(QUEUE_DATA_KEY))
+    """The kiosk's queue, with the key `kiosk enroll data-keys` put in the keyring."""
+    assert main(["--config", str(config_file), "enroll", "data-keys"]) == 0
+    opened = QueueStore(data_dir / "queue.sqlite3", get_key(QUEUE_DATA_KEY))
     opened.enqueue("id-sent", "ADM-AAA-111", "carte-identite", NAME.encode())
     opened.enqueue("id-refused", "ADM-BBB-222", "etat-civil", NAME.encode())
     opened.enqueue("id-waiting", "ADM-CCC-333", "etat-civil", NAME.encode())
@@ -110,6 +110,7 @@ def test_a_queue_made_with_another_key_is_reported(
     config_file: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     QueueStore(data_dir / "queue.sqlite3", b"\x01" * 32).close()
+    assert main(["--config", str(config_file), "enroll", "data-keys"]) == 0
     assert _queue(config_file, "status") == 2
     assert "data key does not open" in capsys.readouterr().err
 
@@ -134,3 +135,29 @@ def test_status_says_the_clock_is_wrong_until_a_delivery(
     store.record_outcome(again.item_id, Delivered("BO-8"))
     assert _queue(config_file, "status") == 0
     assert "clock:" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("action", ["status", "list", "retry", "purge-delivered", "resume"])
+def test_a_missing_key_is_named_and_never_made(
+    config_file: Path, data_dir: Path, capsys: pytest.CaptureFixture[str], action: str
+) -> None:
+    QueueStore(data_dir / "queue.sqlite3", b"\x01" * 32).close()
+    args = [action, "some-id"] if action == "retry" else [action]
+    assert _queue(config_file, *args) == 2
+    err = capsys.readouterr().err
+    assert "'queue-data-key' is missing" in err
+    assert "kiosk enroll data-keys" in err
+    keyring_file = data_dir / "secrets" / "keyring.cfg"
+    assert not keyring_file.exists() or QUEUE_DATA_KEY not in keyring_file.read_text()
+
+
+@pytest.mark.parametrize("action", ["status", "list", "resume"])
+def test_no_queue_yet_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], action: str
+) -> None:
+    data_dir = tmp_path / "never-made"
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[kiosk]\ndata_dir = "{data_dir}"\nlog_level = "WARNING"\n')
+    assert main(["--config", str(config), "queue", action]) == (1 if action == "resume" else 0)
+    assert "no queue yet" in capsys.readouterr().out
+    assert not data_dir.exists()

@@ -183,3 +183,42 @@ def test_a_malformed_date_is_refused(config_file, capsys) -> None:
     with pytest.raises(SystemExit):
         kiosk(config_file, "audit", "export", "--since", "31/01/2025")
     assert "2025-01-31" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- keys are never made here
+
+
+def keyring_text(data_dir: Path) -> str:
+    path = data_dir / "secrets" / "keyring.cfg"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def test_verify_with_a_missing_key_names_it_and_makes_none(config_file, data_dir, monkeypatch,
+                                                           capsys) -> None:
+    assert add(config_file, "Camille", PIN, monkeypatch) == 0
+    (data_dir / "secrets" / "keyring.cfg").unlink()  # the journal stays, its key is gone
+    capsys.readouterr()
+    assert kiosk(config_file, "audit", "verify") == 2
+    err = capsys.readouterr().err
+    assert "'audit-key' is missing" in err
+    assert "kiosk enroll data-keys" in err
+    assert "audit-key" not in keyring_text(data_dir)
+
+
+@pytest.mark.parametrize(
+    "argv", [("mediator", "list"), ("audit", "verify"), ("queue", "status"), ("queue", "list")]
+)
+def test_read_only_commands_create_no_file_folder_or_key(tmp_path, capsys, argv) -> None:
+    data_dir = tmp_path / "fresh"
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[kiosk]\ndata_dir = "{data_dir}"\n', encoding="utf-8")
+    assert kiosk(config, *argv) in (0, 2)  # nothing to show: "no ... yet"
+    assert not data_dir.exists()
+
+
+def test_a_deployed_terminal_makes_no_key_for_a_new_mediator(config_file, monkeypatch,
+                                                             capsys) -> None:
+    with config_file.open("a", encoding="utf-8") as extra:
+        extra.write("deployed = true\n")
+    assert add(config_file, "Camille", PIN, monkeypatch) == 2
+    assert "'audit-key' is missing" in capsys.readouterr().err

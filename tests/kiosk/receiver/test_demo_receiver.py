@@ -18,7 +18,7 @@ def test_the_demo_receiver_enrols_this_terminal_with_its_keyring_secret(tmp_path
     config = Config()
     process, url = start_demo_receiver(config, tmp_path / "demo.sqlite3", port)
     try:
-        secret = secrets.get_or_create_key(secrets.TERMINAL_SECRET)
+        secret = secrets.get_key(secrets.TERMINAL_SECRET)
         kiosk = HttpApiConnector(url, config.backoffice.terminal_id, secret, timeout=5.0)
         assert kiosk.heartbeat({"pending": 0}, "0.1.0")
         stranger = HttpApiConnector(url, "another-terminal", secret, timeout=5.0)

@@ -1,0 +1,44 @@
+"""The kiosk's own keys: made at the first start of a development machine, never on a
+deployed terminal, where a missing key puts the kiosk out of service, naming it."""
+
+from __future__ import annotations
+
+from kiosk.app import KioskApp
+from kiosk.config import BackofficeSection, Config, KioskSection, SecuritySection
+from kiosk.secrets import AUDIT_KEY, QUEUE_DATA_KEY, SERVICE, TERMINAL_SECRET
+
+
+def _config(data_dir, *, deployed: bool) -> Config:
+    kiosk = KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False)
+    return Config(kiosk=kiosk, backoffice=BackofficeSection(kind="none"),
+                  security=SecuritySection(deployed=deployed))
+
+
+def test_a_deployed_kiosk_without_its_keys_is_out_of_service_and_makes_none(
+    qapp, qtbot, data_dir, memory_keyring
+):
+    kiosk = KioskApp(_config(data_dir, deployed=True), qapp)
+    try:
+        kiosk.show()
+        with qtbot.waitSignal(kiosk.out_of_service) as stopped:
+            kiosk.complete_setup()
+    finally:
+        kiosk.shutdown()
+    assert "'queue-data-key' is missing" in stopped.args[0]
+    assert "kiosk enroll data-keys" in stopped.args[0]
+    assert memory_keyring.secrets == {}
+    assert not (data_dir / "queue.sqlite3").exists()
+
+
+def test_a_development_kiosk_makes_its_keys_at_first_start(qapp, data_dir, memory_keyring):
+    kiosk = KioskApp(_config(data_dir, deployed=False), qapp)
+    try:
+        kiosk.show()
+        kiosk.complete_setup()
+        assert hasattr(kiosk, "delivery")
+    finally:
+        kiosk.shutdown()
+    assert {name for _, name in memory_keyring.secrets} == {
+        QUEUE_DATA_KEY, AUDIT_KEY, TERMINAL_SECRET
+    }
+    assert all(service == SERVICE for service, _ in memory_keyring.secrets)
