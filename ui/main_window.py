@@ -283,12 +283,13 @@ class KioskWindow(QWidget):
             self.screens.addWidget(screen)
 
     def show_screen(self, screen: QWidget, *, welcome: bool = False) -> None:
-        """Show ``screen``; for a moment, taps and key presses are dropped
-        (``ui.tap_guard``: the second tap of a double tap is not for the new screen)."""
+        """Show ``screen`` (or its new content: the next question); for a moment, taps and
+        pressing keys are dropped (``ui.tap_guard``: the second tap of a double tap is not
+        for what is now shown)."""
         if self.screens.indexOf(screen) < 0:
             self.screens.addWidget(screen)
         self.top_bar.set_welcome_mode(welcome)
-        if self.screens.currentWidget() is not screen and self.overlays_built():
+        if self.overlays_built():
             self.tap_guard.arm()
         self.screens.setCurrentWidget(screen)
 
