@@ -138,7 +138,9 @@ QPushButton:checked {{
 QPushButton:focus, QLineEdit:focus, QPlainTextEdit:focus {{
     border: {outline}px solid {t.focus};
 }}
-QPushButton:disabled {{ color: {t.muted}; background: {t.background}; }}
+QPushButton:disabled {{
+    color: {t.muted}; background: {t.background}; border-style: dashed;
+}}
 QLineEdit, QPlainTextEdit {{
     min-height: {target}px; padding: 0 {pad}px;
     background: {t.surface}; color: {t.on_surface};

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.app import KioskApp
-from ui.main_window import KioskWindow
 from tests.a11y import wait_for_release, walk
+from ui.main_window import KioskWindow
 from ui.widget_tree import enclosing
 
 Role = QAccessible.Role
