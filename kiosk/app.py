@@ -290,6 +290,9 @@ class KioskApp(QObject):
 
     def _connect_overlays(self) -> None:
         w = self.window
+        # Before every filter, speech's included: a dropped press must not cut the speech
+        # that reads the new screen.
+        self.input_hub.add(w.tap_guard, w.tap_guard.EVENT_TYPES, first=True)
         self.idle.idle_timed_out.connect(self.ask_still_here)
         w.idle_question.still_here.connect(self._visit_goes_on)
         w.idle_question.countdown_finished.connect(self._wipe_after_idle)

@@ -24,22 +24,29 @@ class InputHub(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._filters: defaultdict[QEvent.Type, list[QObject]] = defaultdict(list)
+        self._first: list[QObject] = []
 
     def add(
         self, event_filter: QObject, event_types: Iterable[QEvent.Type], *, first: bool = False
     ) -> None:
-        """Register ``event_filter``; ``first`` puts it before the filters that may swallow
-        an event (speech must stop on a key the keypad then consumes)."""
+        """Register ``event_filter``; ``first`` puts it before the other filters, after
+        those added ``first`` before it (the tap guard drops a press before speech stops
+        on it; speech must stop on a key the keypad then consumes)."""
+        if first:
+            self._first.append(event_filter)
         for kind in event_types:
+            filters = self._filters[kind]
             if first:
-                self._filters[kind].insert(0, event_filter)
+                filters.insert(sum(f in self._first for f in filters), event_filter)
             else:
-                self._filters[kind].append(event_filter)
+                filters.append(event_filter)
 
     def remove(self, event_filter: QObject) -> None:
         for filters in self._filters.values():
             if event_filter in filters:
                 filters.remove(event_filter)
+        if event_filter in self._first:
+            self._first.remove(event_filter)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         filters = self._filters.get(event.type())

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 
-def _typing_into(widget: QWidget | None) -> bool:
+def typing_into(widget: QWidget | None) -> bool:
+    """Whether keys pressed on ``widget`` type text (a digit, a space) rather than act."""
     return isinstance(widget, QLineEdit | QPlainTextEdit | QAbstractSpinBox)
 
 
@@ -94,7 +95,7 @@ class KeypadNavigation(QObject):
         if leaving is not None:
             _move_focus(focus, forward=leaving)
             return True
-        if _typing_into(focus):
+        if typing_into(focus):
             return False
         return self._act(key, focus)
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ui.idle import IdleQuestion
     from ui.overlays import Overlay
     from ui.settings_panel import LanguageCard, SettingsCard
+    from ui.tap_guard import TapGuard
     from ui.widgets.pin_pad import PinPad
 
 
@@ -151,6 +152,8 @@ class KioskWindow(QWidget):
         top_bar, screens: the bar and the stack of screens.
         idle_question, technician_pad, settings, languages: the cards of the overlays,
             from ``build_overlays()`` on.
+        tap_guard: drops the presses that come just after a change of screen or overlay
+            (``ui.tap_guard``), from ``build_overlays()`` on; the application installs it.
 
     Signals:
         close_refused: someone tried to close the window (logged, nothing else happens).
@@ -165,6 +168,7 @@ class KioskWindow(QWidget):
     settings_overlay: Overlay
     languages: LanguageCard
     language_overlay: Overlay
+    tap_guard: TapGuard
 
     def __init__(
         self,
@@ -212,11 +216,14 @@ class KioskWindow(QWidget):
         from ui.idle import IdleQuestion
         from ui.overlays import Overlay
         from ui.settings_panel import LanguageCard, SettingsCard
+        from ui.tap_guard import TapGuard
         from ui.widgets.pin_pad import PinPad
 
         metrics = self.metrics
+        self.tap_guard = TapGuard(self)
         self.idle_question = IdleQuestion(self._idle_countdown_seconds, metrics)
-        self.idle_overlay = Overlay(self.idle_question, self)
+        # Opaque: nothing of the visit can be read by whoever walks up during the countdown.
+        self.idle_overlay = Overlay(self.idle_question, self, cover=True)
         self.technician_pad = PinPad(
             _("Code du technicien"), metrics, min_length=TECHNICIAN_PIN_MIN_LENGTH
         )
@@ -231,6 +238,8 @@ class KioskWindow(QWidget):
             self.settings_overlay,
             self.language_overlay,
         )
+        for overlay in self._overlays:
+            self._guard_taps(overlay)
         self.settings.close_requested.connect(self.settings_overlay.close_overlay)
         self.languages.close_requested.connect(self.language_overlay.close_overlay)
         self.top_bar.settings_requested.connect(self.settings_overlay.open)
@@ -245,7 +254,13 @@ class KioskWindow(QWidget):
 
         overlay = Overlay(card, self)
         self._extra_overlays.append(overlay)
+        self._guard_taps(overlay)
         return overlay
+
+    def _guard_taps(self, overlay: Overlay) -> None:
+        """A card that appears or goes is a new screen too: no press lands on it at once."""
+        overlay.opened.connect(self.tap_guard.arm)
+        overlay.closed.connect(self.tap_guard.arm)
 
     def show_banner(self, text: str | None) -> None:
         self.banner.setText(text or "")
@@ -268,9 +283,14 @@ class KioskWindow(QWidget):
             self.screens.addWidget(screen)
 
     def show_screen(self, screen: QWidget, *, welcome: bool = False) -> None:
+        """Show ``screen`` (or its new content: the next question); for a moment, taps and
+        pressing keys are dropped (``ui.tap_guard``: the second tap of a double tap is not
+        for what is now shown)."""
         if self.screens.indexOf(screen) < 0:
             self.screens.addWidget(screen)
         self.top_bar.set_welcome_mode(welcome)
+        if self.overlays_built():
+            self.tap_guard.arm()
         self.screens.setCurrentWidget(screen)
 
     def allow_close(self) -> None:

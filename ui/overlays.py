@@ -1,5 +1,8 @@
 """Overlays: a card on a darkened window, drawn inside the kiosk window.
 
+An overlay made with ``cover=True`` hides the window entirely instead (the idle
+question: whoever walks up must not read the last resident's answers).
+
 A kiosk must not open dialogs (they could escape the window or hide behind it), so every
 question asked over a screen is one of these: the idle question, the PIN pads, the
 settings, the language choice, the confirmation before "Abandonner".
@@ -22,7 +25,9 @@ from accessibility.sizes import ScreenMetrics
 
 
 class Overlay(QWidget):
-    """Covers its parent window and centres ``content`` on a darkened backdrop.
+    """Covers its parent window and centres ``content`` on a darkened backdrop, or with
+    ``cover``, on an opaque one in the theme's background colour, the widgets behind it
+    hidden (from the eyes and from screen readers) until it closes.
 
     Signals:
         opened: the overlay is shown (audio mode reads it then).
@@ -34,9 +39,10 @@ class Overlay(QWidget):
 
     MARGIN = 24
 
-    def __init__(self, content: QWidget, parent: QWidget) -> None:
+    def __init__(self, content: QWidget, parent: QWidget, *, cover: bool = False) -> None:
         super().__init__(parent)
-        self.setProperty("role", "backdrop")
+        self._cover = cover
+        self.setProperty("role", "cover" if cover else "backdrop")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.content = content
         content.setParent(self)
@@ -44,12 +50,12 @@ class Overlay(QWidget):
         # for its actual width (heightForWidth), which an aligned layout item ignores.
         content.installEventFilter(self)
         parent.installEventFilter(self)
-        self._disabled: list[QWidget] = []
+        self._aside: list[QWidget] = []  # what was disabled or hidden behind the card
         self.hide()
 
     def open(self) -> None:
         self.setGeometry(self.parentWidget().rect())
-        self._disable_behind()
+        self._put_behind_aside()
         self.show()
         self.raise_()
         self.place_content()
@@ -71,23 +77,33 @@ class Overlay(QWidget):
     def close_overlay(self) -> None:
         if self.isVisible():
             self.hide()
-            for widget in self._disabled:
-                widget.setEnabled(True)
-            self._disabled = []
+            for widget in self._aside:
+                if self._cover:
+                    widget.show()
+                else:
+                    widget.setEnabled(True)
+            self._aside = []
             self.closed.emit()
 
-    def _disable_behind(self) -> None:
-        """Modal: what is under the backdrop can be neither reached with Tab nor listed by
-        a screen reader while the card is open (EN 301 549 5.1.3.3: speech follows the
-        screen). It comes back as it was when the card closes."""
-        if self._disabled:
+    def _put_behind_aside(self) -> None:
+        """Modal: what is under the backdrop can be neither reached with Tab nor acted on
+        while the card is open (EN 301 549 5.1.3.3: speech follows the screen): disabled,
+        or with ``cover`` hidden, so that a screen reader cannot read it either. It comes
+        back as it was when the card closes."""
+        if self._aside:
             return
         for widget in self.parentWidget().findChildren(
             QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
         ):
-            if widget is not self and widget.isEnabled() and widget.isVisible():
+            if widget is self or not widget.isVisible():
+                continue
+            if self._cover:
+                widget.hide()
+            elif widget.isEnabled():
                 widget.setEnabled(False)
-                self._disabled.append(widget)
+            else:
+                continue
+            self._aside.append(widget)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()

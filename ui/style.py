@@ -83,6 +83,7 @@ QLabel[role="reference"] {{
     background: {t.surface}; border: {outline}px solid {t.border};
     border-radius: {radius}px; padding: {pad}px {pad * 2}px;
 }}
+QLabel[role="reference"]:focus {{ border-color: {t.focus}; }}
 QLabel[role="muted"] {{ color: {t.muted}; font-size: {fonts.small}px; }}
 QLabel[role="error"] {{
     background: {t.error_surface}; color: {t.on_error_surface};
@@ -97,6 +98,7 @@ QFrame[role="card"] {{
 }}
 QFrame[role="card"] QLabel {{ color: {t.on_surface}; }}
 QWidget[role="backdrop"] {{ background: rgba(0, 0, 0, 170); }}
+QWidget[role="cover"] {{ background: {t.background}; }}
 QPushButton {{
     min-height: {target}px; min-width: {target}px;
     padding: {pad // 2}px {pad}px;
@@ -136,7 +138,9 @@ QPushButton:checked {{
 QPushButton:focus, QLineEdit:focus, QPlainTextEdit:focus {{
     border: {outline}px solid {t.focus};
 }}
-QPushButton:disabled {{ color: {t.muted}; background: {t.background}; }}
+QPushButton:disabled {{
+    color: {t.muted}; background: {t.background}; border-style: dashed;
+}}
 QLineEdit, QPlainTextEdit {{
     min-height: {target}px; padding: 0 {pad}px;
     background: {t.surface}; color: {t.on_surface};

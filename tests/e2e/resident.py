@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QDeadlineTimer, QEvent, Qt
 from PySide6.QtGui import QAccessible, QAccessibleInterface, QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.app import KioskApp
 from tests.a11y import wait_for_release, walk
+from ui.main_window import KioskWindow
 from ui.widget_tree import enclosing
 
 Role = QAccessible.Role
@@ -38,6 +39,15 @@ def settle() -> None:
     QApplication.processEvents()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     QApplication.processEvents()
+
+
+def wait_until_settled(window: KioskWindow) -> None:
+    """Taps and pressing keys are dropped for a moment after the screen changes
+    (``ui.tap_guard``): wait that moment, as a person looking at the new screen does."""
+    deadline = QDeadlineTimer(5_000)
+    while window.tap_guard.settling() and not deadline.hasExpired():
+        QTest.qWait(20)
+    assert not window.tap_guard.settling(), "the window never settles"
 
 
 def scroll_area_of(widget: QWidget) -> QScrollArea | None:
@@ -109,6 +119,18 @@ class Resident:
         actions.doAction(actions.actionNames()[0])
         wait_for_release(iface, name)
         settle()
+
+    def wait_until_available(self, name: str) -> None:
+        """Wait, as a resident would, for the greyed button called ``name`` to come alive."""
+        deadline = QDeadlineTimer(10_000)
+        while self.element(name).state().disabled and not deadline.hasExpired():
+            QTest.qWait(20)
+        assert not self.element(name).state().disabled, f"{name!r} stays unavailable"
+
+    def finish(self) -> None:
+        """"Terminer" on the receipt, once it can be pressed (it waits a moment)."""
+        self.wait_until_available("Terminer")
+        self.press("Terminer")
 
     def choose(self, option: str) -> None:
         """Pick an option; it must then read as chosen to a screen reader."""
@@ -209,3 +231,25 @@ class Resident:
         references = [t for t in self.texts() if REFERENCE.fullmatch(t)]
         assert len(references) == 1, f"references shown: {references}"
         return references[0]
+
+
+# Each answer of the street report: an option to choose, or a field and what to write.
+STREET_REPORT: tuple[tuple[str, ...], ...] = (
+    ("Déchets ou objets jetés",),
+    ("Adresse écrite", "3 place du Marché"),
+    ("Décrivez le problème en quelques mots.", "Un banc cassé"),
+    ("Oui",),
+    ("Non",),
+    ("J'accepte",),
+)
+
+
+def answer_street_report(resident: Resident) -> None:
+    """Answer the street report (open), one screen at a time, up to the review."""
+    for answer in STREET_REPORT:
+        if len(answer) == 1:
+            resident.choose(answer[0])
+        else:
+            resident.write(*answer)
+        resident.next()
+    assert resident.at_review()

@@ -31,7 +31,7 @@ from kiosk.config import BackofficeSection
 from kiosk.domain.submission import Submission
 from kiosk.mediator.accounts import AuthOutcome
 from tests.a11y import find_widget
-from tests.e2e.resident import Resident, Role
+from tests.e2e.resident import Resident, Role, answer_street_report, wait_until_settled
 from tests.receiver_process import TERMINAL_ID, RunningReceiver, receiver  # noqa: F401
 
 NAME = "Camille"
@@ -112,6 +112,7 @@ def type_pin(resident: Resident, pin: str) -> None:
 def touch_pin(kiosk: KioskApp, pin: str) -> None:
     """Each digit, then "Valider", touched with a finger (a click moves the focus, which
     audio mode follows: the other path by which a digit could be spoken)."""
+    wait_until_settled(kiosk.window)  # the pad may have just opened
     for key in (*pin, "Valider"):
         QTest.mouseClick(find_widget(kiosk.window, key), Qt.MouseButton.LeftButton)
         QApplication.processEvents()
@@ -128,25 +129,9 @@ def log_in(resident: Resident, qtbot, pin: str = PIN) -> None:
     qtbot.waitUntil(banner.isVisible, timeout=10_000)
 
 
-# Each answer of the street report: an option to choose, or a field and what to write.
-STREET_REPORT: tuple[tuple[str, ...], ...] = (
-    ("Déchets ou objets jetés",),
-    ("Adresse écrite", "3 place du Marché"),
-    ("Décrivez le problème en quelques mots.", "Un banc cassé"),
-    ("Oui",),
-    ("Non",),
-    ("J'accepte",),
-)
-
-
 def fill_street_report(resident: Resident) -> str:
-    """Answer the street report, one screen at a time, and send it; the receipt's reference."""
-    for answer in STREET_REPORT:
-        if len(answer) == 1:
-            resident.choose(answer[0])
-        else:
-            resident.write(*answer)
-        resident.next()
+    """Answer the street report and send it; the receipt's reference."""
+    answer_street_report(resident)
     return resident.send()
 
 
@@ -223,7 +208,7 @@ def test_an_assisted_visit_carries_the_consent_to_the_town_hall_and_ends_with_a_
     assert sent.journal_head == JournalHead(created.seq - 1, created.prev_hash)
 
     assert resident.sees(HELPED, (Role.StaticText,)), "the banner stays on the receipt"
-    resident.press("Terminer")
+    resident.finish()
     assert logged_out(kiosk)
     assert resident.sees("Médiateur")
     assert not resident.sees("Espace médiateur")

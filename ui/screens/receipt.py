@@ -1,10 +1,15 @@
-"""The receipt: a reference to keep, what was sent where, what happens next, a QR code."""
+"""The receipt: a reference to keep, what was sent where, what happens next, a QR code.
+
+"Terminer" waits ``FINISH_DELAY_MS`` before it can be pressed (greyed, and "unavailable"
+to a screen reader, meanwhile): a visit never ends before its reference was seen. The
+focus starts on the reference. The idle question and the mediator can still end it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -20,6 +25,7 @@ from ui.screens.frame import screen_layout
 from ui.widgets.qr_code import QrCodeWidget
 
 QR_SIDE_MM = 50.0  # large enough for an old phone's camera at arm's length
+FINISH_DELAY_MS = 3000  # enough to see that a number appeared, short enough not to wait
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,8 @@ class ReceiptScreen(QWidget):
         self.reference.setProperty("role", "reference")
         self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.reference.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        # The first focus stop: where a keypad user lands while "Terminer" waits.
+        self.reference.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.reference_hint = QLabel(self)
         self.reference_hint.setWordWrap(True)
         self.sent_to = QLabel(self)
@@ -75,6 +83,10 @@ class ReceiptScreen(QWidget):
         self.finish.setProperty("role", "primary")
         self.finish.setProperty("sizing", "wide")
         self.finish.clicked.connect(self.finished)
+        self._finish_delay = QTimer(self)
+        self._finish_delay.setSingleShot(True)
+        self._finish_delay.setInterval(FINISH_DELAY_MS)
+        self._finish_delay.timeout.connect(lambda: self.finish.setEnabled(True))
         self.print_button = QPushButton(self)
         self.print_button.setProperty("sizing", "wide")
         self.print_button.clicked.connect(self.print_requested)
@@ -122,9 +134,16 @@ class ReceiptScreen(QWidget):
         self.print_button.setText(_("Imprimer"))
         self.print_button.setAccessibleName(_("Imprimer"))
         if self.view is not None:
-            self.show_receipt(self.view)
+            self._fill(self.view)
 
     def show_receipt(self, view: ReceiptView) -> None:
+        """A new receipt: its reference has the focus, "Terminer" waits a moment."""
+        self._fill(view)
+        self.finish.setEnabled(False)
+        self._finish_delay.start()
+        self.reference.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fill(self, view: ReceiptView) -> None:
         self.view = view
         self.reference.setText(view.reference)
         self.reference.setAccessibleName(view.reference)
@@ -138,7 +157,6 @@ class ReceiptScreen(QWidget):
         self.qr.set_data(view.tracking, description=_("Numéro de demande {reference}").format(
             reference=view.reference))
         self.show_delivery(view.delivered)
-        self.finish.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_delivery(self, delivered: bool) -> None:
         """Say whether the request already reached the town hall, in plain words."""
@@ -168,6 +186,7 @@ class ReceiptScreen(QWidget):
 
     def clear(self) -> None:
         self.view = None
+        self._finish_delay.stop()
         self.print_status.clear()
         for label in (self.reference, self.sent_to, self.next_steps):
             label.clear()

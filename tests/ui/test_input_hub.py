@@ -1,0 +1,45 @@
+"""The InputHub calls filters in a known order: those added ``first`` in the order they
+came (the tap guard, then speech's interruption), then the others."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+
+from ui.input_hub import InputHub
+
+PRESS = QEvent.Type.MouseButtonPress
+
+
+class Noting(QObject):
+    def __init__(self, name: str, calls: list[str], swallow: bool = False) -> None:
+        super().__init__()
+        self.name, self.calls, self.swallow = name, calls, swallow
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.calls.append(self.name)
+        return self.swallow
+
+
+def test_first_filters_run_in_the_order_added_before_the_others(qapp):
+    calls: list[str] = []
+    hub = InputHub()
+    keypad, guard, speech = Noting("keypad", calls), Noting("guard", calls), Noting("speech", calls)
+    hub.add(keypad, [PRESS])
+    hub.add(guard, [PRESS], first=True)
+    hub.add(speech, [PRESS], first=True)
+    hub.eventFilter(hub, QEvent(PRESS))
+    assert calls == ["guard", "speech", "keypad"]
+
+    hub.remove(guard)
+    calls.clear()
+    hub.eventFilter(hub, QEvent(PRESS))
+    assert calls == ["speech", "keypad"]
+
+
+def test_a_filter_that_swallows_hides_the_event_from_those_after_it(qapp):
+    calls: list[str] = []
+    hub = InputHub()
+    hub.add(Noting("keypad", calls), [PRESS])
+    hub.add(Noting("guard", calls, swallow=True), [PRESS], first=True)
+    assert hub.eventFilter(hub, QEvent(PRESS))
+    assert calls == ["guard"]
