@@ -395,7 +395,7 @@ class KioskApp(QObject):
 
     def _connect_services(self) -> None:
         w, guide, narrator = self.window, self.guide, self.narrator
-        self.delivery.event.connect(self._refresh_delivery_status)
+        self.delivery.sync_event.connect(self._refresh_delivery_status)
         guide.submission_queued.connect(self._refresh_delivery_status)
         self._status_timer = QTimer(self)
         self._status_timer.timeout.connect(self._refresh_delivery_status)
@@ -467,7 +467,7 @@ class KioskApp(QObject):
             self._status_timer.stop()
             if hasattr(self, "backoffice"):
                 self.backoffice.stop()
-            self.delivery.event.disconnect(self._refresh_delivery_status)
+            self.delivery.sync_event.disconnect(self._refresh_delivery_status)
             self.narrator.shutdown()
             self.mediation.close()
             if not self.delivery.stop():

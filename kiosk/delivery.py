@@ -103,10 +103,10 @@ class Delivery(QObject):
     """Stores submissions and has them delivered.
 
     Signals:
-        event(object): a SyncEvent from the worker (delivered, retry, dead, paused...).
+        sync_event(object): a SyncEvent from the worker (delivered, retry, dead, paused...).
     """
 
-    event = Signal(object)
+    sync_event = Signal(object)
 
     def __init__(self, config: Config, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -125,7 +125,7 @@ class Delivery(QObject):
                 key,
                 connector,
                 interval=float(config.queue.sync_interval_seconds),
-                on_event=self.event.emit,
+                on_event=self.sync_event.emit,
                 retention_seconds=retention,
             )
         )

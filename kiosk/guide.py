@@ -95,7 +95,7 @@ class Guide(QObject):
         self.abandon_card.confirmed.connect(self._abandon)
         self.abandon_card.cancelled.connect(self.abandon_overlay.close_overlay)
         self.abandon_overlay.opened.connect(self._abandon_question_shown)
-        self._delivery.event.connect(self._delivery_event)
+        self._delivery.sync_event.connect(self._delivery_event)
 
     # ------------------------------------------------------------ screens
 

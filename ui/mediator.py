@@ -175,8 +175,8 @@ class MediatorPanelCard(Card):
         self.consent.clicked.connect(self.consent_requested)
         self.end_visit = _button(self, "", "danger")
         self.end_visit.clicked.connect(self.end_visit_requested)
-        self.close = _button(self, "", "primary")
-        self.close.clicked.connect(self.close_requested)
+        self.close_button = _button(self, "", "primary")
+        self.close_button.clicked.connect(self.close_requested)
         tools = QHBoxLayout()
         tools.setSpacing(metrics.px(6))
         for button in (self.sync, self.private, self.consent):
@@ -185,7 +185,7 @@ class MediatorPanelCard(Card):
         endings.setSpacing(metrics.px(6))
         endings.addWidget(self.end_visit)
         endings.addStretch(1)
-        endings.addWidget(self.close)
+        endings.addWidget(self.close_button)
         for widget in (self.delivery, self._failed, self.figures):
             self.body.addWidget(widget)
         self.body.addLayout(tools)
@@ -198,7 +198,7 @@ class MediatorPanelCard(Card):
             (self.private, _("Écoute privée (casque)")),
             (self.consent, _("Demander l'accord")),
             (self.end_visit, _("Terminer la visite")),
-            (self.close, _("Fermer")),
+            (self.close_button, _("Fermer")),
         ):
             button.setText(text)
             button.setAccessibleName(text)
