@@ -126,7 +126,8 @@ def _answered(kiosk: KioskApp, outcome: Outcome) -> None:
     claimed = store.claim_next()
     assert claimed is not None
     store.record_outcome(claimed.item_id, outcome, delay=60.0)
-    kiosk.delivery.sync_event.emit(SyncEvent("clock" if isinstance(outcome, ClockRefused) else "paused"))
+    kind = "clock" if isinstance(outcome, ClockRefused) else "paused"
+    kiosk.delivery.sync_event.emit(SyncEvent(kind))
 
 
 @pytest.mark.parametrize(
