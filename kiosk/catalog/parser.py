@@ -40,7 +40,7 @@ from kiosk.catalog.model import (
     Texts,
 )
 from kiosk.catalog.patterns import PatternError, compile_pattern
-from kiosk.catalog.shapes import CatalogError as CatalogError  # re-exported: its home was here
+from kiosk.catalog.shapes import CatalogError
 from kiosk.catalog.shapes import ConsequenceError as _ConsequenceError
 from kiosk.catalog.shapes import Where as _Where
 from kiosk.catalog.shapes import boolean as _boolean
@@ -695,3 +695,14 @@ def load_catalog(path: Path, *, pictogram_dir: Path | None = None) -> Catalog:
     except OSError as error:
         raise CatalogError(f"cannot read {path}: {error.strerror}") from None
     return load_catalog_bytes(raw, pictogram_dir=pictogram_dir)
+
+
+__all__ = [  # CatalogError lives in kiosk.catalog.shapes; importing it from here still works
+    "CatalogError",
+    "CheckedCatalog",
+    "check_catalog",
+    "decode_catalog",
+    "load_catalog",
+    "load_catalog_bytes",
+    "parse_catalog",
+]
