@@ -104,7 +104,9 @@ class MappingReader:
             target = self.attempt(partial(self.wcs_field, raw, w, question_id), None)
             if target is not None:
                 fields[question_id] = target
-        self._distinct_varnames(fields, uuid_varname, where)
+        self._distinct({q: f.varname for q, f in fields.items()}, where, section="fields",
+                       key="varname", what="w.c.s. field",
+                       taken={uuid_varname: "uuid_varname"})
         ignore = self._ignore(item, where, set(raw_fields))
         return WcsTarget(formdef, MappingProxyType(fields), uuid_varname, ignore)
 
@@ -128,18 +130,6 @@ class MappingReader:
                            "give them, or \"values\" for every place")
             values[place.id] = wcs_map_value(*coordinates)
         return MappingProxyType(values)
-
-    def _distinct_varnames(
-        self, fields: Mapping[str, WcsFieldTarget], uuid_varname: str, where: Where
-    ) -> None:
-        seen = {uuid_varname: "uuid_varname"}
-        for question_id, target in fields.items():
-            earlier = seen.setdefault(target.varname, question_id)
-            if earlier != question_id:
-                self.attempt(partial(
-                    self._at(where, question_id, "fields").at("varname").fail,
-                    f"w.c.s. field {target.varname!r} is already used by {earlier!r}",
-                ), None)
 
     # ------------------------------------------------------------ Open311
 
@@ -199,14 +189,8 @@ class MappingReader:
             if attribute is not None:
                 self._use(question_id, "an attribute", used, w)
                 attributes[question_id] = attribute
-        codes: dict[str, str] = {}
-        for question_id, attribute in attributes.items():
-            earlier = codes.setdefault(attribute.code, question_id)
-            if earlier != question_id:
-                self.attempt(partial(
-                    self._at(where, question_id, "attributes").at("code").fail,
-                    f"attribute {attribute.code!r} is already used by {earlier!r}",
-                ), None)
+        self._distinct({q: a.code for q, a in attributes.items()}, where,
+                       section="attributes", key="code", what="attribute")
         return attributes
 
     def attribute(self, value: object, where: Where, question_id: str) -> Open311Attribute:
@@ -270,6 +254,26 @@ class MappingReader:
         return MappingProxyType(
             {option: text(raws[option], w.at(option), MAX_VALUE) for option in option_ids}
         )
+
+    def _distinct(
+        self,
+        targets: Mapping[str, str],
+        where: Where,
+        *,
+        section: str,
+        key: str,
+        what: str,
+        taken: Mapping[str, str] = MappingProxyType({}),
+    ) -> None:
+        """Each question goes to its own target (``taken``: targets used by other keys)."""
+        seen = dict(taken)
+        for question_id, target in targets.items():
+            earlier = seen.setdefault(target, question_id)
+            if earlier != question_id:
+                self.attempt(partial(
+                    self._at(where, question_id, section).at(key).fail,
+                    f"{what} {target!r} is already used by {earlier!r}",
+                ), None)
 
     def _use(self, question_id: str, role: str, used: dict[str, str], where: Where) -> None:
         """Note that ``question_id`` is sent as ``role``; an answer is sent only once."""

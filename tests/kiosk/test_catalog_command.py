@@ -139,7 +139,8 @@ def test_unreadable_files_are_one_problem(config, capsys, tmp_path, content, wor
         path.write_bytes(content)
     code, out = check(config, capsys, str(path))
     assert code == 1
-    assert out.startswith("ERROR") and words in out
+    assert out.startswith("ERROR")
+    assert words in out
 
 
 @pytest.mark.parametrize(

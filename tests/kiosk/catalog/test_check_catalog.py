@@ -7,12 +7,15 @@ from copy import deepcopy
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.catalog import CatalogError, parse_catalog
 from kiosk.catalog.parser import check_catalog
 from kiosk.catalog.review import Severity, review
 from tests.kiosk.catalog.samples import demarche, field, sample
 from tests.kiosk.catalog.test_backoffices import mapped
+from tests.kiosk.catalog.test_parser_fuzz import _paths, json_values
 
 
 def where(error: CatalogError) -> tuple[str | None, str | None, str | None]:
@@ -145,3 +148,32 @@ def test_review_names_demarches_a_backoffice_cannot_take() -> None:
         ]
         assert f"no {office} mapping" in findings[0].line()
     assert review(catalog, languages=("fr",)) == []
+
+
+# ---------------------------------------------------------------- random changes
+
+_MAPPED_PATHS = _paths(mapped())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_MAPPED_PATHS), json_values)
+def test_checking_agrees_with_loading_whatever_one_value_becomes(
+    path: tuple[Any, ...], value: Any
+) -> None:
+    """A whole-file check never raises; it finds a problem exactly when loading refuses,
+    and the first problem loading names is among those it names."""
+    data = mapped()
+    target = data
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    checked = check_catalog(data)
+    try:
+        loaded, refused = parse_catalog(data), None
+    except CatalogError as error:
+        loaded, refused = None, str(error)
+    if refused is None:
+        assert checked.problems == ()
+        assert checked.catalog == loaded
+    else:
+        assert refused in {str(p) for p in checked.problems}
