@@ -165,6 +165,9 @@ class MappingReader:
             attributes=MappingProxyType(attributes),
             contact=MappingProxyType(contact),
             ignore=ignore,
+            places=MappingProxyType(
+                {place.id: place for place in self.demarche.field(location).options}
+            ),
         )
 
     def location(self, value: object, where: Where) -> str:

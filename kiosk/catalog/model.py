@@ -262,7 +262,8 @@ class Open311Target:
     """A démarche as an Open311 GeoReport v2 service request.
 
     ``location``: the place (or address) question giving ``lat``/``long`` or
-    ``address_string``; ``description``: the text question sent as ``description``;
+    ``address_string``, and ``places`` its places by id (each with coordinates or an
+    address: the answer names a place by id); ``description``: the text question sent as ``description``;
     ``contact``: Open311 key (``email``, ``first_name``, ``last_name``, ``phone``) ->
     question id; ``attributes``: question id -> its attribute; ``ignore``: questions
     deliberately not sent.
@@ -276,6 +277,7 @@ class Open311Target:
     )
     contact: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     ignore: frozenset[str] = frozenset()
+    places: Mapping[str, Option] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ def test_a_good_mapping_is_read_into_targets() -> None:
     assert open311.service_code == "voirie"
     assert (open311.location, open311.description) == ("lieu", "texte")
     assert open311.attributes["rappel"] == Open311Attribute("rappel")
+    assert open311.places["mairie"].coordinates == (47.93412, 0.14258)
     assert dict(open311.contact) == {"email": "courriel", "phone": "tel",
                                      "last_name": "precision"}
     place = essai.field("lieu").options[0]
