@@ -263,7 +263,8 @@ class Open311Target:
 
     ``location``: the place (or address) question giving ``lat``/``long`` or
     ``address_string``, and ``places`` its places by id (each with coordinates or an
-    address: the answer names a place by id); ``description``: the text question sent as ``description``;
+    address: the answer names a place by id); ``description``: the text question sent
+    as ``description``;
     ``contact``: Open311 key (``email``, ``first_name``, ``last_name``, ``phone``) ->
     question id; ``attributes``: question id -> its attribute; ``ignore``: questions
     deliberately not sent.
