@@ -13,7 +13,7 @@ run later.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from kiosk.catalog.model import Catalog
     from kiosk.catalog.store import CatalogStore
+    from kiosk.connectors.wcs import WcsForm
     from kiosk.delivery import Delivery
     from kiosk.guide import Guide
     from kiosk.mediation import Mediation
@@ -77,6 +78,15 @@ def load_catalog(config: Config) -> CatalogStore:
     store = CatalogStore(cache_path=config.data_path() / CATALOG_CACHE)
     store.load(Path(config.catalog.path) if config.catalog.path else None)
     return store
+
+
+def wcs_forms_of(config: Config, catalog: Catalog) -> Mapping[str, WcsForm]:
+    """The catalog's w.c.s. forms when the back office is w.c.s. (nothing otherwise)."""
+    if config.backoffice.kind != "wcs":
+        return {}
+    from kiosk.connectors.wcs_forms import wcs_forms
+
+    return wcs_forms(catalog)
 
 
 class KioskApp(QObject):
@@ -208,12 +218,12 @@ class KioskApp(QObject):
             (*secrets.DATA_KEYS, secrets.TERMINAL_SECRET), deployed=config.security.deployed
         )
         self.catalogs = load_catalog(config)
-        self.delivery = Delivery(config, self)
+        self.delivery = Delivery(config, self, wcs_forms=wcs_forms_of(config, self.catalog()))
         self.delivery.start()
         self.narrator = Narrator(config, self.qt_app, self.input_hub, lambda: self.language)
         self.guide = Guide(
             self.window,
-            catalog=self.catalog,
+            catalog=self.offered_catalog,
             delivery=self.delivery,
             language=lambda: self.language,
             tracking_url=config.backoffice.tracking_url,
@@ -235,6 +245,11 @@ class KioskApp(QObject):
         current = self.catalogs.current
         assert current is not None  # load_catalog raised otherwise
         return current
+
+    def offered_catalog(self) -> Catalog:
+        """What residents are offered: the démarches the configured back office can take
+        (``Catalog.offered``; ``kiosk doctor`` names the others)."""
+        return self.catalog().offered(self.config.backoffice.kind)
 
     # ------------------------------------------------------------ set-up
 
@@ -366,6 +381,8 @@ class KioskApp(QObject):
         from kiosk.connectors.http_api import HttpApiConnector
         from kiosk.delivery import connector_from_config
 
+        if self.config.backoffice.kind != "http":
+            return  # w.c.s. and Open311 send no catalogs and take no heartbeats
         connector = connector_from_config(self.config)
         if not isinstance(connector, HttpApiConnector):
             return

@@ -17,6 +17,7 @@ from pathlib import Path
 
 COMMAND_MODULES: dict[str, str] = {
     "audit": "kiosk.commands.audit",
+    "catalog": "kiosk.commands.catalog",
     "doctor": "kiosk.commands.doctor",
     "enroll": "kiosk.commands.enroll",
     "mediator": "kiosk.commands.mediator",

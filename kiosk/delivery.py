@@ -36,8 +36,9 @@ def connector_from_config(
 ) -> Connector | None:
     """The back office named by ``[backoffice]``; None keeps everything queued.
 
-    ``wcs_forms`` (démarche id -> its w.c.s. form) is for ``kind = "wcs"``; nothing
-    provides it yet (the catalog will), so a w.c.s. terminal keeps its requests queued.
+    ``wcs_forms`` (démarche id -> its w.c.s. form, built from the catalog by
+    ``kiosk.connectors.wcs_forms``) is for ``kind = "wcs"``; without any, a w.c.s.
+    terminal keeps its requests queued.
     """
     office = config.backoffice
     if office.kind == "none":
@@ -108,13 +109,18 @@ class Delivery(QObject):
 
     sync_event = Signal(object)
 
-    def __init__(self, config: Config, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        parent: QObject | None = None,
+        wcs_forms: Mapping[str, WcsForm] = MappingProxyType({}),
+    ) -> None:
         super().__init__(parent)
         path = config.data_path() / QUEUE_FILE
         key = secrets.get_key(secrets.QUEUE_DATA_KEY)
         retention = config.queue.retention_days * DAY
         self.store = QueueStore(path, key, retention_seconds=retention)
-        connector = connector_from_config(config)
+        connector = connector_from_config(config, wcs_forms)
         # Stopping waits for the call under way, which ends by its deadline.
         self._stop_wait = 1.0 + (connector.longest_call if connector else 0.0)
         self.worker = (

@@ -403,6 +403,32 @@ def check_clock(config: Config) -> CheckResult:
     return CheckResult(Level.WARN if drifting else Level.OK, name, detail)
 
 
+def check_demarches(config: Config) -> CheckResult:
+    """Which démarches the configured back office cannot take (residents are not offered
+    them: ``Catalog.offered``); the catalog checked is the one the kiosk starts with."""
+    from kiosk.catalog.model import BACKOFFICE_KINDS
+    from kiosk.catalog.parser import CatalogError, load_catalog
+    from kiosk.catalog.store import bundled_catalog_path, pictograms_dir
+
+    name = "demarches"
+    path = Path(config.catalog.path) if config.catalog.path else bundled_catalog_path()
+    try:
+        catalog = load_catalog(path, pictogram_dir=pictograms_dir())
+    except CatalogError as error:
+        return _fail(name, f"{path}: {error} (`kiosk catalog check` names every problem)")
+    kind = config.backoffice.kind
+    count = len(catalog.demarches)
+    if kind not in BACKOFFICE_KINDS:
+        return _ok(name, f"{count} offered (the {kind} back office needs no mapping)")
+    unmapped = [d.id for d in catalog.unmapped(kind)]
+    if len(unmapped) == count:
+        return _fail(name, f"no démarche is mapped to {kind}: residents are offered none")
+    if unmapped:
+        return _warn(name, f"{count - len(unmapped)} offered; not offered (no {kind} mapping): "
+                           + ", ".join(unmapped))
+    return _ok(name, f"{count} offered, all mapped to {kind}")
+
+
 # ---------------------------------------------------------------- Qt, display, fonts
 
 
@@ -688,6 +714,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_technician_pin,
     check_queue,
     check_clock,
+    check_demarches,
     check_qt_platform,
     check_xcb_libraries,
     check_wayland_libraries,

@@ -8,6 +8,10 @@ Public API (see docs/catalog.md for the file format):
 - ``CatalogStore``: ``offer(raw)`` / ``offer_file(path)`` / ``load(path)``, ``current``;
   ``check(raw)`` on any thread, then ``use(catalog, raw)`` or ``refuse(error, source)``.
 - ``kiosk.catalog.patterns``: answer patterns on RE2 (linear time), ``fullmatches``.
+- ``kiosk.catalog.parser.check_catalog(data)``: every problem of a file, not just the first;
+  ``kiosk.catalog.review.review(...)``: drafts, missing translations, unmapped démarches.
+- ``Demarche.backoffices`` (``WcsTarget``, ``Open311Target``; read by
+  ``kiosk.catalog.backoffices``); ``Catalog.offered(kind)`` / ``Catalog.unmapped(kind)``.
 - ``Catalog``, ``Demarche``, ``Field``, ``FieldType``, ``Option``, ``Texts``,
   ``localized(texts, language)`` (French fallback), ``pictogram_path(name)``.
 """

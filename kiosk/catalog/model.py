@@ -8,8 +8,8 @@ English and Arabic optional, French used when a translation is missing).
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol, TypeVar
@@ -43,6 +43,11 @@ class Texts:
     fr: str
     en: str | None = None
     ar: str | None = None
+    draft: bool = False  # not reviewed yet: ``kiosk catalog check`` refuses to publish it
+
+    def missing(self, languages: Iterable[str]) -> tuple[str, ...]:
+        """Which of ``languages`` this text has no translation in (French never missing)."""
+        return tuple(lang for lang in languages if lang != "fr" and not getattr(self, lang))
 
     def get(self, language: str) -> str:
         """The text in ``language``, or the French text when there is no translation."""
@@ -119,11 +124,25 @@ class Rule:
 
 @dataclass(frozen=True)
 class Option:
-    """One choice of a single/multiple choice question, or one place of the commune."""
+    """One choice of a single/multiple choice question, or one place of the commune.
+
+    A place may say where it is, for back offices that take a location: coordinates
+    (WGS 84 degrees, ``lat`` and ``long`` as Open311 names them) and/or a postal address.
+    """
 
     id: str
     label: Texts
     pictogram: str | None = None
+    lat: float | None = None
+    long: float | None = None
+    address: str | None = None
+
+    @property
+    def coordinates(self) -> tuple[float, float] | None:
+        """``(lat, long)`` when the catalog gives them (always both or neither)."""
+        if self.lat is None or self.long is None:
+            return None
+        return self.lat, self.long
 
     @property
     def pictogram_path(self) -> Path | None:
@@ -203,6 +222,77 @@ class Service:
     name: Texts
 
 
+# ---------------------------------------------------------------- back-office targets
+
+BACKOFFICE_KINDS = ("wcs", "open311")  # back offices that need a démarche's target
+
+
+@dataclass(frozen=True)
+class WcsFieldTarget:
+    """Where one answer goes in a w.c.s. form: the field's ``varname``, and for a choice
+    or a place, option id -> the value w.c.s. expects (empty: the id is sent as it is).
+    For a place question without ``values`` in the catalog, the values are the places'
+    coordinates as w.c.s. map fields take them (``"lat;long"``)."""
+
+    varname: str
+    values: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class WcsTarget:
+    """A démarche as a w.c.s. form: the formdef's slug, question id -> its field, the
+    field that receives the submission's UUID, and questions deliberately not sent."""
+
+    formdef: str
+    fields: Mapping[str, WcsFieldTarget]
+    uuid_varname: str = "kiosk_uuid"
+    ignore: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Open311Attribute:
+    """One answer sent as ``attribute[code]``; for a choice, option id -> Open311 value."""
+
+    code: str
+    values: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Open311Target:
+    """A démarche as an Open311 GeoReport v2 service request.
+
+    ``location``: the place (or address) question giving ``lat``/``long`` or
+    ``address_string``, and ``places`` its places by id (each with coordinates or an
+    address: the answer names a place by id); ``description``: the text question sent
+    as ``description``;
+    ``contact``: Open311 key (``email``, ``first_name``, ``last_name``, ``phone``) ->
+    question id; ``attributes``: question id -> its attribute; ``ignore``: questions
+    deliberately not sent.
+    """
+
+    service_code: str
+    location: str
+    description: str
+    attributes: Mapping[str, Open311Attribute] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    contact: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    ignore: frozenset[str] = frozenset()
+    places: Mapping[str, Option] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Backoffices:
+    """A démarche's target in each back office that needs one (None: not mapped there)."""
+
+    wcs: WcsTarget | None = None
+    open311: Open311Target | None = None
+
+    def has(self, kind: str) -> bool:
+        """True when mapped for back office ``kind``; other kinds need no mapping."""
+        return kind not in BACKOFFICE_KINDS or getattr(self, kind) is not None
+
+
 @dataclass(frozen=True)
 class Category:
     """A group of démarches on the home screen."""
@@ -224,6 +314,7 @@ class Demarche:
     routing: Routing
     fields: tuple[Field, ...]
     next_steps: Texts | None = None  # what happens after sending, for the receipt
+    backoffices: Backoffices = Backoffices()  # where it goes in w.c.s. / Open311
 
     def field(self, field_id: str) -> Field:
         """The field with this id (KeyError when there is none)."""
@@ -267,3 +358,19 @@ class Catalog:
     def in_category(self, category_id: str) -> tuple[Demarche, ...]:
         """The démarches of one category, in catalog order."""
         return tuple(d for d in self.demarches if d.category == category_id)
+
+    def unmapped(self, backoffice: str) -> tuple[Demarche, ...]:
+        """The démarches back office ``backoffice`` (a ``[backoffice] kind``) cannot take."""
+        return tuple(d for d in self.demarches if not d.backoffices.has(backoffice))
+
+    def offered(self, backoffice: str) -> Catalog:
+        """This catalog with only the démarches ``backoffice`` can take: what residents see.
+
+        A démarche without a target in the configured back office could only wait in the
+        queue forever, so it is not offered at all.
+        """
+        unmapped = self.unmapped(backoffice)
+        if not unmapped:
+            return self
+        hidden = {d.id for d in unmapped}
+        return replace(self, demarches=tuple(d for d in self.demarches if d.id not in hidden))

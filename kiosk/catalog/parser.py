@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
+from kiosk.catalog.backoffices import MappingReader
 from kiosk.catalog.model import (
     CHOICE_TYPES,
-    LANGUAGES,
     SCHEMA_VERSION,
     TEXT_LIKE_TYPES,
     Catalog,
@@ -38,6 +40,19 @@ from kiosk.catalog.model import (
     Texts,
 )
 from kiosk.catalog.patterns import PatternError, compile_pattern
+from kiosk.catalog.shapes import CatalogError
+from kiosk.catalog.shapes import ConsequenceError as _ConsequenceError
+from kiosk.catalog.shapes import Where as _Where
+from kiosk.catalog.shapes import boolean as _boolean
+from kiosk.catalog.shapes import expect_list as _expect_list
+from kiosk.catalog.shapes import expect_object as _expect_object
+from kiosk.catalog.shapes import identifier as _identifier
+from kiosk.catalog.shapes import kind_of as _kind_of
+from kiosk.catalog.shapes import number as _number
+from kiosk.catalog.shapes import text as _text
+from kiosk.catalog.shapes import texts as _texts
+from kiosk.catalog.shapes import unique as _unique
+from kiosk.catalog.shapes import whole as _whole
 from kiosk.catalog.validators import check_postcode
 
 # Sane limits: a catalog bigger than this is a mistake or an attack, not a commune's work.
@@ -55,10 +70,11 @@ MAX_TEXT = 2000  # descriptions, help texts, messages
 MAX_PATTERN = 200
 MAX_LENGTH_RULE = 2000
 
-_ID = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}")
 _PICTOGRAM = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}\.svg")
 _PREFIX = re.compile(r"[A-Z]{2,5}")
-_LANGUAGE_SET = frozenset(LANGUAGES)
+
+_T = TypeVar("_T")
+_NO_TEXT = Texts(fr="?")  # stands in for a text with a problem, while checking a whole file
 
 # Rules each field type accepts.
 _RULES_BY_TYPE: Mapping[FieldType, frozenset[RuleKind]] = {
@@ -72,198 +88,46 @@ _RULES_BY_TYPE: Mapping[FieldType, frozenset[RuleKind]] = {
 _CONDITION_SOURCES = CHOICE_TYPES | {FieldType.YES_NO}
 
 
-class CatalogError(ValueError):
-    """A catalog cannot be used; says which démarche, which field and what is wrong."""
-
-    def __init__(
-        self,
-        problem: str,
-        *,
-        demarche_id: str | None = None,
-        field_id: str | None = None,
-        key: str | None = None,
-    ) -> None:
-        self.problem = problem
-        self.demarche_id = demarche_id
-        self.field_id = field_id
-        self.key = key
-        where = [
-            f"démarche {demarche_id!r}" if demarche_id else "",
-            f"field {field_id!r}" if field_id else "",
-            f"key {key!r}" if key else "",
-        ]
-        place = ", ".join(w for w in where if w)
-        super().__init__(f"{place}: {problem}" if place else problem)
-
-
-class _Where:
-    """Where the reader is in the catalog, to name it in errors.
-
-    A plain slotted class, not a frozen dataclass: one is made for every key read, and
-    the key path is only joined into text when there is an error to report.
-    """
-
-    __slots__ = ("demarche_id", "field_id", "path")
-
-    def __init__(
-        self,
-        demarche_id: str | None = None,
-        field_id: str | None = None,
-        path: tuple[str, ...] = (),
-    ) -> None:
-        self.demarche_id = demarche_id
-        self.field_id = field_id
-        self.path = path
-
-    def at(self, key: str | None) -> _Where:
-        """The place of ``key`` inside this one (this one itself for None)."""
-        if key is None:
-            return self
-        return _Where(self.demarche_id, self.field_id, (*self.path, key))
-
-    @property
-    def key(self) -> str | None:
-        if not self.path:
-            return None
-        return "".join(k if i == 0 or k.startswith("[") else "." + k
-                       for i, k in enumerate(self.path))
-
-    def fail(self, problem: str) -> NoReturn:
-        raise CatalogError(
-            problem, demarche_id=self.demarche_id, field_id=self.field_id, key=self.key
-        )
-
-
-# ---------------------------------------------------------------- basic shapes
-
-def _object(
-    value: object, where: _Where, required: frozenset[str], optional: frozenset[str] = frozenset()
-) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        where.fail(f"expected an object {{...}}, got {_kind(value)}")
-    unknown = sorted(set(value) - required - optional)
-    if unknown:
-        where.fail(f"unknown key {unknown[0]!r}; allowed: {', '.join(sorted(required | optional))}")
-    missing = sorted(required - set(value))
-    if missing:
-        where.fail(f"missing key {missing[0]!r}")
-    return value
-
-
-def _list(value: object, where: _Where, limit: int, *, non_empty: bool = True) -> list[Any]:
-    if not isinstance(value, list):
-        where.fail(f"expected a list [...], got {_kind(value)}")
-    if non_empty and not value:
-        where.fail("the list is empty")
-    if len(value) > limit:
-        where.fail(f"too many items: {len(value)}, at most {limit}")
-    return value
-
-
-def _kind(value: object) -> str:
-    names = {dict: "an object", list: "a list", str: "a text", bool: "true/false", int: "a number",
-             float: "a number", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
-
-
-def _boolean(value: object, where: _Where, key: str | None = None) -> bool:
-    if not isinstance(value, bool):
-        where.at(key).fail(f"expected true or false, got {_kind(value)}")
-    return value
-
-
-def _whole(value: object, where: _Where, key: str | None, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        where.at(key).fail(f"expected a whole number from {low} to {high}, got {value!r:.40}")
-    return value
-
-
-def _number(value: object, where: _Where) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > 1e15:
-        where.fail(f"expected a number, got {value!r:.40}")
-    return value
-
-
-def _text(value: object, where: _Where, limit: int, *, multiline: bool = False) -> str:
-    if not isinstance(value, str):
-        where.fail(f"expected a text, got {_kind(value)}")
-    if len(value) > limit:
-        where.fail(f"text too long: {len(value)} characters, at most {limit}")
-    if not value.strip():
-        where.fail("the text is empty")
-    # str.isprintable() runs in C; the line breaks a multi-line text may hold are removed first
-    printable = value.replace("\n", "").isprintable() if multiline else value.isprintable()
-    if not printable:
-        where.fail("the text holds control characters" + ("" if multiline else " or line breaks"))
-    return value
-
-
-def _good_text(value: object, limit: int, multiline: bool) -> bool:
-    if not isinstance(value, str) or len(value) > limit or not value.strip():
-        return False
-    return value.replace("\n", "").isprintable() if multiline else value.isprintable()
-
-
-def _identifier(value: object, where: _Where, key: str | None = None) -> str:
-    if not isinstance(value, str) or _ID.fullmatch(value) is None:
-        where.at(key).fail(
-            f"expected an id (lower-case letters, digits, - or _; at most 64), got {value!r:.70}"
-        )
-    return value
-
-
-def _texts(
-    value: object, parent: _Where, key: str, limit: int, *, multiline: bool = False
-) -> Texts:
-    """A text in French, or an object {"fr": ..., "en": ..., "ar": ...}."""
-    # Fast paths for good texts; the checks below name what is wrong with a bad one.
-    if isinstance(value, str) and _good_text(value, limit, multiline):
-        return Texts(fr=value)
-    if (
-        isinstance(value, dict)
-        and "fr" in value
-        and value.keys() <= _LANGUAGE_SET
-        and all(_good_text(text, limit, multiline) for text in value.values())
-    ):
-        return Texts(fr=value["fr"], en=value.get("en"), ar=value.get("ar"))
-    where = parent.at(key)
-    if isinstance(value, str):
-        return Texts(fr=_text(value, where, limit, multiline=multiline))
-    if not isinstance(value, dict):
-        where.fail(f"expected a text or an object {{\"fr\": ...}}, got {_kind(value)}")
-    unknown = sorted(set(value) - set(LANGUAGES))
-    if unknown:
-        where.fail(f"unknown language {unknown[0]!r}; allowed: {', '.join(LANGUAGES)}")
-    if "fr" not in value:
-        where.fail("the French text (\"fr\") is missing")
-    for lang, text in value.items():
-        _text(text, where.at(lang), limit, multiline=multiline)
-    raise AssertionError("unreachable: a text that passes every check took the fast path")
-
-
-def _unique(ids: list[str], where: _Where, what: str) -> None:
-    seen: set[str] = set()
-    for item_id in ids:
-        if item_id in seen:
-            where.fail(f"duplicate {what} id {item_id!r}")
-        seen.add(item_id)
-
-
 # ---------------------------------------------------------------- the reader
 
 class _Reader:
     """Reads one catalog; knows what was read so far (services, places) for references."""
 
-    def __init__(self, pictogram_exists: Callable[[str], bool] | None) -> None:
+    def __init__(
+        self,
+        pictogram_exists: Callable[[str], bool] | None,
+        problems: list[CatalogError] | None = None,
+    ) -> None:
         self.pictogram_exists = pictogram_exists
+        # None: stop at the first problem (loading); a list: note each and go on (checking)
+        self.problems = problems
+        self.broken_fields: set[str] = set()  # of the démarche being read, when checking
         self.service_ids: frozenset[str] = frozenset()
         self.category_ids: frozenset[str] = frozenset()
         self.places: tuple[Option, ...] = ()
         self.postcodes: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
+    def attempt(self, read: Callable[[], _T], fallback: _T) -> _T:
+        """``read()``; when checking a whole file, a problem is noted and ``fallback`` used.
+
+        What follows from a problem already noted (``_ConsequenceError``) is not noted again.
+        """
+        if self.problems is None:
+            return read()
+        try:
+            return read()
+        except _ConsequenceError:
+            return fallback
+        except CatalogError as error:
+            self.problems.append(error)
+            return fallback
+
+    def problems_since(self, count: int) -> bool:
+        return self.problems is not None and len(self.problems) > count
+
     def catalog(self, data: object) -> Catalog:
         where = _Where()
-        top = _object(
+        top = _expect_object(
             data,
             where,
             frozenset({"schema_version", "commune", "services", "demarches"}),
@@ -280,9 +144,11 @@ class _Reader:
                 id=_identifier(item["id"], w, "id"),
                 name=_texts(item["name"], w, "name", MAX_LABEL),
             )
-            for i, raw in enumerate(_list(top["services"], where.at("services"), MAX_SERVICES))
+            for i, raw in enumerate(
+                _expect_list(top["services"], where.at("services"), MAX_SERVICES)
+            )
             for w in [where.at(f"services[{i}]")]
-            for item in [_object(raw, w, frozenset({"id", "name"}))]
+            for item in [_expect_object(raw, w, frozenset({"id", "name"}))]
         )
         _unique([s.id for s in services], where.at("services"), "service")
         self.service_ids = frozenset(s.id for s in services)
@@ -292,23 +158,29 @@ class _Reader:
                 title=_texts(item["title"], w, "title", MAX_LABEL),
             )
             for i, raw in enumerate(
-                _list(top.get("categories", []), where.at("categories"), MAX_CATEGORIES,
+                _expect_list(top.get("categories", []), where.at("categories"), MAX_CATEGORIES,
                       non_empty=False)
             )
             for w in [where.at(f"categories[{i}]")]
-            for item in [_object(raw, w, frozenset({"id", "title"}))]
+            for item in [_expect_object(raw, w, frozenset({"id", "title"}))]
         )
         _unique([c.id for c in categories], where.at("categories"), "category")
         self.category_ids = frozenset(c.id for c in categories)
         self.places = self.options(
-            top.get("places", []), where.at("places"), MAX_PLACES, pictograms=False,
+            top.get("places", []), where.at("places"), MAX_PLACES, places=True,
             non_empty=False,
         )
+        raws = _expect_list(top["demarches"], where.at("demarches"), MAX_DEMARCHES)
         demarches = tuple(
-            self.demarche(raw, where.at(f"demarches[{i}]"))
-            for i, raw in enumerate(_list(top["demarches"], where.at("demarches"), MAX_DEMARCHES))
+            demarche
+            for i, raw in enumerate(raws)
+            for demarche in [self.attempt(partial(self.demarche, raw, where.at(f"demarches[{i}]")),
+                                          None)]
+            if demarche is not None
         )
-        _unique([d.id for d in demarches], where.at("demarches"), "démarche")
+        self.attempt(
+            partial(_unique, [d.id for d in demarches], where.at("demarches"), "démarche"), None
+        )
         return Catalog(
             schema_version=SCHEMA_VERSION,
             commune=commune,
@@ -319,7 +191,7 @@ class _Reader:
         )
 
     def commune(self, value: object, where: _Where) -> Commune:
-        item = _object(value, where, frozenset({"name", "reference_prefix"}),
+        item = _expect_object(value, where, frozenset({"name", "reference_prefix"}),
                        frozenset({"postcodes"}))
         prefix = item["reference_prefix"]
         if not isinstance(prefix, str) or _PREFIX.fullmatch(prefix) is None:
@@ -337,7 +209,7 @@ class _Reader:
             if not check_postcode(code).ok or code != code.strip():
                 w.fail("not a French postcode (5 digits, existing département)")
             postcodes[code] = tuple(
-                _text(name, w, MAX_LABEL) for name in _list(names, w, 50)
+                _text(name, w, MAX_LABEL) for name in _expect_list(names, w, 50)
             )
         self.postcodes = MappingProxyType(postcodes)
         return Commune(
@@ -348,7 +220,7 @@ class _Reader:
 
     def pictogram(self, value: object, where: _Where) -> str:
         if not isinstance(value, str):
-            where.fail(f"expected an SVG file name, got {_kind(value)}")
+            where.fail(f"expected an SVG file name, got {_kind_of(value)}")
         if "/" in value or "\\" in value or value.startswith("."):
             where.fail(f"expected a file name without folders, got {value!r:.70}")
         if _PICTOGRAM.fullmatch(value) is None:
@@ -360,60 +232,105 @@ class _Reader:
         return value
 
     def options(
-        self, value: object, where: _Where, limit: int, *, pictograms: bool, non_empty: bool
+        self, value: object, where: _Where, limit: int, *, places: bool, non_empty: bool
     ) -> tuple[Option, ...]:
-        keys = frozenset({"pictogram"}) if pictograms else frozenset()
+        """Choices (with pictograms), or places (with where they are: see ``place``)."""
+        keys = frozenset({"lat", "long", "address"} if places else {"pictogram"})
         options = []
-        for i, raw in enumerate(_list(value, where, limit, non_empty=non_empty)):
+        for i, raw in enumerate(_expect_list(value, where, limit, non_empty=non_empty)):
             w = where.at(f"[{i}]")
-            item = _object(raw, w, frozenset({"id", "label"}), keys)
-            options.append(
-                Option(
-                    id=_identifier(item["id"], w, "id"),
-                    label=_texts(item["label"], w, "label", MAX_LABEL),
-                    pictogram=(
-                        self.pictogram(item["pictogram"], w.at("pictogram"))
-                        if "pictogram" in item
-                        else None
-                    ),
-                )
+            item = _expect_object(raw, w, frozenset({"id", "label"}), keys)
+            option = Option(
+                id=_identifier(item["id"], w, "id"),
+                label=_texts(item["label"], w, "label", MAX_LABEL),
+                pictogram=(
+                    self.pictogram(item["pictogram"], w.at("pictogram"))
+                    if "pictogram" in item
+                    else None
+                ),
             )
+            options.append(self.place(option, item, w) if places else option)
         _unique([o.id for o in options], where, "option")
         return tuple(options)
+
+    @staticmethod
+    def place(option: Option, item: dict[str, Any], where: _Where) -> Option:
+        """A place with its coordinates (both or neither) and postal address, when given."""
+        if ("lat" in item) != ("long" in item):
+            where.fail("give both \"lat\" and \"long\", or neither")
+        if "lat" not in item and "address" not in item:
+            return option
+        coordinates: dict[str, float] = {
+            key: float(_number(item[key], where.at(key)))
+            for key in ("lat", "long")
+            if key in item
+        }
+        for key, limit in (("lat", 90), ("long", 180)):
+            if abs(coordinates.get(key, 0.0)) > limit:
+                where.at(key).fail(f"expected degrees from -{limit} to {limit}")
+        return replace(
+            option,
+            lat=coordinates.get("lat"),
+            long=coordinates.get("long"),
+            address=(
+                _text(item["address"], where.at("address"), MAX_LABEL)
+                if "address" in item
+                else None
+            ),
+        )
 
     # ------------------------------------------------------------ démarches
 
     def demarche(self, value: object, where: _Where) -> Demarche:
         if isinstance(value, dict) and isinstance(value.get("id"), str):
             where = _Where(demarche_id=value["id"][:64])
-        item = _object(
+        item = _expect_object(
             value,
             where,
             frozenset({"id", "version", "title", "description", "pictogram", "category",
                        "fields"}),
-            frozenset({"service", "routing", "next_steps"}),
+            frozenset({"service", "routing", "next_steps", "backoffices"}),
         )
+        noted = len(self.problems or ())
+        self.broken_fields = set()
+        attempt = self.attempt
         demarche_id = _identifier(item["id"], where, "id")
-        category = _identifier(item["category"], where, "category")
-        if self.category_ids and category not in self.category_ids:
-            where.at("category").fail(f"unknown category {category!r}")
+        category = attempt(partial(self.category, item["category"], where), "")
         fields = self.fields(item["fields"], where)
-        return Demarche(
+        demarche = Demarche(
             id=demarche_id,
-            version=_whole(item["version"], where, "version", 1, 1_000_000),
-            title=_texts(item["title"], where, "title", MAX_LABEL),
-            description=_texts(item["description"], where, "description", MAX_TEXT,
-                               multiline=True),
-            pictogram=self.pictogram(item["pictogram"], where.at("pictogram")),
+            version=attempt(partial(_whole, item["version"], where, "version", 1, 1_000_000), 1),
+            title=attempt(partial(_texts, item["title"], where, "title", MAX_LABEL), _NO_TEXT),
+            description=attempt(
+                partial(_texts, item["description"], where, "description", MAX_TEXT,
+                        multiline=True),
+                _NO_TEXT,
+            ),
+            pictogram=attempt(partial(self.pictogram, item["pictogram"], where.at("pictogram")),
+                              ""),
             category=category,
-            routing=self.routing(item, where, fields),
+            routing=attempt(partial(self.routing, item, where, fields), Routing("")),
             fields=fields,
             next_steps=(
-                _texts(item["next_steps"], where, "next_steps", MAX_TEXT, multiline=True)
+                attempt(partial(_texts, item["next_steps"], where, "next_steps", MAX_TEXT,
+                                multiline=True), None)
                 if "next_steps" in item
                 else None
             ),
         )
+        if "backoffices" in item:
+            mappings = MappingReader(demarche, self.broken_fields, self.attempt)
+            demarche = replace(demarche, backoffices=mappings.backoffices(
+                item["backoffices"], where.at("backoffices")))
+        if self.problems_since(noted):
+            raise _ConsequenceError("this démarche has problems, named above")
+        return demarche
+
+    def category(self, value: object, where: _Where) -> str:
+        category = _identifier(value, where, "category")
+        if self.category_ids and category not in self.category_ids:
+            where.at("category").fail(f"unknown category {category!r}")
+        return category
 
     def service_id(self, value: object, where: _Where) -> str:
         service = _identifier(value, where)
@@ -427,18 +344,18 @@ class _Reader:
         if "service" in item:
             return Routing(default=self.service_id(item["service"], where.at("service")))
         w = where.at("routing")
-        routing = _object(item["routing"], w, frozenset({"default", "rules"}))
+        routing = _expect_object(item["routing"], w, frozenset({"default", "rules"}))
         rules = []
-        for i, raw in enumerate(_list(routing["rules"], w.at("rules"), MAX_OPTIONS)):
+        for i, raw in enumerate(_expect_list(routing["rules"], w.at("rules"), MAX_OPTIONS)):
             wr = w.at(f"rules[{i}]")
-            rule = _object(raw, wr, frozenset({"if", "service"}))
+            rule = _expect_object(raw, wr, frozenset({"if", "service"}))
             condition = self.condition(rule["if"], wr.at("if"), fields, len(fields))
             rules.append(RoutingRule(condition, self.service_id(rule["service"], wr.at("service"))))
         return Routing(default=self.service_id(routing["default"], w.at("default")),
                        rules=tuple(rules))
 
     def fields(self, value: object, where: _Where) -> tuple[Field, ...]:
-        raws = _list(value, where.at("fields"), MAX_FIELDS)
+        raws = _expect_list(value, where.at("fields"), MAX_FIELDS)
         ids = [
             raw["id"] if isinstance(raw, dict) and isinstance(raw.get("id"), str) else ""
             for raw in raws
@@ -446,14 +363,18 @@ class _Reader:
         fields: list[Field] = []
         for position, raw in enumerate(raws):
             w = _Where(where.demarche_id, ids[position][:64] or f"#{position + 1}")
-            fields.append(self.field(raw, w, tuple(fields), raws))
-        _unique([f.id for f in fields], where.at("fields"), "field")
+            field = self.attempt(partial(self.field, raw, w, tuple(fields), raws), None)
+            if field is None:
+                self.broken_fields.add(ids[position])
+            else:
+                fields.append(field)
+        self.attempt(partial(_unique, [f.id for f in fields], where.at("fields"), "field"), None)
         return tuple(fields)
 
     def field(
         self, value: object, where: _Where, earlier: tuple[Field, ...], raws: list[Any]
     ) -> Field:
-        item = _object(
+        item = _expect_object(
             value,
             where,
             frozenset({"id", "type", "label"}),
@@ -479,11 +400,11 @@ class _Reader:
             if "options" not in item:
                 where.fail("a choice needs \"options\"")
             options = self.options(item["options"], where.at("options"), MAX_OPTIONS,
-                                   pictograms=True, non_empty=True)
+                                   places=False, non_empty=True)
             if len(options) < 2:
                 where.at("options").fail("a choice needs at least 2 options")
         if kind is FieldType.PLACE:
-            options = self.place_list(item.get("places", []), where.at("places"))
+            options = self.place_expect_list(item.get("places", []), where.at("places"))
         free_text = _boolean(item.get("free_text", True), where, "free_text")
         if kind is FieldType.PLACE and not free_text and not options:
             where.fail("a place without free text needs a list of \"places\"")
@@ -524,20 +445,20 @@ class _Reader:
             if key in item and kind not in kinds:
                 where.at(key).fail(f"{key!r} is not used by a {kind.value} field")
 
-    def place_list(self, value: object, where: _Where) -> tuple[Option, ...]:
+    def place_expect_list(self, value: object, where: _Where) -> tuple[Option, ...]:
         """``"commune"`` (the catalog's places) or a list of places of the field's own."""
         if value == "commune":
             if not self.places:
                 where.fail("\"commune\" needs a list of \"places\" at the top of the catalog")
             return self.places
-        return self.options(value, where, MAX_PLACES, pictograms=False, non_empty=False)
+        return self.options(value, where, MAX_PLACES, places=True, non_empty=False)
 
     def rules(self, value: object, where: _Where, kind: FieldType) -> tuple[Rule, ...]:
         allowed = _RULES_BY_TYPE.get(kind, frozenset())
         rules: list[Rule] = []
-        for i, raw in enumerate(_list(value, where, MAX_RULES, non_empty=False)):
+        for i, raw in enumerate(_expect_list(value, where, MAX_RULES, non_empty=False)):
             w = where.at(f"[{i}]")
-            item = _object(raw, w, frozenset({"rule"}), frozenset({"value", "message"}))
+            item = _expect_object(raw, w, frozenset({"rule"}), frozenset({"value", "message"}))
             try:
                 rule_kind = RuleKind(item["rule"])
             except (ValueError, TypeError):
@@ -607,18 +528,20 @@ class _Reader:
         raws: list[Any] | None = None,
     ) -> Condition:
         """``{"field": id, "equals": v}`` or ``{"field": id, "one_of": [v, ...]}``."""
-        item = _object(value, where, frozenset({"field"}), frozenset({"equals", "one_of"}))
+        item = _expect_object(value, where, frozenset({"field"}), frozenset({"equals", "one_of"}))
         if ("equals" in item) == ("one_of" in item):
             where.fail("give either \"equals\" or \"one_of\" (exactly one)")
         source_id = item["field"]
         source = next((f for f in earlier if f.id == source_id), None)
+        if source is None and source_id in self.broken_fields:
+            raise _ConsequenceError(f"field {source_id!r} has problems, named above")
         if source is None:
             self._dangling(source_id, where, position, raws)
         if source.type not in _CONDITION_SOURCES:
             where.at("field").fail(
                 f"a condition can only look at a choice or a yes/no field, not {source.type.value}"
             )
-        raw_values = [item["equals"]] if "equals" in item else _list(
+        raw_values = [item["equals"]] if "equals" in item else _expect_list(
             item["one_of"], where.at("one_of"), MAX_OPTIONS
         )
         values: list[ConditionValue] = []
@@ -637,7 +560,7 @@ class _Reader:
     ) -> NoReturn:
         """Say why a condition's field is not an earlier field: unknown, later, or a cycle."""
         if not isinstance(source_id, str):
-            where.at("field").fail(f"expected a field id, got {_kind(source_id)}")
+            where.at("field").fail(f"expected a field id, got {_kind_of(source_id)}")
         later = {
             raw.get("id"): raw
             for raw in (raws or [])[position:]
@@ -679,8 +602,38 @@ def _files_in(folder: Path) -> Callable[[str], bool]:
 def parse_catalog(data: object, *, pictogram_dir: Path | None = None) -> Catalog:
     """A catalog from already-decoded JSON; checks pictogram files when given their folder."""
     exists = None if pictogram_dir is None else _files_in(pictogram_dir)
+    return _read(_Reader(exists), data)
+
+
+@dataclass(frozen=True)
+class CheckedCatalog:
+    """Every problem of a catalog file, and what could be read of it.
+
+    ``catalog`` holds the démarches without problems (None when the file's top level,
+    its commune, services, categories or places have one: that is the only problem
+    named then). ``problems`` is empty when the whole file is good.
+    """
+
+    catalog: Catalog | None
+    problems: tuple[CatalogError, ...]
+
+
+def check_catalog(data: object, *, pictogram_dir: Path | None = None) -> CheckedCatalog:
+    """Like ``parse_catalog``, but goes on after a problem to name every démarche's and
+    every field's (``kiosk catalog check``)."""
+    exists = None if pictogram_dir is None else _files_in(pictogram_dir)
+    problems: list[CatalogError] = []
     try:
-        return _Reader(exists).catalog(data)
+        catalog: Catalog | None = _read(_Reader(exists, problems), data)
+    except CatalogError as error:
+        problems.append(error)
+        catalog = None
+    return CheckedCatalog(catalog, tuple(problems))
+
+
+def _read(reader: _Reader, data: object) -> Catalog:
+    try:
+        return reader.catalog(data)
     except RecursionError:
         raise CatalogError("the catalog is nested too deeply") from None
     except (TypeError, ValueError, KeyError, AttributeError) as error:
@@ -742,3 +695,14 @@ def load_catalog(path: Path, *, pictogram_dir: Path | None = None) -> Catalog:
     except OSError as error:
         raise CatalogError(f"cannot read {path}: {error.strerror}") from None
     return load_catalog_bytes(raw, pictogram_dir=pictogram_dir)
+
+
+__all__ = [  # CatalogError lives in kiosk.catalog.shapes; importing it from here still works
+    "CatalogError",
+    "CheckedCatalog",
+    "check_catalog",
+    "decode_catalog",
+    "load_catalog",
+    "load_catalog_bytes",
+    "parse_catalog",
+]

@@ -53,6 +53,8 @@ import requests
 import urllib3
 
 from kiosk import __version__
+from kiosk.catalog.backoffices import WCS_SLUG as _SLUG
+from kiosk.catalog.backoffices import WCS_VARNAME as _VARNAME
 from kiosk.connectors.base_url import check_base_url
 from kiosk.connectors.http_api import _describe_network_error as describe_network_error
 from kiosk.connectors.http_api import parse_retry_after
@@ -76,8 +78,6 @@ AUTH_STATUSES = frozenset({401, 403})
 DEFAULT_CHANNEL = "counter"
 _READ_PIECE = 16384
 
-_VARNAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")  # w.c.s. varnames (identifiers)
-_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,127}")
 _ERR_CODE = re.compile(r"[a-z0-9_-]{1,64}")
 _REMOTE_ID = re.compile(r"[0-9]{1,20}")
 _REMOTE_URL = re.compile(r"https?://[\x21-\x7e]{1,2040}")
@@ -114,9 +114,10 @@ _ONE_FORM = frozenset(meaning for _, meaning in _FORM_REFUSALS)
 class WcsField:
     """Where one answer of a démarche goes in the w.c.s. form.
 
-    ``varname``: the w.c.s. field's identifier. ``choices``: the kiosk's choice value ->
-    w.c.s.'s value, for choice questions whose values differ (empty: sent as they are;
-    when given, a value missing from it is refused rather than sent wrong).
+    ``varname``: the w.c.s. field's identifier. ``choices``: the kiosk's choice value (or
+    place id) -> w.c.s.'s value, for choice questions whose values differ and for places
+    (their coordinates, ``"lat;long"``); empty: sent as they are; when given, a value
+    missing from it is refused rather than sent wrong.
     """
 
     varname: str
@@ -175,7 +176,11 @@ def _value(value: object, target: WcsField, key: str) -> Any:
     if isinstance(value, str):
         return _choice(value, target, key)
     if isinstance(value, Mapping):
-        return dict(value)  # a place: {"lat", "lon"}, as w.c.s.'s map fields take it
+        if "id" in value:  # a place of the catalog's list: its value (coordinates "lat;long")
+            return _choice(str(value["id"]), target, key)
+        if "text" in value:  # a place typed by the resident: the address as typed
+            return str(value["text"])
+        return dict(value)  # an address, or coordinates {"lat", "lon"} (map fields take them)
     return value  # numbers and booleans as they are
 
 

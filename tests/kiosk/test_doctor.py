@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import errno
+import json
 import os
 import re
 import stat
@@ -75,7 +76,7 @@ def test_every_line_has_the_format_and_a_fail_gives_exit_code_1(config_file, cap
     # No technician PIN is enrolled in the fresh keyring: the default PIN is a FAIL.
     assert any(line.startswith("FAIL  technician-pin:") for line in checks)
     assert code == 1
-    assert re.fullmatch(r"16 checks: \d+ FAIL, \d+ WARN", summary)
+    assert re.fullmatch(r"17 checks: \d+ FAIL, \d+ WARN", summary)
 
 
 def test_exit_code_is_0_without_fail(config_file, data_dir, capsys, monkeypatch):
@@ -525,3 +526,54 @@ def test_a_sound_card_is_ok(config, tmp_path, monkeypatch):
     result = doctor.check_audio_device(config)
     assert result.level is Level.OK
     assert "HDA Intel PCH" in result.detail
+
+
+# ---------------------------------------------------------------- démarches offered
+
+def _demarches_line(tmp_path: Path, kind: str, catalog: object | None = None) -> str:
+    from kiosk.config import parse_config
+
+    settings: dict[str, object] = {"backoffice": {"kind": kind}}
+    if kind == "wcs":
+        settings["backoffice"] = {"kind": "wcs", "url": "https://demarches.example",
+                                  "orig": "borne-01"}
+    if catalog is not None:
+        path = tmp_path / "catalogue.json"
+        path.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+        settings["catalog"] = {"path": str(path)}
+    return doctor.check_demarches(parse_config(settings, "kiosk.toml")).line()
+
+
+def _bundled() -> dict:
+    from kiosk.catalog.store import bundled_catalog_path
+
+    return json.loads(bundled_catalog_path().read_text(encoding="utf-8"))
+
+
+def test_demarches_a_wcs_back_office_cannot_take_are_named(tmp_path):
+    assert _demarches_line(tmp_path, "wcs") == (
+        "WARN  demarches: 1 offered; not offered (no wcs mapping): acte-etat-civil, "
+        "demande-logement, reclamation-suggestion, portail-famille, quel-service"
+    )
+
+
+def test_every_demarche_is_offered_by_a_back_office_needing_no_mapping(tmp_path):
+    assert _demarches_line(tmp_path, "http") == (
+        "OK    demarches: 6 offered (the http back office needs no mapping)")
+
+
+def test_a_catalog_wholly_mapped_or_not_mapped_at_all(tmp_path):
+    data = _bundled()
+    street = [d for d in data["demarches"] if d["id"] == "signalement-rue"]
+    assert _demarches_line(tmp_path, "wcs", {**data, "demarches": street}) == (
+        "OK    demarches: 1 offered, all mapped to wcs")
+    for demarche in street:
+        demarche.pop("backoffices")
+    assert _demarches_line(tmp_path, "wcs", {**data, "demarches": street}) == (
+        "FAIL  demarches: no démarche is mapped to wcs: residents are offered none")
+
+
+def test_a_broken_catalog_is_a_fail_naming_the_problem(tmp_path):
+    line = _demarches_line(tmp_path, "wcs", {"schema_version": 1})
+    assert line.startswith("FAIL  demarches: ")
+    assert "missing key 'commune' (`kiosk catalog check` names every problem)" in line

@@ -14,8 +14,8 @@ from tests.kiosk.catalog.samples import demarche, field, sample
 Mutation = Callable[[dict[str, Any]], None]
 
 
-def refuse(mutate: Mutation) -> CatalogError:
-    data = sample()
+def refuse(mutate: Mutation, base: Callable[[], dict[str, Any]] = sample) -> CatalogError:
+    data = base()
     mutate(data)
     with pytest.raises(CatalogError) as caught:
         parse_catalog(data)
