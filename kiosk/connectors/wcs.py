@@ -30,11 +30,9 @@ text, which could echo personal data):
 - 408, 409, 425, 429, 5xx, a 2xx that cannot be read, 3xx (never followed), timeouts and
   network errors: ``RetryLater``; the next attempt looks the UUID up first.
 
-Every HTTP request is bounded by ``deadline`` seconds: connecting (at most
-``connect_timeout``), then every wait on the socket, and the body of the answer in total
-(checked after every piece, so a body that trickles in is cut). Known gap: a server
-trickling its status line and headers, a byte just before each wait times out, is not
-cut at the deadline. ``deliver`` makes at most two requests (look-up, then submit).
+Every HTTP request is bounded by ``deadline`` seconds in all, its answer by
+``MAX_ANSWER_BYTES`` (``kiosk.connectors.bounded_http``). ``deliver`` makes at most two
+requests (look-up, then submit).
 """
 
 from __future__ import annotations
@@ -42,7 +40,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -50,22 +47,13 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-import urllib3
 
-from kiosk import __version__
 from kiosk.connectors.base_url import check_base_url
-from kiosk.connectors.http_api import _describe_network_error as describe_network_error
+from kiosk.connectors.bounded_http import Answer, BoundedHttp, guarded
 from kiosk.connectors.http_api import parse_retry_after
 from kiosk.connectors.wcs_signing import signed_query
 from kiosk.domain.submission import Submission
-from offline_queue.connector import (
-    Delivered,
-    Outcome,
-    Outgoing,
-    Rejected,
-    RetryLater,
-    Unauthorized,
-)
+from offline_queue.connector import Delivered, Outcome, Outgoing, Rejected, RetryLater, Unauthorized
 
 MAX_ANSWER_BYTES = 256 * 1024  # a look-up lists at most a few forms; more is not read
 RETRY_STATUSES = frozenset({408, 409, 425, 429})
@@ -74,7 +62,6 @@ AUTH_STATUSES = frozenset({401, 403})
 # (FormData.get_submission_channels) and shows any other one as "Web": a terminal in a
 # town hall's or social centre's hall is a counter.
 DEFAULT_CHANNEL = "counter"
-_READ_PIECE = 16384
 
 _VARNAME = re.compile(r"[a-z_][a-z0-9_]{0,63}")  # w.c.s. varnames (identifiers)
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,127}")
@@ -188,27 +175,6 @@ def _choice(value: str, target: WcsField, key: str) -> str:
     return mapped
 
 
-@dataclass(frozen=True)
-class _Answer:
-    """An HTTP answer read within limits; ``body`` is None when too big."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes | None
-
-    def json(self) -> Any:
-        if not self.body:
-            return None
-        try:
-            return json.loads(self.body)
-        except (ValueError, RecursionError):
-            return None
-
-
-class _DeadlinePassed(requests.Timeout):
-    """The answer was still coming in when the request's deadline passed."""
-
-
 class WcsConnector:
     """Delivers submissions to a w.c.s. site through its signed API.
 
@@ -239,25 +205,21 @@ class WcsConnector:
         session: requests.Session | None = None,
     ) -> None:
         check_base_url(base_url, "the w.c.s. URL")
-        if deadline <= 0 or connect_timeout <= 0 or probe_timeout <= 0:
-            raise ValueError("timeouts must be positive")
+        self._http = BoundedHttp(
+            deadline=deadline, connect_timeout=connect_timeout, probe_timeout=probe_timeout,
+            session=session,
+        )
         signed_query((), orig, key)  # fail early on an empty orig or key
         self.base_url = base_url.rstrip("/")
         self.orig = orig
         self._key = key
         self.forms = MappingProxyType(dict(forms))
-        self.deadline = float(deadline)
-        self.connect_timeout = min(float(connect_timeout), self.deadline)
-        self.probe_timeout = float(probe_timeout)
         self.channel = channel
-        self._session = session or requests.Session()
-        self._session.headers["User-Agent"] = f"borne-citoyenne/{__version__}"
-        # Pieces of the answer are read as they come: no compression to decode.
-        self._session.headers["Accept-Encoding"] = "identity"
+        self.deadline = self._http.deadline
 
     def close(self) -> None:
         """Close the pooled connections."""
-        self._session.close()
+        self._http.close()
 
     # ------------------------------------------------------------------ Connector
 
@@ -267,18 +229,15 @@ class WcsConnector:
         if isinstance(prepared, Rejected):
             return prepared
         form, data = prepared
-        try:
+
+        def attempt() -> Outcome:
             if item.attempt > 1:
                 earlier = self._look_up(form, item.item_id)
                 if earlier is not None:
                     return earlier
             return self._submit(form, data)
-        except requests.RequestException as error:
-            return RetryLater(f"network: {_describe_network_error(error)}")
-        except Exception as error:  # a broken server or library must not kill the sync thread
-            # The type only: a message could quote the payload (rule of attempt._ask).
-            _log.error("unexpected failure delivering %s: %s", item.reference, type(error).__name__)
-            return RetryLater(f"unexpected: {type(error).__name__}")
+
+        return guarded(attempt, item.reference, _log)
 
     def _prepare(self, item: Outgoing) -> tuple[WcsForm, dict[str, Any]] | Rejected:
         """The item's form and ``data``, or why it cannot go to w.c.s. at all."""
@@ -296,18 +255,7 @@ class WcsConnector:
 
     def reachable(self) -> bool:
         """True when w.c.s. answers ``GET /api/formdefs/`` (any status under 500)."""
-        try:
-            response = self._session.get(
-                self.base_url + "/api/formdefs/",
-                timeout=(self.probe_timeout, self.probe_timeout),
-                allow_redirects=False,
-                verify=True,
-                stream=True,
-            )
-            response.close()
-        except requests.RequestException:
-            return False
-        return response.status_code < 500
+        return self._http.reachable(self.base_url + "/api/formdefs/")
 
     # ------------------------------------------------------------------ the two calls
 
@@ -362,49 +310,16 @@ class WcsConnector:
         params: Sequence[tuple[str, str]],
         *,
         body: bytes | None = None,
-    ) -> _Answer:
+    ) -> Answer:
         """One request, signed now, bounded by ``deadline`` in all."""
-        ends = time.monotonic() + self.deadline
         headers = {"Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = "application/json"
         query = signed_query(params, self.orig, self._key)
-        response = self._session.request(
-            method,
-            f"{self.base_url}{path}?{query}",
+        return self._http.request(
+            method, f"{self.base_url}{path}?{query}", limit=MAX_ANSWER_BYTES, headers=headers,
             data=body,
-            headers=headers,
-            timeout=(self.connect_timeout, self.deadline),
-            allow_redirects=False,
-            verify=True,
-            stream=True,
         )
-        try:
-            content = _read_until(response, ends)
-        finally:
-            response.close()
-        return _Answer(response.status_code, response.headers, content)
-
-
-def _read_until(response: requests.Response, ends: float) -> bytes | None:
-    """The body as its pieces arrive, until ``ends`` (monotonic); None when too big."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        if time.monotonic() > ends:
-            raise _DeadlinePassed("the answer was still coming in at the deadline")
-        try:
-            piece = response.raw.read1(_READ_PIECE)
-        except urllib3.exceptions.ReadTimeoutError as error:  # requests wraps these only
-            raise requests.ReadTimeout(str(error)) from None  # in its own reading loop
-        except (urllib3.exceptions.HTTPError, OSError) as error:
-            raise requests.ConnectionError(str(error)) from None
-        if not piece:
-            return b"".join(chunks)
-        size += len(piece)
-        if size > MAX_ANSWER_BYTES:
-            return None
-        chunks.append(piece)
 
 
 def _delivered(created: Mapping[str, Any]) -> Delivered:
@@ -424,7 +339,7 @@ def _sort_key(remote_id: object) -> int:
     return int(text) if _REMOTE_ID.fullmatch(text) else 10**21
 
 
-def _failure(answer: _Answer, call: str) -> Outcome:
+def _failure(answer: Answer, call: str) -> Outcome:
     """The outcome of a non-2xx answer (see the module docstring)."""
     status = answer.status
     reason = f"{call}: {_reason(answer)}"
@@ -440,7 +355,7 @@ def _failure(answer: _Answer, call: str) -> Outcome:
     return RetryLater(reason)  # 1xx/3xx: not a verdict on the item; a technician looks
 
 
-def _known_refusal(answer: _Answer) -> str | None:
+def _known_refusal(answer: Answer) -> str | None:
     reply = answer.json()
     desc = reply.get("err_desc") if isinstance(reply, dict) else None
     if not isinstance(desc, str):
@@ -448,7 +363,7 @@ def _known_refusal(answer: _Answer) -> str | None:
     return next((meaning for start, meaning in _KNOWN_REFUSALS if desc.startswith(start)), None)
 
 
-def _reason(answer: _Answer) -> str:
+def _reason(answer: Answer) -> str:
     """``HTTP 403 access-denied: w.c.s. refused the signature (wrong key?)``."""
     reason = f"HTTP {answer.status}"
     reply = answer.json()
@@ -460,9 +375,3 @@ def _reason(answer: _Answer) -> str:
         meaning = "w.c.s. has no such form"
     return f"{reason}: {meaning}" if meaning else reason
 
-
-def _describe_network_error(error: requests.RequestException) -> str:
-    """A short technical name for a network failure (no URL: it holds the signature)."""
-    if isinstance(error, _DeadlinePassed):
-        return "deadline passed while reading"
-    return describe_network_error(error)
