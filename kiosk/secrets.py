@@ -8,7 +8,8 @@ which one it uses at start and in ``kiosk doctor``.
 Names of the secrets held (service ``borne-citoyenne``):
 ``queue-data-key`` (AES key of the offline queue, base64), ``terminal-secret`` (HMAC key
 shared with the back office), ``technician-pin`` (a PIN hash, never a PIN), ``wcs-api-key``
-(the key of the terminal's API access to Publik w.c.s., as w.c.s. gave it).
+(the key of the terminal's API access to Publik w.c.s., as w.c.s. gave it),
+``open311-api-key`` (the ``api_key`` an Open311 GeoReport v2 server gave the terminal).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ QUEUE_DATA_KEY = "queue-data-key"
 TERMINAL_SECRET = "terminal-secret"  # noqa: S105 - the name of a secret, not a secret
 TECHNICIAN_PIN = "technician-pin"
 WCS_API_KEY = "wcs-api-key"
+OPEN311_API_KEY = "open311-api-key"
 
 _log = logging.getLogger(__name__)
 
