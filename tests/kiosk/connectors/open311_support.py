@@ -1,0 +1,83 @@
+"""What the Open311 connector tests share: a démarche mapped to a service, submissions of
+it, and a connector pointed at the fake server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from types import MappingProxyType
+from typing import Any
+
+from kiosk.connectors.open311 import Open311Connector
+from kiosk.connectors.open311_mapping import Open311Attribute, Open311Place, Open311Service
+from kiosk.domain import Submission
+from offline_queue.connector import Outgoing
+from tests.fakes.open311_process import API_KEY, RunningOpen311
+
+CODE = "voirie-nid-de-poule"
+SERVICES: dict[str, dict[str, Any]] = {
+    CODE: {"service_name": "Voirie", "attributes": [
+        {"code": "nature", "datatype": "singlevaluelist", "required": True, "order": 1},
+        {"code": "jours", "datatype": "multivaluelist", "required": False, "order": 2},
+        {"code": "danger", "datatype": "string", "required": False, "order": 3},
+    ]},
+    "eclairage": {"service_name": "Éclairage public", "attributes": []},
+}
+SERVICE = Open311Service(
+    service_code=CODE,
+    place_answer="lieu",
+    places=MappingProxyType({
+        "place-mairie": Open311Place(lat="48.8566", long="2.3522"),
+        "rue-lilas": Open311Place(address="Rue des Lilas, Admiville"),
+    }),
+    description_answer="details",
+    described=MappingProxyType({"personnes": "Personnes gênées"}),
+    attributes=MappingProxyType({
+        "nature": Open311Attribute("nature", MappingProxyType({"trou": "pothole",
+                                                               "lampe": "light"})),
+        "jours": Open311Attribute("jours"),
+        "danger": Open311Attribute("danger"),
+    }),
+    contact=MappingProxyType({"email": "courriel", "last_name": "nom"}),
+    contact_consent="rappel",
+    ignored=frozenset({"photo_refusee"}),
+)
+DEMARCHE = "signalement-rue"
+
+
+def submission(n: int = 0, **answers: object) -> Submission:
+    """A submission of the mapped démarche, with a fresh UUID, created now."""
+    base: dict[str, object] = {
+        "nature": "trou",
+        "jours": ("lundi", "jeudi"),
+        "lieu": MappingProxyType({"id": "place-mairie", "label": "Place de la Mairie"}),
+        "danger": True,
+        "personnes": 4,
+        "details": f"Devant l'école, n°{n}",
+        "rappel": False,
+        "courriel": "jeanne@example.org",
+        "nom": "Martin",
+    }
+    base.update(answers)
+    return Submission(
+        id=str(uuid.uuid4()),
+        reference=f"ADM-{n:03d}-{uuid.uuid4().hex[:3].upper()}",
+        demarche_id=DEMARCHE,
+        demarche_version=1,
+        service_id="voirie",
+        answers=MappingProxyType({k: v for k, v in base.items() if v is not None}),  # type: ignore[misc]
+        personal_fields=("details", "courriel", "nom"),
+        language="fr",
+        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        assisted=False,
+    )
+
+
+def outgoing(sub: Submission, attempt: int = 1) -> Outgoing:
+    return Outgoing(sub.id, sub.reference, sub.to_json(), attempt)
+
+
+def connector(server: RunningOpen311, *, deadline: float = 2.0, api_key: str = API_KEY,
+              service: Open311Service = SERVICE, jurisdiction_id: str = "") -> Open311Connector:
+    return Open311Connector(server.url, api_key, {DEMARCHE: service}, deadline=deadline,
+                            jurisdiction_id=jurisdiction_id)
