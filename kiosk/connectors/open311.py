@@ -71,17 +71,18 @@ _KNOWN_CODES = frozenset({
     "throttled", "does_not_exist",
 })
 # What an error's description is about -> a fixed meaning; the first that matches wins.
+_SERVICE = "the server refuses this service code"
+_NO_SERVICE = "the server has no such service (or the endpoint is wrong)"
 _ABOUT: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"attribute"), "the server refused an attribute"),
+    (re.compile(r"service"), _SERVICE),  # before the key: "this key may not post to it"
     (re.compile(r"api.?key"), "the server refused the API key"),
     (re.compile(r"jurisdiction"), "the server refused the jurisdiction_id"),
-    (re.compile(r"attribute"), "the server refused an attribute"),
     (re.compile(r"description"), "the server refused the description"),
     (re.compile(r"\blat\b|\blong\b|location|address|coordinate"),
      "the server refused the location"),
     (re.compile(r"e-?mail|phone|first.?name|last.?name"), "the server refused a contact field"),
-    (re.compile(r"service"), "the server refuses this service code"),
 )
-_SERVICE = "the server refuses this service code"
 _log = logging.getLogger(__name__)
 
 
@@ -295,7 +296,7 @@ def _delivered(record: Mapping[str, Any]) -> Delivered | None:
 def _failure(answer: Answer) -> Outcome:
     """The outcome of a non-2xx answer to the POST (see the module docstring)."""
     status = answer.status
-    reason = f"submit: {_reason(answer)}"
+    reason = f"submit: {_reason(answer, _NO_SERVICE)}"
     if status in RETRY_STATUSES or status >= 500 or status < 400:
         return RetryLater(reason, parse_retry_after(answer.headers.get("Retry-After")))
     if status == 401 or (status == 403 and _meaning(answer) != _SERVICE):
@@ -315,14 +316,12 @@ def _meaning(answer: Answer) -> str | None:
         meaning = next((m for pattern, m in _ABOUT if pattern.search(text)), None)
         if meaning is not None:
             return meaning
-    if answer.status == 404:
-        return "the server has no such service (or the endpoint is wrong)"
     return None
 
 
-def _reason(answer: Answer) -> str:
+def _reason(answer: Answer, if_404: str | None = None) -> str:
     """``HTTP 400 codes 400: the server refused the location``: the status, the codes
-    known to hold no free text, and a fixed meaning."""
+    known to hold no free text, and a fixed meaning (``if_404`` for a 404 without one)."""
     reason = f"HTTP {answer.status}"
     codes = []
     for error in _errors(answer):
@@ -332,5 +331,5 @@ def _reason(answer: Answer) -> str:
             codes.append(text)
     if codes:
         reason += " codes " + ",".join(dict.fromkeys(codes))
-    meaning = _meaning(answer)
+    meaning = _meaning(answer) or (if_404 if answer.status == 404 else None)
     return f"{reason}: {meaning}" if meaning else reason
