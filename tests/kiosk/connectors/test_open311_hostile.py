@@ -1,0 +1,93 @@
+"""Whatever an Open311 server (or what poses as one) answers, Open311Connector gives an
+outcome, keeps none of its free text, and takes only a well-formed id or token."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kiosk.connectors.open311 import Open311Connector
+from offline_queue.connector import Delivered, Rejected, RetryLater, Unauthorized
+from tests.fakes.open311_process import API_KEY
+from tests.kiosk.connectors.open311_support import DEMARCHE, SERVICE, outgoing, submission
+from tests.kiosk.connectors.scripted_server import Scripted, scripted_server
+
+SECRET_WORD = "jeanne"  # stands for personal data a server could echo (lower case, as codes)
+ITEM = outgoing(submission(0))
+SECOND = outgoing(submission(1), attempt=2)
+KEYS = ["service_request_id", "token", "code", "description", "detail", "service_notice"]
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20) | st.just(SECRET_WORD),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(KEYS), inner, max_size=4
+    ),
+    max_leaves=12,
+)
+bodies = (
+    st.binary(max_size=500)
+    | json_values.map(lambda value: json.dumps(value).encode())
+    | st.sampled_from([
+        json.dumps([{"code": SECRET_WORD, "description": f"api_key {SECRET_WORD}"}]).encode(),
+        json.dumps({"code": 400, "detail": f"Adresse de {SECRET_WORD} inconnue"}).encode(),
+        json.dumps([{"service_request_id": f"{SECRET_WORD} <script>"}]).encode(),
+        json.dumps([{"description": f"Référence borne : ADM-001-X {SECRET_WORD}"}]).encode(),
+    ])
+)
+
+
+@pytest.fixture(scope="module")
+def server():
+    with scripted_server() as script:
+        yield script
+
+
+def _connector(server: Scripted) -> Open311Connector:
+    return Open311Connector(server.url, API_KEY, {DEMARCHE: SERVICE}, deadline=2.0)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    status=st.integers(min_value=200, max_value=599),
+    body=bodies,
+    item=st.sampled_from([ITEM, SECOND]),
+)
+def test_any_answer_gives_an_outcome_that_quotes_nothing_of_it(server, status, body, item):
+    server.answer(status, body, {"Content-Type": "application/json"})
+    outcome = _connector(server).deliver(item)
+    assert isinstance(outcome, Delivered | RetryLater | Rejected | Unauthorized)
+    if isinstance(outcome, Delivered):
+        remote = outcome.remote_reference
+        assert remote is None or re.fullmatch(r"(token:)?[A-Za-z0-9_.:-]{1,128}", remote)
+        assert outcome.remote_url is None
+    else:
+        assert SECRET_WORD not in outcome.reason.lower()
+
+
+def test_a_2xx_without_an_id_or_a_token_is_not_taken_for_a_delivery(server):
+    """Perhaps stored, perhaps not: the next attempt looks it up before sending again."""
+    server.answer(201, b'[{"service_notice": "ok"}]')
+    assert _connector(server).deliver(ITEM) == RetryLater("submit: HTTP 201 answer unreadable")
+    server.answer(200, b"<html>maintenance</html>")
+    assert _connector(server).deliver(ITEM) == RetryLater("submit: HTTP 200 answer unreadable")
+
+
+def test_a_redirect_is_not_followed(server):
+    server.answer(302, b"", {"Location": "https://ailleurs.example/"})
+    assert _connector(server).deliver(ITEM) == RetryLater("submit: HTTP 302")
+
+
+def test_retry_after_is_honoured(server):
+    server.answer(503, b"<html>busy</html>", {"Retry-After": "120"})
+    assert _connector(server).deliver(ITEM) == RetryLater("submit: HTTP 503", 120.0)
+
+
+def test_a_huge_search_answer_is_not_read_and_the_item_waits_for_a_person(server):
+    server.answer(200, b"[" + b'{"description": "x"},' * 300_000 + b"{}]")
+    outcome = _connector(server).deliver(SECOND)
+    assert isinstance(outcome, Rejected)
+    assert outcome.reason.startswith("look-up: answer unreadable: the server cannot be searched")
