@@ -24,6 +24,7 @@ from offline_queue.store import ItemInfo, QueueStatus, QueueStore, State
 from offline_queue.sync import SyncEvent, SyncWorker
 
 if TYPE_CHECKING:
+    from kiosk.connectors.open311_mapping import Open311Service
     from kiosk.connectors.wcs import WcsForm
 
 _log = logging.getLogger(__name__)
@@ -32,18 +33,24 @@ DAY = 86_400
 
 
 def connector_from_config(
-    config: Config, wcs_forms: Mapping[str, WcsForm] = MappingProxyType({})
+    config: Config,
+    wcs_forms: Mapping[str, WcsForm] = MappingProxyType({}),
+    open311_services: Mapping[str, Open311Service] = MappingProxyType({}),
 ) -> Connector | None:
     """The back office named by ``[backoffice]``; None keeps everything queued.
 
-    ``wcs_forms`` (démarche id -> its w.c.s. form) is for ``kind = "wcs"``; nothing
-    provides it yet (the catalog will), so a w.c.s. terminal keeps its requests queued.
+    ``wcs_forms`` (démarche id -> its w.c.s. form) is for ``kind = "wcs"``,
+    ``open311_services`` (démarche id -> its Open311 service) for ``kind = "open311"``;
+    nothing provides them yet (the catalog will), so such a terminal keeps its requests
+    queued.
     """
     office = config.backoffice
     if office.kind == "none":
         return None
     if office.kind == "wcs":
         return _wcs_connector(config, wcs_forms)
+    if office.kind == "open311":
+        return _open311_connector(config, open311_services)
     return HttpApiConnector(
         office.url,
         office.terminal_id,
@@ -67,6 +74,26 @@ def _wcs_connector(config: Config, forms: Mapping[str, WcsForm]) -> Connector | 
 
     office = config.backoffice
     return WcsConnector(office.url, office.orig, key, forms, deadline=office.timeout_seconds)
+
+
+def _open311_connector(
+    config: Config, services: Mapping[str, Open311Service]
+) -> Connector | None:
+    """An Open311 GeoReport v2 server, with its api_key enrolled in the keyring; None
+    (requests stay queued, and the log says why) without a key or any mapped démarche."""
+    key = secrets.get_secret(secrets.OPEN311_API_KEY)
+    if not key:
+        _log.error("[backoffice] kind = open311 but no Open311 api_key is enrolled "
+                   "(kiosk enroll open311-key): requests stay queued")
+        return None
+    if not services:
+        _log.warning("no démarche is mapped to an Open311 service yet: requests stay queued")
+        return None
+    from kiosk.connectors.open311 import Open311Connector  # requests' import, only here
+
+    office = config.backoffice
+    return Open311Connector(office.url, key, services, deadline=office.timeout_seconds,
+                            jurisdiction_id=office.jurisdiction_id)
 
 
 def describe_status(status: QueueStatus) -> tuple[str, bool, int]:
