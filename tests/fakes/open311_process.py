@@ -22,7 +22,9 @@ class RunningOpen311:
 
     url: str
 
-    def control(self, post: Sequence[str] = (), lookup: Sequence[str] = (), **settings: Any) -> None:
+    def control(
+        self, post: Sequence[str] = (), lookup: Sequence[str] = (), **settings: Any
+    ) -> None:
         """Queue faults for the coming POST / search requests, or change ``mode``,
         ``searchable``, ``status`` (see the fake's docstring)."""
         order = {"post": list(post), "lookup": list(lookup), **settings}

@@ -42,12 +42,11 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-HANG_SECONDS = 60.0
-TRICKLE_PAUSE = 0.25  # seconds between the bytes of a trickled answer
+from tests.fakes.http_base import HANG_SECONDS, FakeHandler, FakeServer
+
 MAX_DESCRIPTION = 4000
 HTML_500 = b"<!DOCTYPE html><html><body><h1>Server Error (500)</h1></body></html>"
 
@@ -129,12 +128,8 @@ def public(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k not in ("form", "token")}
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FakeHandler):
     server: Server
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
     # ------------------------------------------------------------------ routing
 
@@ -328,33 +323,9 @@ class Handler(BaseHTTPRequestHandler):
         key = "detail" if self.server.site.mode == "deviant" else "description"
         self._json(refusal.status, [{"code": refusal.code, key: refusal.description}])
 
-    def _json(self, status: int, body: object) -> None:
-        self._send(status, json.dumps(body).encode(), "application/json")
-
     def _html(self, status: int) -> None:
         self._send(status, HTML_500 if status == 500 else b"<html>Not Found</html>",
                    "text/html")
-
-    def _send(self, status: int, raw: bytes, kind: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def _trickle(self, body: object) -> None:
-        raw = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        try:
-            for byte in raw:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(TRICKLE_PAUSE)
-        except OSError:
-            self.close_connection = True  # the client gave up
 
 
 class _Crash(Refusal):
@@ -371,12 +342,8 @@ def _date(values: list[str] | None, default: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, site: Site) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.site = site
+class Server(FakeServer):
+    site: Site
 
 
 CONFIG_ENV = "FAKE_OPEN311_CONFIG"  # JSON {"api_keys": [...], "services": {code: {...}}}
@@ -387,8 +354,8 @@ def main() -> None:
     config = json.loads(os.environ[CONFIG_ENV])
     site = Site(services=config["services"], api_keys=set(config["api_keys"]),
                 mode=config.get("mode", "spec"))
-    server = Server(site)
-    print(f"LISTENING http://127.0.0.1:{server.server_address[1]}/open311/v2", flush=True)
+    server = Server(site, Handler)
+    print(f"LISTENING {server.url}/open311/v2", flush=True)
     server.serve_forever()
 
 

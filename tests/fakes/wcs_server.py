@@ -45,13 +45,12 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.fakes.http_base import HANG_SECONDS, FakeHandler, FakeServer
+
 WINDOW = dt.timedelta(seconds=30)
-HANG_SECONDS = 60.0
-TRICKLE_PAUSE = 0.25  # seconds between the bytes of a trickled answer
 
 # What a submit request can be made to suffer, once each:
 #   refuse           403 Invalid orig. (the API access was deleted), nothing stored
@@ -182,12 +181,8 @@ class Site:
             return faults.popleft() if faults else None
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FakeHandler):
     server: Server
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
     # ------------------------------------------------------------------ routing
 
@@ -326,43 +321,9 @@ class Handler(BaseHTTPRequestHandler):
                 site.verifier.keys = dict(order["keys"])
         self._json(200, {"err": 0})
 
-    # ------------------------------------------------------------------ answers
 
-    def _json(self, status: int, body: object) -> None:
-        raw = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def _trickle(self, body: object, *, stall: bool) -> None:
-        """The answer one byte at a time or, with ``stall``, half of it and then nothing."""
-        raw = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        try:
-            if stall:
-                self.wfile.write(raw[: len(raw) // 2])
-                self.wfile.flush()
-                time.sleep(HANG_SECONDS)
-            for byte in raw:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(TRICKLE_PAUSE)
-        except OSError:
-            self.close_connection = True  # the client gave up
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, site: Site) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.site = site
-        site.base_url = f"http://127.0.0.1:{self.server_address[1]}"
+class Server(FakeServer):
+    site: Site
 
 
 CONFIG_ENV = "FAKE_WCS_CONFIG"  # JSON {"keys": {orig: key}, "formdefs": {slug: [varname]}}
@@ -372,7 +333,8 @@ def main() -> None:
     """Serve on a free port of 127.0.0.1 the site described by ``$FAKE_WCS_CONFIG``."""
     config = json.loads(os.environ[CONFIG_ENV])
     site = Site(formdefs=config["formdefs"], verifier=Verifier(dict(config["keys"])))
-    server = Server(site)
+    server = Server(site, Handler)
+    site.base_url = server.url
     print(f"LISTENING {site.base_url}", flush=True)
     server.serve_forever()
 

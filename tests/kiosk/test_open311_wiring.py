@@ -56,14 +56,15 @@ def test_with_key_and_mapping_the_connector_goes_to_the_configured_server():
     assert connector.deadline == 10.0
 
 
-def test_the_key_is_enrolled_from_stdin_and_never_printed(config_file, monkeypatch, capsys):
+def test_the_key_is_enrolled_from_stdin_and_never_printed(request, monkeypatch, capsys):
+    toml = request.getfixturevalue("config_file")  # test_enroll's (its keyring shared)
     monkeypatch.setattr("sys.stdin", io.StringIO("k3y-open311\n"))
-    assert main(["--config", str(config_file), "enroll", "open311-key"]) == 0
+    assert main(["--config", str(toml), "enroll", "open311-key"]) == 0
     assert keyring.get_password(secrets.SERVICE, secrets.OPEN311_API_KEY) == "k3y-open311"
     out = capsys.readouterr().out
     assert "k3y-open311" not in out
     assert out.startswith("Open311 key enrolled in the keyring (sha256:")
     assert 'kind = "open311"' in out  # this configuration does not use it yet
     monkeypatch.setattr("sys.stdin", io.StringIO("autre\n"))
-    assert main(["--config", str(config_file), "enroll", "open311-key"]) == 1
+    assert main(["--config", str(toml), "enroll", "open311-key"]) == 1
     assert keyring.get_password(secrets.SERVICE, secrets.OPEN311_API_KEY) == "k3y-open311"

@@ -114,8 +114,10 @@ def test_a_long_description_is_cut_to_4000_characters_keeping_the_reference(spec
 def test_what_cannot_be_mapped_is_refused_before_sending(spec):
     before = spec.posts()
     cases = [
-        (submission(10, inconnue="x"), f"answer 'inconnue' has no place in Open311 service {CODE}"),
-        (submission(11, nature="autre"), "answer 'nature': a choice has no Open311 attribute value"),
+        (submission(10, inconnue="x"),
+         f"answer 'inconnue' has no place in Open311 service {CODE}"),
+        (submission(11, nature="autre"),
+         "answer 'nature': a choice has no Open311 attribute value"),
         (submission(12, lieu=None), "answer 'lieu' gives no place: an Open311 request needs a "
                                     "location"),
         (submission(13, lieu=MappingProxyType({"lat": "91", "lon": "2"})),

@@ -1,0 +1,60 @@
+"""What the fake back offices' HTTP handlers share: quiet logs, JSON answers, an answer
+that trickles in, and a threading server on a free port of 127.0.0.1 holding a site."""
+
+from __future__ import annotations
+
+import json
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+HANG_SECONDS = 60.0
+TRICKLE_PAUSE = 0.25  # seconds between the bytes of a trickled answer
+
+
+class FakeHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _json(self, status: int, body: object) -> None:
+        self._send(status, json.dumps(body).encode(), "application/json")
+
+    def _send(self, status: int, raw: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def _trickle(self, body: object, *, stall: bool = False) -> None:
+        """A 200 JSON answer one byte at a time or, with ``stall``, half of it and then
+        nothing for ``HANG_SECONDS``."""
+        raw = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        try:
+            if stall:
+                self.wfile.write(raw[: len(raw) // 2])
+                self.wfile.flush()
+                time.sleep(HANG_SECONDS)
+            for byte in raw:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(TRICKLE_PAUSE)
+        except OSError:
+            self.close_connection = True  # the client gave up
+
+
+class FakeServer(ThreadingHTTPServer):
+    """Serves ``handler`` on a free port of 127.0.0.1; ``site`` is the fake's state."""
+
+    daemon_threads = True
+
+    def __init__(self, site: Any, handler: type[FakeHandler]) -> None:
+        super().__init__(("127.0.0.1", 0), handler)
+        self.site = site
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
