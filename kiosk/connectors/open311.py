@@ -47,10 +47,12 @@ from urllib.parse import quote, urlencode
 import requests
 import urllib3
 
+from kiosk.connectors.answer_mapping import MappingError
 from kiosk.connectors.base_url import check_base_url
-from kiosk.connectors.bounded_http import Answer, BoundedHttp, guarded
+from kiosk.connectors.bounded_http import Answer, BoundedHttp
 from kiosk.connectors.http_api import parse_retry_after
-from kiosk.connectors.open311_mapping import MappingError, Open311Service, request_fields
+from kiosk.connectors.look_up_first import LookUpFirst
+from kiosk.connectors.open311_mapping import Open311Service, request_fields
 from kiosk.domain.submission import Submission
 from offline_queue.connector import Delivered, Outcome, Outgoing, Rejected, RetryLater, Unauthorized
 
@@ -86,7 +88,10 @@ _ABOUT: tuple[tuple[re.Pattern[str], str], ...] = (
 _log = logging.getLogger(__name__)
 
 
-class Open311Connector:
+_Prepared = tuple[Open311Service, dt.datetime, list[tuple[str, str]]]  # service, created, form
+
+
+class Open311Connector(LookUpFirst[_Prepared]):
     """Delivers submissions to an Open311 GeoReport v2 server.
 
     Args:
@@ -115,43 +120,18 @@ class Open311Connector:
         check_base_url(endpoint, "the Open311 endpoint")
         if not api_key:
             raise ValueError("the Open311 api_key is empty")
-        self._http = BoundedHttp(
+        super().__init__(BoundedHttp(
             deadline=deadline, connect_timeout=connect_timeout, probe_timeout=probe_timeout,
             session=session,
-        )
+        ))
         self.endpoint = endpoint.rstrip("/")
         self._api_key = api_key
         self.services = MappingProxyType(dict(services))
         self.jurisdiction_id = jurisdiction_id
-        self.deadline = self._http.deadline
         # Items whose next attempt may send without a look-up: nothing of them reached
         # the server, or a person chose to send again one the server could not be searched
         # for. In memory only: after a restart, the look-up comes first again.
         self._send_without_look_up: set[str] = set()
-
-    def close(self) -> None:
-        """Close the pooled connections."""
-        self._http.close()
-
-    # ------------------------------------------------------------------ Connector
-
-    def deliver(self, item: Outgoing) -> Outcome:
-        """Look up (from the second attempt on), then post; never raises."""
-        prepared = self._prepare(item)
-        if isinstance(prepared, Rejected):
-            return prepared
-        service, created, fields = prepared
-
-        def attempt() -> Outcome:
-            unverified = item.item_id in self._send_without_look_up
-            self._send_without_look_up.discard(item.item_id)
-            if item.attempt > 1 and not unverified:
-                earlier = self._look_up(service, item, created)
-                if earlier is not None:
-                    return earlier
-            return self._post(item.item_id, fields)
-
-        return guarded(attempt, item.reference, _log)
 
     def reachable(self) -> bool:
         """True when the server answers ``GET services.json`` (any status under 500)."""
@@ -174,11 +154,15 @@ class Open311Connector:
         found = [_remote_id(r.get("service_request_id")) for r in records or []]
         return next((remote for remote in found if remote), None)
 
-    # ------------------------------------------------------------------ the two calls
+    # ------------------------------------------------------------------ LookUpFirst
 
-    def _prepare(
-        self, item: Outgoing
-    ) -> tuple[Open311Service, dt.datetime, list[tuple[str, str]]] | Rejected:
+    def _must_look_up(self, item: Outgoing) -> bool:
+        if item.item_id in self._send_without_look_up:
+            self._send_without_look_up.discard(item.item_id)
+            return False
+        return True
+
+    def _prepare(self, item: Outgoing) -> _Prepared | Rejected:
         """The item's service, creation time and form fields, or why it cannot go."""
         try:
             submission = Submission.from_json(item.payload)
@@ -194,11 +178,10 @@ class Open311Connector:
             return Rejected(str(error))
         return service, created, [("api_key", self._api_key), *fields, *self._jurisdiction()]
 
-    def _look_up(
-        self, service: Open311Service, item: Outgoing, created: dt.datetime
-    ) -> Outcome | None:
+    def _look_up(self, item: Outgoing, prepared: _Prepared) -> Outcome | None:
         """The earlier request holding the item's reference as ``Delivered``, None when
         there is none, or the outcome that stops this attempt (nothing is sent)."""
+        service, created, _ = prepared
         now = dt.datetime.now(dt.UTC)
         params = [
             ("service_code", service.service_code),
@@ -228,7 +211,8 @@ class Open311Connector:
                 return _delivered(record) or Delivered(None)
         return None
 
-    def _post(self, item_id: str, fields: Sequence[tuple[str, str]]) -> Outcome:
+    def _send(self, item: Outgoing, prepared: _Prepared) -> Outcome:
+        item_id, fields = item.item_id, prepared[2]
         try:
             answer = self._http.request(
                 "POST", f"{self.endpoint}/requests.json", limit=MAX_ANSWER_BYTES,

@@ -3,8 +3,8 @@ fields of ``POST requests.json`` built from a submission with them.
 
 The mapping is plain data (``Open311Service`` and the two small types it holds) so that the
 catalog can build it; every check that does not need the server is made when it is built
-(ValueError) or before anything is sent (``MappingError``): an answer the mapping does not
-place is refused, never silently dropped.
+(ValueError) or before anything is sent (``MappingError``): an answer the mapping does
+not place is refused, never silently dropped.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from kiosk.connectors.answer_mapping import MappingError, mapped_choice
 from kiosk.domain.submission import Submission
 
 MAX_DESCRIPTION = 4000  # GeoReport v2: description is at most 4000 characters
@@ -28,10 +29,6 @@ _COORDINATE = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,12})?")
 
 def _no_entries() -> Mapping[str, str]:
     return MappingProxyType({})
-
-
-class MappingError(ValueError):
-    """The submission cannot be expressed for its Open311 service (a technical reason)."""
 
 
 @dataclass(frozen=True)
@@ -205,21 +202,14 @@ def _location(service: Open311Service, answers: Mapping[str, object]) -> list[tu
 
 
 def _attribute(attribute: Open311Attribute, value: object, key: str) -> list[tuple[str, str]]:
+    def choice(item: str) -> str:
+        return mapped_choice(attribute.values, item, key, "Open311 attribute")
+
     if isinstance(value, tuple):
-        return [(f"attribute[{attribute.code}][]", _choice(attribute, item, key))
-                for item in value]
+        return [(f"attribute[{attribute.code}][]", choice(item)) for item in value]
     if isinstance(value, str):
-        return [(f"attribute[{attribute.code}]", _choice(attribute, value, key))]
+        return [(f"attribute[{attribute.code}]", choice(value))]
     return [(f"attribute[{attribute.code}]", as_text(value))]
-
-
-def _choice(attribute: Open311Attribute, value: str, key: str) -> str:
-    if not attribute.values:
-        return value
-    mapped = attribute.values.get(value)
-    if mapped is None:
-        raise MappingError(f"answer {key!r}: a choice has no Open311 attribute value")
-    return mapped
 
 
 def as_text(value: object) -> str:

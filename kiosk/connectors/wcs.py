@@ -48,9 +48,11 @@ from urllib.parse import quote
 
 import requests
 
+from kiosk.connectors.answer_mapping import MappingError, mapped_choice
 from kiosk.connectors.base_url import check_base_url
-from kiosk.connectors.bounded_http import Answer, BoundedHttp, guarded
+from kiosk.connectors.bounded_http import Answer, BoundedHttp
 from kiosk.connectors.http_api import parse_retry_after
+from kiosk.connectors.look_up_first import LookUpFirst
 from kiosk.connectors.wcs_signing import signed_query
 from kiosk.domain.submission import Submission
 from offline_queue.connector import Delivered, Outcome, Outgoing, Rejected, RetryLater, Unauthorized
@@ -139,43 +141,33 @@ class WcsForm:
             raise ValueError(f"form {self.slug}: two answers go to the same w.c.s. field")
 
 
-class _MappingError(ValueError):
-    """The submission cannot be expressed in its w.c.s. form (a technical reason)."""
-
-
 def form_data(form: WcsForm, submission: Submission) -> dict[str, Any]:
-    """The ``data`` object of the submit body (raises ``_MappingError``)."""
+    """The ``data`` object of the submit body (raises ``MappingError``)."""
     data: dict[str, Any] = {form.uuid_varname: submission.id}
     for key, value in submission.answers.items():
         target = form.fields.get(key)
         if target is None:
             if key in form.ignored:
                 continue
-            raise _MappingError(f"answer {key!r} has no field in w.c.s. form {form.slug}")
+            raise MappingError(f"answer {key!r} has no field in w.c.s. form {form.slug}")
         data[target.varname] = _value(value, target, key)
     return data
 
 
 def _value(value: object, target: WcsField, key: str) -> Any:
     if isinstance(value, tuple):
-        return [_choice(item, target, key) for item in value]
+        return [mapped_choice(target.choices, item, key, "w.c.s.") for item in value]
     if isinstance(value, str):
-        return _choice(value, target, key)
+        return mapped_choice(target.choices, value, key, "w.c.s.")
     if isinstance(value, Mapping):
         return dict(value)  # a place: {"lat", "lon"}, as w.c.s.'s map fields take it
     return value  # numbers and booleans as they are
 
 
-def _choice(value: str, target: WcsField, key: str) -> str:
-    if not target.choices:
-        return value
-    mapped = target.choices.get(value)
-    if mapped is None:
-        raise _MappingError(f"answer {key!r}: a choice has no w.c.s. value")
-    return mapped
+_Prepared = tuple[WcsForm, dict[str, Any]]  # the item's form and its ``data``
 
 
-class WcsConnector:
+class WcsConnector(LookUpFirst[_Prepared]):
     """Delivers submissions to a w.c.s. site through its signed API.
 
     Args:
@@ -205,41 +197,20 @@ class WcsConnector:
         session: requests.Session | None = None,
     ) -> None:
         check_base_url(base_url, "the w.c.s. URL")
-        self._http = BoundedHttp(
+        super().__init__(BoundedHttp(
             deadline=deadline, connect_timeout=connect_timeout, probe_timeout=probe_timeout,
             session=session,
-        )
+        ))
         signed_query((), orig, key)  # fail early on an empty orig or key
         self.base_url = base_url.rstrip("/")
         self.orig = orig
         self._key = key
         self.forms = MappingProxyType(dict(forms))
         self.channel = channel
-        self.deadline = self._http.deadline
 
-    def close(self) -> None:
-        """Close the pooled connections."""
-        self._http.close()
+    # ------------------------------------------------------------------ LookUpFirst
 
-    # ------------------------------------------------------------------ Connector
-
-    def deliver(self, item: Outgoing) -> Outcome:
-        """Look up (from the second attempt on), then submit; never raises."""
-        prepared = self._prepare(item)
-        if isinstance(prepared, Rejected):
-            return prepared
-        form, data = prepared
-
-        def attempt() -> Outcome:
-            if item.attempt > 1:
-                earlier = self._look_up(form, item.item_id)
-                if earlier is not None:
-                    return earlier
-            return self._submit(form, data)
-
-        return guarded(attempt, item.reference, _log)
-
-    def _prepare(self, item: Outgoing) -> tuple[WcsForm, dict[str, Any]] | Rejected:
+    def _prepare(self, item: Outgoing) -> _Prepared | Rejected:
         """The item's form and ``data``, or why it cannot go to w.c.s. at all."""
         try:
             submission = Submission.from_json(item.payload)
@@ -250,7 +221,7 @@ class WcsConnector:
             return Rejected(f"no w.c.s. form for démarche {submission.demarche_id!r}")
         try:
             return form, form_data(form, submission)
-        except _MappingError as error:
+        except MappingError as error:
             return Rejected(str(error))
 
     def reachable(self) -> bool:
@@ -259,9 +230,10 @@ class WcsConnector:
 
     # ------------------------------------------------------------------ the two calls
 
-    def _look_up(self, form: WcsForm, item_id: str) -> Outcome | None:
+    def _look_up(self, item: Outgoing, prepared: _Prepared) -> Outcome | None:
         """The earlier form with this UUID as ``Delivered``, None when there is none, or
         the outcome that stops this attempt (the look-up failed: nothing is sent)."""
+        form, item_id = prepared[0], item.item_id
         answer = self._request(
             "GET", f"/api/forms/{quote(form.slug)}/list", [(f"filter-{form.uuid_varname}", item_id)]
         )
@@ -279,7 +251,8 @@ class WcsConnector:
         first = min(listed, key=lambda f: _sort_key(f.get("id")))
         return _delivered(first)
 
-    def _submit(self, form: WcsForm, data: Mapping[str, Any]) -> Outcome:
+    def _send(self, item: Outgoing, prepared: _Prepared) -> Outcome:
+        form, data = prepared
         body = json.dumps(
             {
                 "data": data,
