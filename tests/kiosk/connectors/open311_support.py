@@ -11,8 +11,8 @@ from typing import Any
 from kiosk.connectors.open311 import Open311Connector
 from kiosk.connectors.open311_mapping import Open311Attribute, Open311Place, Open311Service
 from kiosk.domain import Submission
-from offline_queue.connector import Outgoing
 from tests.fakes.open311_process import API_KEY, RunningOpen311
+from tests.kiosk.connectors.connector_support import make_submission
 
 CODE = "voirie-nid-de-poule"
 SERVICES: dict[str, dict[str, Any]] = {
@@ -58,23 +58,11 @@ def submission(n: int = 0, **answers: object) -> Submission:
         "courriel": "jeanne@example.org",
         "nom": "Martin",
     }
-    base.update(answers)
-    return Submission(
-        id=str(uuid.uuid4()),
-        reference=f"ADM-{n:03d}-{uuid.uuid4().hex[:3].upper()}",
-        demarche_id=DEMARCHE,
-        demarche_version=1,
-        service_id="voirie",
-        answers=MappingProxyType({k: v for k, v in base.items() if v is not None}),  # type: ignore[misc]
-        personal_fields=("details", "courriel", "nom"),
-        language="fr",
+    return make_submission(
+        DEMARCHE, {**base, **answers}, reference=f"ADM-{n:03d}-{uuid.uuid4().hex[:3].upper()}",
+        personal=("details", "courriel", "nom"),
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        assisted=False,
     )
-
-
-def outgoing(sub: Submission, attempt: int = 1) -> Outgoing:
-    return Outgoing(sub.id, sub.reference, sub.to_json(), attempt)
 
 
 def connector(server: RunningOpen311, *, deadline: float = 2.0, api_key: str = API_KEY,

@@ -19,13 +19,13 @@ from kiosk.connectors.open311_mapping import (
 )
 from offline_queue.connector import Delivered, Rejected, RetryLater, Unauthorized
 from tests.fakes.open311_process import API_KEY, RunningOpen311, running_open311
+from tests.kiosk.connectors.connector_support import outgoing
 from tests.kiosk.connectors.open311_support import (
     CODE,
     DEMARCHE,
     SERVICE,
     SERVICES,
     connector,
-    outgoing,
     submission,
 )
 

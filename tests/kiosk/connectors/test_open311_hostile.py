@@ -3,7 +3,6 @@ outcome, keeps none of its free text, and takes only a well-formed id or token."
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -13,30 +12,21 @@ from hypothesis import strategies as st
 from kiosk.connectors.open311 import Open311Connector
 from offline_queue.connector import Delivered, Rejected, RetryLater, Unauthorized
 from tests.fakes.open311_process import API_KEY
-from tests.kiosk.connectors.open311_support import DEMARCHE, SERVICE, outgoing, submission
+from tests.kiosk.connectors.connector_support import hostile_bodies, outgoing
+from tests.kiosk.connectors.open311_support import DEMARCHE, SERVICE, submission
 from tests.kiosk.connectors.scripted_server import Scripted, scripted_server
 
 SECRET_WORD = "jeanne"  # stands for personal data a server could echo (lower case, as codes)
 ITEM = outgoing(submission(0))
 SECOND = outgoing(submission(1), attempt=2)
-KEYS = ["service_request_id", "token", "code", "description", "detail", "service_notice"]
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20) | st.just(SECRET_WORD),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(KEYS), inner, max_size=4
-    ),
-    max_leaves=12,
-)
-bodies = (
-    st.binary(max_size=500)
-    | json_values.map(lambda value: json.dumps(value).encode())
-    | st.sampled_from([
-        json.dumps([{"code": SECRET_WORD, "description": f"api_key {SECRET_WORD}"}]).encode(),
-        json.dumps({"code": 400, "detail": f"Adresse de {SECRET_WORD} inconnue"}).encode(),
-        json.dumps([{"service_request_id": f"{SECRET_WORD} <script>"}]).encode(),
-        json.dumps([{"description": f"Référence borne : ADM-001-X {SECRET_WORD}"}]).encode(),
-    ])
+bodies = hostile_bodies(
+    ["service_request_id", "token", "code", "description", "detail", "service_notice"],
+    SECRET_WORD,
+    [{"code": SECRET_WORD, "description": f"api_key {SECRET_WORD}"}],
+    {"code": 400, "detail": f"Adresse de {SECRET_WORD} inconnue"},
+    [{"service_request_id": f"{SECRET_WORD} <script>"}],
+    [{"description": f"Référence borne : ADM-001-X {SECRET_WORD}"}],
 )
 
 
