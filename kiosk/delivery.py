@@ -60,15 +60,9 @@ def connector_from_config(
 
 
 def _wcs_connector(config: Config, forms: Mapping[str, WcsForm]) -> Connector | None:
-    """Publik w.c.s., with the API access key enrolled in the keyring; None (requests stay
-    queued, and the log says why) without a key or without any mapped démarche."""
-    key = secrets.get_secret(secrets.WCS_API_KEY)
-    if not key:
-        _log.error("[backoffice] kind = wcs but no w.c.s. key is enrolled "
-                   "(kiosk enroll wcs-key): requests stay queued")
-        return None
-    if not forms:
-        _log.warning("no démarche is mapped to a w.c.s. form yet: requests stay queued")
+    """Publik w.c.s., with the API access key enrolled in the keyring."""
+    key = _usable_key(secrets.WCS_API_KEY, "wcs", bool(forms), "a w.c.s. form")
+    if key is None:
         return None
     from kiosk.connectors.wcs import WcsConnector  # requests' import, only for w.c.s.
 
@@ -79,21 +73,30 @@ def _wcs_connector(config: Config, forms: Mapping[str, WcsForm]) -> Connector | 
 def _open311_connector(
     config: Config, services: Mapping[str, Open311Service]
 ) -> Connector | None:
-    """An Open311 GeoReport v2 server, with its api_key enrolled in the keyring; None
-    (requests stay queued, and the log says why) without a key or any mapped démarche."""
-    key = secrets.get_secret(secrets.OPEN311_API_KEY)
-    if not key:
-        _log.error("[backoffice] kind = open311 but no Open311 api_key is enrolled "
-                   "(kiosk enroll open311-key): requests stay queued")
-        return None
-    if not services:
-        _log.warning("no démarche is mapped to an Open311 service yet: requests stay queued")
+    """An Open311 GeoReport v2 server, with its api_key enrolled in the keyring."""
+    key = _usable_key(secrets.OPEN311_API_KEY, "open311", bool(services), "an Open311 service")
+    if key is None:
         return None
     from kiosk.connectors.open311 import Open311Connector  # requests' import, only here
 
     office = config.backoffice
     return Open311Connector(office.url, key, services, deadline=office.timeout_seconds,
                             jurisdiction_id=office.jurisdiction_id)
+
+
+def _usable_key(secret: str, kind: str, mapped: bool, target: str) -> str | None:
+    """The back office's key (keyring entry ``secret``, enrolled as ``<kind>-key``) when
+    it is enrolled and some démarche is ``mapped``; else None (requests stay queued) and
+    the log says why."""
+    key = secrets.get_secret(secret)
+    if not key:
+        _log.error("[backoffice] kind = %s but no key is enrolled (kiosk enroll %s-key): "
+                   "requests stay queued", kind, kind)
+        return None
+    if not mapped:
+        _log.warning("no démarche is mapped to %s yet: requests stay queued", target)
+        return None
+    return key
 
 
 def describe_status(status: QueueStatus) -> tuple[str, bool, int]:

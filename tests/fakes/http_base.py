@@ -4,7 +4,9 @@ that trickles in, and a threading server on a free port of 127.0.0.1 holding a s
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -58,3 +60,29 @@ class FakeServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), handler)
         self.site = site
         self.url = f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class Faults:
+    """Faults queued per kind of request (e.g. "submit", "list"), each used once by the
+    next request of that kind. Thread-safe."""
+
+    def __init__(self, allowed: dict[str, frozenset[str]]) -> None:
+        self._allowed = allowed
+        self._queued: dict[str, deque[str]] = {kind: deque() for kind in allowed}
+        self._lock = threading.Lock()
+
+    def order(self, order: dict[str, Any]) -> None:
+        """Forget every queued fault when ``order["clear"]``, then queue ``order[kind]``."""
+        with self._lock:
+            if order.get("clear"):
+                for queued in self._queued.values():
+                    queued.clear()
+            for kind, allowed in self._allowed.items():
+                for name in order.get(kind, []):
+                    assert name in allowed, name
+                    self._queued[kind].append(name)
+
+    def next(self, kind: str) -> str | None:
+        with self._lock:
+            queued = self._queued[kind]
+            return queued.popleft() if queued else None

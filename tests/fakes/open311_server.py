@@ -40,12 +40,11 @@ import os
 import secrets
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from tests.fakes.http_base import HANG_SECONDS, FakeHandler, FakeServer
+from tests.fakes.http_base import HANG_SECONDS, FakeHandler, FakeServer, Faults
 
 MAX_DESCRIPTION = 4000
 HTML_500 = b"<!DOCTYPE html><html><body><h1>Server Error (500)</h1></body></html>"
@@ -87,14 +86,11 @@ class Site:
     searchable: bool = True
     records: list[dict[str, Any]] = field(default_factory=list)
     tokens: dict[str, str] = field(default_factory=dict)  # token -> service_request_id
-    post_faults: deque[str] = field(default_factory=deque)
-    lookup_faults: deque[str] = field(default_factory=deque)
+    faults: Faults = field(
+        default_factory=lambda: Faults({"post": POST_FAULTS, "lookup": LOOKUP_FAULTS})
+    )
     posts: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def next_fault(self, faults: deque[str]) -> str | None:
-        with self.lock:
-            return faults.popleft() if faults else None
 
     def store(self, form: dict[str, list[str]], *, token: bool) -> dict[str, Any]:
         def one(name: str) -> str | None:
@@ -179,7 +175,7 @@ class Handler(FakeHandler):
         site = self.server.site
         with site.lock:
             site.posts += 1
-        fault = site.next_fault(site.post_faults)
+        fault = site.faults.next("post")
         form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
         if site.mode == "deviant":
             self._deviant_checks(form)
@@ -239,7 +235,7 @@ class Handler(FakeHandler):
 
     def _search(self, query: dict[str, list[str]]) -> None:
         site = self.server.site
-        fault = site.next_fault(site.lookup_faults)
+        fault = site.faults.next("lookup")
         if not site.searchable or fault == "unsupported":
             self._html(404)
             return
@@ -295,16 +291,8 @@ class Handler(FakeHandler):
 
     def _control(self, order: dict[str, Any]) -> None:
         site = self.server.site
+        site.faults.order(order)
         with site.lock:
-            if order.get("clear"):
-                site.post_faults.clear()
-                site.lookup_faults.clear()
-            for name in order.get("post", []):
-                assert name in POST_FAULTS, name
-                site.post_faults.append(name)
-            for name in order.get("lookup", []):
-                assert name in LOOKUP_FAULTS, name
-                site.lookup_faults.append(name)
             site.mode = order.get("mode", site.mode)
             site.searchable = bool(order.get("searchable", site.searchable))
             change = order.get("status")

@@ -43,12 +43,11 @@ import os
 import re
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from tests.fakes.http_base import HANG_SECONDS, FakeHandler, FakeServer
+from tests.fakes.http_base import HANG_SECONDS, FakeHandler, FakeServer, Faults
 
 WINDOW = dt.timedelta(seconds=30)
 
@@ -150,8 +149,9 @@ class Site:
     verifier: Verifier
     base_url: str = ""
     forms: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    submit_faults: deque[str] = field(default_factory=deque)
-    list_faults: deque[str] = field(default_factory=deque)
+    faults: Faults = field(
+        default_factory=lambda: Faults({"submit": SUBMIT_FAULTS, "list": LIST_FAULTS})
+    )
     clock_offset: float = 0.0
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -176,9 +176,6 @@ class Site:
             "api_url": f"{self.base_url}/api/forms/{slug}/{number}/",
         }
 
-    def next_fault(self, faults: deque[str]) -> str | None:
-        with self.lock:
-            return faults.popleft() if faults else None
 
 
 class Handler(FakeHandler):
@@ -226,7 +223,7 @@ class Handler(FakeHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         with site.lock:
             site.requests += 1
-        fault = site.next_fault(site.submit_faults)
+        fault = site.faults.next("submit")
         if slug not in site.formdefs or fault == "unknown-formdef":
             raise Refusal(404, "Page not found", "not-found")
         if fault == "refuse":
@@ -275,7 +272,7 @@ class Handler(FakeHandler):
         if slug not in site.formdefs:
             raise Refusal(404, "Page not found", "not-found")
         site.verifier.check(query, site.now())
-        fault = site.next_fault(site.list_faults)
+        fault = site.faults.next("list")
         if fault == "error":
             self._json(500, {"err": 1, "err_desc": "Technical error"})
             return
@@ -306,16 +303,8 @@ class Handler(FakeHandler):
     def _control(self) -> None:
         site = self.server.site
         order = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        site.faults.order(order)
         with site.lock:
-            if order.get("clear"):
-                site.submit_faults.clear()
-                site.list_faults.clear()
-            for name in order.get("submit", []):
-                assert name in SUBMIT_FAULTS, name
-                site.submit_faults.append(name)
-            for name in order.get("list", []):
-                assert name in LIST_FAULTS, name
-                site.list_faults.append(name)
             site.clock_offset = float(order.get("clock_offset", site.clock_offset))
             if "keys" in order:
                 site.verifier.keys = dict(order["keys"])

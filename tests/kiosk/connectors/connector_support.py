@@ -55,3 +55,15 @@ def hostile_bodies(keys: Sequence[str], secret: str, *examples: object) -> st.Se
         | values.map(lambda value: json.dumps(value).encode())
         | st.sampled_from([json.dumps(example).encode() for example in examples])
     )
+
+
+def street_answers(n: int) -> dict[str, object]:
+    """The answers of a street report, the démarche every connector test maps (but its
+    place, which each back office takes in its own way)."""
+    return {
+        "nature": "trou",
+        "jours": ("lundi", "jeudi"),
+        "danger": True,
+        "personnes": 4,
+        "details": f"Devant l'école, n°{n}",
+    }

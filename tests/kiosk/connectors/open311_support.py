@@ -12,7 +12,7 @@ from kiosk.connectors.open311 import Open311Connector
 from kiosk.connectors.open311_mapping import Open311Attribute, Open311Place, Open311Service
 from kiosk.domain import Submission
 from tests.fakes.open311_process import API_KEY, RunningOpen311
-from tests.kiosk.connectors.connector_support import make_submission
+from tests.kiosk.connectors.connector_support import make_submission, street_answers
 
 CODE = "voirie-nid-de-poule"
 SERVICES: dict[str, dict[str, Any]] = {
@@ -47,13 +47,9 @@ DEMARCHE = "signalement-rue"
 
 def submission(n: int = 0, **answers: object) -> Submission:
     """A submission of the mapped démarche, with a fresh UUID, created now."""
-    base: dict[str, object] = {
-        "nature": "trou",
-        "jours": ("lundi", "jeudi"),
+    base = {
+        **street_answers(n),
         "lieu": MappingProxyType({"id": "place-mairie", "label": "Place de la Mairie"}),
-        "danger": True,
-        "personnes": 4,
-        "details": f"Devant l'école, n°{n}",
         "rappel": False,
         "courriel": "jeanne@example.org",
         "nom": "Martin",

@@ -8,7 +8,7 @@ from types import MappingProxyType
 from kiosk.connectors.wcs import WcsConnector, WcsField, WcsForm
 from kiosk.domain import Submission
 from tests.fakes.wcs_process import KEY, ORIG, RunningWcs
-from tests.kiosk.connectors.connector_support import make_submission
+from tests.kiosk.connectors.connector_support import make_submission, street_answers
 
 SLUG = "signalement-voirie"
 VARNAMES = ("kiosk_uuid", "nature", "jours", "lieu", "danger", "personnes", "details")
@@ -29,14 +29,7 @@ DEMARCHE = "signalement-rue"
 
 def submission(n: int = 0, **answers: object) -> Submission:
     """A submission of the mapped démarche, with a fresh UUID."""
-    base: dict[str, object] = {
-        "nature": "trou",
-        "jours": ("lundi", "jeudi"),
-        "lieu": MappingProxyType({"lat": "48.85", "lon": "2.35"}),
-        "danger": True,
-        "personnes": 4,
-        "details": f"Devant l'école, n°{n}",
-    }
+    base = {**street_answers(n), "lieu": MappingProxyType({"lat": "48.85", "lon": "2.35"})}
     return make_submission(
         DEMARCHE, {**base, **answers}, reference=f"ADM-{n:03d}-TST", personal=("details",),
         created_at="2026-12-02T09:00:00+01:00",
