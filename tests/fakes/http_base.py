@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -29,6 +30,17 @@ class FakeHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
         self.wfile.write(raw)
+
+    def _failed(self, fault: str | None, error: Callable[[], None]) -> bool:
+        """Answer as a look-up ``fault`` asks ("error": ``error()``, "drop": the connection
+        closed without an answer, "hang": ``HANG_SECONDS`` of silence); False for none."""
+        if fault == "error":
+            error()
+        elif fault == "drop":
+            self.close_connection = True
+        elif fault == "hang":
+            time.sleep(HANG_SECONDS)
+        return fault in ("error", "drop", "hang")
 
     def _trickle(self, body: object, *, stall: bool = False) -> None:
         """A 200 JSON answer one byte at a time or, with ``stall``, half of it and then

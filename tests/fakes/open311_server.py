@@ -239,14 +239,7 @@ class Handler(FakeHandler):
         if not site.searchable or fault == "unsupported":
             self._html(404)
             return
-        if fault == "error":
-            self._html(500)
-            return
-        if fault == "drop":
-            self.close_connection = True
-            return
-        if fault == "hang":
-            time.sleep(HANG_SECONDS)
+        if self._failed(fault, lambda: self._html(500)):
             return
         codes = set(query["service_code"][0].split(",")) if "service_code" in query else None
         statuses = set(query.get("status", ["open,closed"])[0].split(","))

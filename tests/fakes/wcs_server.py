@@ -273,14 +273,7 @@ class Handler(FakeHandler):
             raise Refusal(404, "Page not found", "not-found")
         site.verifier.check(query, site.now())
         fault = site.faults.next("list")
-        if fault == "error":
-            self._json(500, {"err": 1, "err_desc": "Technical error"})
-            return
-        if fault == "drop":
-            self.close_connection = True
-            return
-        if fault == "hang":
-            time.sleep(HANG_SECONDS)
+        if self._failed(fault, lambda: self._json(500, {"err": 1, "err_desc": "Technical error"})):
             return
         filters = {
             name.removeprefix("filter-"): values[0]
