@@ -5,6 +5,7 @@ only when there is nothing; never raise."""
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Generic, TypeVar
 
 from kiosk.connectors.bounded_http import BoundedHttp, guarded
@@ -14,7 +15,7 @@ Prepared = TypeVar("Prepared")
 _log = logging.getLogger(__name__)
 
 
-class LookUpFirst(Generic[Prepared]):
+class LookUpFirst(ABC, Generic[Prepared]):
     """``deliver`` = ``_prepare`` (before any request: what to send, or why it cannot go),
     then ``_look_up`` from the second attempt on (an outcome ends the attempt: found, or
     the look-up failed; None: nothing there), then ``_send``. Network trouble and
@@ -47,11 +48,15 @@ class LookUpFirst(Generic[Prepared]):
         """Whether this (not first) attempt looks up before sending."""
         return True
 
+    @abstractmethod
     def _prepare(self, item: Outgoing) -> Prepared | Rejected:
-        raise NotImplementedError
+        """What to send for ``item``, or why it cannot go (no request made)."""
 
+    @abstractmethod
     def _look_up(self, item: Outgoing, prepared: Prepared) -> Outcome | None:
-        raise NotImplementedError
+        """What an earlier attempt stored, as ``Delivered``; None when nothing; or the
+        outcome that ends this attempt without sending."""
 
+    @abstractmethod
     def _send(self, item: Outgoing, prepared: Prepared) -> Outcome:
-        raise NotImplementedError
+        """Send ``prepared`` and classify the answer."""

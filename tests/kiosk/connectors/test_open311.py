@@ -16,6 +16,7 @@ from kiosk.connectors.open311_mapping import (
     Open311Attribute,
     Open311Place,
     Open311Service,
+    as_text,
 )
 from offline_queue.connector import Delivered, Rejected, RetryLater, Unauthorized
 from tests.fakes.open311_process import API_KEY, RunningOpen311, running_open311
@@ -335,3 +336,21 @@ def test_mappings_that_cannot_work_are_refused_when_built():
         Open311Connector("ftp://mairie", API_KEY, {}, deadline=1.0)
     with pytest.raises(ValueError, match="api_key"):
         Open311Connector("https://mairie.example/open311/v2", "", {}, deadline=1.0)
+
+
+def test_answers_are_written_as_text_the_server_can_read():
+    assert as_text(True) == "true"
+    assert as_text(("lundi", "jeudi")) == "lundi, jeudi"
+    assert as_text(MappingProxyType({"street": "1 rue Hugo", "postcode": "75001",
+                                     "commune": "Paris"})) == "1 rue Hugo, 75001, Paris"
+    assert as_text(MappingProxyType({"id": "gare", "label": "Gare"})) == "Gare"
+    assert as_text(12.5) == "12.5"
+
+
+def test_places_that_cannot_be_located_are_refused_when_built():
+    with pytest.raises(ValueError, match="one line"):
+        Open311Place(address="Rue\nde la Paix")
+    with pytest.raises(ValueError, match="decimal degrees"):
+        Open311Place(lat="48,85", long="2.35")
+    with pytest.raises(ValueError, match="positive"):
+        Open311Connector("https://mairie.example/v2", API_KEY, {}, deadline=0)

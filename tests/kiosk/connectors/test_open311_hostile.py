@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -81,3 +82,29 @@ def test_a_huge_search_answer_is_not_read_and_the_item_waits_for_a_person(server
     outcome = _connector(server).deliver(SECOND)
     assert isinstance(outcome, Rejected)
     assert outcome.reason.startswith("look-up: answer unreadable: the server cannot be searched")
+
+
+class _BrokenSession(requests.Session):
+    """A library failing in a way nobody planned for."""
+
+    def request(self, *args: object, **kwargs: object) -> requests.Response:  # type: ignore[override]
+        raise RuntimeError("Jeanne")
+
+
+def test_an_unexpected_failure_is_a_passing_one_that_names_only_its_type(caplog):
+    broken = Open311Connector("http://127.0.0.1:9", API_KEY, {DEMARCHE: SERVICE}, deadline=1.0,
+                              session=_BrokenSession())
+    assert broken.deliver(ITEM) == RetryLater("unexpected: RuntimeError")
+    assert "Jeanne" not in caplog.text
+    broken.close()
+
+
+def test_a_token_that_cannot_be_asked_about_resolves_to_nothing(server):
+    connector = _connector(server)
+    server.answer(500, b"<html>down</html>")
+    assert connector.resolve_token("token:abc") is None
+    server.answer(200, b'[{"service_request_id": "Jeanne Martin"}]')
+    assert connector.resolve_token("token:abc") is None
+    server.answer(200, b'[{"token": "abc"}, {"service_request_id": 42}]')
+    assert connector.resolve_token("token:abc") == "42"
+    connector.close()
