@@ -29,6 +29,12 @@ class LookUpFirst(ABC, Generic[Prepared]):
         """Close the pooled connections."""
         self._http.close()
 
+    @property
+    def longest_call(self) -> float:
+        """Seconds one ``deliver`` may last at most (a look-up, then a send), for the
+        kiosk's stop; a server trickling its headers can exceed it (see bounded_http)."""
+        return 2 * (self._http.deadline + self._http.connect_timeout)
+
     def deliver(self, item: Outgoing) -> Outcome:
         """Look up (from the second attempt on), then send; never raises."""
         prepared = self._prepare(item)

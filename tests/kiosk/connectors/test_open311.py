@@ -354,3 +354,7 @@ def test_places_that_cannot_be_located_are_refused_when_built():
         Open311Place(lat="48,85", long="2.35")
     with pytest.raises(ValueError, match="positive"):
         Open311Connector("https://mairie.example/v2", API_KEY, {}, deadline=0)
+
+
+def test_one_delivery_lasts_at_most_two_bounded_requests(spec):
+    assert connector(spec, deadline=2.0).longest_call == 2 * (2.0 + 2.0)
