@@ -65,9 +65,12 @@ class CatalogSection(NamedTuple):
 
 
 class BackofficeSection(NamedTuple):
-    kind: str = "http"  # "http": the kiosk's own API; "wcs": Publik w.c.s.; "none": keep queued
+    # "http": the kiosk's own API; "wcs": Publik w.c.s.; "open311": GeoReport v2;
+    # "none": keep queued
+    kind: str = "http"
     url: str = "http://127.0.0.1:8765"
     orig: str = ""  # w.c.s. only: the API access identifier (its key is in the keyring)
+    jurisdiction_id: str = ""  # Open311 only, when the server serves several jurisdictions
     terminal_id: str = "admiville-demo-01"
     tracking_url: str = ""  # e.g. "https://mairie.example/suivi/{reference}"; empty: none
     timeout_seconds: float = 10.0
@@ -230,9 +233,10 @@ CHECKS: Mapping[str, Mapping[str, Check]] = {
     },
     "catalog": {"path": _text(4096)},
     "backoffice": {
-        "kind": _one_of(("http", "wcs", "none")),
+        "kind": _one_of(("http", "wcs", "open311", "none")),
         "url": _backoffice_url,
         "orig": _text(),
+        "jurisdiction_id": _text(200),
         "terminal_id": _non_empty_text,
         "tracking_url": _tracking_url,
         "timeout_seconds": _number(1.0, 120.0, "a number of seconds"),

@@ -15,7 +15,8 @@ Names of the secrets held (service ``borne-citoyenne``):
 ``queue-data-key`` (AES key of the offline queue, base64), ``audit-key`` (HMAC key of the
 journal, base64), ``terminal-secret`` (HMAC key shared with the back office),
 ``technician-pin`` (a PIN hash, never a PIN), ``wcs-api-key`` (the key of the terminal's
-API access to Publik w.c.s., as w.c.s. gave it).
+API access to Publik w.c.s., as w.c.s. gave it), ``open311-api-key`` (the ``api_key`` an
+Open311 GeoReport v2 server gave the terminal).
 
 Reading a key never creates it (``get_key`` raises ``MissingSecretError``). Keys are made
 by ``kiosk enroll``, and, on a development machine only (not ``deployed``), by the kiosk
@@ -44,6 +45,7 @@ AUDIT_KEY = "audit-key"
 TERMINAL_SECRET = "terminal-secret"  # noqa: S105 - the name of a secret, not a secret
 TECHNICIAN_PIN = "technician-pin"
 WCS_API_KEY = "wcs-api-key"
+OPEN311_API_KEY = "open311-api-key"
 SYSTEMD_CREDS = "systemd-creds"  # the keyring_backend value of encrypted credentials
 # The keys a terminal makes itself (`kiosk enroll data-keys`), and the command making each.
 DATA_KEYS = (QUEUE_DATA_KEY, AUDIT_KEY)

@@ -3,6 +3,7 @@
     kiosk enroll technician [--pin-stdin]
     kiosk enroll terminal-secret [--from-file FILE] [--show | --out FILE] [--force]
     kiosk enroll wcs-key [--from-file FILE] [--force]
+    kiosk enroll open311-key [--from-file FILE] [--force]
     kiosk enroll data-keys
 
 On a deployed terminal (``keyring_backend = "systemd-creds"``) these are the only writers
@@ -20,12 +21,14 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import getpass
 import hashlib
 import os
 import secrets as random
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -161,52 +164,79 @@ def _add_terminal_secret(kinds: SubParsers) -> None:
     parser.set_defaults(enroll_handler=enroll_terminal_secret)
 
 
-# ---------------------------------------------------------------- w.c.s. API key
+# ---------------------------------------------------------------- back-office API keys
 
-MAX_WCS_KEY_LENGTH = 512
+MAX_API_KEY_LENGTH = 512
 
 
-def _read_wcs_key(from_file: Path | None) -> str:
-    """The key as w.c.s. showed it: from a file, else typed (no echo) or one stdin line."""
+@dataclass(frozen=True)
+class ApiKey:
+    """A back office's API key that this terminal keeps in its keyring.
+
+    ``command``: the ``kiosk enroll`` kind; ``secret``: the keyring entry; ``office``: the
+    back office's name in messages; ``kind``: the ``[backoffice] kind`` that uses it.
+    """
+
+    command: str
+    secret: str
+    office: str
+    kind: str
+    help: str
+
+
+API_KEYS = (
+    ApiKey("wcs-key", secrets.WCS_API_KEY, "w.c.s.", "wcs",
+           "the key of this terminal's API access to Publik w.c.s."),
+    ApiKey("open311-key", secrets.OPEN311_API_KEY, "Open311", "open311",
+           "the api_key the Open311 (GeoReport v2) server gave this terminal"),
+)
+
+
+def _read_api_key(spec: ApiKey, from_file: Path | None) -> str:
+    """The key as the back office showed it: from a file, else typed (no echo) or one
+    stdin line."""
     if from_file is not None:
         try:
             text = from_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise EnrolError(f"cannot read {from_file}: {error}") from None
     elif sys.stdin.isatty():
-        text = getpass.getpass("Key of the w.c.s. API access: ")
+        text = getpass.getpass(f"Key of the {spec.office} API access: ")
     else:
         text = sys.stdin.readline()
     key = text.strip()
-    if not key or len(key) > MAX_WCS_KEY_LENGTH or not key.isprintable() or " " in key:
-        raise EnrolError(f"a w.c.s. key is one word of 1 to {MAX_WCS_KEY_LENGTH} printable "
-                         "characters; nothing was changed")
+    if not key or len(key) > MAX_API_KEY_LENGTH or not key.isprintable() or " " in key:
+        raise EnrolError(f"a {spec.office} key is one word of 1 to {MAX_API_KEY_LENGTH} "
+                         "printable characters; nothing was changed")
     return key
 
 
-def enroll_wcs_key(args: argparse.Namespace) -> int:
+def enroll_api_key(spec: ApiKey, args: argparse.Namespace) -> int:
     config = prepare(args)
-    if secrets.get_secret(secrets.WCS_API_KEY) and not args.force:
-        raise EnrolError("a w.c.s. key is already enrolled: add --force to replace it")
-    key = _read_wcs_key(args.from_file)
-    secrets.set_secret(secrets.WCS_API_KEY, key)
-    print(f"w.c.s. key enrolled in the keyring ({fingerprint(key.encode('utf-8'))})")
-    if config.backoffice.kind != "wcs":
-        print(f"note: {config.source} does not say [backoffice] kind = \"wcs\": the key is "
-              "not used until it does")
+    if secrets.get_secret(spec.secret) and not args.force:
+        raise EnrolError(f"a {spec.office} key is already enrolled: add --force to replace it")
+    key = _read_api_key(spec, args.from_file)
+    secrets.set_secret(spec.secret, key)
+    print(f"{spec.office} key enrolled in the keyring ({fingerprint(key.encode('utf-8'))})")
+    if config.backoffice.kind != spec.kind:
+        print(f"note: {config.source} does not say [backoffice] kind = \"{spec.kind}\": the key "
+              "is not used until it does")
     return 0
 
 
-def _add_wcs_key(kinds: SubParsers) -> None:
-    parser = kinds.add_parser(
-        "wcs-key", help="the key of this terminal's API access to Publik w.c.s."
-    )
-    parser.add_argument(
-        "--from-file", type=Path, metavar="FILE",
-        help="read the key from a file (else typed without echo, or one line of stdin)",
-    )
-    parser.add_argument("--force", action="store_true", help="replace an enrolled key")
-    parser.set_defaults(enroll_handler=enroll_wcs_key)
+def _api_key_adder(spec: ApiKey) -> Callable[[SubParsers], None]:
+    def add(kinds: SubParsers) -> None:
+        parser = kinds.add_parser(spec.command, help=spec.help)
+        parser.add_argument(
+            "--from-file", type=Path, metavar="FILE",
+            help="read the key from a file (else typed without echo, or one line of stdin)",
+        )
+        parser.add_argument("--force", action="store_true", help="replace an enrolled key")
+        parser.set_defaults(enroll_handler=functools.partial(enroll_api_key, spec))
+
+    return add
+
+
 # ---------------------------------------------------------------- data keys
 
 
@@ -231,7 +261,8 @@ def _add_data_keys(kinds: SubParsers) -> None:
 # ---------------------------------------------------------------- the command
 
 ENROLMENTS: tuple[Callable[[SubParsers], None], ...] = (
-    _add_technician, _add_terminal_secret, _add_wcs_key, _add_data_keys
+    _add_technician, _add_terminal_secret, *(_api_key_adder(spec) for spec in API_KEYS),
+    _add_data_keys,
 )
 
 

@@ -30,11 +30,9 @@ text, which could echo personal data):
 - 408, 409, 425, 429, 5xx, a 2xx that cannot be read, 3xx (never followed), timeouts and
   network errors: ``RetryLater``; the next attempt looks the UUID up first.
 
-Every HTTP request is bounded by ``deadline`` seconds: connecting (at most
-``connect_timeout``), then every wait on the socket, and the body of the answer in total
-(checked after every piece, so a body that trickles in is cut). Known gap: a server
-trickling its status line and headers, a byte just before each wait times out, is not
-cut at the deadline. ``deliver`` makes at most two requests (look-up, then submit).
+Every HTTP request is bounded by ``deadline`` seconds in all, its answer by
+``MAX_ANSWER_BYTES`` (``kiosk.connectors.bounded_http``). ``deliver`` makes at most two
+requests (look-up, then submit).
 """
 
 from __future__ import annotations
@@ -42,7 +40,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -50,24 +47,17 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-import urllib3
 
-from kiosk import __version__
 from kiosk.catalog.backoffices import WCS_SLUG as _SLUG
 from kiosk.catalog.backoffices import WCS_VARNAME as _VARNAME
+from kiosk.connectors.answer_mapping import MappingError, mapped_choice
 from kiosk.connectors.base_url import check_base_url
-from kiosk.connectors.http_api import _describe_network_error as describe_network_error
+from kiosk.connectors.bounded_http import Answer, BoundedHttp
 from kiosk.connectors.http_api import parse_retry_after
+from kiosk.connectors.look_up_first import LookUpFirst
 from kiosk.connectors.wcs_signing import signed_query
 from kiosk.domain.submission import Submission
-from offline_queue.connector import (
-    Delivered,
-    Outcome,
-    Outgoing,
-    Rejected,
-    RetryLater,
-    Unauthorized,
-)
+from offline_queue.connector import Delivered, Outcome, Outgoing, Rejected, RetryLater, Unauthorized
 
 MAX_ANSWER_BYTES = 256 * 1024  # a look-up lists at most a few forms; more is not read
 RETRY_STATUSES = frozenset({408, 409, 425, 429})
@@ -76,7 +66,6 @@ AUTH_STATUSES = frozenset({401, 403})
 # (FormData.get_submission_channels) and shows any other one as "Web": a terminal in a
 # town hall's or social centre's hall is a counter.
 DEFAULT_CHANNEL = "counter"
-_READ_PIECE = 16384
 
 _ERR_CODE = re.compile(r"[a-z0-9_-]{1,64}")
 _REMOTE_ID = re.compile(r"[0-9]{1,20}")
@@ -153,68 +142,37 @@ class WcsForm:
             raise ValueError(f"form {self.slug}: two answers go to the same w.c.s. field")
 
 
-class _MappingError(ValueError):
-    """The submission cannot be expressed in its w.c.s. form (a technical reason)."""
-
-
 def form_data(form: WcsForm, submission: Submission) -> dict[str, Any]:
-    """The ``data`` object of the submit body (raises ``_MappingError``)."""
+    """The ``data`` object of the submit body (raises ``MappingError``)."""
     data: dict[str, Any] = {form.uuid_varname: submission.id}
     for key, value in submission.answers.items():
         target = form.fields.get(key)
         if target is None:
             if key in form.ignored:
                 continue
-            raise _MappingError(f"answer {key!r} has no field in w.c.s. form {form.slug}")
+            raise MappingError(f"answer {key!r} has no field in w.c.s. form {form.slug}")
         data[target.varname] = _value(value, target, key)
     return data
 
 
 def _value(value: object, target: WcsField, key: str) -> Any:
     if isinstance(value, tuple):
-        return [_choice(item, target, key) for item in value]
+        return [mapped_choice(target.choices, item, key, "w.c.s.") for item in value]
     if isinstance(value, str):
-        return _choice(value, target, key)
+        return mapped_choice(target.choices, value, key, "w.c.s.")
     if isinstance(value, Mapping):
         if "id" in value:  # a place of the catalog's list: its value (coordinates "lat;long")
-            return _choice(str(value["id"]), target, key)
+            return mapped_choice(target.choices, str(value["id"]), key, "w.c.s.")
         if "text" in value:  # a place typed by the resident: the address as typed
             return str(value["text"])
         return dict(value)  # an address, or coordinates {"lat", "lon"} (map fields take them)
     return value  # numbers and booleans as they are
 
 
-def _choice(value: str, target: WcsField, key: str) -> str:
-    if not target.choices:
-        return value
-    mapped = target.choices.get(value)
-    if mapped is None:
-        raise _MappingError(f"answer {key!r}: a choice has no w.c.s. value")
-    return mapped
+_Prepared = tuple[WcsForm, dict[str, Any]]  # the item's form and its ``data``
 
 
-@dataclass(frozen=True)
-class _Answer:
-    """An HTTP answer read within limits; ``body`` is None when too big."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes | None
-
-    def json(self) -> Any:
-        if not self.body:
-            return None
-        try:
-            return json.loads(self.body)
-        except (ValueError, RecursionError):
-            return None
-
-
-class _DeadlinePassed(requests.Timeout):
-    """The answer was still coming in when the request's deadline passed."""
-
-
-class WcsConnector:
+class WcsConnector(LookUpFirst[_Prepared]):
     """Delivers submissions to a w.c.s. site through its signed API.
 
     Args:
@@ -244,54 +202,20 @@ class WcsConnector:
         session: requests.Session | None = None,
     ) -> None:
         check_base_url(base_url, "the w.c.s. URL")
-        if deadline <= 0 or connect_timeout <= 0 or probe_timeout <= 0:
-            raise ValueError("timeouts must be positive")
+        super().__init__(BoundedHttp(
+            deadline=deadline, connect_timeout=connect_timeout, probe_timeout=probe_timeout,
+            session=session,
+        ))
         signed_query((), orig, key)  # fail early on an empty orig or key
         self.base_url = base_url.rstrip("/")
         self.orig = orig
         self._key = key
         self.forms = MappingProxyType(dict(forms))
-        self.deadline = float(deadline)
-        self.connect_timeout = min(float(connect_timeout), self.deadline)
-        self.probe_timeout = float(probe_timeout)
         self.channel = channel
-        self._session = session or requests.Session()
-        self._session.headers["User-Agent"] = f"borne-citoyenne/{__version__}"
-        # Pieces of the answer are read as they come: no compression to decode.
-        self._session.headers["Accept-Encoding"] = "identity"
 
-    def close(self) -> None:
-        """Close the pooled connections."""
-        self._session.close()
+    # ------------------------------------------------------------------ LookUpFirst
 
-    @property
-    def longest_call(self) -> float:
-        """Seconds one ``deliver`` may last at most (a look-up, then a submit), for the
-        kiosk's stop; a server trickling its headers can exceed it (see the docstring)."""
-        return 2 * (self.deadline + self.connect_timeout)
-
-    # ------------------------------------------------------------------ Connector
-
-    def deliver(self, item: Outgoing) -> Outcome:
-        """Look up (from the second attempt on), then submit; never raises."""
-        prepared = self._prepare(item)
-        if isinstance(prepared, Rejected):
-            return prepared
-        form, data = prepared
-        try:
-            if item.attempt > 1:
-                earlier = self._look_up(form, item.item_id)
-                if earlier is not None:
-                    return earlier
-            return self._submit(form, data)
-        except requests.RequestException as error:
-            return RetryLater(f"network: {_describe_network_error(error)}")
-        except Exception as error:  # a broken server or library must not kill the sync thread
-            # The type only: a message could quote the payload (rule of attempt._ask).
-            _log.error("unexpected failure delivering %s: %s", item.reference, type(error).__name__)
-            return RetryLater(f"unexpected: {type(error).__name__}")
-
-    def _prepare(self, item: Outgoing) -> tuple[WcsForm, dict[str, Any]] | Rejected:
+    def _prepare(self, item: Outgoing) -> _Prepared | Rejected:
         """The item's form and ``data``, or why it cannot go to w.c.s. at all."""
         try:
             submission = Submission.from_json(item.payload)
@@ -302,29 +226,19 @@ class WcsConnector:
             return Rejected(f"no w.c.s. form for démarche {submission.demarche_id!r}")
         try:
             return form, form_data(form, submission)
-        except _MappingError as error:
+        except MappingError as error:
             return Rejected(str(error))
 
     def reachable(self) -> bool:
         """True when w.c.s. answers ``GET /api/formdefs/`` (any status under 500)."""
-        try:
-            response = self._session.get(
-                self.base_url + "/api/formdefs/",
-                timeout=(self.probe_timeout, self.probe_timeout),
-                allow_redirects=False,
-                verify=True,
-                stream=True,
-            )
-            response.close()
-        except requests.RequestException:
-            return False
-        return response.status_code < 500
+        return self._http.reachable(self.base_url + "/api/formdefs/")
 
     # ------------------------------------------------------------------ the two calls
 
-    def _look_up(self, form: WcsForm, item_id: str) -> Outcome | None:
+    def _look_up(self, item: Outgoing, prepared: _Prepared) -> Outcome | None:
         """The earlier form with this UUID as ``Delivered``, None when there is none, or
         the outcome that stops this attempt (the look-up failed: nothing is sent)."""
+        form, item_id = prepared[0], item.item_id
         answer = self._request(
             "GET", f"/api/forms/{quote(form.slug)}/list", [(f"filter-{form.uuid_varname}", item_id)]
         )
@@ -342,7 +256,8 @@ class WcsConnector:
         first = min(listed, key=lambda f: _sort_key(f.get("id")))
         return _delivered(first)
 
-    def _submit(self, form: WcsForm, data: Mapping[str, Any]) -> Outcome:
+    def _send(self, item: Outgoing, prepared: _Prepared) -> Outcome:
+        form, data = prepared
         body = json.dumps(
             {
                 "data": data,
@@ -373,49 +288,16 @@ class WcsConnector:
         params: Sequence[tuple[str, str]],
         *,
         body: bytes | None = None,
-    ) -> _Answer:
+    ) -> Answer:
         """One request, signed now, bounded by ``deadline`` in all."""
-        ends = time.monotonic() + self.deadline
         headers = {"Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = "application/json"
         query = signed_query(params, self.orig, self._key)
-        response = self._session.request(
-            method,
-            f"{self.base_url}{path}?{query}",
+        return self._http.request(
+            method, f"{self.base_url}{path}?{query}", limit=MAX_ANSWER_BYTES, headers=headers,
             data=body,
-            headers=headers,
-            timeout=(self.connect_timeout, self.deadline),
-            allow_redirects=False,
-            verify=True,
-            stream=True,
         )
-        try:
-            content = _read_until(response, ends)
-        finally:
-            response.close()
-        return _Answer(response.status_code, response.headers, content)
-
-
-def _read_until(response: requests.Response, ends: float) -> bytes | None:
-    """The body as its pieces arrive, until ``ends`` (monotonic); None when too big."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        if time.monotonic() > ends:
-            raise _DeadlinePassed("the answer was still coming in at the deadline")
-        try:
-            piece = response.raw.read1(_READ_PIECE)
-        except urllib3.exceptions.ReadTimeoutError as error:  # requests wraps these only
-            raise requests.ReadTimeout(str(error)) from None  # in its own reading loop
-        except (urllib3.exceptions.HTTPError, OSError) as error:
-            raise requests.ConnectionError(str(error)) from None
-        if not piece:
-            return b"".join(chunks)
-        size += len(piece)
-        if size > MAX_ANSWER_BYTES:
-            return None
-        chunks.append(piece)
 
 
 def _delivered(created: Mapping[str, Any]) -> Delivered:
@@ -435,7 +317,7 @@ def _sort_key(remote_id: object) -> int:
     return int(text) if _REMOTE_ID.fullmatch(text) else 10**21
 
 
-def _failure(answer: _Answer, call: str) -> Outcome:
+def _failure(answer: Answer, call: str) -> Outcome:
     """The outcome of a non-2xx answer (see the module docstring)."""
     status = answer.status
     reason = f"{call}: {_reason(answer)}"
@@ -451,7 +333,7 @@ def _failure(answer: _Answer, call: str) -> Outcome:
     return RetryLater(reason)  # 1xx/3xx: not a verdict on the item; a technician looks
 
 
-def _known_refusal(answer: _Answer) -> str | None:
+def _known_refusal(answer: Answer) -> str | None:
     reply = answer.json()
     desc = reply.get("err_desc") if isinstance(reply, dict) else None
     if not isinstance(desc, str):
@@ -459,7 +341,7 @@ def _known_refusal(answer: _Answer) -> str | None:
     return next((meaning for start, meaning in _KNOWN_REFUSALS if desc.startswith(start)), None)
 
 
-def _reason(answer: _Answer) -> str:
+def _reason(answer: Answer) -> str:
     """``HTTP 403 access-denied: w.c.s. refused the signature (wrong key?)``."""
     reason = f"HTTP {answer.status}"
     reply = answer.json()
@@ -471,9 +353,3 @@ def _reason(answer: _Answer) -> str:
         meaning = "w.c.s. has no such form"
     return f"{reason}: {meaning}" if meaning else reason
 
-
-def _describe_network_error(error: requests.RequestException) -> str:
-    """A short technical name for a network failure (no URL: it holds the signature)."""
-    if isinstance(error, _DeadlinePassed):
-        return "deadline passed while reading"
-    return describe_network_error(error)

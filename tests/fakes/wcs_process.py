@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +9,7 @@ from typing import Any
 
 import requests
 
+from tests.fakes.process import running_fake
 from tests.fakes.wcs_server import CONFIG_ENV
 
 ORIG = "borne-test"
@@ -24,7 +21,6 @@ class RunningWcs:
     """A started fake w.c.s.: its URL and what it stored."""
 
     url: str
-    process: subprocess.Popen[str]
 
     def faults(
         self,
@@ -58,24 +54,5 @@ def running_wcs(
         "keys": dict(keys or {ORIG: KEY}),
         "formdefs": {slug: list(varnames) for slug, varnames in formdefs.items()},
     }
-    env = {**os.environ, CONFIG_ENV: json.dumps(config)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.wcs_server"],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line.startswith("LISTENING "):
-            raise RuntimeError(f"the fake w.c.s. did not start: {line!r}")
-        yield RunningWcs(url=line.split(" ", 1)[1].strip(), process=process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with running_fake("tests.fakes.wcs_server", CONFIG_ENV, config) as url:
+        yield RunningWcs(url=url)

@@ -43,15 +43,13 @@ import os
 import re
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.fakes.http_base import HANG_SECONDS, FakeHandler, FakeServer, Faults
+
 WINDOW = dt.timedelta(seconds=30)
-HANG_SECONDS = 60.0
-TRICKLE_PAUSE = 0.25  # seconds between the bytes of a trickled answer
 
 # What a submit request can be made to suffer, once each:
 #   refuse           403 Invalid orig. (the API access was deleted), nothing stored
@@ -151,8 +149,9 @@ class Site:
     verifier: Verifier
     base_url: str = ""
     forms: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    submit_faults: deque[str] = field(default_factory=deque)
-    list_faults: deque[str] = field(default_factory=deque)
+    faults: Faults = field(
+        default_factory=lambda: Faults({"submit": SUBMIT_FAULTS, "list": LIST_FAULTS})
+    )
     clock_offset: float = 0.0
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -177,17 +176,10 @@ class Site:
             "api_url": f"{self.base_url}/api/forms/{slug}/{number}/",
         }
 
-    def next_fault(self, faults: deque[str]) -> str | None:
-        with self.lock:
-            return faults.popleft() if faults else None
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FakeHandler):
     server: Server
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
     # ------------------------------------------------------------------ routing
 
@@ -231,7 +223,7 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         with site.lock:
             site.requests += 1
-        fault = site.next_fault(site.submit_faults)
+        fault = site.faults.next("submit")
         if slug not in site.formdefs or fault == "unknown-formdef":
             raise Refusal(404, "Page not found", "not-found")
         if fault == "refuse":
@@ -280,15 +272,8 @@ class Handler(BaseHTTPRequestHandler):
         if slug not in site.formdefs:
             raise Refusal(404, "Page not found", "not-found")
         site.verifier.check(query, site.now())
-        fault = site.next_fault(site.list_faults)
-        if fault == "error":
-            self._json(500, {"err": 1, "err_desc": "Technical error"})
-            return
-        if fault == "drop":
-            self.close_connection = True
-            return
-        if fault == "hang":
-            time.sleep(HANG_SECONDS)
+        fault = site.faults.next("list")
+        if self._failed(fault, lambda: self._json(500, {"err": 1, "err_desc": "Technical error"})):
             return
         filters = {
             name.removeprefix("filter-"): values[0]
@@ -311,58 +296,16 @@ class Handler(BaseHTTPRequestHandler):
     def _control(self) -> None:
         site = self.server.site
         order = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        site.faults.order(order)
         with site.lock:
-            if order.get("clear"):
-                site.submit_faults.clear()
-                site.list_faults.clear()
-            for name in order.get("submit", []):
-                assert name in SUBMIT_FAULTS, name
-                site.submit_faults.append(name)
-            for name in order.get("list", []):
-                assert name in LIST_FAULTS, name
-                site.list_faults.append(name)
             site.clock_offset = float(order.get("clock_offset", site.clock_offset))
             if "keys" in order:
                 site.verifier.keys = dict(order["keys"])
         self._json(200, {"err": 0})
 
-    # ------------------------------------------------------------------ answers
 
-    def _json(self, status: int, body: object) -> None:
-        raw = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def _trickle(self, body: object, *, stall: bool) -> None:
-        """The answer one byte at a time or, with ``stall``, half of it and then nothing."""
-        raw = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        try:
-            if stall:
-                self.wfile.write(raw[: len(raw) // 2])
-                self.wfile.flush()
-                time.sleep(HANG_SECONDS)
-            for byte in raw:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(TRICKLE_PAUSE)
-        except OSError:
-            self.close_connection = True  # the client gave up
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, site: Site) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.site = site
-        site.base_url = f"http://127.0.0.1:{self.server_address[1]}"
+class Server(FakeServer):
+    site: Site
 
 
 CONFIG_ENV = "FAKE_WCS_CONFIG"  # JSON {"keys": {orig: key}, "formdefs": {slug: [varname]}}
@@ -372,7 +315,8 @@ def main() -> None:
     """Serve on a free port of 127.0.0.1 the site described by ``$FAKE_WCS_CONFIG``."""
     config = json.loads(os.environ[CONFIG_ENV])
     site = Site(formdefs=config["formdefs"], verifier=Verifier(dict(config["keys"])))
-    server = Server(site)
+    server = Server(site, Handler)
+    site.base_url = server.url
     print(f"LISTENING {site.base_url}", flush=True)
     server.serve_forever()
 

@@ -12,13 +12,13 @@ import requests
 from kiosk.connectors.wcs import WcsConnector, WcsField, WcsForm
 from offline_queue.connector import Delivered, Rejected, RetryLater, Unauthorized
 from tests.fakes.wcs_process import KEY, ORIG, RunningWcs, running_wcs
+from tests.kiosk.connectors.connector_support import outgoing
 from tests.kiosk.connectors.wcs_support import (
     DEMARCHE,
     FORM,
     SLUG,
     VARNAMES,
     connector,
-    outgoing,
     submission,
 )
 

@@ -15,7 +15,7 @@ from kiosk.connectors.wcs_forms import wcs_forms
 from kiosk.domain import Submission
 from kiosk.domain.session import DemarcheSession
 from tests.fakes.wcs_process import KEY, ORIG, RunningWcs, running_wcs
-from tests.kiosk.connectors.wcs_support import outgoing
+from tests.kiosk.connectors.connector_support import outgoing
 
 SLUG = "signalement-voirie"
 VARNAMES = ("kiosk_uuid", "probleme", "lieu", "description", "danger", "rappel", "telephone")

@@ -3,8 +3,6 @@ none of its free text, and takes only a well-formed id and URL."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,25 +10,17 @@ from hypothesis import strategies as st
 from kiosk.connectors.wcs import WcsConnector
 from offline_queue.connector import Delivered, Rejected, RetryLater, Unauthorized
 from tests.fakes.wcs_process import KEY, ORIG
+from tests.kiosk.connectors.connector_support import hostile_bodies, outgoing
 from tests.kiosk.connectors.scripted_server import Scripted, scripted_server
-from tests.kiosk.connectors.wcs_support import DEMARCHE, FORM, outgoing, submission
+from tests.kiosk.connectors.wcs_support import DEMARCHE, FORM, submission
 
 SECRET_WORD = "Jeanne"  # stands for personal data a server could echo
 ITEM = outgoing(submission(0))
 SECOND = outgoing(submission(1), attempt=2)
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20) | st.just(SECRET_WORD),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["err", "err_desc", "err_code", "data", "id", "url"]), inner, max_size=4
-    ),
-    max_leaves=12,
-)
-bodies = (
-    st.binary(max_size=500)
-    | json_values.map(lambda value: json.dumps(value).encode())
-    | st.just(json.dumps({"err": 1, "err_desc": f"Invalid signature. {SECRET_WORD}",
-                          "err_code": SECRET_WORD}).encode())
+bodies = hostile_bodies(
+    ["err", "err_desc", "err_code", "data", "id", "url"], SECRET_WORD,
+    {"err": 1, "err_desc": f"Invalid signature. {SECRET_WORD}", "err_code": SECRET_WORD},
 )
 
 

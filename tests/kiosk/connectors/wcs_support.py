@@ -3,13 +3,12 @@ and a connector pointed at the fake w.c.s."""
 
 from __future__ import annotations
 
-import uuid
 from types import MappingProxyType
 
 from kiosk.connectors.wcs import WcsConnector, WcsField, WcsForm
 from kiosk.domain import Submission
-from offline_queue.connector import Outgoing
 from tests.fakes.wcs_process import KEY, ORIG, RunningWcs
+from tests.kiosk.connectors.connector_support import make_submission, street_answers
 
 SLUG = "signalement-voirie"
 VARNAMES = ("kiosk_uuid", "nature", "jours", "lieu", "danger", "personnes", "details")
@@ -30,31 +29,11 @@ DEMARCHE = "signalement-rue"
 
 def submission(n: int = 0, **answers: object) -> Submission:
     """A submission of the mapped démarche, with a fresh UUID."""
-    base: dict[str, object] = {
-        "nature": "trou",
-        "jours": ("lundi", "jeudi"),
-        "lieu": MappingProxyType({"lat": "48.85", "lon": "2.35"}),
-        "danger": True,
-        "personnes": 4,
-        "details": f"Devant l'école, n°{n}",
-    }
-    base.update(answers)
-    return Submission(
-        id=str(uuid.uuid4()),
-        reference=f"ADM-{n:03d}-TST",
-        demarche_id=DEMARCHE,
-        demarche_version=1,
-        service_id="voirie",
-        answers=MappingProxyType(base),  # type: ignore[arg-type]
-        personal_fields=("details",),
-        language="fr",
+    base = {**street_answers(n), "lieu": MappingProxyType({"lat": "48.85", "lon": "2.35"})}
+    return make_submission(
+        DEMARCHE, {**base, **answers}, reference=f"ADM-{n:03d}-TST", personal=("details",),
         created_at="2026-12-02T09:00:00+01:00",
-        assisted=False,
     )
-
-
-def outgoing(sub: Submission, attempt: int = 1) -> Outgoing:
-    return Outgoing(sub.id, sub.reference, sub.to_json(), attempt)
 
 
 def connector(wcs: RunningWcs, *, deadline: float = 2.0, key: str = KEY, orig: str = ORIG,
