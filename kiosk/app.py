@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from kiosk.catalog.model import Catalog
     from kiosk.catalog.store import CatalogStore
+    from kiosk.connectors.open311_mapping import Open311Service
     from kiosk.connectors.wcs import WcsForm
     from kiosk.delivery import Delivery
     from kiosk.guide import Guide
@@ -87,6 +88,15 @@ def wcs_forms_of(config: Config, catalog: Catalog) -> Mapping[str, WcsForm]:
     from kiosk.connectors.wcs_forms import wcs_forms
 
     return wcs_forms(catalog)
+
+
+def open311_services_of(config: Config, catalog: Catalog) -> Mapping[str, Open311Service]:
+    """The catalog's Open311 services when the back office is Open311 (nothing otherwise)."""
+    if config.backoffice.kind != "open311":
+        return {}
+    from kiosk.connectors.open311_services import open311_services
+
+    return open311_services(catalog)
 
 
 class KioskApp(QObject):
@@ -218,7 +228,11 @@ class KioskApp(QObject):
             (*secrets.DATA_KEYS, secrets.TERMINAL_SECRET), deployed=config.security.deployed
         )
         self.catalogs = load_catalog(config)
-        self.delivery = Delivery(config, self, wcs_forms=wcs_forms_of(config, self.catalog()))
+        self.delivery = Delivery(
+            config, self,
+            wcs_forms=wcs_forms_of(config, self.catalog()),
+            open311_services=open311_services_of(config, self.catalog()),
+        )
         self.delivery.start()
         self.narrator = Narrator(config, self.qt_app, self.input_hub, lambda: self.language)
         self.guide = Guide(

@@ -143,13 +143,14 @@ class Delivery(QObject):
         config: Config,
         parent: QObject | None = None,
         wcs_forms: Mapping[str, WcsForm] = MappingProxyType({}),
+        open311_services: Mapping[str, Open311Service] = MappingProxyType({}),
     ) -> None:
         super().__init__(parent)
         path = config.data_path() / QUEUE_FILE
         key = secrets.get_key(secrets.QUEUE_DATA_KEY)
         retention = config.queue.retention_days * DAY
         self.store = QueueStore(path, key, retention_seconds=retention)
-        connector = connector_from_config(config, wcs_forms)
+        connector = connector_from_config(config, wcs_forms, open311_services)
         # Stopping waits for the call under way, which ends by its deadline.
         self._stop_wait = 1.0 + (connector.longest_call if connector else 0.0)
         self.worker = (
