@@ -2,11 +2,11 @@
 idempotency (w.c.s., Open311), and the guard that keeps their ``deliver`` from raising.
 
 ``BoundedHttp.request`` makes one request and reads its answer within ``deadline``
-seconds in all: connecting (at most ``connect_timeout``), then every wait on the socket,
-and the body of the answer in total (checked after every piece, so a body that trickles
-in is cut). Known gap: a server trickling its status line and headers, a byte just before
-each wait times out, is not cut at the deadline. Redirects are never followed and TLS is
-always verified. A body longer than the call's limit is not read further (``body`` None).
+seconds in all: connecting (at most ``connect_timeout``), then the status line, headers
+and body, each socket read given only the time left (``kiosk.connectors.deadline``, as
+the kiosk's own API connector does), so an answer that trickles in, headers included, is
+cut at the deadline. Redirects are never followed and TLS is always verified. A body
+longer than the call's limit is not read further (``body`` None).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import requests
 import urllib3
 
 from kiosk import __version__
+from kiosk.connectors.deadline import DeadlineAdapter, exchange_deadline
 from kiosk.connectors.http_api import _describe_network_error as describe_http_error
 from offline_queue.connector import Outcome, RetryLater
 
@@ -77,6 +78,9 @@ class BoundedHttp:
         self._session.headers["User-Agent"] = f"borne-citoyenne/{__version__}"
         # Pieces of the answer are read as they come: no compression to decode.
         self._session.headers["Accept-Encoding"] = "identity"
+        # Every socket read of an answer, headers included, gets only the time left.
+        self._session.mount("http://", DeadlineAdapter(max_retries=0))
+        self._session.mount("https://", DeadlineAdapter(max_retries=0))
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -93,33 +97,35 @@ class BoundedHttp:
     ) -> Answer:
         """One request; raises ``requests.RequestException`` on network trouble."""
         ends = time.monotonic() + self.deadline
-        response = self._session.request(
-            method,
-            url,
-            data=data,
-            headers=dict(headers or {}),
-            timeout=(self.connect_timeout, self.deadline),
-            allow_redirects=False,
-            verify=True,
-            stream=True,
-        )
-        try:
-            content = _read_until(response, ends, limit)
-        finally:
-            response.close()
+        with exchange_deadline(ends):
+            response = self._session.request(
+                method,
+                url,
+                data=data,
+                headers=dict(headers or {}),
+                timeout=(self.connect_timeout, self.deadline),
+                allow_redirects=False,
+                verify=True,
+                stream=True,
+            )
+            try:
+                content = _read_until(response, ends, limit)
+            finally:
+                response.close()
         return Answer(response.status_code, response.headers, content)
 
     def reachable(self, url: str) -> bool:
         """True when ``GET url`` answers with any status under 500 within ``probe_timeout``."""
         try:
-            response = self._session.get(
-                url,
-                timeout=(self.probe_timeout, self.probe_timeout),
-                allow_redirects=False,
-                verify=True,
-                stream=True,
-            )
-            response.close()
+            with exchange_deadline(time.monotonic() + self.probe_timeout):
+                response = self._session.get(
+                    url,
+                    timeout=(self.probe_timeout, self.probe_timeout),
+                    allow_redirects=False,
+                    verify=True,
+                    stream=True,
+                )
+                response.close()
         except requests.RequestException:
             return False
         return response.status_code < 500

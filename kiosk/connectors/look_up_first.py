@@ -32,7 +32,7 @@ class LookUpFirst(ABC, Generic[Prepared]):
     @property
     def longest_call(self) -> float:
         """Seconds one ``deliver`` may last at most (a look-up, then a send), for the
-        kiosk's stop; a server trickling its headers can exceed it (see bounded_http)."""
+        kiosk's stop (each request is cut at its deadline, see bounded_http)."""
         return 2 * (self._http.deadline + self._http.connect_timeout)
 
     def deliver(self, item: Outgoing) -> Outcome:

@@ -123,3 +123,22 @@ def test_the_sync_worker_stops_although_the_back_office_trickles(slow_headers, t
     assert not worker.running
     with QueueStore(path, key) as store:
         assert store.get(ITEM.item_id).state is State.RETRY_WAIT
+
+
+@pytest.mark.parametrize("part", ["headers", "body"])
+def test_the_wcs_and_open311_requests_are_cut_at_their_deadline_too(
+    part: str, slow_headers: str, slow_body: str
+) -> None:
+    """The connectors of back offices without idempotency share ``BoundedHttp``: a server
+    trickling its status line and headers is cut as surely as one trickling its body."""
+    import requests
+
+    from kiosk.connectors.bounded_http import BoundedHttp
+
+    url = slow_headers if part == "headers" else slow_body
+    http = BoundedHttp(deadline=1.0)
+    try:
+        with pytest.raises(requests.RequestException):
+            http.request("GET", url + "/anything", limit=1 << 20)
+    finally:
+        http.close()
