@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from keyring.errors import KeyringError
 
-from kiosk import secrets
+from kiosk import exit_codes, secrets
 from kiosk.commands.common import prepare, read_new_pin
 from kiosk.connectors.signing import decode_secret
 from kiosk.security.pin import MAX_PIN_LENGTH, PinFormatError, check_pin_format, hash_pin
@@ -253,7 +253,7 @@ def run_enroll(args: argparse.Namespace) -> int:
         return 1
     except KeyringError as error:
         print(f"kiosk enroll {args.enroll_kind}: the keyring refused: {error}", file=sys.stderr)
-        return 2
+        return exit_codes.DATA
     except (EOFError, KeyboardInterrupt):
         print(f"kiosk enroll {args.enroll_kind}: cancelled; nothing was changed", file=sys.stderr)
         return 1

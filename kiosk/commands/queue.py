@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from kiosk import exit_codes
 from kiosk.commands.common import prepare
 from kiosk.config import Config
 from kiosk.secrets import QUEUE_DATA_KEY, SecretsError, get_key
@@ -64,13 +65,13 @@ def run_queue_command(args: argparse.Namespace) -> int:
             return action(store, args)
     except SecretsError as error:
         print(f"kiosk queue: {error}", file=sys.stderr)
-        return 2
+        return exit_codes.DATA
     except (UnknownItem, NotRetryable) as error:
         print(f"kiosk queue: {error}", file=sys.stderr)
-        return 1
+        return exit_codes.PROBLEM
     except QueueError as error:
         print(f"kiosk queue: {queue_path(config)}: {error}", file=sys.stderr)
-        return 2
+        return exit_codes.DATA
 
 
 # ---------------------------------------------------------------- actions

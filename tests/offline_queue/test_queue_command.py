@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import exit_codes
 from kiosk.cli import main
 from kiosk.secrets import QUEUE_DATA_KEY, get_key
 from offline_queue.connector import ClockRefused, Delivered
@@ -111,7 +112,7 @@ def test_a_queue_made_with_another_key_is_reported(
 ) -> None:
     QueueStore(data_dir / "queue.sqlite3", b"\x01" * 32).close()
     assert main(["--config", str(config_file), "enroll", "data-keys"]) == 0
-    assert _queue(config_file, "status") == 2
+    assert _queue(config_file, "status") == exit_codes.DATA
     assert "data key does not open" in capsys.readouterr().err
 
 
@@ -143,7 +144,7 @@ def test_a_missing_key_is_named_and_never_made(
 ) -> None:
     QueueStore(data_dir / "queue.sqlite3", b"\x01" * 32).close()
     args = [action, "some-id"] if action == "retry" else [action]
-    assert _queue(config_file, *args) == 2
+    assert _queue(config_file, *args) == exit_codes.DATA
     err = capsys.readouterr().err
     assert "'queue-data-key' is missing" in err
     assert "kiosk enroll data-keys" in err
