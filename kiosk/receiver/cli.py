@@ -33,7 +33,12 @@ from typing import TYPE_CHECKING
 
 import uvicorn
 
-from kiosk.connectors.signing import DEFAULT_MAX_SKEW, decode_secret, valid_terminal_id
+from kiosk.connectors.signing import (
+    DEFAULT_MAX_SKEW,
+    decode_secret,
+    fingerprint,
+    valid_terminal_id,
+)
 from kiosk.exit_codes import INTERRUPTED, USAGE, exit_quietly_on_broken_pipe
 from kiosk.paths import asset
 from kiosk.receiver.app import ReceiverSettings, create_app
@@ -43,7 +48,6 @@ from kiosk.receiver.storage import ReceiverStore
 from kiosk.receiver.terminals import (
     TerminalRegistry,
     TerminalsFileError,
-    fingerprint,
     load_terminals,
     save_terminals,
 )
