@@ -1,4 +1,5 @@
-"""The exit codes every ``kiosk`` and ``kiosk-receiver`` command uses (docs/technician.md).
+"""The exit codes every ``kiosk`` and ``kiosk-receiver`` command uses (docs/technician.md),
+and file errors put in words.
 
 A command's output may go into a pipe that closes early (``kiosk-receiver list | head``):
 ``exit_quietly_on_broken_pipe`` ends it without a traceback, the way the Python
@@ -23,6 +24,14 @@ USAGE = 2
 DATA = 3
 INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 BROKEN_PIPE = 141  # the reader went away, as shells report SIGPIPE
+
+
+def in_words(error: OSError | UnicodeDecodeError) -> str:
+    """A file error as a technician reads it: ``No such file or directory``, never
+    ``[Errno 2] ...``; bytes that are not text say so."""
+    if isinstance(error, UnicodeDecodeError):
+        return "it is not text (a secret is written in hex or base64)"
+    return error.strerror or type(error).__name__
 
 
 def exit_quietly_on_broken_pipe(command: Callable[[], int]) -> int:

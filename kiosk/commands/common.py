@@ -56,6 +56,7 @@ def prepare(
         print(f"kiosk: {error}", file=sys.stderr)
         raise SystemExit(exit_codes.USAGE) from None
     except OSError as error:  # the data folder cannot be made
-        print(f"kiosk: {error}", file=sys.stderr)
+        print(f"kiosk: cannot create {error.filename}: {exit_codes.in_words(error)}",
+              file=sys.stderr)
         raise SystemExit(exit_codes.DATA) from None
     return config

@@ -37,6 +37,7 @@ from keyring.errors import KeyringError
 from kiosk import exit_codes, secrets
 from kiosk.commands.common import prepare, read_new_pin
 from kiosk.connectors.signing import decode_secret, fingerprint
+from kiosk.exit_codes import in_words
 from kiosk.security.pin import MAX_PIN_LENGTH, PinFormatError, check_pin_format, hash_pin
 from kiosk.security.technician import DEFAULT_TECHNICIAN_PIN, TECHNICIAN_PIN_MIN_LENGTH
 
@@ -136,7 +137,7 @@ def enroll_terminal_secret(args: argparse.Namespace) -> int:
         try:
             text = args.from_file.read_text(encoding="ascii")
         except (OSError, UnicodeDecodeError) as error:
-            raise EnrolError(f"cannot read {args.from_file}: {error}") from None
+            raise EnrolError(f"cannot read {args.from_file}: {in_words(error)}") from None
         try:
             secret = decode_secret(text)
         except ValueError as error:  # not hex nor base64, or too short: its message says
@@ -218,7 +219,7 @@ def _read_wcs_key(from_file: Path | None) -> str:
         try:
             text = from_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise EnrolError(f"cannot read {from_file}: {error}") from None
+            raise EnrolError(f"cannot read {from_file}: {in_words(error)}") from None
     elif sys.stdin.isatty():
         text = getpass.getpass("Key of the w.c.s. API access: ")
     else:

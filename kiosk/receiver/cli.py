@@ -39,7 +39,7 @@ from kiosk.connectors.signing import (
     fingerprint,
     valid_terminal_id,
 )
-from kiosk.exit_codes import INTERRUPTED, USAGE, exit_quietly_on_broken_pipe
+from kiosk.exit_codes import INTERRUPTED, USAGE, exit_quietly_on_broken_pipe, in_words
 from kiosk.paths import asset
 from kiosk.receiver.app import ReceiverSettings, create_app
 from kiosk.receiver.constants import DEFAULT_PORT, READY_PREFIX
@@ -76,7 +76,7 @@ def _read_secret(source: str) -> bytes:
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as problem:
-        raise UsageError(f"cannot read the secret: {problem}") from None
+        raise UsageError(f"cannot read the secret from {source}: {in_words(problem)}") from None
     return parse_secret(text)
 
 
@@ -142,7 +142,7 @@ def _save(path: Path, terminals: dict[str, bytes]) -> None:
     try:
         save_terminals(path, terminals)
     except OSError as problem:
-        raise UsageError(f"cannot write {path}: {problem}") from None
+        raise UsageError(f"cannot write {path}: {in_words(problem)}") from None
 
 
 def _add_terminal_commands(commands: SubParsers) -> None:
@@ -233,7 +233,8 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         sock.bind((args.host, args.port))
     except OSError as problem:
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {problem}") from None
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {in_words(problem)}"
+                         ) from None
     sock.listen(128)
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if family == socket.AF_INET6 else args.host

@@ -256,3 +256,12 @@ def test_data_keys_are_made_once_and_never_replaced(config_file, capsys):
     assert main(["--config", str(config_file), "enroll", "data-keys"]) == 0
     assert "queue-data-key: already enrolled, kept" in capsys.readouterr().out
     assert {name: stored(name) for name in secrets.DATA_KEYS} == first
+
+
+def test_an_unreadable_secret_file_is_named_in_words(config_file, tmp_path, capsys):
+    missing = tmp_path / "none.key"
+    assert enrol_secret(config_file, "--from-file", str(missing)) == 1
+    err = capsys.readouterr().err
+    assert f"cannot read {missing}: No such file or directory; " not in err
+    assert f"cannot read {missing}: No such file or directory" in err
+    assert "Errno" not in err

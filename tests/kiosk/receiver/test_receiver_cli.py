@@ -69,3 +69,13 @@ def test_list_into_a_pipe_closed_early_ends_without_a_traceback(tmp_path) -> Non
         errors = process.stderr.read().decode()
     assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
     assert process.returncode == BROKEN_PIPE
+
+
+def test_an_unreadable_secret_file_is_named_in_words(tmp_path, capsys) -> None:
+    missing = tmp_path / "none.key"
+    argv = ["terminal", "add", "mairie-01", "--terminals", str(tmp_path / "terminals"),
+            "--secret-file", str(missing)]
+    assert receiver_main(argv) == USAGE
+    err = capsys.readouterr().err
+    assert f"cannot read the secret from {missing}: No such file or directory" in err
+    assert "Errno" not in err
