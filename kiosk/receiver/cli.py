@@ -275,24 +275,23 @@ def _when(stamp: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp))
 
 
+def _show(rows: Sequence[tuple[dict[str, object], str]], as_json: bool, total: str) -> None:
+    """Each row as one JSON object per line, or as its line of text and ``total`` on stderr."""
+    for record, line in rows:
+        print(json.dumps(record, ensure_ascii=False) if as_json else line)
+    if not as_json:
+        print(total, file=sys.stderr)
+
+
 def _list(args: argparse.Namespace) -> int:
     with _received(args.db) as store:
         received = store.submissions()
-    for item in received:
-        if args.json:
-            print(json.dumps({
-                "id": item.remote_id,
-                "idempotency_key": item.idempotency_key,
-                "terminal_id": item.terminal_id,
-                "reference": item.reference,
-                "received_at": item.received_at,
-                "payload": json.loads(item.payload),
-            }, ensure_ascii=False))
-        else:
-            print(f"{item.remote_id}  {_when(item.received_at)}  {item.terminal_id}  "
-                  f"{item.reference or '-'}  {item.idempotency_key}")
-    if not args.json:
-        print(f"{len(received)} submission(s)", file=sys.stderr)
+    _show([({"id": item.remote_id, "idempotency_key": item.idempotency_key,
+              "terminal_id": item.terminal_id, "reference": item.reference,
+              "received_at": item.received_at, "payload": json.loads(item.payload)},
+             f"{item.remote_id}  {_when(item.received_at)}  {item.terminal_id}  "
+             f"{item.reference or '-'}  {item.idempotency_key}")
+            for item in received], args.json, f"{len(received)} submission(s)")
     return 0
 
 
@@ -309,19 +308,16 @@ def _heartbeats(args: argparse.Namespace) -> int:
     """One line per terminal: id, last seen, version, heartbeats counted, queue counts."""
     with _received(args.db) as store:
         beats = store.heartbeats()
-    for beat in beats:
-        if args.json:
-            print(json.dumps({
-                "terminal_id": beat.terminal_id, "last_seen": beat.received_at,
-                "version": beat.version, "beats": beat.beats, "queue": beat.queue,
-            }, ensure_ascii=False, sort_keys=True))
-        else:
-            queue = " ".join(f"{state}={count}" for state, count in sorted(beat.queue.items()))
-            print(f"{beat.terminal_id}  {_when(beat.received_at)}  {beat.version}  "
-                  f"{beat.beats} beat(s)  {queue or '-'}")
-    if not args.json:
-        print(f"{len(beats)} terminal(s)", file=sys.stderr)
+    _show([({"terminal_id": beat.terminal_id, "last_seen": beat.received_at,
+              "version": beat.version, "beats": beat.beats, "queue": beat.queue},
+             f"{beat.terminal_id}  {_when(beat.received_at)}  {beat.version}  "
+             f"{beat.beats} beat(s)  {_counts(beat.queue)}")
+            for beat in beats], args.json, f"{len(beats)} terminal(s)")
     return 0
+
+
+def _counts(queue: dict[str, int]) -> str:
+    return " ".join(f"{state}={count}" for state, count in sorted(queue.items())) or "-"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -116,29 +116,36 @@ def paired(config_file: Path, receiver: RunningReceiver, secret: bytes) -> None:
                  "--from-file", str(source)]) == 0
 
 
+def resume_paired(
+    config_file: Path, store: QueueStore, office: Path, capsys: pytest.CaptureFixture[str],
+    secret: bytes | None = None,
+) -> tuple[int, pytest.CaptureResult[str]]:
+    """Pause, then `kiosk queue resume` against a real receiver; the terminal holds
+    ``secret`` (default: the one the receiver has)."""
+    with running_receiver(office) as receiver:
+        paired(config_file, receiver, secret or receiver.secret)
+        store.pause("HTTP 401 bad_signature")
+        capsys.readouterr()
+        code = _queue(config_file, "resume")
+        return code, capsys.readouterr()
+
+
 def test_resume_checks_that_the_back_office_accepts_the_credentials(
     store: QueueStore, config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with running_receiver(tmp_path / "office") as receiver:
-        paired(config_file, receiver, receiver.secret)
-        store.pause("HTTP 401 bad_signature")
-        capsys.readouterr()
-        assert _queue(config_file, "resume") == exit_codes.OK
-        out = capsys.readouterr().out
-    assert "deliveries resumed" in out
-    assert "the back office accepts the credentials (HTTP 200" in out
+    code, captured = resume_paired(config_file, store, tmp_path / "office", capsys)
+    assert code == exit_codes.OK
+    assert "deliveries resumed" in captured.out
+    assert "the back office accepts the credentials (HTTP 200" in captured.out
     assert not store.status().paused
 
 
 def test_resume_says_when_the_back_office_still_refuses_the_credentials(
     store: QueueStore, config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with running_receiver(tmp_path / "office") as receiver:
-        paired(config_file, receiver, b"\x07" * 32)  # not the secret the back office has
-        store.pause("HTTP 401 bad_signature")
-        capsys.readouterr()
-        assert _queue(config_file, "resume") == exit_codes.PROBLEM
-        captured = capsys.readouterr()
+    wrong = b"\x07" * 32  # not the secret the back office has
+    code, captured = resume_paired(config_file, store, tmp_path / "office", capsys, wrong)
+    assert code == exit_codes.PROBLEM
     assert "deliveries resumed" in captured.out
     assert "resumed, but the back office still refuses the credentials: HTTP 401" in captured.err
     assert "kiosk enroll --fingerprint" in captured.err
