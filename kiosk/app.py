@@ -223,10 +223,10 @@ class KioskApp(QObject):
         if self._setup_keyring:
             secrets.configure_keyring(config.security, config.data_path())
         # A development machine makes its keys at its first start; a deployed terminal
-        # stops here, out of service, naming the key `kiosk enroll` must make.
-        secrets.first_run_keys(
-            (*secrets.DATA_KEYS, secrets.TERMINAL_SECRET), deployed=config.security.deployed
-        )
+        # stops here, out of service, naming the key `kiosk enroll` must make. The terminal
+        # secret is never made here: the back office must have it (kiosk enroll
+        # terminal-secret); until then requests are queued and not sent.
+        secrets.first_run_keys(secrets.DATA_KEYS, deployed=config.security.deployed)
         self.catalogs = load_catalog(config)
         self.delivery = Delivery(
             config, self,
@@ -420,9 +420,7 @@ class KioskApp(QObject):
             self.guide.show_demarches()
 
     def _refresh_delivery_status(self, *_event: object) -> None:
-        from kiosk.delivery import describe_status
-
-        self.window.top_bar.show_delivery_status(*describe_status(self.delivery.status()))
+        self.window.top_bar.show_delivery_status(*self.delivery.describe())
 
     def _connect_services(self) -> None:
         w, guide, narrator = self.window, self.guide, self.narrator

@@ -15,6 +15,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kiosk.exit_codes import INTERRUPTED, exit_quietly_on_broken_pipe
+
 COMMAND_MODULES: dict[str, str] = {
     "audit": "kiosk.commands.audit",
     "catalog": "kiosk.commands.catalog",
@@ -95,7 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_kiosk(args)
         finally:
             gc.enable()
-    return int(args.handler(args))
+    try:
+        return exit_quietly_on_broken_pipe(lambda: int(args.handler(args)))
+    except KeyboardInterrupt:
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

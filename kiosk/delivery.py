@@ -51,12 +51,28 @@ def connector_from_config(
         return _wcs_connector(config, wcs_forms)
     if office.kind == "open311":
         return _open311_connector(config, open311_services)
+    if awaits_terminal_secret(config):
+        _log.warning("no terminal secret is enrolled (kiosk enroll terminal-secret): requests "
+                     "stay queued and none is sent until the terminal is paired")
+        return None
     return HttpApiConnector(
         office.url,
         office.terminal_id,
         secrets.get_key(secrets.TERMINAL_SECRET),
         timeout=office.timeout_seconds,
     )
+
+
+def awaits_terminal_secret(config: Config) -> bool:
+    """True while the kiosk's own back office has no terminal secret enrolled for this
+    terminal: it queues, and sends nothing (a secret it made itself, nobody would have)."""
+    if config.backoffice.kind != "http":
+        return False
+    try:
+        secrets.get_key(secrets.TERMINAL_SECRET)
+    except secrets.MissingSecretError:
+        return True
+    return False
 
 
 def _wcs_connector(config: Config, forms: Mapping[str, WcsForm]) -> Connector | None:
@@ -99,25 +115,33 @@ def _usable_key(secret: str, kind: str, mapped: bool, target: str) -> str | None
     return key
 
 
-def describe_status(status: QueueStatus) -> tuple[str, bool, int]:
+def _held_back(status: QueueStatus, unpaired: bool) -> str | None:
+    """Why no request leaves, or None: a terminal not paired yet with the town hall
+    (``unpaired``: no terminal secret, nothing is sent), a pause, then a clock the town
+    hall refused (requests wait, and only a technician can set it right)."""
+    if unpaired:
+        return _("Envoi en attente : la borne n'est pas encore reliée à la mairie. "
+                 "Prévenez le technicien.")
+    if status.paused and status.pause_cause == PAUSE_CONFIGURATION:
+        return _("Envoi en pause : l'adresse de la mairie est mal réglée. Prévenez le technicien.")
+    if status.paused:
+        return _("Envoi en pause : la mairie refuse l'accès de la borne.")
+    if status.clock_error:
+        return _("L'horloge de la borne n'est pas à l'heure. Les demandes attendent. "
+                 "Prévenez le technicien.")
+    return None
+
+
+def describe_status(status: QueueStatus, *, unpaired: bool = False) -> tuple[str, bool, int]:
     """A short line for mediators about the queue, whether it needs their attention, and
     how many requests it is about.
 
-    A pause comes first (nothing leaves), then a clock the town hall refused (requests
-    wait, and only a technician can set it right), then refused requests.
+    What holds every request back comes first (``_held_back``), then refused requests.
     """
+    held = _held_back(status, unpaired)
+    if held is not None:
+        return held, True, status.waiting
     dead = status.counts[State.DEAD]
-    if status.paused and status.pause_cause == PAUSE_CONFIGURATION:
-        return _(
-            "Envoi en pause : l'adresse de la mairie est mal réglée. Prévenez le technicien."
-        ), True, status.waiting
-    if status.paused:
-        return _("Envoi en pause : la mairie refuse l'accès de la borne."), True, status.waiting
-    if status.clock_error:
-        return _(
-            "L'horloge de la borne n'est pas à l'heure. Les demandes attendent. "
-            "Prévenez le technicien."
-        ), True, status.waiting
     if dead:
         return ngettext(
             "{n} demande à vérifier", "{n} demandes à vérifier", dead
@@ -151,6 +175,7 @@ class Delivery(QObject):
         retention = config.queue.retention_days * DAY
         self.store = QueueStore(path, key, retention_seconds=retention)
         connector = connector_from_config(config, wcs_forms, open311_services)
+        self.unpaired = awaits_terminal_secret(config)
         # Stopping waits for the call under way, which ends by its deadline.
         self._stop_wait = 1.0 + (connector.longest_call if connector else 0.0)
         self.worker = (
@@ -187,6 +212,10 @@ class Delivery(QObject):
     def status(self) -> QueueStatus:
         return self.store.status()
 
+    def describe(self) -> tuple[str, bool, int]:
+        """``describe_status`` of the queue now, for the top bar and the mediator panel."""
+        return describe_status(self.status(), unpaired=self.unpaired)
+
     def set_aside(self) -> list[ItemInfo]:
         """Requests the back office refused for good (``dead``), oldest first."""
         return self.store.items(State.DEAD)
@@ -209,4 +238,4 @@ class Delivery(QObject):
         return self.store.get(item_id).state.value == "delivered"
 
 
-__all__ = ["Delivery", "SyncEvent", "connector_from_config"]
+__all__ = ["Delivery", "SyncEvent", "awaits_terminal_secret", "connector_from_config"]

@@ -30,11 +30,13 @@ from accessibility.sizes import DEFAULT_MM_PER_PIXEL, TOUCH_TARGET_MM, mm_per_pi
 from kiosk import secrets
 from kiosk.config import Config
 from kiosk.connectors.addresses import address_problem
-from kiosk.connectors.signing import DEFAULT_MAX_SKEW
+from kiosk.connectors.signing import DEFAULT_MAX_SKEW, fingerprint
 from kiosk.security.pin import is_pin_hash
 from kiosk.security.technician import technician_pin_hash
 
 if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
     from offline_queue.store import QueueStatus
 
 MIB = 1024 * 1024
@@ -232,13 +234,25 @@ def check_keyring(config: Config) -> CheckResult:
     (``check_credentials``): the doctor never writes them.
     """
     name = "keyring"
-    try:
-        backend = secrets.configure_keyring(config.security, config.data_path())
+    try:  # creates no folder: the doctor leaves the data folder as it finds it
+        backend = secrets.configure_keyring(config.security, config.data_path(),
+                                            create_dirs=False)
     except (secrets.SecretsError, OSError) as error:
         return _fail(name, str(error))
     if config.security.keyring_backend == secrets.SYSTEMD_CREDS:
         return check_credentials(config)
+    return probe_keyring(config, backend)
+
+
+def probe_keyring(config: Config, backend: KeyringBackend) -> CheckResult:
+    """Store, read and delete a probe; a plaintext file not made yet is left unmade (the
+    probe would make it, and the folders above it)."""
+    name = "keyring"
     described = secrets.describe_backend(backend)
+    keyring_file = getattr(backend, "file_path", None)
+    if keyring_file and not Path(keyring_file).exists():
+        return plaintext_verdict(config, f"{described}: plaintext ({keyring_file}, not made "
+                                         "yet: the kiosk or `kiosk enroll` makes it)")
     token = base64.b64encode(os.urandom(12)).decode("ascii")
     try:
         secrets.set_secret(PROBE_SECRET, token)
@@ -282,6 +296,25 @@ def check_credentials(config: Config) -> CheckResult:
         except secrets.SecretsError as error:
             return _warn(name, f"{where}: {error}; run `kiosk doctor` as root to read them")
     return _ok(name, f"{where}: {', '.join(needed_secrets(config))} enrolled and readable")
+
+
+@uses_kiosk_keyring
+def check_pairing(config: Config) -> CheckResult:
+    """The terminal secret shared with the back office: its fingerprint, or, while none is
+    enrolled, that requests are queued and none is sent (FAIL on a deployed terminal)."""
+    name = "pairing"
+    if config.backoffice.kind != "http":
+        return _ok(name, f"no terminal secret ([backoffice] kind = {config.backoffice.kind})")
+    try:
+        secret = secrets.get_key(secrets.TERMINAL_SECRET)
+    except secrets.MissingSecretError:
+        level = Level.FAIL if config.security.deployed else Level.WARN
+        return CheckResult(level, name, "no terminal secret: requests are queued and none is "
+                                        "sent; pair the terminal: kiosk enroll terminal-secret")
+    except secrets.SecretsError as error:
+        return _warn(name, str(error))
+    return _ok(name, f"{config.backoffice.terminal_id} {fingerprint(secret)}: the back office "
+                     "lists the same (kiosk-receiver terminal list)")
 
 
 @uses_kiosk_keyring
@@ -711,6 +744,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_data_dir,
     check_disk,
     check_keyring,
+    check_pairing,
     check_technician_pin,
     check_queue,
     check_clock,

@@ -21,7 +21,7 @@ from kiosk.audit.entries import SYSTEM, TECHNICIAN, Details, EntryKind
 from kiosk.audit.head import JournalHead
 from kiosk.audit.terminal import open_terminal_journal
 from kiosk.catalog import localized
-from kiosk.delivery import Delivery, describe_status
+from kiosk.delivery import Delivery
 from kiosk.domain.figures import DailyFigures
 from kiosk.domain.submission import Submission
 from kiosk.guide import Guide
@@ -285,7 +285,7 @@ class Mediation(QObject):
     def _panel_view(self) -> PanelView:
         assert self.visit is not None
         status = self.delivery.status()
-        line, _attention, _count = describe_status(status)
+        line, _attention, _count = self.delivery.describe()
         lines = [line]
         if status.last_success_at:
             lines.append(_("Dernier envoi réussi : il y a {minutes} min.").format(

@@ -1,11 +1,12 @@
 """``kiosk audit verify [--expect-head SEQ:HASH] | export --since YYYY-MM-DD [--out FILE]``.
 
 ``verify`` walks the whole chain with the terminal's audit key: exit 0 when intact, 1 when
-an entry is missing, moved, changed or unsigned (the first one is printed), 2 when the
+an entry is missing, moved, changed or unsigned (the first one is printed), 3 when the
 journal or its key cannot be read (a missing key is named, never made). ``--expect-head``
 is the head the back office saw (``kiosk-receiver heads``): the journal must still hold
 that entry, or it was rolled back. ``export`` writes CSV for the data-protection officer
-(stdout by default) and warns on stderr when the chain is broken. Neither creates a
+(stdout by default, or a new file: an existing one is a usage error, exit 2, never
+overwritten) and warns on stderr when the chain is broken. Neither creates a
 file, a folder or a key.
 """
 
@@ -16,7 +17,9 @@ import datetime as dt
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TextIO
 
+from kiosk import exit_codes
 from kiosk.audit.head import JournalHead
 from kiosk.audit.journal import AUDIT_FILE, Journal, VerifyResult
 from kiosk.audit.terminal import open_terminal_journal
@@ -57,15 +60,32 @@ def run_audit_command(args: argparse.Namespace) -> int:
     path = config.data_path() / AUDIT_FILE
     if not path.exists():
         print(f"kiosk audit: no journal at {path} yet", file=sys.stderr)
-        return 2
+        return exit_codes.DATA
     try:
         with open_terminal_journal(config.data_path()) as journal:
             if args.audit_action == "verify":
                 return _verify(journal, args.expect_head)
             return _export(journal, args.since, args.out)
+    except _OutputError as error:
+        print(f"kiosk audit export: {error}", file=sys.stderr)
+        return exit_codes.USAGE
     except (sqlite3.Error, OSError, SecretsError) as error:
         print(f"kiosk audit: {path}: {error}", file=sys.stderr)
-        return 2
+        return exit_codes.DATA
+
+
+class _OutputError(Exception):
+    """The file named by ``--out`` cannot be made; the message says why."""
+
+
+def _new_file(out: Path) -> TextIO:
+    """``out``, created for writing; never an existing file."""
+    try:
+        return out.open("x", encoding="utf-8", newline="")
+    except FileExistsError:
+        raise _OutputError(f"{out} exists: choose another name or remove it") from None
+    except OSError as error:
+        raise _OutputError(f"cannot create {out}: {error.strerror}") from None
 
 
 def _report_break(journal: Journal, result: VerifyResult) -> None:
@@ -89,7 +109,7 @@ def _export(journal: Journal, since: dt.date, out: Path | None) -> int:
     if out is None:
         count = journal.export_csv(since, sys.stdout)
     else:
-        with out.open("x", encoding="utf-8", newline="") as stream:
+        with _new_file(out) as stream:
             count = journal.export_csv(since, stream)
         print(f"{count} entries since {since.isoformat()} written to {out}", file=sys.stderr)
     result = journal.verify()

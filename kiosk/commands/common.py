@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 
+from kiosk import exit_codes
 from kiosk.config import DEFAULT_CONFIG_PATH, Config, ConfigError, load_config
 from kiosk.logging_setup import setup_logging
 
@@ -51,7 +52,11 @@ def prepare(
                 configure_keyring(config.security, config.data_path(), create_dirs=not read_only)
             except SecretsError as error:  # a backend that cannot be loaded: configuration
                 raise ConfigError(str(error)) from None
-    except (ConfigError, OSError) as error:
+    except ConfigError as error:
         print(f"kiosk: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+        raise SystemExit(exit_codes.USAGE) from None
+    except OSError as error:  # the data folder cannot be made
+        print(f"kiosk: cannot create {error.filename}: {exit_codes.in_words(error)}",
+              file=sys.stderr)
+        raise SystemExit(exit_codes.DATA) from None
     return config

@@ -2,6 +2,8 @@
 
     kiosk enroll technician [--pin-stdin]
     kiosk enroll terminal-secret [--from-file FILE] [--show | --out FILE] [--force]
+    kiosk enroll terminal-secret --export | kiosk-receiver terminal add ID --secret-file -
+    kiosk enroll --fingerprint
     kiosk enroll wcs-key [--from-file FILE] [--force]
     kiosk enroll open311-key [--from-file FILE] [--force]
     kiosk enroll data-keys
@@ -13,8 +15,10 @@ loads (kiosk.credstore).
 Each kind of secret is one entry of ``ENROLMENTS`` (a function adding its options and a
 handler), so enrolling, say, mediators later is one more entry. A PIN is never printed or
 logged: only its salted hash is stored, and shown so that it can go into the configuration
-instead. The terminal secret is shown only on request (``--show``), because the back-office
-administrator needs it once and a terminal's scroll-back is no place to keep it.
+instead. Enrolling the terminal secret is a pairing step: it prints the terminal's id, the
+secret's fingerprint and the command that hands the secret to the back office through a
+pipe (``--export``), never on a screen; ``--show`` prints it on request, because a
+terminal's scroll-back is no place to keep it.
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ import argparse
 import base64
 import functools
 import getpass
-import hashlib
 import os
 import secrets as random
 import sys
@@ -34,9 +37,10 @@ from typing import TYPE_CHECKING
 
 from keyring.errors import KeyringError
 
-from kiosk import secrets
+from kiosk import exit_codes, secrets
 from kiosk.commands.common import prepare, read_new_pin
-from kiosk.connectors.signing import decode_secret
+from kiosk.connectors.signing import decode_secret, fingerprint
+from kiosk.exit_codes import in_words
 from kiosk.security.pin import MAX_PIN_LENGTH, PinFormatError, check_pin_format, hash_pin
 from kiosk.security.technician import DEFAULT_TECHNICIAN_PIN, TECHNICIAN_PIN_MIN_LENGTH
 
@@ -99,11 +103,6 @@ def _add_technician(kinds: SubParsers) -> None:
 # ---------------------------------------------------------------- terminal secret
 
 
-def fingerprint(secret: bytes) -> str:
-    """A short, non-secret digest both sides can compare: ``sha256:1a2b3c4d5e6f``."""
-    return "sha256:" + hashlib.sha256(secret).hexdigest()[:12]
-
-
 def _write_private(path: Path, text: str) -> None:
     # O_EXCL: never overwrite a file, and 0600 from the first byte.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -111,8 +110,29 @@ def _write_private(path: Path, text: str) -> None:
         out.write(text + "\n")
 
 
+RECEIVER_TERMINALS = "/etc/kiosk/receiver-terminals"  # kiosk-receiver.service's file
+
+
+def pairing_lines(terminal_id: str, secret: bytes) -> list[str]:
+    """What the technician needs to pair the terminal: its id, the fingerprint, and the
+    back-office command that takes the secret from a pipe (never from a screen)."""
+    return [
+        f"terminal id: {terminal_id}",
+        f"fingerprint: {fingerprint(secret)}",
+        "pair it with the back office; the secret goes through the pipe, never on a screen:",
+        f"  kiosk enroll terminal-secret --export | kiosk-receiver terminal add {terminal_id} "
+        f"--terminals {RECEIVER_TERMINALS} --secret-file -",
+        "  (another machine: put `ssh ADMIN@BACK-OFFICE` before kiosk-receiver)",
+        f"the back office then prints `{terminal_id} {fingerprint(secret)}`: the same "
+        "fingerprint means the same secret",
+        "until the back office has it, requests are queued and none is sent",
+    ]
+
+
 def enroll_terminal_secret(args: argparse.Namespace) -> int:
-    prepare(args)
+    if args.export:
+        return export_terminal_secret(args)
+    config = prepare(args)
     if secrets.get_secret(secrets.TERMINAL_SECRET) and not args.force:
         raise EnrolError("a terminal secret is already enrolled; replacing it stops deliveries "
                          "until the back office has the new one: add --force to do it")
@@ -120,7 +140,7 @@ def enroll_terminal_secret(args: argparse.Namespace) -> int:
         try:
             text = args.from_file.read_text(encoding="ascii")
         except (OSError, UnicodeDecodeError) as error:
-            raise EnrolError(f"cannot read {args.from_file}: {error}") from None
+            raise EnrolError(f"cannot read {args.from_file}: {in_words(error)}") from None
         try:
             secret = decode_secret(text)
         except ValueError as error:  # not hex nor base64, or too short: its message says
@@ -135,15 +155,38 @@ def enroll_terminal_secret(args: argparse.Namespace) -> int:
             raise EnrolError(f"cannot write {args.out}: {error.strerror}") from None
     secrets.set_secret(secrets.TERMINAL_SECRET, encoded)
     print(f"terminal secret enrolled in the keyring ({len(secret)} bytes, {fingerprint(secret)})")
-    if args.out is not None:
+    terminal_id = config.backoffice.terminal_id
+    if args.from_file is not None:
+        print(f"{terminal_id} {fingerprint(secret)}: compare with `kiosk-receiver terminal "
+              "list` on the back office, which made this secret")
+    elif args.out is not None:
         print(f"written to {args.out} (mode 0600): hand it to the back-office administrator, "
               "then delete it (shred -u)")
     elif args.show:
         print("for the back-office administrator only (base64); clear the screen afterwards:")
         print(encoded)
-    elif args.from_file is None:
-        print("not shown: the back office needs it; enrol again with --force and --show or "
-              "--out FILE")
+    else:
+        print("\n".join(pairing_lines(terminal_id, secret)))
+    return 0
+
+
+def export_terminal_secret(args: argparse.Namespace) -> int:
+    """The enrolled secret alone (base64), into a pipe only: never shown on a terminal."""
+    prepare(args, read_only=True)
+    if sys.stdout.isatty():
+        raise EnrolError("--export writes the secret into a pipe, never on the screen: "
+                         "kiosk enroll terminal-secret --export | kiosk-receiver terminal add "
+                         "ID --secret-file -")
+    print(base64.b64encode(secrets.get_key(secrets.TERMINAL_SECRET)).decode("ascii"))
+    return 0
+
+
+def print_fingerprint(args: argparse.Namespace) -> int:
+    """``kiosk enroll --fingerprint``: the terminal id and its enrolled secret's fingerprint,
+    as ``kiosk-receiver terminal list`` prints them on the back office."""
+    config = prepare(args, read_only=True)
+    secret = secrets.get_key(secrets.TERMINAL_SECRET)
+    print(f"{config.backoffice.terminal_id} {fingerprint(secret)}")
     return 0
 
 
@@ -159,6 +202,10 @@ def _add_terminal_secret(kinds: SubParsers) -> None:
     shown.add_argument("--show", action="store_true", help="print the secret once (base64)")
     shown.add_argument(
         "--out", type=Path, metavar="FILE", help="write the secret to a new 0600 file instead"
+    )
+    shown.add_argument(
+        "--export", action="store_true",
+        help="write the enrolled secret into a pipe (kiosk-receiver terminal add --secret-file -)",
     )
     parser.add_argument("--force", action="store_true", help="replace an enrolled secret")
     parser.set_defaults(enroll_handler=enroll_terminal_secret)
@@ -199,7 +246,7 @@ def _read_api_key(spec: ApiKey, from_file: Path | None) -> str:
         try:
             text = from_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise EnrolError(f"cannot read {from_file}: {error}") from None
+            raise EnrolError(f"cannot read {from_file}: {in_words(error)}") from None
     elif sys.stdin.isatty():
         text = getpass.getpass(f"Key of the {spec.office} API access: ")
     else:
@@ -268,15 +315,25 @@ ENROLMENTS: tuple[Callable[[SubParsers], None], ...] = (
 
 def register(subparsers: SubParsers) -> None:
     parser = subparsers.add_parser("enroll", help="store a secret of the terminal in its keyring")
-    kinds = parser.add_subparsers(dest="enroll_kind", metavar="WHAT", required=True)
+    parser.add_argument(
+        "--fingerprint", action="store_true",
+        help="print the terminal id and its secret's fingerprint (changes nothing)",
+    )
+    kinds = parser.add_subparsers(dest="enroll_kind", metavar="WHAT")
     for add in ENROLMENTS:
         add(kinds)
-    parser.set_defaults(handler=run_enroll)
+    parser.set_defaults(handler=run_enroll, enroll_parser=parser)
 
 
 def run_enroll(args: argparse.Namespace) -> int:
     """Dispatch to the kind's handler; an EnrolError is one line on stderr and exit 1."""
-    handler: Callable[[argparse.Namespace], int] = args.enroll_handler
+    if args.fingerprint:
+        handler: Callable[[argparse.Namespace], int] = print_fingerprint
+        args.enroll_kind = "--fingerprint"
+    elif args.enroll_kind is None:
+        args.enroll_parser.error("say WHAT to enrol, or --fingerprint")
+    else:
+        handler = args.enroll_handler
     try:
         return handler(args)
     except EnrolError as error:
@@ -284,7 +341,10 @@ def run_enroll(args: argparse.Namespace) -> int:
         return 1
     except KeyringError as error:
         print(f"kiosk enroll {args.enroll_kind}: the keyring refused: {error}", file=sys.stderr)
-        return 2
+        return exit_codes.DATA
+    except secrets.SecretsError as error:  # --export, --fingerprint: nothing enrolled yet
+        print(f"kiosk enroll {args.enroll_kind}: {error}", file=sys.stderr)
+        return exit_codes.DATA
     except (EOFError, KeyboardInterrupt):
         print(f"kiosk enroll {args.enroll_kind}: cancelled; nothing was changed", file=sys.stderr)
         return 1

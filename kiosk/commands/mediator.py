@@ -14,6 +14,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 
+from kiosk import exit_codes
 from kiosk.audit.terminal import open_terminal_journal
 from kiosk.commands.common import prepare, read_new_pin
 from kiosk.mediator.accounts import (
@@ -74,7 +75,7 @@ def run_mediator_command(args: argparse.Namespace) -> int:
         return 1
     except (sqlite3.Error, SecretsError) as error:
         print(f"kiosk mediator: {config.data_path()}: {error}", file=sys.stderr)
-        return 2
+        return exit_codes.DATA
 
 
 def _read_pin(from_stdin: bool) -> str:
@@ -124,8 +125,11 @@ def _disable(registry: MediatorRegistry, args: argparse.Namespace) -> int:
 
 
 def _unlock(registry: MediatorRegistry, args: argparse.Namespace) -> int:
-    mediator = registry.unlock(args.who)
-    print(f"unlocked {mediator.id} {mediator.name!r}")
+    mediator, changed = registry.unlock(args.who)
+    if changed:
+        print(f"unlocked {mediator.id} {mediator.name!r}")
+    else:
+        print(f"{mediator.id} {mediator.name!r} is not locked; nothing changed")
     return 0
 
 

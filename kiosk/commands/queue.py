@@ -13,9 +13,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from kiosk import exit_codes
 from kiosk.commands.common import prepare
 from kiosk.config import Config
-from kiosk.secrets import QUEUE_DATA_KEY, SecretsError, get_key
+from kiosk.secrets import (
+    QUEUE_DATA_KEY,
+    TERMINAL_SECRET,
+    MissingSecretError,
+    SecretsError,
+    get_key,
+)
 from offline_queue.errors import NotRetryable, QueueError, UnknownItem
 from offline_queue.store import DAY, PAUSE_CONFIGURATION, QueueStatus, QueueStore, State
 
@@ -61,16 +68,19 @@ def run_queue_command(args: argparse.Namespace) -> int:
         return 0 if args.queue_action in ("status", "list") else 1
     try:
         with open_queue(config) as store:
-            return action(store, args)
+            code = action(store, args)
+            if args.queue_action == "resume":
+                code = check_access(config, store.status())
+            return code
     except SecretsError as error:
         print(f"kiosk queue: {error}", file=sys.stderr)
-        return 2
+        return exit_codes.DATA
     except (UnknownItem, NotRetryable) as error:
         print(f"kiosk queue: {error}", file=sys.stderr)
-        return 1
+        return exit_codes.PROBLEM
     except QueueError as error:
         print(f"kiosk queue: {queue_path(config)}: {error}", file=sys.stderr)
-        return 2
+        return exit_codes.DATA
 
 
 # ---------------------------------------------------------------- actions
@@ -185,6 +195,40 @@ def _purge_delivered(store: QueueStore, args: argparse.Namespace) -> int:
 def _resume(store: QueueStore, args: argparse.Namespace) -> int:
     print("deliveries resumed" if store.resume() else "deliveries were not paused")
     return 0
+
+
+def check_access(config: Config, status: QueueStatus) -> int:
+    """After a resume: one signed heartbeat says whether the back office accepts the
+    terminal's credentials now. The pause stays lifted either way (the kiosk pauses again
+    at its next refusal); exit 1 when the back office still refuses, or nothing can be sent."""
+    office = config.backoffice
+    if office.kind != "http":
+        print(f"credentials not checked: [backoffice] kind = {office.kind!r} has no heartbeat")
+        return exit_codes.OK
+    try:
+        secret = get_key(TERMINAL_SECRET)
+    except MissingSecretError as error:
+        print(f"resumed, but nothing can be sent: {error}", file=sys.stderr)
+        return exit_codes.PROBLEM
+    from kiosk.connectors.http_api import HttpApiConnector  # requests: for resume only
+
+    connector = HttpApiConnector(office.url, office.terminal_id, secret,
+                                 timeout=office.timeout_seconds)
+    try:
+        answer = connector.check_access({s.value: n for s, n in status.counts.items()})
+    finally:
+        connector.close()
+    if answer.accepted:
+        print(f"the back office accepts the credentials ({answer.reason})")
+        return exit_codes.OK
+    if answer.accepted is False:
+        print(f"resumed, but the back office still refuses the credentials: {answer.reason}; "
+              "check `kiosk enroll --fingerprint` against `kiosk-receiver terminal list` "
+              "(or the back office's list of terminals)", file=sys.stderr)
+        return exit_codes.PROBLEM
+    print(f"credentials not checked: the back office did not say ({answer.reason}); the "
+          "kiosk tries again at its next sync")
+    return exit_codes.OK
 
 
 _ACTIONS: dict[str, Callable[[QueueStore, argparse.Namespace], int]] = {

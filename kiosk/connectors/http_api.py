@@ -96,6 +96,14 @@ class CatalogAnswer(NamedTuple):
     etag: str | None
 
 
+class AccessCheck(NamedTuple):
+    """Whether the back office accepts the terminal's credentials: True, False, or None
+    when it cannot be told (unreachable, a clock refusal, a server error), and why."""
+
+    accepted: bool | None
+    reason: str
+
+
 @dataclass(frozen=True)
 class _Answer:
     """An HTTP answer read within limits: its body is None when too big or unreadable."""
@@ -237,6 +245,33 @@ class HttpApiConnector:
 
         Never raises for network trouble: a missed heartbeat is only logged.
         """
+        try:
+            answer = self._post_heartbeat(queue_counts, version, journal_head)
+        except requests.RequestException as error:
+            _log.info("heartbeat not sent: %s", _describe_network_error(error))
+            return False
+        if 200 <= answer.status < 300:
+            return True
+        _log.warning("heartbeat refused: %s", _status_reason(answer))
+        return False
+
+    def check_access(self, queue_counts: Mapping[str, int]) -> AccessCheck:
+        """One signed heartbeat, to learn whether the back office accepts this terminal's
+        credentials now (``kiosk queue resume``); never raises for network trouble."""
+        try:
+            answer = self._post_heartbeat(queue_counts, __version__, None)
+        except requests.RequestException as error:
+            return AccessCheck(None, f"network: {_describe_network_error(error)}")
+        reason = _status_reason(answer)
+        if 200 <= answer.status < 300:
+            return AccessCheck(True, reason)
+        if answer.status in AUTH_STATUSES and _error_code(answer) != CLOCK_ERROR:
+            return AccessCheck(False, reason)
+        return AccessCheck(None, reason)  # a clock refusal, a server error: cannot tell
+
+    def _post_heartbeat(
+        self, queue_counts: Mapping[str, int], version: str, journal_head: JournalHead | None
+    ) -> _Answer:
         beat: dict[str, object] = {
             "terminal_id": self.terminal_id,
             "version": version,
@@ -246,17 +281,7 @@ class HttpApiConnector:
         if journal_head is not None:
             beat["journal_head"] = journal_head.to_dict()
         body = json.dumps(beat, separators=(",", ":"), sort_keys=True).encode("utf-8")
-        try:
-            answer = self._request(
-                "POST", HEARTBEAT_PATH, body, {"Content-Type": "application/json"}
-            )
-        except requests.RequestException as error:
-            _log.info("heartbeat not sent: %s", _describe_network_error(error))
-            return False
-        if 200 <= answer.status < 300:
-            return True
-        _log.warning("heartbeat refused: %s", _status_reason(answer))
-        return False
+        return self._request("POST", HEARTBEAT_PATH, body, {"Content-Type": "application/json"})
 
     # ------------------------------------------------------------------ plumbing
 

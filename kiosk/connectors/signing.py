@@ -73,6 +73,12 @@ def decode_secret(text: str) -> bytes:
     return secret
 
 
+def fingerprint(secret: bytes) -> str:
+    """A short, non-secret digest both sides print and compare: ``sha256:1a2b3c4d5e6f``
+    (``kiosk enroll terminal-secret``, ``kiosk-receiver terminal add``)."""
+    return "sha256:" + hashlib.sha256(secret).hexdigest()[:12]
+
+
 def body_digest(body: bytes) -> str:
     """Lowercase hex SHA-256 of the body."""
     return hashlib.sha256(body).hexdigest()

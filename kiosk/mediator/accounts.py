@@ -246,14 +246,20 @@ class MediatorRegistry(JournaledFile):
                      {"mediator": mediator.id, "name": mediator.name})
         return mediator
 
-    def unlock(self, id_or_name: str) -> Mediator:
-        """Lift a lock and forget failures and strikes (the technician checked who asks)."""
+    def unlock(self, id_or_name: str) -> tuple[Mediator, bool]:
+        """Lift a lock and forget failures and strikes (the technician checked who asks).
+
+        Returns the account and whether anything changed: an account with no lock, no
+        wrong PIN and no strike is left as it is, and nothing is journaled.
+        """
         with self._lock, immediate(self._conn):
             found = self._find(id_or_name)
+            if not (found.failures or found.strikes or found.locked_until):
+                return found, False
             self._reset(found.id)
             mediator = self._get(found.id)
         self._record(EntryKind.MEDIATOR_UNLOCKED, TECHNICIAN, {"mediator": mediator.id})
-        return mediator
+        return mediator, True
 
     # ------------------------------------------------------------ the pad
 

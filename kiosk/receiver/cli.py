@@ -6,6 +6,7 @@
     kiosk-receiver serve --db received.sqlite3 --terminals terminals.txt [--port 8765]
     kiosk-receiver list --db received.sqlite3
     kiosk-receiver heads --db received.sqlite3      # each terminal's highest journal head
+    kiosk-receiver heartbeats --db received.sqlite3 [--json]  # each terminal's last one
 
 Each terminal has its own secret (kiosk.receiver.terminals); a request signed by a
 terminal that is not enrolled is refused with ``unknown_terminal``. ``terminal add``
@@ -24,14 +25,21 @@ import logging
 import socket
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from secrets import token_bytes
 from typing import TYPE_CHECKING
 
 import uvicorn
 
-from kiosk.connectors.signing import DEFAULT_MAX_SKEW, decode_secret, valid_terminal_id
+from kiosk.connectors.signing import (
+    DEFAULT_MAX_SKEW,
+    decode_secret,
+    fingerprint,
+    valid_terminal_id,
+)
+from kiosk.exit_codes import INTERRUPTED, USAGE, exit_quietly_on_broken_pipe, in_words
 from kiosk.paths import asset
 from kiosk.receiver.app import ReceiverSettings, create_app
 from kiosk.receiver.constants import DEFAULT_PORT, READY_PREFIX
@@ -40,7 +48,6 @@ from kiosk.receiver.storage import ReceiverStore
 from kiosk.receiver.terminals import (
     TerminalRegistry,
     TerminalsFileError,
-    fingerprint,
     load_terminals,
     save_terminals,
 )
@@ -69,7 +76,7 @@ def _read_secret(source: str) -> bytes:
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as problem:
-        raise UsageError(f"cannot read the secret: {problem}") from None
+        raise UsageError(f"cannot read the secret from {source}: {in_words(problem)}") from None
     return parse_secret(text)
 
 
@@ -121,6 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     heads.add_argument("--db", type=Path, required=True)
     heads.set_defaults(handler=_heads)
+
+    beats = commands.add_parser(
+        "heartbeats", help="each terminal's last heartbeat: when, its version, its queue"
+    )
+    beats.add_argument("--db", type=Path, required=True)
+    beats.add_argument("--json", action="store_true", help="one JSON object per line")
+    beats.set_defaults(handler=_heartbeats)
     return parser
 
 
@@ -128,7 +142,7 @@ def _save(path: Path, terminals: dict[str, bytes]) -> None:
     try:
         save_terminals(path, terminals)
     except OSError as problem:
-        raise UsageError(f"cannot write {path}: {problem}") from None
+        raise UsageError(f"cannot write {path}: {in_words(problem)}") from None
 
 
 def _add_terminal_commands(commands: SubParsers) -> None:
@@ -219,7 +233,8 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         sock.bind((args.host, args.port))
     except OSError as problem:
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {problem}") from None
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {in_words(problem)}"
+                         ) from None
     sock.listen(128)
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
@@ -244,65 +259,77 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _list(args: argparse.Namespace) -> int:
-    if not args.db.exists():
-        raise UsageError(f"no such database: {args.db}")
-    store = ReceiverStore(args.db)
+@contextmanager
+def _received(db: Path) -> Iterator[ReceiverStore]:
+    """The receiver's database, which must exist (reading never creates it)."""
+    if not db.exists():
+        raise UsageError(f"no such database: {db}")
+    store = ReceiverStore(db)
     try:
-        received = store.submissions()
-        for item in received:
-            if args.json:
-                print(
-                    json.dumps(
-                        {
-                            "id": item.remote_id,
-                            "idempotency_key": item.idempotency_key,
-                            "terminal_id": item.terminal_id,
-                            "reference": item.reference,
-                            "received_at": item.received_at,
-                            "payload": json.loads(item.payload),
-                        },
-                        ensure_ascii=False,
-                    )
-                )
-            else:
-                when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(item.received_at))
-                print(
-                    f"{item.remote_id}  {when}  {item.terminal_id}  "
-                    f"{item.reference or '-'}  {item.idempotency_key}"
-                )
-        if not args.json:
-            print(f"{len(received)} submission(s)", file=sys.stderr)
+        yield store
     finally:
         store.close()
+
+
+def _when(stamp: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp))
+
+
+def _show(rows: Sequence[tuple[dict[str, object], str]], as_json: bool, total: str) -> None:
+    """Each row as one JSON object per line, or as its line of text and ``total`` on stderr."""
+    for record, line in rows:
+        print(json.dumps(record, ensure_ascii=False) if as_json else line)
+    if not as_json:
+        print(total, file=sys.stderr)
+
+
+def _list(args: argparse.Namespace) -> int:
+    with _received(args.db) as store:
+        received = store.submissions()
+    _show([({"id": item.remote_id, "idempotency_key": item.idempotency_key,
+              "terminal_id": item.terminal_id, "reference": item.reference,
+              "received_at": item.received_at, "payload": json.loads(item.payload)},
+             f"{item.remote_id}  {_when(item.received_at)}  {item.terminal_id}  "
+             f"{item.reference or '-'}  {item.idempotency_key}")
+            for item in received], args.json, f"{len(received)} submission(s)")
     return 0
 
 
 def _heads(args: argparse.Namespace) -> int:
     """One line per terminal: id, SEQ:HASH (as ``kiosk audit verify --expect-head`` takes
     it), and when it was seen."""
-    if not args.db.exists():
-        raise UsageError(f"no such database: {args.db}")
-    store = ReceiverStore(args.db)
-    try:
+    with _received(args.db) as store:
         for seen in store.journal_heads():
-            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seen.seen_at))
-            print(f"{seen.terminal_id}  {seen.head}  {when}")
-    finally:
-        store.close()
+            print(f"{seen.terminal_id}  {seen.head}  {_when(seen.seen_at)}")
     return 0
+
+
+def _heartbeats(args: argparse.Namespace) -> int:
+    """One line per terminal: id, last seen, version, heartbeats counted, queue counts."""
+    with _received(args.db) as store:
+        beats = store.heartbeats()
+    _show([({"terminal_id": beat.terminal_id, "last_seen": beat.received_at,
+              "version": beat.version, "beats": beat.beats, "queue": beat.queue},
+             f"{beat.terminal_id}  {_when(beat.received_at)}  {beat.version}  "
+             f"{beat.beats} beat(s)  {_counts(beat.queue)}")
+            for beat in beats], args.json, f"{len(beats)} terminal(s)")
+    return 0
+
+
+def _counts(queue: dict[str, int]) -> str:
+    return " ".join(f"{state}={count}" for state, count in sorted(queue.items())) or "-"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``kiosk-receiver``."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.handler(args))
+        return exit_quietly_on_broken_pipe(lambda: int(args.handler(args)))
     except UsageError as problem:
         print(f"kiosk-receiver: {problem}", file=sys.stderr)
-        return 2
+        return USAGE
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
 
 
 if __name__ == "__main__":

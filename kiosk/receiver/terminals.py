@@ -11,7 +11,6 @@ with ``unknown_terminal``.
 from __future__ import annotations
 
 import base64
-import hashlib
 import logging
 import os
 import tempfile
@@ -25,11 +24,6 @@ _log = logging.getLogger("kiosk.receiver")
 
 class TerminalsFileError(ValueError):
     """The terminals file cannot be used; the message names the line and the problem."""
-
-
-def fingerprint(secret: bytes) -> str:
-    """The non-secret digest ``kiosk enroll terminal-secret`` prints: ``sha256:1a2b3c4d5e6f``."""
-    return "sha256:" + hashlib.sha256(secret).hexdigest()[:12]
 
 
 def parse_terminals(text: str) -> dict[str, bytes]:

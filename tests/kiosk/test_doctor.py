@@ -17,7 +17,9 @@ from keyring.backend import KeyringBackend
 
 from kiosk import doctor, secrets
 from kiosk.cli import main
+from kiosk.commands.doctor import split_remedy
 from kiosk.config import Config, load_config
+from kiosk.connectors.signing import fingerprint
 from kiosk.doctor import CheckResult, Level
 from kiosk.security.pin import hash_pin
 from offline_queue.connector import ClockRefused, Misconfigured
@@ -76,7 +78,64 @@ def test_every_line_has_the_format_and_a_fail_gives_exit_code_1(config_file, cap
     # No technician PIN is enrolled in the fresh keyring: the default PIN is a FAIL.
     assert any(line.startswith("FAIL  technician-pin:") for line in checks)
     assert code == 1
-    assert re.fullmatch(r"17 checks: \d+ FAIL, \d+ WARN", summary)
+    assert re.fullmatch(rf"{len(doctor.ALL_CHECKS)} checks: \d+ FAIL, \d+ WARN", summary)
+
+
+def test_json_gives_one_object_per_check_for_fleet_tools(config_file, capsys):
+    code = main(["--config", str(config_file), "doctor", "--json"])
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["name"] for row in rows] == [doctor.check_name(c) for c in doctor.ALL_CHECKS]
+    assert all(set(row) == {"name", "level", "message", "what_to_do"} for row in rows)
+    assert all(row["level"] in ("OK", "WARN", "FAIL") for row in rows)
+    [pin] = [row for row in rows if row["name"] == "technician-pin"]
+    assert pin == {"name": "technician-pin", "level": "FAIL",
+                   "message": "not enrolled: the default PIN is active",
+                   "what_to_do": "run `kiosk enroll technician`"}
+    assert code == 1
+
+
+def test_json_of_an_invalid_configuration_is_one_fail_object(tmp_path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text("[kiosk]\nidle_seconds = -5\n", encoding="utf-8")
+    assert main(["--config", str(path), "doctor", "--json"]) == 1
+    [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (row["name"], row["level"]) == ("config", "FAIL")
+    assert "idle_seconds" in row["message"]
+    assert "the other checks need a valid configuration" in row["what_to_do"]
+
+
+@pytest.mark.parametrize(("detail", "parts"), [
+    ("ok", ("ok", "")),
+    ("open to others (mode 0755; 0700 wanted)", ("open to others (mode 0755; 0700 wanted)", "")),
+    ("paused (HTTP 401); fix it; then resume", ("paused (HTTP 401)", "fix it; then resume")),
+])
+def test_the_remedy_is_split_off_outside_parentheses(detail, parts):
+    assert split_remedy(detail) == parts
+
+
+def test_the_doctor_makes_no_data_folder_nor_keyring_file(tmp_path, capsys):
+    """A fresh terminal: the doctor looks, and leaves nothing behind (no folder of 0755)."""
+    data_dir = tmp_path / "fresh" / "data"
+    config = write_config(tmp_path, data_dir, backend="")
+    main(["--config", str(config), "doctor"])
+    out = capsys.readouterr().out
+    assert "WARN  keyring: keyrings.alt.file.PlaintextKeyring: plaintext" in out
+    assert "not made yet" in out
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_pairing_names_the_fingerprint_or_says_nothing_is_sent(tmp_path, data_dir, config):
+    result = doctor.check_pairing(config)
+    assert (result.level, result.detail) == (Level.WARN, (
+        "no terminal secret: requests are queued and none is sent; "
+        "pair the terminal: kiosk enroll terminal-secret"))
+    deployed = load_config(write_config(tmp_path, data_dir, "deployed = true\n"))
+    assert doctor.check_pairing(deployed).level is Level.FAIL
+    keyring.set_password(secrets.SERVICE, secrets.TERMINAL_SECRET,
+                         base64.b64encode(bytes(32)).decode())
+    result = doctor.check_pairing(config)
+    assert result.level is Level.OK
+    assert result.detail.startswith(f"{config.backoffice.terminal_id} {fingerprint(bytes(32))}")
 
 
 def test_exit_code_is_0_without_fail(config_file, data_dir, capsys, monkeypatch):

@@ -6,6 +6,8 @@ import base64
 import io
 import logging
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -13,9 +15,10 @@ from typing import ClassVar
 import keyring
 import pytest
 
-from kiosk import secrets
+from kiosk import exit_codes, secrets
 from kiosk.cli import main
 from kiosk.commands import common, enroll
+from kiosk.connectors.signing import fingerprint
 from kiosk.security.pin import hash_pin, is_pin_hash, verify_pin
 from tests.memory_keyring import MemoryKeyring
 
@@ -139,7 +142,63 @@ def test_a_generated_secret_is_stored_and_not_shown(config_file, capsys):
     assert len(secret) == enroll.TERMINAL_SECRET_BYTES
     out = capsys.readouterr().out
     assert base64.b64encode(secret).decode() not in out
-    assert enroll.fingerprint(secret) in out
+    assert fingerprint(secret) in out
+
+
+def test_enrolling_guides_the_pairing_with_the_back_office(config_file, capsys):
+    """The terminal id, the fingerprint, and the exact command that pipes the secret."""
+    assert enrol_secret(config_file) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "terminal id: admiville-demo-01" in lines
+    assert f"fingerprint: {fingerprint(stored_secret())}" in lines
+    assert ("  kiosk enroll terminal-secret --export | kiosk-receiver terminal add "
+            "admiville-demo-01 --terminals /etc/kiosk/receiver-terminals --secret-file -"
+            ) in lines
+    assert "until the back office has it, requests are queued and none is sent" in lines
+
+
+def test_export_writes_the_enrolled_secret_into_a_pipe_only(config_file, capsys, monkeypatch):
+    assert enrol_secret(config_file) == 0
+    capsys.readouterr()
+    assert enrol_secret(config_file, "--export") == 0
+    assert capsys.readouterr().out == base64.b64encode(stored_secret()).decode() + "\n"
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert enrol_secret(config_file, "--export") == 1
+    captured = capsys.readouterr()
+    assert "into a pipe, never on the screen" in captured.err
+    assert captured.out == ""
+
+
+def test_fingerprint_prints_the_terminal_and_its_fingerprint(config_file, capsys):
+    assert main(["--config", str(config_file), "enroll", "--fingerprint"]) == exit_codes.DATA
+    assert "make it with `kiosk enroll terminal-secret`" in capsys.readouterr().err
+    assert enrol_secret(config_file) == 0
+    capsys.readouterr()
+    assert main(["--config", str(config_file), "enroll", "--fingerprint"]) == 0
+    assert capsys.readouterr().out == f"admiville-demo-01 {fingerprint(stored_secret())}\n"
+
+
+def test_the_printed_pairing_command_pairs_both_sides(tmp_path, data_dir):
+    """`kiosk enroll terminal-secret --export | kiosk-receiver terminal add ...`, run as
+    printed: the back office prints the fingerprint the terminal printed."""
+    config = tmp_path / "plain.toml"
+    config.write_text(f'[kiosk]\ndata_dir = "{data_dir}"\n', encoding="utf-8")
+    kiosk = [sys.executable, "-m", "kiosk.cli", "--config", str(config), "enroll"]
+    made = subprocess.run([*kiosk, "terminal-secret"], capture_output=True, text=True,
+                          check=True)
+    [printed] = [line for line in made.stdout.splitlines() if line.startswith("fingerprint: ")]
+    terminals = tmp_path / "receiver-terminals"
+    with subprocess.Popen([*kiosk, "terminal-secret", "--export"],
+                          stdout=subprocess.PIPE) as exporting:
+        added = subprocess.run(
+            [sys.executable, "-m", "kiosk.receiver.cli", "terminal", "add",
+             "admiville-demo-01", "--terminals", str(terminals), "--secret-file", "-"],
+            stdin=exporting.stdout, capture_output=True, text=True, check=True,
+        )
+    assert exporting.returncode == 0
+    assert added.stdout == f"admiville-demo-01 {printed.removeprefix('fingerprint: ')}\n"
+    shown = subprocess.run([*kiosk, "--fingerprint"], capture_output=True, text=True, check=True)
+    assert shown.stdout == added.stdout
 
 
 def test_show_prints_the_secret_once(config_file, capsys):
@@ -197,3 +256,11 @@ def test_data_keys_are_made_once_and_never_replaced(config_file, capsys):
     assert main(["--config", str(config_file), "enroll", "data-keys"]) == 0
     assert "queue-data-key: already enrolled, kept" in capsys.readouterr().out
     assert {name: stored(name) for name in secrets.DATA_KEYS} == first
+
+
+def test_an_unreadable_secret_file_is_named_in_words(config_file, tmp_path, capsys):
+    missing = tmp_path / "none.key"
+    assert enrol_secret(config_file, "--from-file", str(missing)) == 1
+    err = capsys.readouterr().err
+    assert f"cannot read {missing}: No such file or directory" in err
+    assert "Errno" not in err

@@ -6,6 +6,7 @@ from __future__ import annotations
 import configparser
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -55,6 +56,47 @@ def test_the_kiosk_unit_is_hardened_without_closing_screen_input_or_sound():
     # These would hide /dev/dri, /dev/input and /dev/snd from cage and the speech player.
     assert not any(s.startswith(("PrivateDevices=", "ProtectClock=", "DeviceAllow="))
                    for s in settings)
+
+
+def unit_settings(name: str) -> list[str]:
+    """The unit's ``Key=value`` lines, comments left out, in order (a key may repeat)."""
+    text = (DEPLOY / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines()
+            if "=" in line and not line.lstrip().startswith("#")]
+
+
+def test_the_kiosk_unit_drops_every_privilege_it_does_not_need():
+    settings = unit_settings("kiosk.service")
+    for wanted in ("CapabilityBoundingSet=", "ProtectProc=invisible", "PrivateMounts=yes",
+                   "RemoveIPC=yes", "RestrictRealtime=yes", "SystemCallFilter=@system-service",
+                   "ProtectKernelTunables=yes", "RestrictNamespaces=yes", "UMask=0077"):
+        assert wanted in settings, wanted
+
+
+def test_the_kiosk_does_not_wait_for_the_network_at_boot():
+    """Offline-first: residents are served, and requests queued, before any network."""
+    unit = "\n".join(unit_settings("kiosk.service"))
+    assert "network-online" not in unit
+
+
+def exposure(name: str) -> float:
+    """``systemd-analyze security``'s overall exposure of a unit file (0 safe, 10 exposed)."""
+    found = subprocess.run(
+        ["systemd-analyze", "security", "--offline=true", str(DEPLOY / name)],
+        capture_output=True, text=True, check=False,
+    )
+    words = found.stdout.rsplit("Overall exposure level for", 1)[-1].split()
+    if found.returncode not in (0, 1) or len(words) < 2:
+        pytest.skip(f"systemd-analyze cannot rate units here: {found.stderr.strip()[:200]}")
+    return float(words[1])
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None,
+                    reason="systemd-analyze is not installed (systemd 250 or later has --offline)")
+@pytest.mark.parametrize(("unit", "highest"), [("kiosk.service", 3.5),
+                                                ("kiosk-receiver.service", 2.0)])
+def test_systemd_rates_the_units_ok(unit, highest):
+    assert exposure(unit) <= highest
 
 
 def test_the_kiosk_unit_loads_each_secret_as_an_encrypted_credential():

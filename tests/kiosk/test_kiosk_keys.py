@@ -1,16 +1,19 @@
 """The kiosk's own keys: made at the first start of a development machine, never on a
-deployed terminal, where a missing key puts the kiosk out of service, naming it."""
+deployed terminal, where a missing key puts the kiosk out of service, naming it. The
+terminal secret is never made by the kiosk: until it is enrolled, requests wait."""
 
 from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel
 
 from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection, SecuritySection
 from kiosk.secrets import AUDIT_KEY, QUEUE_DATA_KEY, SERVICE, TERMINAL_SECRET
 
 
-def _config(data_dir, *, deployed: bool) -> Config:
+def _config(data_dir, *, deployed: bool, backoffice: str = "none") -> Config:
     kiosk = KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False)
-    return Config(kiosk=kiosk, backoffice=BackofficeSection(kind="none"),
+    return Config(kiosk=kiosk, backoffice=BackofficeSection(kind=backoffice),
                   security=SecuritySection(deployed=deployed))
 
 
@@ -38,7 +41,25 @@ def test_a_development_kiosk_makes_its_keys_at_first_start(qapp, data_dir, memor
         assert hasattr(kiosk, "delivery")
     finally:
         kiosk.shutdown()
-    assert {name for _, name in memory_keyring.secrets} == {
-        QUEUE_DATA_KEY, AUDIT_KEY, TERMINAL_SECRET
-    }
+    assert {name for _, name in memory_keyring.secrets} == {QUEUE_DATA_KEY, AUDIT_KEY}
     assert all(service == SERVICE for service, _ in memory_keyring.secrets)
+
+
+def test_before_pairing_the_kiosk_makes_no_terminal_secret_and_sends_nothing(
+    qapp, data_dir, memory_keyring
+):
+    """A secret the kiosk made itself, no back office would have: it queues and says so."""
+    kiosk = KioskApp(_config(data_dir, deployed=False, backoffice="http"), qapp)
+    try:
+        kiosk.show()
+        kiosk.complete_setup()
+        assert kiosk.delivery.worker is None
+        assert not hasattr(kiosk, "backoffice")  # no unsigned catalog poll nor heartbeat
+        unpaired = ("Envoi en attente : la borne n'est pas encore reliée à la mairie. "
+                    "Prévenez le technicien.")
+        [sign] = [label for label in kiosk.window.findChildren(QLabel)
+                  if label.accessibleName() == unpaired]
+        assert sign.text() == "⚠"  # it needs a mediator's attention
+    finally:
+        kiosk.shutdown()
+    assert (SERVICE, TERMINAL_SECRET) not in memory_keyring.secrets

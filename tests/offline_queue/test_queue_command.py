@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import exit_codes
 from kiosk.cli import main
 from kiosk.secrets import QUEUE_DATA_KEY, get_key
 from offline_queue.connector import ClockRefused, Delivered
 from offline_queue.store import QueueStore, State
+from tests.receiver_process import RunningReceiver, running_receiver
 
 NAME = "Jeanne Dupont-Évrard"
 
@@ -101,9 +103,65 @@ def test_purge_delivered_and_resume(
     store.pause("HTTP 401")
     assert _queue(config_file, "status") == 0
     assert "deliveries: PAUSED (HTTP 401)" in capsys.readouterr().out
-    assert _queue(config_file, "resume") == 0
-    assert "deliveries resumed" in capsys.readouterr().out
+
+
+def paired(config_file: Path, receiver: RunningReceiver, secret: bytes) -> None:
+    """Point the configuration at ``receiver`` and enrol ``secret`` as the terminal's."""
+    with config_file.open("a", encoding="utf-8") as extra:
+        extra.write(f'[backoffice]\nurl = "{receiver.url}"\n'
+                    f'terminal_id = "{receiver.terminal_id}"\n')
+    source = config_file.parent / "terminal.key"
+    source.write_text(secret.hex())
+    assert main(["--config", str(config_file), "enroll", "terminal-secret",
+                 "--from-file", str(source)]) == 0
+
+
+def resume_paired(
+    config_file: Path, store: QueueStore, office: Path, capsys: pytest.CaptureFixture[str],
+    secret: bytes | None = None,
+) -> tuple[int, pytest.CaptureResult[str]]:
+    """Pause, then `kiosk queue resume` against a real receiver; the terminal holds
+    ``secret`` (default: the one the receiver has)."""
+    with running_receiver(office) as receiver:
+        paired(config_file, receiver, secret or receiver.secret)
+        store.pause("HTTP 401 bad_signature")
+        capsys.readouterr()
+        code = _queue(config_file, "resume")
+        return code, capsys.readouterr()
+
+
+def test_resume_checks_that_the_back_office_accepts_the_credentials(
+    store: QueueStore, config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, captured = resume_paired(config_file, store, tmp_path / "office", capsys)
+    assert code == exit_codes.OK
+    assert "deliveries resumed" in captured.out
+    assert "the back office accepts the credentials (HTTP 200" in captured.out
     assert not store.status().paused
+
+
+def test_resume_says_when_the_back_office_still_refuses_the_credentials(
+    store: QueueStore, config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = b"\x07" * 32  # not the secret the back office has
+    code, captured = resume_paired(config_file, store, tmp_path / "office", capsys, wrong)
+    assert code == exit_codes.PROBLEM
+    assert "deliveries resumed" in captured.out
+    assert "resumed, but the back office still refuses the credentials: HTTP 401" in captured.err
+    assert "kiosk enroll --fingerprint" in captured.err
+    assert not store.status().paused  # resumed anyway: the kiosk pauses at its next refusal
+
+
+def test_resume_without_a_terminal_secret_says_nothing_can_be_sent(
+    store: QueueStore, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.pause("HTTP 401")
+    capsys.readouterr()
+    assert _queue(config_file, "resume") == exit_codes.PROBLEM
+    captured = capsys.readouterr()
+    assert "deliveries resumed" in captured.out
+    assert "nothing can be sent" in captured.err
+    assert "kiosk enroll terminal-secret" in captured.err
 
 
 def test_a_queue_made_with_another_key_is_reported(
@@ -111,7 +169,7 @@ def test_a_queue_made_with_another_key_is_reported(
 ) -> None:
     QueueStore(data_dir / "queue.sqlite3", b"\x01" * 32).close()
     assert main(["--config", str(config_file), "enroll", "data-keys"]) == 0
-    assert _queue(config_file, "status") == 2
+    assert _queue(config_file, "status") == exit_codes.DATA
     assert "data key does not open" in capsys.readouterr().err
 
 
@@ -143,7 +201,7 @@ def test_a_missing_key_is_named_and_never_made(
 ) -> None:
     QueueStore(data_dir / "queue.sqlite3", b"\x01" * 32).close()
     args = [action, "some-id"] if action == "retry" else [action]
-    assert _queue(config_file, *args) == 2
+    assert _queue(config_file, *args) == exit_codes.DATA
     err = capsys.readouterr().err
     assert "'queue-data-key' is missing" in err
     assert "kiosk enroll data-keys" in err

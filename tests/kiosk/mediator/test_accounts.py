@@ -201,10 +201,20 @@ def test_a_right_pin_resets_the_count(registry) -> None:
 def test_a_technician_can_unlock_an_account(registry, journal) -> None:
     camille = registry.add("Camille", PIN)
     fail(registry, camille.id, MAX_FAILURES)
-    unlocked = registry.unlock("Camille")
+    unlocked, changed = registry.unlock("Camille")
+    assert changed
     assert (unlocked.failures, unlocked.strikes, unlocked.locked_until) == (0, 0, 0.0)
     assert registry.authenticate(camille.id, PIN).ok
     assert "mediator_unlocked" in kinds(journal)
+
+
+def test_unlocking_an_account_that_is_not_locked_changes_and_journals_nothing(
+    registry, journal
+) -> None:
+    camille = registry.add("Camille", PIN)
+    before = kinds(journal)
+    assert registry.unlock("Camille") == (registry.find(camille.id), False)
+    assert kinds(journal) == before
 
 
 def test_a_clock_set_back_does_not_lengthen_the_lock(registry, clock) -> None:

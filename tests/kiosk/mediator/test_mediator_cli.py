@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk import exit_codes
 from kiosk.audit.journal import AUDIT_FILE, Journal
 from kiosk.cli import main
 from kiosk.commands import common
@@ -145,8 +146,25 @@ def test_verify_refuses_a_malformed_head(config_file, capsys, head, problem) -> 
     assert problem in capsys.readouterr().err
 
 
+def test_unlocking_an_account_that_is_not_locked_says_so_and_journals_nothing(
+    config_file, data_dir, monkeypatch, capsys
+) -> None:
+    assert add(config_file, "Camille", PIN, monkeypatch) == 0
+    entries = journal_length(config_file, capsys)
+    assert kiosk(config_file, "mediator", "unlock", "Camille") == 0
+    assert "is not locked; nothing changed" in capsys.readouterr().out
+    assert journal_length(config_file, capsys) == entries
+
+
+def journal_length(config_file: Path, capsys: pytest.CaptureFixture[str]) -> int:
+    """The number of journal entries, as `kiosk audit export` shows them."""
+    capsys.readouterr()
+    assert kiosk(config_file, "audit", "export", "--since", "2000-01-01") == 0
+    return len(capsys.readouterr().out.splitlines()) - 1
+
+
 def test_verify_without_a_journal_says_so(config_file, capsys) -> None:
-    assert kiosk(config_file, "audit", "verify") == 2
+    assert kiosk(config_file, "audit", "verify") == exit_codes.DATA
     assert "no journal" in capsys.readouterr().err
 
 
@@ -165,8 +183,13 @@ def test_export_to_stdout_and_to_a_file(config_file, data_dir, tmp_path, monkeyp
     assert kiosk(config_file, "audit", "export", "--since", tomorrow, "--out", str(out)) == 0
     assert out.read_text(encoding="utf-8") == "seq,time,kind,actor,details,hash\n"
     assert "0 entries" in capsys.readouterr().err
-    # An existing file is never overwritten.
-    assert kiosk(config_file, "audit", "export", "--since", tomorrow, "--out", str(out)) == 2
+    # An existing file is never overwritten: a usage error, named in words.
+    assert kiosk(config_file, "audit", "export", "--since", tomorrow, "--out",
+                 str(out)) == exit_codes.USAGE
+    err = capsys.readouterr().err
+    assert f"kiosk audit export: {out} exists: choose another name or remove it" in err
+    assert "Errno" not in err
+    assert out.read_text(encoding="utf-8") == "seq,time,kind,actor,details,hash\n"
 
 
 def test_export_warns_when_the_journal_is_broken(config_file, data_dir, monkeypatch,
@@ -198,7 +221,7 @@ def test_verify_with_a_missing_key_names_it_and_makes_none(config_file, data_dir
     assert add(config_file, "Camille", PIN, monkeypatch) == 0
     (data_dir / "secrets" / "keyring.cfg").unlink()  # the journal stays, its key is gone
     capsys.readouterr()
-    assert kiosk(config_file, "audit", "verify") == 2
+    assert kiosk(config_file, "audit", "verify") == exit_codes.DATA
     err = capsys.readouterr().err
     assert "'audit-key' is missing" in err
     assert "kiosk enroll data-keys" in err
@@ -212,7 +235,7 @@ def test_read_only_commands_create_no_file_folder_or_key(tmp_path, capsys, argv)
     data_dir = tmp_path / "fresh"
     config = tmp_path / "kiosk.toml"
     config.write_text(f'[kiosk]\ndata_dir = "{data_dir}"\n', encoding="utf-8")
-    assert kiosk(config, *argv) in (0, 2)  # nothing to show: "no ... yet"
+    assert kiosk(config, *argv) in (0, exit_codes.DATA)  # nothing to show: "no ... yet"
     assert not data_dir.exists()
 
 
@@ -220,5 +243,5 @@ def test_a_deployed_terminal_makes_no_key_for_a_new_mediator(config_file, monkey
                                                              capsys) -> None:
     with config_file.open("a", encoding="utf-8") as extra:
         extra.write("deployed = true\n")
-    assert add(config_file, "Camille", PIN, monkeypatch) == 2
+    assert add(config_file, "Camille", PIN, monkeypatch) == exit_codes.DATA
     assert "'audit-key' is missing" in capsys.readouterr().err

@@ -13,12 +13,10 @@ import requests
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.commands.enroll import fingerprint as kiosk_fingerprint
-from kiosk.connectors.signing import sign_request
+from kiosk.connectors.signing import fingerprint, sign_request
 from kiosk.receiver.terminals import (
     TerminalRegistry,
     TerminalsFileError,
-    fingerprint,
     format_terminals,
     parse_terminals,
     save_terminals,
@@ -55,10 +53,6 @@ def test_any_text_is_read_or_refused_with_a_reason(text):
 def test_a_malformed_line_is_named(text, reason):
     with pytest.raises(TerminalsFileError, match=reason):
         parse_terminals(text)
-
-
-def test_the_fingerprint_is_the_one_the_kiosk_prints():
-    assert fingerprint(bytes(32)) == kiosk_fingerprint(bytes(32))
 
 
 def test_the_registry_follows_the_file_and_keeps_the_last_good_one(tmp_path, caplog):
