@@ -1,7 +1,7 @@
 """Physical sizes: millimetres on the real screen, text size levels, touch targets.
 
 Everything a resident sees is sized in millimetres of the actual panel, not in pixels:
-a 15 mm button is 15 mm on a 15-inch or a 27-inch terminal. See ACCESSIBILITY.md.
+a 15 mm button is 15 mm on a 15-inch or a 27-inch terminal. See docs/accessibility.md.
 """
 
 from __future__ import annotations

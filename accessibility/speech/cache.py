@@ -3,7 +3,7 @@
 Keyed by sha256(text, voice, rate, volume, engine version), one `<key>.wav` file per entry,
 least recently used entries evicted past `max_bytes`. Personal text cannot enter: `put()`
 refuses a personal utterance and `get()` never even looks one up, so nothing a resident typed
-is ever written here (ARCHITECTURE.md, storage).
+is ever written here (docs/speech.md).
 
 Thread-safety: `get()` runs on the GUI thread while the synthesis worker calls `put()`;
 entries are written to a temp file and renamed, so a reader sees a whole file or none.

@@ -1,6 +1,6 @@
 """The pyttsx3 (espeak-ng) engine, wrapped so that it renders one utterance to WAV bytes in memory.
 
-Facts this module is built on (pyttsx3 2.99, see ACCESSIBILITY.md): one engine per process,
+Facts this module is built on (pyttsx3 2.99, see docs/speech.md): one engine per process,
 one utterance per `runAndWait()`, a bad voice id fails silently, an empty text makes
 `runAndWait()` loop forever. The espeak driver hands the file name of `save_to_file()` to
 `wave.open()`, which also accepts a file object: rendering into an `io.BytesIO` keeps the audio

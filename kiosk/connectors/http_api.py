@@ -1,7 +1,7 @@
 """The kiosk's own back-office API over HTTPS (docs/api/openapi.yaml): the first connector.
 
 ``HttpApiConnector.deliver`` makes one signed ``POST /v1/submissions`` and turns whatever
-happens into one of the queue's outcomes (PROTOCOLS.md); it never raises for network or
+happens into one of the queue's outcomes (docs/back-office.md); it never raises for network or
 server trouble, whatever the server answers (not JSON, huge, wrong types, resets).
 
 Decisions worth knowing:

@@ -48,7 +48,7 @@ outcomes = st.one_of(
 
 
 class QueueMachine(RuleBasedStateMachine):
-    """Model: item id -> expected state. Transitions follow PROTOCOLS.md."""
+    """Model: item id -> expected state. Transitions follow docs/offline-queue.md."""
 
     @initialize()
     def open_queue(self) -> None:

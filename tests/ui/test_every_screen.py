@@ -1,6 +1,6 @@
 """Every screen of the kiosk, in each text size, in French and in Arabic (right to left):
 nothing clipped or cut short, every button a finger can hit (>= 15 mm, >= 3 mm from the
-next one), every control inside the window (ACCESSIBILITY.md; EN 301 549 5.1.4, 5.5.1).
+next one), every control inside the window (docs/accessibility.md; EN 301 549 5.1.4, 5.5.1).
 
 One kiosk serves the whole module; all failures are collected and reported together,
 each with its scene, size, language, widget and problem.
