@@ -2,7 +2,7 @@
 # Each prepares the machine first (scripts/bootstrap.sh: system packages and .venv).
 VENV := .venv/bin
 
-.PHONY: run test bootstrap lint screenshots bench translations
+.PHONY: run test bootstrap lint screenshots docs-images bench translations
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -21,6 +21,10 @@ test: bootstrap
 
 screenshots: bootstrap
 	$(VENV)/kiosk screenshots --out screenshots
+
+## The pictures of the README and docs/ (docs/images), rendered from the kiosk itself.
+docs-images: bootstrap
+	$(VENV)/python scripts/docs_images.py
 
 bench: bootstrap
 	$(VENV)/python bench/startup.py
