@@ -486,7 +486,11 @@ class KioskApp(QObject):
         QTimer.singleShot(0, self.complete_setup)
 
     def shutdown(self) -> None:
-        """Stop the sender, close the window, release Qt objects in order."""
+        """Stop the sender, close the window, release Qt objects in order.
+
+        The window and this object are deleted before it returns: call it outside any
+        event handler (after the event loop, from a command or a test), never from a slot.
+        """
         self._complete = True  # a set-up still queued by show() must not start after this
         if self._filters_installed():
             self.qt_app.removeEventFilter(self.input_hub)
@@ -514,6 +518,11 @@ class KioskApp(QObject):
         set_language(SOURCE_LANGUAGE)
         self.deleteLater()
         self.qt_app.processEvents()
+        # processEvents() outside an event loop leaves deleteLater() to whatever turns the
+        # loop next: in a test session, the next kiosk's visit, which then destroyed this
+        # whole window in the middle of its own screens. Callers run outside any event
+        # loop (after exec(), a command, a test), so the window and this object go now.
+        self.qt_app.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete.value)
 
     def _services_ready(self) -> bool:
         return self._complete and hasattr(self, "guide")

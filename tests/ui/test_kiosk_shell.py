@@ -8,6 +8,7 @@ import threading
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QAccessible, QContextMenuEvent, QGuiApplication, QImage, QKeyEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from kiosk.app import EXIT_NO_OVERLAYS, KioskApp
 from kiosk.config import BackofficeSection, CatalogSection, Config, KioskSection
@@ -324,3 +325,19 @@ def test_a_kiosk_stopped_before_its_first_turn_starts_nothing_on_the_way_out(qap
     qapp.processEvents()
     started = [thread.name for thread in threading.enumerate() if thread not in before]
     assert started == []
+
+
+def test_a_kiosk_is_deleted_before_its_shutdown_returns(qapp, data_dir):
+    """Tests build kiosks one after the other in one process: a window left to a later
+    turn of the event loop was destroyed in the middle of the next kiosk's visit (inside
+    the next test's first wait), hundreds of widgets and their wrappers at once."""
+    widgets_before = len(QApplication.allWidgets())
+    kiosk = KioskApp(_config(data_dir), qapp)
+    kiosk.show()
+    kiosk.complete_setup()
+    destroyed: list[str] = []
+    kiosk.window.destroyed.connect(lambda: destroyed.append("window"))
+    kiosk.destroyed.connect(lambda: destroyed.append("kiosk"))
+    kiosk.shutdown()
+    assert destroyed == ["window", "kiosk"]
+    assert len(QApplication.allWidgets()) == widgets_before
