@@ -46,15 +46,20 @@ def press(root: QWidget, name: str) -> None:
     actions = iface.actionInterface()
     assert actions is not None, f"{name!r} offers no action"
     actions.doAction(actions.pressAction())
-    wait_for_release(iface, name)
+    pressed = iface.object()
+    del iface, actions  # see wait_for_release
+    wait_for_release(pressed, name)
 
 
-def wait_for_release(iface: QAccessibleInterface, name: str) -> None:
+def wait_for_release(button: object, name: str) -> None:
     """A button's accessible press is animateClick(): it clicks when released, 100 ms later.
 
-    A button may delete itself on click (a list redrawn): then it is done.
+    A button may delete itself on click (a list redrawn): then it is done. Callers pass
+    the widget, not its accessible interface, and hold no interface while events run: Qt
+    deletes an interface with its widget without telling PySide, and a wrapper left
+    behind at a reused address can crash a later deletion (seen as a rare segfault in
+    shiboken's releaseWrapper in the e2e tests).
     """
-    button = iface.object()
     if not isinstance(button, QAbstractButton):
         return
     # shiboken6.isValid() can miss a deletion made on the C++ side (a parent deleting

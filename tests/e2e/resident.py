@@ -117,7 +117,9 @@ class Resident:
         assert actions is not None, f"{name!r} offers no action"
         assert actions.actionNames(), f"{name!r} offers no action"
         actions.doAction(actions.actionNames()[0])
-        wait_for_release(iface, name)
+        pressed = iface.object()
+        del iface, actions  # held during the wait, they could outlive their widget
+        wait_for_release(pressed, name)
         settle()
 
     def wait_until_available(self, name: str) -> None:
