@@ -17,6 +17,10 @@ TRICKLE_PAUSE = 0.25  # seconds between the bytes of a trickled answer
 
 class FakeHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in separate writes: without TCP_NODELAY, Nagle's algorithm
+    # and the client's delayed ACK hold every answer ~40 ms (the queue bench measured the
+    # fake, not the connector).
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
