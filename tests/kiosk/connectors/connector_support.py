@@ -10,7 +10,9 @@ from types import MappingProxyType
 
 from hypothesis import strategies as st
 
+from kiosk.catalog.model import Catalog
 from kiosk.domain import Submission
+from kiosk.domain.session import DemarcheSession
 from offline_queue.connector import Outgoing
 
 
@@ -67,3 +69,15 @@ def street_answers(n: int) -> dict[str, object]:
         "personnes": 4,
         "details": f"Devant l'école, n°{n}",
     }
+
+
+def catalog_street_report(catalog: Catalog, place: str) -> Submission:
+    """A resident's "Un problème dans la rue" of the bundled catalog, answered as on
+    screen, asking to be called back (a phone number, and the consent)."""
+    session = DemarcheSession.start(catalog, "signalement-rue")
+    for field_id, raw in (("probleme", "eclairage"), ("lieu", place),
+                          ("description", "Le lampadaire clignote."), ("danger", False),
+                          ("rappel", True), ("telephone", "06 12 34 56 78"),
+                          ("accord", True)):
+        assert session.answer(field_id, raw).ok, field_id
+    return session.build_submission()

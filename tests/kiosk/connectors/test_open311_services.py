@@ -12,10 +12,8 @@ from kiosk.catalog.model import Catalog
 from kiosk.catalog.store import bundled_catalog_path
 from kiosk.connectors.open311 import Open311Connector
 from kiosk.connectors.open311_services import open311_services
-from kiosk.domain import Submission
-from kiosk.domain.session import DemarcheSession
 from tests.fakes.open311_process import API_KEY, RunningOpen311, running_open311
-from tests.kiosk.connectors.connector_support import outgoing
+from tests.kiosk.connectors.connector_support import catalog_street_report, outgoing
 
 VOIRIE = {"voirie": {"service_name": "Voirie", "attributes": [
     {"code": "nature", "datatype": "singlevaluelist", "required": True, "order": 1},
@@ -35,17 +33,6 @@ def server(request: pytest.FixtureRequest) -> Iterator[RunningOpen311]:
         yield started
 
 
-def street_report(catalog: Catalog, place: str) -> Submission:
-    """A resident's report who asks to be called back (and gives a phone number)."""
-    session = DemarcheSession.start(catalog, "signalement-rue")
-    for field_id, raw in (("probleme", "eclairage"), ("lieu", place),
-                          ("description", "Le lampadaire clignote."), ("danger", False),
-                          ("rappel", True), ("telephone", "06 12 34 56 78"),
-                          ("accord", True)):
-        assert session.answer(field_id, raw).ok, field_id
-    return session.build_submission()
-
-
 def test_only_the_mapped_demarche_gets_a_service(catalog: Catalog) -> None:
     services = open311_services(catalog)
     assert list(services) == ["signalement-rue"]
@@ -60,7 +47,7 @@ def test_only_the_mapped_demarche_gets_a_service(catalog: Catalog) -> None:
 def test_a_street_report_reaches_the_server_with_the_places_coordinates(
     catalog: Catalog, server: RunningOpen311
 ) -> None:
-    submission = street_report(catalog, "place-mairie")
+    submission = catalog_street_report(catalog, "place-mairie")
     connector = Open311Connector(server.url, API_KEY, open311_services(catalog), deadline=5.0)
     try:
         connector.deliver(outgoing(submission))

@@ -12,10 +12,8 @@ from kiosk.catalog.store import bundled_catalog_path
 from kiosk.config import parse_config
 from kiosk.connectors.wcs import WcsConnector, WcsField
 from kiosk.connectors.wcs_forms import wcs_forms
-from kiosk.domain import Submission
-from kiosk.domain.session import DemarcheSession
 from tests.fakes.wcs_process import KEY, ORIG, RunningWcs, running_wcs
-from tests.kiosk.connectors.connector_support import outgoing
+from tests.kiosk.connectors.connector_support import catalog_street_report, outgoing
 
 SLUG = "signalement-voirie"
 VARNAMES = ("kiosk_uuid", "probleme", "lieu", "description", "danger", "rappel", "telephone")
@@ -43,16 +41,6 @@ def test_only_mapped_demarches_get_a_form(catalog: Catalog) -> None:
     assert form.fields["description"] == WcsField("description")
 
 
-def resident_report(catalog: Catalog, place: str) -> Submission:
-    session = DemarcheSession.start(catalog, "signalement-rue")
-    for field_id, raw in (("probleme", "eclairage"), ("lieu", place),
-                          ("description", "Le lampadaire clignote."), ("danger", False),
-                          ("rappel", True), ("telephone", "06 12 34 56 78"),
-                          ("accord", True)):
-        assert session.answer(field_id, raw).ok, field_id
-    return session.build_submission()
-
-
 @pytest.mark.parametrize(
     ("place", "sent"),
     [("place-mairie", "47.93412;0.14258"), ("12 rue des Peupliers", "12 rue des Peupliers")],
@@ -60,7 +48,7 @@ def resident_report(catalog: Catalog, place: str) -> Submission:
 def test_a_street_problem_is_delivered_with_the_catalog_mapping(
     catalog: Catalog, wcs: RunningWcs, place: str, sent: str
 ) -> None:
-    submission = resident_report(catalog, place)
+    submission = catalog_street_report(catalog, place)
     connector = WcsConnector(wcs.url, ORIG, KEY, wcs_forms(catalog), deadline=5.0)
     try:
         connector.deliver(outgoing(submission))
