@@ -127,6 +127,7 @@ class Delivery(QObject):
                 interval=float(config.queue.sync_interval_seconds),
                 on_event=self.event.emit,
                 retention_seconds=retention,
+                link_seconds=config.queue.status_link_days * DAY,
             )
         )
 
