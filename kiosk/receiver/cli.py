@@ -6,6 +6,7 @@
     kiosk-receiver serve --db received.sqlite3 --terminals terminals.txt [--port 8765]
     kiosk-receiver list --db received.sqlite3
     kiosk-receiver heads --db received.sqlite3      # each terminal's highest journal head
+    kiosk-receiver status set ADM-7K3-Q9P in_progress --service Voirie --db received.sqlite3
 
 Each terminal has its own secret (kiosk.receiver.terminals); a request signed by a
 terminal that is not enrolled is refused with ``unknown_terminal``. ``terminal add``
@@ -32,11 +33,13 @@ from typing import TYPE_CHECKING
 import uvicorn
 
 from kiosk.connectors.signing import DEFAULT_MAX_SKEW, decode_secret, valid_terminal_id
+from kiosk.domain.reference import normalise_reference
+from kiosk.domain.request_status import MAX_SERVICE_NAME
 from kiosk.paths import asset
 from kiosk.receiver.app import ReceiverSettings, create_app
 from kiosk.receiver.constants import DEFAULT_PORT, READY_PREFIX
 from kiosk.receiver.faults import FaultPlan
-from kiosk.receiver.storage import ReceiverStore
+from kiosk.receiver.storage import STATUSES, ReceiverStore
 from kiosk.receiver.terminals import (
     TerminalRegistry,
     TerminalsFileError,
@@ -121,6 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     heads.add_argument("--db", type=Path, required=True)
     heads.set_defaults(handler=_heads)
+
+    status = commands.add_parser("status", help="say where a request is (what residents see)")
+    status_actions = status.add_subparsers(dest="action", required=True, metavar="ACTION")
+    status_set = status_actions.add_parser("set", help="set the status of a request")
+    status_set.add_argument("reference", metavar="REFERENCE", help="e.g. ADM-7K3-Q9P")
+    status_set.add_argument("status", metavar="STATUS", choices=STATUSES,
+                            help=" | ".join(STATUSES))
+    status_set.add_argument("--service", help="the service in charge, as residents know it")
+    status_set.add_argument("--db", type=Path, required=True)
+    status_set.set_defaults(handler=_status_set)
     return parser
 
 
@@ -290,6 +303,28 @@ def _heads(args: argparse.Namespace) -> int:
             print(f"{seen.terminal_id}  {seen.head}  {when}")
     finally:
         store.close()
+    return 0
+
+
+def _status_set(args: argparse.Namespace) -> int:
+    """Set a request's status; the reference may be typed as a resident would."""
+    if not args.db.exists():
+        raise UsageError(f"no such database: {args.db}")
+    reference = normalise_reference(args.reference)
+    if reference is None:
+        raise UsageError(f"{args.reference!r} is not a reference (written like ADM-7K3-Q9P)")
+    service = args.service.strip() if args.service is not None else None
+    if service is not None and not (0 < len(service) <= MAX_SERVICE_NAME
+                                    and service.isprintable()):
+        raise UsageError(f"--service: 1-{MAX_SERVICE_NAME} printable characters")
+    store = ReceiverStore(args.db)
+    try:
+        record = store.set_status(reference, args.status, service)
+    except LookupError:
+        raise UsageError(f"no request with the reference {reference} arrived here") from None
+    finally:
+        store.close()
+    print(f"{record.reference} {record.status}" + (f" ({record.service})" if service else ""))
     return 0
 
 
