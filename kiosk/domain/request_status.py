@@ -14,7 +14,7 @@ import enum
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from kiosk.i18n import _
 
@@ -48,6 +48,7 @@ class StatusUnavailableError(RuntimeError):
     """The back office could not be asked, or gave no usable answer (technical detail)."""
 
 
+@runtime_checkable
 class StatusSource(Protocol):
     """A back office that can tell a request's status (``HttpApiConnector``)."""
 

@@ -27,11 +27,13 @@ class WelcomeScreen(QWidget):
         start_requested: "Commencer" was pressed.
         language_chosen(str): a language code.
         listen_requested: "Écouter" was pressed (audio mode on, the screen is read).
+        status_requested: "Où en est ma demande ?" was pressed.
     """
 
     start_requested = Signal()
     language_chosen = Signal(str)
     listen_requested = Signal()
+    status_requested = Signal()
 
     def __init__(
         self,
@@ -63,6 +65,10 @@ class WelcomeScreen(QWidget):
         self.listen_button.setProperty("sizing", "wide")
         self.listen_button.clicked.connect(self.listen_requested)
 
+        self.status_button = QPushButton(self)
+        self.status_button.setProperty("sizing", "wide")
+        self.status_button.clicked.connect(self.status_requested)
+
         self._language_label = QLabel(self)
         self._language_label.setProperty("align", "center")
         languages_row = QHBoxLayout()
@@ -91,6 +97,7 @@ class WelcomeScreen(QWidget):
         layout.addSpacing(metrics.px(6))
         layout.addLayout(centred(self.start_button))
         layout.addLayout(centred(self.listen_button))
+        layout.addLayout(centred(self.status_button))
         layout.addStretch(1)
         layout.addWidget(self._language_label)
         layout.addLayout(languages_row)
@@ -111,13 +118,19 @@ class WelcomeScreen(QWidget):
         self.listen_button.setText(_("Écouter"))
         self.listen_button.setAccessibleName(_("Écouter"))
         self.listen_button.setAccessibleDescription(_("La borne lit l'écran à voix haute."))
+        self.status_button.setText(_("Où en est ma demande ?"))
+        self.status_button.setAccessibleName(_("Où en est ma demande ?"))
+        self.status_button.setAccessibleDescription(
+            _("Avec le numéro de votre reçu, la borne vous dit où en est votre demande.")
+        )
         self._language_label.setText(_("Choisir la langue :"))
 
     def show_out_of_service(self) -> None:
         """The kiosk cannot take requests (no catalog, no queue): say where to go instead."""
         self._out_of_service = True
-        self.start_button.setEnabled(False)
-        self.start_button.hide()
+        for button in (self.start_button, self.status_button):
+            button.setEnabled(False)
+            button.hide()
         self.retranslate()
 
     def mark_language(self, code: str) -> None:
