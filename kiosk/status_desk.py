@@ -82,6 +82,7 @@ class StatusDesk(QObject):
         self._search = 0  # the number of the search whose answer is awaited
         self._busy = False
         self._stopped = False
+        self._shown: Answer | None = None  # the answer on screen, said again in a new language
         self._answered.connect(self._show)
         screen.search_requested.connect(self.look_up)
 
@@ -115,6 +116,7 @@ class StatusDesk(QObject):
             self._show(self._search, look_up(reference, lambda _ref: here, None))
             return
         self._busy = True
+        self._shown = None
         self.screen.show_answer(_("Un instant. La borne demande à la mairie."))
         self.speak.emit(self.screen.spoken_text())
         threading.Thread(
@@ -138,17 +140,25 @@ class StatusDesk(QObject):
         self._busy = False
         if search != self._search or self._stopped:
             return  # the visit ended, or another search started, meanwhile
+        self.present(answer)
+
+    def present(self, answer: Answer) -> None:
+        """Show and say ``answer``."""
+        self._shown = answer
         text = describe(answer)
         self.screen.show_answer(text)
         self.speak.emit(text)
 
     def retranslate(self) -> None:
         self.screen.retranslate()
+        if self._shown is not None:
+            self.screen.set_answer_text(describe(self._shown))
 
     def wipe(self) -> None:
         """End of a visit: forget the reference and any answer still to come."""
         self._search += 1
         self._busy = False
+        self._shown = None
         self.screen.clear()
 
     def stop(self) -> None:

@@ -80,8 +80,8 @@ def test_an_agent_sets_the_status_and_the_resident_sees_and_hears_it(
     qtbot.waitUntil(lambda: queued()[0].state is State.DELIVERED, timeout=30_000)
     status_set(receiver, reference, "in_progress", "--service", "Voirie")
 
-    resident.press("Écouter")
     speech = record_speech(kiosk)
+    resident.press("Écouter")
     # As copied from the receipt by hand: small letters, no dashes.
     ask_status(resident, reference.lower().replace("-", ""), qtbot, IN_PROGRESS)
     assert resident.text_in(FIELD) == reference  # shown back as it is written
@@ -100,8 +100,8 @@ def test_an_unknown_reference_is_a_calm_message(
 ):
     kiosk = connected_kiosk(make_kiosk, memory_keyring, receiver.url, receiver.secret)
     resident = Resident(kiosk)
-    kiosk.set_audio_mode(True)
     speech = record_speech(kiosk)
+    kiosk.set_audio_mode(True)
     ask_status(resident, new_reference("ADM"), qtbot, NOT_FOUND)
     assert NOT_FOUND in speech.texts
 
@@ -118,10 +118,15 @@ def test_a_town_hall_out_of_reach_is_a_calm_message(make_kiosk, memory_keyring, 
 def test_a_request_still_on_the_terminal_is_answered_here(resident, qtbot):
     kiosk = resident.kiosk
     reference = send_street_report(resident)  # no back office: it stays queued
-    kiosk.set_audio_mode(True)
     speech = record_speech(kiosk)
+    kiosk.set_audio_mode(True)
     ask_status(resident, reference, qtbot, WAITING)
     assert WAITING in speech.texts
+    kiosk.set_language("en")  # as the language card does: the answer follows
+    assert resident.sees(
+        "Your request is waiting on the kiosk. It will be sent as soon as possible.",
+        (Role.StaticText,),
+    )
 
 
 def test_a_mistyped_number_says_what_to_do_and_stays_to_be_corrected(resident, qtbot):

@@ -50,7 +50,7 @@ class StatusScreen(QWidget):
         self.error = ErrorMessage(self)
 
         self.answer = QLabel(self)
-        self.answer.setProperty("role", "banner")
+        self.answer.setProperty("role", "answer")
         self.answer.setWordWrap(True)
         # The focus goes to the answer once it is there: a screen reader reads it at once.
         self.answer.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -127,11 +127,15 @@ class StatusScreen(QWidget):
     def show_answer(self, text: str) -> None:
         """The answer (or "un instant" while it comes), with the focus on it."""
         self.error.show_message(None)
-        self.answer.setText(text)
-        self.answer.setAccessibleName(text)
+        self.set_answer_text(text)
         self.answer.show()
         self.keyboard.hide_and_detach()
         self.answer.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_answer_text(self, text: str) -> None:
+        """New words for the answer shown (another language), the focus left where it is."""
+        self.answer.setText(text)
+        self.answer.setAccessibleName(text)
 
     def clear(self) -> None:
         """Forget the reference and the answer (end of a visit)."""
