@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from accessibility.sizes import ScreenMetrics
+from kiosk.domain.reference import spell_reference
 from kiosk.i18n import _
 from ui.screens.frame import chain_focus, screen_layout
 from ui.screens.question import ErrorMessage
@@ -91,11 +92,7 @@ class StatusScreen(QWidget):
     def retranslate(self) -> None:
         self.title.setText(_("Où en est ma demande ?"))
         self.title.setAccessibleName(self.title.text())
-        self.instruction.setText(
-            _("Écrivez le numéro de votre reçu. Il ressemble à ceci : {example}").format(
-                example=EXAMPLE
-            )
-        )
+        self.instruction.setText(self._instruction(EXAMPLE))
         self.instruction.setAccessibleName(self.instruction.text())
         self.field.setAccessibleName(_("Numéro de la demande"))
         self.field.setPlaceholderText(EXAMPLE)
@@ -150,7 +147,14 @@ class StatusScreen(QWidget):
         """What audio mode reads when the screen appears (or the answer, once there)."""
         if self.answer.isVisible() and self.answer.text():
             return self.answer.text()
-        return f"{self.title.text()} {self.instruction.text()}"
+        # The example is spelled, character by character, as the receipt reads it.
+        return f"{self.title.text()} {self._instruction(spell_reference(EXAMPLE))}"
+
+    @staticmethod
+    def _instruction(example: str) -> str:
+        return _("Écrivez le numéro de votre reçu. Il ressemble à ceci : {example}").format(
+            example=example
+        )
 
     # ------------------------------------------------------------ plumbing
 
