@@ -11,6 +11,7 @@ import base64
 import socket
 import subprocess
 import sys
+import threading
 
 from PySide6.QtCore import Qt
 
@@ -18,11 +19,14 @@ from kiosk import secrets
 from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection
 from kiosk.domain.reference import new_reference
+from kiosk.domain.request_status import RequestStatus, Status
+from kiosk.status_desk import StatusDesk
 from offline_queue.store import State
-from tests.e2e.resident import Resident, Role, answer_street_report
+from tests.e2e.resident import Resident, Role, answer_street_report, settle
 from tests.e2e.test_mediator import SpeechRecorder, record_speech
 from tests.e2e.test_without_touch import KEYPAD, KeyUser
 from tests.receiver_process import TERMINAL_ID, RunningReceiver, receiver  # noqa: F401
+from ui.screens.status import StatusScreen
 
 BUTTON = "Où en est ma demande ?"
 FIELD = "Numéro de la demande"
@@ -155,3 +159,55 @@ def test_the_status_with_keys_only(kiosk, queued, qtbot):
     user.move_to("Retour", Qt.Key.Key_6, KEYPAD)
     user.key(Qt.Key.Key_5, KEYPAD)
     assert user.name() == "Commencer"
+
+
+class HeldBackOffice:
+    """A back office whose answer waits until the test lets it go."""
+
+    def __init__(self) -> None:
+        self.asked = threading.Event()
+        self.release = threading.Event()
+
+    def request_status(self, reference: str) -> RequestStatus:
+        self.asked.set()
+        assert self.release.wait(20)
+        return RequestStatus(Status.DONE)
+
+
+def join_lookups() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "request-status":
+            thread.join(20)
+    settle()
+
+
+def test_the_screen_lives_while_the_town_hall_answers_and_a_late_answer_is_dropped(
+    kiosk, qtbot
+):
+    back_office = HeldBackOffice()
+    desk = StatusDesk(kiosk.window, StatusScreen(kiosk.metrics, kiosk.window),
+                      kiosk.delivery.store, back_office, kiosk)
+    said: list[str] = []
+    desk.speak.connect(said.append)
+    resident = Resident(kiosk)
+    desk.open()
+    resident.write(FIELD, "ADM-7K3-Q9P")
+    resident.press("Chercher")
+    assert back_office.asked.wait(20)
+    # The GUI thread is free meanwhile: the resident reads "un instant" and can leave.
+    assert resident.sees("Un instant. La borne demande à la mairie.", (Role.StaticText,))
+    resident.press("Retour")  # the visit ends before the answer comes (the app's wipe)
+    desk.wipe()
+    back_office.release.set()
+    join_lookups()
+    assert "Votre demande est terminée." not in said
+    assert not resident.sees("Votre demande est terminée.", (Role.StaticText,))
+
+    desk.open()  # the next resident asks: this answer is shown
+    back_office.asked.clear()
+    resident.write(FIELD, "ADM-7K3-Q9P")
+    resident.press("Chercher")
+    join_lookups()
+    assert resident.sees("Votre demande est terminée.", (Role.StaticText,))
+    assert said[-1] == "Votre demande est terminée."
+    desk.stop()
