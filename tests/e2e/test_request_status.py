@@ -23,7 +23,7 @@ from kiosk.domain.request_status import RequestStatus, Status
 from kiosk.status_desk import StatusDesk
 from offline_queue.store import State
 from tests.e2e.resident import Resident, Role, answer_street_report, settle
-from tests.e2e.test_mediator import SpeechRecorder, record_speech
+from tests.e2e.test_mediator import record_speech
 from tests.e2e.test_without_touch import KEYPAD, KeyUser
 from tests.receiver_process import TERMINAL_ID, RunningReceiver, receiver  # noqa: F401
 from ui.screens.status import StatusScreen
