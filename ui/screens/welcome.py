@@ -96,8 +96,11 @@ class WelcomeScreen(QWidget):
         layout.addWidget(self._intro)
         layout.addSpacing(metrics.px(6))
         layout.addLayout(centred(self.start_button))
-        layout.addLayout(centred(self.listen_button))
-        layout.addLayout(centred(self.status_button))
+        # Side by side: one row less, so that the largest text still fits a 1280x800 screen.
+        second_row = centred(self.listen_button)
+        second_row.insertWidget(2, self.status_button)
+        second_row.setSpacing(metrics.px(6))
+        layout.addLayout(second_row)
         layout.addStretch(1)
         layout.addWidget(self._language_label)
         layout.addLayout(languages_row)
