@@ -71,22 +71,7 @@ class WelcomeScreen(QWidget):
 
         self._language_label = QLabel(self)
         self._language_label.setProperty("align", "center")
-        languages_row = QHBoxLayout()
-        languages_row.setSpacing(metrics.px(6))
-        languages_row.addStretch(1)
-        self.language_buttons: dict[str, QPushButton] = {}
-        for code in languages:
-            button = QPushButton(LANGUAGE_NAMES[code], self)
-            button.setAccessibleName(LANGUAGE_NAMES[code])
-            button.setCheckable(True)
-            button.setMinimumWidth(metrics.px(45))
-            # toggled, not clicked: a screen reader's "Toggle" action must choose it too.
-            button.toggled.connect(
-                lambda checked, c=code: checked and self.language_chosen.emit(c)
-            )
-            self.language_buttons[code] = button
-            languages_row.addWidget(button)
-        languages_row.addStretch(1)
+        languages_row = self._language_row(languages, metrics)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(metrics.px(15), metrics.px(8), metrics.px(15), metrics.px(10))
@@ -105,6 +90,26 @@ class WelcomeScreen(QWidget):
         layout.addWidget(self._language_label)
         layout.addLayout(languages_row)
         self.retranslate()
+
+    def _language_row(self, languages: tuple[str, ...], metrics: ScreenMetrics) -> QHBoxLayout:
+        """One button per language, named in its own words, centred."""
+        languages_row = QHBoxLayout()
+        languages_row.setSpacing(metrics.px(6))
+        languages_row.addStretch(1)
+        self.language_buttons: dict[str, QPushButton] = {}
+        for code in languages:
+            button = QPushButton(LANGUAGE_NAMES[code], self)
+            button.setAccessibleName(LANGUAGE_NAMES[code])
+            button.setCheckable(True)
+            button.setMinimumWidth(metrics.px(45))
+            # toggled, not clicked: a screen reader's "Toggle" action must choose it too.
+            button.toggled.connect(
+                lambda checked, c=code: checked and self.language_chosen.emit(c)
+            )
+            self.language_buttons[code] = button
+            languages_row.addWidget(button)
+        languages_row.addStretch(1)
+        return languages_row
 
     def retranslate(self) -> None:
         self._greeting.setText(_("Bonjour !"))
