@@ -320,8 +320,10 @@ def _status_set(args: argparse.Namespace) -> int:
     store = ReceiverStore(args.db)
     try:
         record = store.set_status(reference, args.status, service)
-    except LookupError:
-        raise UsageError(f"no request with the reference {reference} arrived here") from None
+    except LookupError:  # the command ran; its answer is a problem (exit code 1)
+        print(f"kiosk-receiver: no request with the reference {reference} arrived here",
+              file=sys.stderr)
+        return 1
     finally:
         store.close()
     print(f"{record.reference} {record.status}" + (f" ({record.service})" if service else ""))

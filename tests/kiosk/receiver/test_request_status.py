@@ -108,7 +108,7 @@ def test_any_enrolled_terminal_may_ask(tmp_path):
 
 def test_status_set_refuses_what_it_cannot_use(receiver):
     unknown = status_set(receiver, new_reference("QQQ"), "done")
-    assert unknown.returncode == 2
+    assert unknown.returncode == 1
     assert "no request with the reference" in unknown.stderr
     assert status_set(receiver, "pas une référence", "done").returncode == 2
     assert status_set(receiver, "ADM-7K3-Q9P", "lost").returncode == 2  # not a status
