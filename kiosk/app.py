@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from kiosk.mediation import Mediation
     from kiosk.narration import Narrator
     from kiosk.security.technician_lockout import TechnicianLockout
+    from kiosk.status_desk import StatusDesk
     from ui.idle import IdleWatcher
     from ui.input_hub import InputHub
     from ui.keypad import KeypadNavigation
@@ -128,6 +129,7 @@ class KioskApp(QObject):
     delivery: Delivery
     guide: Guide
     mediation: Mediation
+    status_desk: StatusDesk
 
     def __init__(
         self,
@@ -218,6 +220,7 @@ class KioskApp(QObject):
         from kiosk.guide import Guide
         from kiosk.mediation import Mediation
         from kiosk.narration import Narrator
+        from kiosk.status_desk import build_status_desk
 
         config = self.config
         if self._setup_keyring:
@@ -251,6 +254,9 @@ class KioskApp(QObject):
             data_dir=config.data_path(),
             metrics=self.metrics,
             parent=self,
+        )
+        self.status_desk = build_status_desk(
+            self.window, self.delivery.store, config, self.metrics, self
         )
         self._connect_services()
         self._link_backoffice()
@@ -314,6 +320,7 @@ class KioskApp(QObject):
         self.welcome.start_requested.connect(self.start_visit)
         self.welcome.language_chosen.connect(self.set_language)
         self.welcome.listen_requested.connect(lambda: self.set_audio_mode(True))
+        self.welcome.status_requested.connect(self.open_status)
         w.top_bar.listen_toggled.connect(self.set_audio_mode)
         w.close_refused.connect(lambda: _log.info("window close refused"))
 
@@ -448,6 +455,9 @@ class KioskApp(QObject):
         self.add_wiper(guide.wipe)
         self.add_wiper(narrator.wipe)
         self.add_wiper(self.mediation.wipe)
+        self.add_wiper(self.status_desk.wipe)
+        self.status_desk.speak.connect(narrator.say)
+        self.status_desk.screen.back_requested.connect(self.wipe_session)
         self.mediation.panel.end_visit_requested.connect(self.wipe_session)
         self.exit_requested.connect(self.mediation.technician_exit)
 
@@ -502,6 +512,7 @@ class KioskApp(QObject):
                 self.backoffice.stop()
             self.delivery.sync_event.disconnect(self._refresh_delivery_status)
             self.narrator.shutdown()
+            self.status_desk.stop()
             self.mediation.close()
             if not self.delivery.stop():
                 _log.warning("kiosk stopping with a delivery still under way; that request "
@@ -571,6 +582,12 @@ class KioskApp(QObject):
         _log.info("visit started")
         self.guide.show_demarches()
 
+    def open_status(self) -> None:
+        """"Où en est ma demande ?" on the welcome screen."""
+        self.complete_setup()
+        if self._services_ready():
+            self.status_desk.open()
+
     def ask_still_here(self) -> None:
         self.window.idle_overlay.open()
         self.window.idle_question.start()
@@ -629,6 +646,7 @@ class KioskApp(QObject):
         if self._services_ready():
             self.guide.retranslate()
             self.mediation.retranslate()
+            self.status_desk.retranslate()
             if self.narrator.audio_mode:
                 self._prerender_speech()
             self._refresh_delivery_status()

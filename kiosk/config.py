@@ -80,6 +80,9 @@ class BackofficeSection(NamedTuple):
 class QueueSection(NamedTuple):
     retention_days: int = 30
     sync_interval_seconds: int = 30
+    # Days a delivered request's reference stays linked to the back office's id (no
+    # payload): "Où en est ma demande ?" then knows it was sent from here.
+    status_link_days: int = 90
 
 
 class SecuritySection(NamedTuple):
@@ -245,6 +248,7 @@ CHECKS: Mapping[str, Mapping[str, Check]] = {
     "queue": {
         "retention_days": _whole(1, 365, "days"),
         "sync_interval_seconds": _whole(1, 3600, "seconds"),
+        "status_link_days": _whole(1, 3650, "days"),
     },
     "security": {
         "keyring_backend": _text(200),

@@ -188,6 +188,7 @@ class Delivery(QObject):
                 interval=float(config.queue.sync_interval_seconds),
                 on_event=self.sync_event.emit,
                 retention_seconds=retention,
+                link_seconds=config.queue.status_link_days * DAY,
             )
         )
 

@@ -143,6 +143,22 @@ def _mediator_panel(app: KioskApp) -> None:
     app.mediation.open()
 
 
+def _status(app: KioskApp) -> None:
+    """"Où en est ma demande ?" with a reference being typed, the keyboard open."""
+    app.wipe_session()
+    app.open_status()
+    app.status_desk.screen.field.setText("adm 7k3")
+
+
+def _status_answer(app: KioskApp) -> None:
+    """The answer of the back office, on the status screen."""
+    from kiosk.domain.request_status import RequestStatus, Status
+
+    _status(app)
+    app.status_desk.screen.show_reference("ADM-7K3-Q9P")
+    app.status_desk.present(RequestStatus(Status.IN_PROGRESS, "Voirie"))
+
+
 SCENES: list[Scene] = [
     Scene("welcome", _welcome),
     Scene("idle", _idle),
@@ -150,6 +166,8 @@ SCENES: list[Scene] = [
     Scene("settings", _overlay("settings_overlay")),
     Scene("language", _overlay("language_overlay")),
     Scene("demarches", _demarches),
+    Scene("status", _status),
+    Scene("status-answer", _status_answer),
     Scene("mediator-names", _mediator_names),
     Scene("mediator-pin", _mediator_pin),
     Scene("mediator-consent", _mediator_consent),

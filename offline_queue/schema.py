@@ -61,8 +61,14 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """An index by reference: "Où en est ma demande ?" finds a request by the reference on
+    its receipt (the payload is never read for it)."""
+    conn.execute("CREATE INDEX items_by_reference ON items (reference, created_at)")
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: tuple[Migration, ...] = (_v0_to_v1, _v1_to_v2)
+MIGRATIONS: tuple[Migration, ...] = (_v0_to_v1, _v1_to_v2, _v2_to_v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

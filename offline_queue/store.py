@@ -43,6 +43,7 @@ from offline_queue.errors import (
 from offline_queue.schema import connect, migrate
 
 __all__ = [
+    "DEFAULT_LINK_SECONDS",
     "DEFAULT_RETENTION_SECONDS",
     "EXPIRED_REASON",
     "PAUSE_CONFIGURATION",
@@ -60,6 +61,7 @@ __all__ = [
 
 DAY = 86_400.0
 DEFAULT_RETENTION_SECONDS = 30 * DAY
+DEFAULT_LINK_SECONDS = 90 * DAY
 DEFAULT_EXPIRY_WARNING_SECONDS = 3 * DAY
 CLOCK_SET_BACK_MARGIN = 60.0  # seconds; a smaller step back delays a retry by no more
 EXPIRED_REASON = "expired: not delivered within the retention period, payload erased"
@@ -385,10 +387,29 @@ class QueueStore:
                 (now, item_id),
             )
 
-    def purge_delivered(self) -> int:
-        """Remove the tombstones of delivered items; returns how many."""
+    def find_reference(self, reference: str) -> ItemInfo | None:
+        """The latest item stored under the resident's ``reference``, or None; its payload
+        is neither read nor decrypted (the index ``items_by_reference`` finds it)."""
+        row = self._conn.execute(
+            _SELECT_ITEMS + " WHERE reference = ? ORDER BY created_at DESC, id LIMIT 1",
+            (reference,),
+        ).fetchone()
+        return None if row is None else _item(row)
+
+    def purge_delivered(self, older_than: float | None = None) -> int:
+        """Remove the tombstones of delivered items; returns how many.
+
+        A tombstone holds no payload, only the link from the resident's reference to the
+        back office's (what "Où en est ma demande ?" uses). With ``older_than`` (seconds),
+        only those delivered at least that long ago go: the link's retention.
+        """
         with self._write() as conn:
-            return conn.execute("DELETE FROM items WHERE state = 'delivered'").rowcount
+            if older_than is None:
+                return conn.execute("DELETE FROM items WHERE state = 'delivered'").rowcount
+            return conn.execute(
+                "DELETE FROM items WHERE state = 'delivered' AND updated_at <= ?",
+                (self._clock() - older_than,),
+            ).rowcount
 
     def clock_stepped(self, since: float, until: float, step: float) -> int:
         """The clock jumped by ``step`` seconds (NTP set it right): the items not yet

@@ -26,7 +26,7 @@ from offline_queue.attempt import SyncEvent, attempt, unreadable_event
 from offline_queue.backoff import BackoffPolicy
 from offline_queue.connector import Connector
 from offline_queue.errors import PayloadUnreadable, QueueError, WorkerAlreadyRunning
-from offline_queue.store import DEFAULT_RETENTION_SECONDS, Claim, QueueStore
+from offline_queue.store import DEFAULT_LINK_SECONDS, DEFAULT_RETENTION_SECONDS, Claim, QueueStore
 
 __all__ = ["BackoffPolicy", "SyncEvent", "SyncWorker"]
 
@@ -76,6 +76,7 @@ class SyncWorker:
         clock: Callable[[], float] = time.time,
         retention_seconds: float = DEFAULT_RETENTION_SECONDS,
         expiry_warning_seconds: float | None = None,
+        link_seconds: float = DEFAULT_LINK_SECONDS,
     ) -> None:
         self._path = Path(store_path)
         self._key = key
@@ -87,6 +88,7 @@ class SyncWorker:
         self._clock = clock
         self._retention = retention_seconds
         self._expiry_warning = expiry_warning_seconds
+        self._link = link_seconds
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._resume = threading.Event()
@@ -334,8 +336,9 @@ class _Loop:
         self.started_at += step  # what this process stored from now on is on the new clock
 
     def housekeeping(self) -> None:
-        """Retention: erase expired payloads, warn about those expiring soon; retries
-        planned on a clock since set back are made due."""
+        """Retention: erase expired payloads, warn about those expiring soon, forget the
+        links of requests delivered more than ``link_seconds`` ago; retries planned on a
+        clock since set back are made due."""
         w, store = self.w, self.store
         self.follow_clock_steps()
         set_back = store.release_set_back()
@@ -343,6 +346,9 @@ class _Loop:
             _log.warning("clock set back: %d waiting item(s) made due now", set_back)
         for item in store.purge_expired():
             w._emit(SyncEvent("expired", item.id, item.reference, item.last_error))
+        forgotten = store.purge_delivered(older_than=w._link)
+        if forgotten:
+            _log.info("%d delivered request(s) past the link retention forgotten", forgotten)
         status = store.status()
         if status.expiring_soon != self.expiring_announced:
             self.expiring_announced = status.expiring_soon

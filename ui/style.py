@@ -84,6 +84,11 @@ QLabel[role="reference"] {{
     border-radius: {radius}px; padding: {pad}px {pad * 2}px;
 }}
 QLabel[role="reference"]:focus {{ border-color: {t.focus}; }}
+QLabel[role="answer"] {{
+    font-size: {fonts.title}px; color: {t.on_surface}; background: {t.surface};
+    border: {outline}px solid {t.border}; border-radius: {radius}px; padding: {pad * 2}px;
+}}
+QLabel[role="answer"]:focus {{ border-color: {t.focus}; }}
 QLabel[role="muted"] {{ color: {t.muted}; font-size: {fonts.small}px; }}
 QLabel[role="error"] {{
     background: {t.error_surface}; color: {t.on_error_surface};

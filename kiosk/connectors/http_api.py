@@ -44,6 +44,14 @@ from kiosk.audit.head import JournalHead
 from kiosk.connectors.base_url import check_base_url
 from kiosk.connectors.deadline import DeadlineAdapter, exchange_deadline
 from kiosk.connectors.signing import sign_request
+from kiosk.domain.reference import normalise_reference
+from kiosk.domain.request_status import (
+    MAX_SERVICE_NAME,
+    RequestStatus,
+    Status,
+    StatusUnavailableError,
+    UnknownReferenceError,
+)
 from offline_queue.connector import (
     ClockRefused,
     Delivered,
@@ -59,6 +67,7 @@ SUBMISSIONS_PATH = "/v1/submissions"
 CATALOG_PATH = "/v1/catalog"
 HEARTBEAT_PATH = "/v1/heartbeat"
 HEALTH_PATH = "/v1/health"
+STATUS_PATH = "/v1/requests/{reference}/status"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 
@@ -76,6 +85,7 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _DIGITS = re.compile(r"[0-9]{1,20}")
 _ERROR_CODE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _REMOTE_REFERENCE = re.compile(rf"[\x21-\x7e]{{1,{MAX_REMOTE_REFERENCE}}}")
+UNKNOWN_REFERENCE = "unknown_reference"  # the error code of a 404 on a request's status
 _log = logging.getLogger(__name__)
 
 
@@ -283,6 +293,29 @@ class HttpApiConnector:
         body = json.dumps(beat, separators=(",", ":"), sort_keys=True).encode("utf-8")
         return self._request("POST", HEARTBEAT_PATH, body, {"Content-Type": "application/json"})
 
+    def request_status(self, reference: str) -> RequestStatus:
+        """``GET /v1/requests/{reference}/status``: where a request is, by the reference on
+        its receipt, within the exchange's deadline.
+
+        Raises ``UnknownReferenceError`` (a 404 ``unknown_reference``) or ``StatusUnavailableError``
+        (network, deadline, any other answer, or a body that is not the documented one).
+        """
+        if normalise_reference(reference) != reference:
+            raise ValueError("a reference in its written form, e.g. ADM-7K3-Q9P")
+        path = STATUS_PATH.format(reference=reference)
+        try:
+            answer = self._request("GET", path, b"", {"Accept": "application/json"})
+        except requests.RequestException as error:
+            raise StatusUnavailableError(f"status: {_describe_network_error(error)}") from None
+        if answer.status == 404 and _error_code(answer) == UNKNOWN_REFERENCE:
+            raise UnknownReferenceError(reference)
+        if answer.status != 200 or _is_html(answer):
+            raise StatusUnavailableError(f"status: {_status_reason(answer)}")
+        status = parse_request_status(answer.body)
+        if status is None:
+            raise StatusUnavailableError("status: an answer that is not a RequestStatus")
+        return status
+
     # ------------------------------------------------------------------ plumbing
 
     def _request(
@@ -386,6 +419,31 @@ class HttpApiConnector:
             answer.status,
         )
         return None
+
+
+def parse_request_status(body: bytes | None) -> RequestStatus | None:
+    """A ``RequestStatus`` body (docs/api/openapi.yaml), or None when it is not one: an
+    unknown status, a service name that is not a short line of text."""
+    data = _json_object(body)
+    if data is None:
+        return None
+    try:
+        status = Status(data.get("status"))
+    except (ValueError, TypeError):
+        return None
+    service = data.get("service")
+    if service is not None and not (
+        isinstance(service, str)
+        and 0 < len(service.strip()) <= MAX_SERVICE_NAME
+        and service.isprintable()
+    ):
+        return None
+    updated = data.get("updated_at")
+    return RequestStatus(
+        status,
+        service.strip() if service else None,
+        updated if isinstance(updated, str) and len(updated) <= 64 else None,
+    )
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:

@@ -26,13 +26,27 @@ def new_reference(prefix: str) -> str:
     return "-".join((prefix, *groups))
 
 
+# What a resident may type for a character the reference cannot hold: the prefix is made
+# of letters (a 0 there is an O, a 1 an I); the code has no U, which is read as V.
+_PREFIX_LOOK_ALIKES = str.maketrans("01", "OI")
+_CODE_LOOK_ALIKES = str.maketrans("U", "V")
+
+
 def normalise_reference(text: str) -> str | None:
-    """A reference as typed or dictated ("adm 7k3 q9p") in its written form, or None."""
-    compact = "".join(c for c in text.upper() if c.isalnum())
+    """A reference as typed or dictated in its written form, or None.
+
+    Forgiving as a hand copying from a receipt is: any case, dashes, spaces or dots
+    anywhere or nowhere ("adm 7k3 q9p", "adm7k3q9p"), a 0 or 1 typed in the prefix of
+    letters, a U typed for the V of the code. A 0, 1, I, L or O in the code stays wrong:
+    the alphabet has none of them, and guessing which character was meant could show
+    the status of someone else's request.
+    """
+    compact = "".join(c for c in text.upper() if c.isascii() and c.isalnum())
     body = GROUPS * GROUP_SIZE
     if len(compact) < body + 2:
         return None
-    prefix, code = compact[:-body], compact[-body:]
+    prefix = compact[:-body].translate(_PREFIX_LOOK_ALIKES)
+    code = compact[-body:].translate(_CODE_LOOK_ALIKES)
     candidate = "-".join(
         [prefix, *(code[i : i + GROUP_SIZE] for i in range(0, body, GROUP_SIZE))]
     )

@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from kiosk.connectors.signing import DEFAULT_MAX_SKEW, SignatureError, verify_request
+from kiosk.domain.reference import normalise_reference
 from kiosk.receiver.bodies import BodyError, check_heartbeat, check_submission, is_json_media_type
 from kiosk.receiver.faults import (
     RETRY_AFTER_STATUSES,
@@ -231,6 +232,27 @@ class Receiver:
         self.store.record_heartbeat(terminal_id, beat.version, beat.queue, beat.journal_head)
         return JSONResponse({"status": "ok", "server_time": int(time.time())})
 
+    async def request_status(self, request: Request) -> Response:
+        """Where a request is, by its reference: any enrolled terminal may ask (a resident
+        may come back to another terminal); only the status is told, never the content."""
+        checked = await self._verified(request, 0, json_body=False)
+        if isinstance(checked, Response):
+            return checked
+        reference = request.path_params["reference"]
+        if normalise_reference(reference) != reference:
+            return error(400, "invalid_reference", "a reference is written like ADM-7K3-Q9P")
+        record = self.store.status_of(reference)
+        if record is None:
+            return error(404, "unknown_reference", "no request has this reference")
+        body: dict[str, str] = {
+            "reference": record.reference,
+            "status": record.status,
+            "updated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.updated_at)),
+        }
+        if record.service:
+            body["service"] = record.service
+        return JSONResponse(body)
+
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok", "server_time": int(time.time())})
 
@@ -282,6 +304,9 @@ def build_routes(settings: ReceiverSettings, store: ReceiverStore | None = None)
             Route("/v1/catalog", receiver.catalog_endpoint, methods=["GET"]),
             Route("/v1/heartbeat", receiver.heartbeat, methods=["POST"]),
             Route("/v1/health", receiver.health, methods=["GET"]),
+            Route(
+                "/v1/requests/{reference}/status", receiver.request_status, methods=["GET"]
+            ),
         ],
         exception_handlers={HTTPException: _http_error},
     )

@@ -7,6 +7,7 @@
     kiosk-receiver list --db received.sqlite3
     kiosk-receiver heads --db received.sqlite3      # each terminal's highest journal head
     kiosk-receiver heartbeats --db received.sqlite3 [--json]  # each terminal's last one
+    kiosk-receiver status set ADM-7K3-Q9P in_progress --service Voirie --db received.sqlite3
 
 Each terminal has its own secret (kiosk.receiver.terminals); a request signed by a
 terminal that is not enrolled is refused with ``unknown_terminal``. ``terminal add``
@@ -39,12 +40,14 @@ from kiosk.connectors.signing import (
     fingerprint,
     valid_terminal_id,
 )
+from kiosk.domain.reference import normalise_reference
+from kiosk.domain.request_status import MAX_SERVICE_NAME
 from kiosk.exit_codes import INTERRUPTED, USAGE, exit_quietly_on_broken_pipe, in_words
 from kiosk.paths import asset
 from kiosk.receiver.app import ReceiverSettings, create_app
 from kiosk.receiver.constants import DEFAULT_PORT, READY_PREFIX
 from kiosk.receiver.faults import FaultPlan
-from kiosk.receiver.storage import ReceiverStore
+from kiosk.receiver.storage import STATUSES, ReceiverStore
 from kiosk.receiver.terminals import (
     TerminalRegistry,
     TerminalsFileError,
@@ -135,6 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
     beats.add_argument("--db", type=Path, required=True)
     beats.add_argument("--json", action="store_true", help="one JSON object per line")
     beats.set_defaults(handler=_heartbeats)
+    status = commands.add_parser("status", help="say where a request is (what residents see)")
+    status_actions = status.add_subparsers(dest="action", required=True, metavar="ACTION")
+    status_set = status_actions.add_parser("set", help="set the status of a request")
+    status_set.add_argument("reference", metavar="REFERENCE", help="e.g. ADM-7K3-Q9P")
+    status_set.add_argument("status", metavar="STATUS", choices=STATUSES,
+                            help=" | ".join(STATUSES))
+    status_set.add_argument("--service", help="the service in charge, as residents know it")
+    status_set.add_argument("--db", type=Path, required=True)
+    status_set.set_defaults(handler=_status_set)
     return parser
 
 
@@ -318,6 +330,26 @@ def _heartbeats(args: argparse.Namespace) -> int:
 
 def _counts(queue: dict[str, int]) -> str:
     return " ".join(f"{state}={count}" for state, count in sorted(queue.items())) or "-"
+
+
+def _status_set(args: argparse.Namespace) -> int:
+    """Set a request's status; the reference may be typed as a resident would."""
+    reference = normalise_reference(args.reference)
+    if reference is None:
+        raise UsageError(f"{args.reference!r} is not a reference (written like ADM-7K3-Q9P)")
+    service = args.service.strip() if args.service is not None else None
+    if service is not None and not (0 < len(service) <= MAX_SERVICE_NAME
+                                    and service.isprintable()):
+        raise UsageError(f"--service: 1-{MAX_SERVICE_NAME} printable characters")
+    with _received(args.db) as store:
+        try:
+            record = store.set_status(reference, args.status, service)
+        except LookupError:  # the command ran; its answer is a problem (exit code 1)
+            print(f"kiosk-receiver: no request with the reference {reference} arrived here",
+                  file=sys.stderr)
+            return 1
+    print(f"{record.reference} {record.status}" + (f" ({record.service})" if service else ""))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

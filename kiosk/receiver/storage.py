@@ -43,6 +43,13 @@ CREATE TABLE IF NOT EXISTS journal_heads (
     hash TEXT NOT NULL,
     seen_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS statuses (
+    reference TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    service TEXT,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS submissions_by_reference ON submissions (reference);
 CREATE TABLE IF NOT EXISTS faults (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     action TEXT NOT NULL,
@@ -91,6 +98,19 @@ class HeadSeen:
     terminal_id: str
     head: JournalHead
     seen_at: float
+
+
+@dataclass(frozen=True)
+class StatusRecord:
+    """Where a request is, as an agent set it (``kiosk-receiver status set``)."""
+
+    reference: str
+    status: str  # one of STATUSES
+    service: str | None
+    updated_at: float
+
+
+STATUSES = ("received", "in_progress", "done", "rejected")
 
 
 @dataclass(frozen=True)
@@ -208,6 +228,37 @@ class ReceiverStore:
             "INSERT INTO faults (action, idempotency_key, at) VALUES (?, ?, ?)",
             (action, key, time.time()),
         )
+
+    def status_of(self, reference: str) -> StatusRecord | None:
+        """The status of the request with this reference: as an agent set it, else
+        ``received`` since it arrived; None when no submission carries the reference."""
+        row = self._conn.execute(
+            "SELECT MAX(received_at) FROM submissions WHERE reference = ?", (reference,)
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        set_row = self._conn.execute(
+            "SELECT status, service, updated_at FROM statuses WHERE reference = ?", (reference,)
+        ).fetchone()
+        if set_row is None:
+            return StatusRecord(reference, "received", None, float(row[0]))
+        return StatusRecord(reference, set_row[0], set_row[1], float(set_row[2]))
+
+    def set_status(self, reference: str, status: str, service: str | None) -> StatusRecord:
+        """An agent says where a request is. ``LookupError`` when no submission carries
+        the reference, ``ValueError`` for a status that is not one of ``STATUSES``."""
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+        if self.status_of(reference) is None:
+            raise LookupError(reference)
+        now = time.time()
+        self._conn.execute(
+            "INSERT INTO statuses (reference, status, service, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (reference) DO UPDATE SET status = excluded.status,"
+            " service = excluded.service, updated_at = excluded.updated_at",
+            (reference, status, service, now),
+        )
+        return StatusRecord(reference, status, service, now)
 
     def submissions(self) -> list[Submission]:
         """Every submission, in arrival order."""

@@ -530,6 +530,6 @@ def test_an_old_version_file_is_migrated(queue_path: Path, queue_key: bytes) -> 
         indexes = {row[0] for row in raw.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
         )}
-        assert indexes == {"items_by_age", "items_retry_due"}
+        assert indexes == {"items_by_age", "items_retry_due", "items_by_reference"}
         assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     QueueStore(queue_path, queue_key).close()  # opening a migrated file again is a no-op

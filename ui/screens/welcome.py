@@ -27,11 +27,13 @@ class WelcomeScreen(QWidget):
         start_requested: "Commencer" was pressed.
         language_chosen(str): a language code.
         listen_requested: "Écouter" was pressed (audio mode on, the screen is read).
+        status_requested: "Où en est ma demande ?" was pressed.
     """
 
     start_requested = Signal()
     language_chosen = Signal(str)
     listen_requested = Signal()
+    status_requested = Signal()
 
     def __init__(
         self,
@@ -63,8 +65,34 @@ class WelcomeScreen(QWidget):
         self.listen_button.setProperty("sizing", "wide")
         self.listen_button.clicked.connect(self.listen_requested)
 
+        self.status_button = QPushButton(self)
+        self.status_button.setProperty("sizing", "wide")
+        self.status_button.clicked.connect(self.status_requested)
+
         self._language_label = QLabel(self)
         self._language_label.setProperty("align", "center")
+        languages_row = self._language_row(languages, metrics)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(metrics.px(15), metrics.px(8), metrics.px(15), metrics.px(10))
+        layout.setSpacing(metrics.px(6))
+        layout.addStretch(1)
+        layout.addWidget(self._greeting)
+        layout.addWidget(self._intro)
+        layout.addSpacing(metrics.px(6))
+        layout.addLayout(centred(self.start_button))
+        # Side by side: one row less, so that the largest text still fits a 1280x800 screen.
+        second_row = centred(self.listen_button)
+        second_row.insertWidget(2, self.status_button)
+        second_row.setSpacing(metrics.px(6))
+        layout.addLayout(second_row)
+        layout.addStretch(1)
+        layout.addWidget(self._language_label)
+        layout.addLayout(languages_row)
+        self.retranslate()
+
+    def _language_row(self, languages: tuple[str, ...], metrics: ScreenMetrics) -> QHBoxLayout:
+        """One button per language, named in its own words, centred."""
         languages_row = QHBoxLayout()
         languages_row.setSpacing(metrics.px(6))
         languages_row.addStretch(1)
@@ -81,20 +109,7 @@ class WelcomeScreen(QWidget):
             self.language_buttons[code] = button
             languages_row.addWidget(button)
         languages_row.addStretch(1)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(metrics.px(15), metrics.px(8), metrics.px(15), metrics.px(10))
-        layout.setSpacing(metrics.px(6))
-        layout.addStretch(1)
-        layout.addWidget(self._greeting)
-        layout.addWidget(self._intro)
-        layout.addSpacing(metrics.px(6))
-        layout.addLayout(centred(self.start_button))
-        layout.addLayout(centred(self.listen_button))
-        layout.addStretch(1)
-        layout.addWidget(self._language_label)
-        layout.addLayout(languages_row)
-        self.retranslate()
+        return languages_row
 
     def retranslate(self) -> None:
         self._greeting.setText(_("Bonjour !"))
@@ -111,13 +126,19 @@ class WelcomeScreen(QWidget):
         self.listen_button.setText(_("Écouter"))
         self.listen_button.setAccessibleName(_("Écouter"))
         self.listen_button.setAccessibleDescription(_("La borne lit l'écran à voix haute."))
+        self.status_button.setText(_("Où en est ma demande ?"))
+        self.status_button.setAccessibleName(_("Où en est ma demande ?"))
+        self.status_button.setAccessibleDescription(
+            _("Avec le numéro de votre reçu, la borne vous dit où en est votre demande.")
+        )
         self._language_label.setText(_("Choisir la langue :"))
 
     def show_out_of_service(self) -> None:
         """The kiosk cannot take requests (no catalog, no queue): say where to go instead."""
         self._out_of_service = True
-        self.start_button.setEnabled(False)
-        self.start_button.hide()
+        for button in (self.start_button, self.status_button):
+            button.setEnabled(False)
+            button.hide()
         self.retranslate()
 
     def mark_language(self, code: str) -> None:
