@@ -49,6 +49,8 @@ IMAGE_PACKAGES=(
   unattended-upgrades
   # the compositor and its graphics stack (Mesa: GPU drivers, llvmpipe without a GPU)
   cage libgl1-mesa-dri libegl-mesa0 libgles2
+  # cage 0.1.4 stops at start without the Xwayland binary (it is also the xcb fallback)
+  xwayland
   # Python for /opt/kiosk
   python3 python3-venv
   # speech and audio
@@ -62,6 +64,14 @@ IMAGE_PACKAGES=(
 
 rm -rf "$OUT"
 mkdir -p "$OUT/wheels"
+payload=("$OUT/wheels" assets image/customize.sh)  # copied to /tmp/image in the image
+# No remote shell unless asked for: IMAGE_SSH_KEYS=FILE (an authorized_keys file) adds an
+# SSH server that lets in root with those keys only (image/ssh/).
+if [[ -n ${IMAGE_SSH_KEYS:-} ]]; then
+  install -m 0600 "$IMAGE_SSH_KEYS" "$OUT/authorized_keys"
+  payload+=("$OUT/authorized_keys" image/ssh)
+  IMAGE_PACKAGES+=(openssh-server)
+fi
 # The project's wheel and every dependency's, for an offline install inside the image.
 # The host is Python 3.11 on x86_64 glibc like the image (Debian 12), so its wheels fit.
 python3 -m pip wheel -q --no-deps -w "$OUT/wheels" .
@@ -78,7 +88,7 @@ mmdebstrap --variant=minbase --mode=root --format=directory \
   --customize-hook="sync-out /var/cache/apt/archives $CACHE" \
   --include="$(IFS=,; echo "${IMAGE_PACKAGES[*]}")" \
   --customize-hook="copy-in image/rootfs/. /" \
-  --customize-hook="mkdir -p \"\$1/tmp/image\" && cp -a $OUT/wheels assets image/customize.sh \"\$1/tmp/image/\"" \
+  --customize-hook="mkdir -p \"\$1/tmp/image\" && cp -a ${payload[*]} \"\$1/tmp/image/\"" \
   --customize-hook='chroot "$1" /bin/bash /tmp/image/customize.sh' \
   --customize-hook='rm -rf "$1/tmp/image"' \
   bookworm "$ROOT" \

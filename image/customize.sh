@@ -57,8 +57,17 @@ systemctl enable kiosk-image-test-prepare.service kiosk-image-test.service
 systemctl set-default graphical.target
 # No login prompt on any console (the kiosk owns tty1), no shell on the serial port.
 systemctl mask getty@.service serial-getty@.service autovt@.service console-getty.service
-# The root account stays locked (no password); there is no SSH server in the image.
+# The root account stays locked (no password). An SSH server only when the image was
+# built with IMAGE_SSH_KEYS (docs/install.md): root, with those keys, nothing else.
 passwd -l root >/dev/null
+if [[ -f $src/authorized_keys ]]; then
+  install -d -m 0700 /root/.ssh
+  install -m 0600 "$src/authorized_keys" /root/.ssh/authorized_keys
+  install -m 0644 "$src/ssh/sshd-kiosk.conf" /etc/ssh/sshd_config.d/kiosk.conf
+  install -D -m 0644 "$src/ssh/ssh-hostkeys.conf" /etc/systemd/system/ssh.service.d/kiosk.conf
+  rm -f /etc/ssh/ssh_host_*
+  systemctl enable ssh.service
+fi
 
 # No machine id in the image (each terminal is its own machine). With the root read-only,
 # systemd makes a new one in memory at every boot: the persistent journal keeps one
