@@ -32,7 +32,7 @@ cp --sparse=always "$IMG" "$WORK/test.img"
 esp="$WORK/test.img@@1M"
 entry=$(mdir -b -i "$esp" ::/loader/entries | head -n1)
 mtype -i "$esp" "$entry" \
-  | sed -E 's/^options (.*)/options \1 console=ttyS0,115200 systemd.journald.forward_to_console=1 kiosk.image-test/' \
+  | sed -E 's/^options (.*)/options \1 console=ttyS0,115200 systemd.journald.forward_to_console=1 systemd.setenv=WLR_RENDERER=pixman kiosk.image-test/' \
   > "$WORK/entry.conf"
 mcopy -o -i "$esp" "$WORK/entry.conf" "$entry"
 
