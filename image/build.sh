@@ -43,6 +43,8 @@ IMAGE_PACKAGES=(
   libpam-systemd kmod e2fsprogs
   # logind lets cage (libseat) activate its session on tty1 only through polkit
   polkitd
+  # seatd: cage takes the screen and input through it (image/rootfs/.../kiosk.service.d)
+  seatd
   # network (DHCP), name resolution, clock (requests are signed with the time), TLS roots
   systemd-resolved systemd-timesyncd ca-certificates
   # security updates installed every day without anyone logged in
