@@ -23,17 +23,8 @@ SECURITY_MIRROR=${IMAGE_SECURITY_MIRROR:-${MIRROR%/debian}/debian-security}
 #   fdisk                 sfdisk writes the GPT partition table
 #   e2fsprogs             mkfs.ext4 -d fills the root and /var file systems from folders
 #   bmap-tools            the block map that makes writing the image fast
-HOST_PACKAGES=(mmdebstrap dosfstools mtools fdisk e2fsprogs bmap-tools)
-missing=()
-for pkg in "${HOST_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  echo "image: installing host packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source image/host-packages.sh
+ensure_host_packages mmdebstrap dosfstools mtools fdisk e2fsprogs bmap-tools
 
 # Packages of the image, and why (the kiosk's own list is scripts/bootstrap.sh's):
 IMAGE_PACKAGES=(
@@ -41,8 +32,6 @@ IMAGE_PACKAGES=(
   # the ESP), a real init and device manager
   linux-image-amd64 initramfs-tools systemd-boot systemd systemd-sysv udev dbus
   libpam-systemd kmod e2fsprogs
-  # logind lets cage (libseat) activate its session on tty1 only through polkit
-  polkitd
   # seatd: cage takes the screen and input through it (image/rootfs/.../kiosk.service.d)
   seatd
   # network (DHCP), name resolution, clock (requests are signed with the time), TLS roots

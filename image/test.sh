@@ -14,17 +14,9 @@ WORK=build/image-test
 TIMEOUT=${IMAGE_TEST_TIMEOUT:-600}
 
 [[ -f $IMG ]] || { echo "image-test: no $IMG; build it first: make image" >&2; exit 1; }
-# QEMU and its UEFI firmware (OVMF), from Debian's packages.
-missing=()
-for pkg in qemu-system-x86 ovmf mtools; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  echo "image-test: installing host packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# QEMU, its UEFI firmware (OVMF), and mtools to edit the copy's boot entry.
+source image/host-packages.sh
+ensure_host_packages qemu-system-x86 ovmf mtools
 
 rm -rf "$WORK" && mkdir -p "$WORK"
 cp --sparse=always "$IMG" "$WORK/test.img"
