@@ -2,7 +2,7 @@
 # Each prepares the machine first (scripts/bootstrap.sh: system packages and .venv).
 VENV := .venv/bin
 
-.PHONY: run test bootstrap lint screenshots docs-images bench translations
+.PHONY: run test bootstrap lint screenshots docs-images bench translations image image-test
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -33,3 +33,11 @@ bench: bootstrap
 ## Extract the UI strings, update the en/ar catalogs, compile them (docs/translations.md).
 translations: bootstrap
 	$(VENV)/python scripts/translations.py
+
+## A bootable Debian 12 kiosk disk image in build/image/ (as root; docs/install.md).
+image:
+	@image/build.sh
+
+## Boot that image under QEMU: READY=1 under cage, watchdog restart (docs/development.md).
+image-test:
+	@image/test.sh
