@@ -55,7 +55,10 @@ def submission(n: int = 0, **answers: object) -> Submission:
         "nom": "Martin",
     }
     return make_submission(
-        DEMARCHE, {**base, **answers}, reference=f"ADM-{n:03d}-{uuid.uuid4().hex[:3].upper()}",
+        # The fake server lives for a whole module and the tests find a request by its
+        # reference: a reference must never repeat (3 random hex digits did, now and then,
+        # and a request stored by an earlier example was counted as a duplicate).
+        DEMARCHE, {**base, **answers}, reference=f"ADM-{n:03d}-{uuid.uuid4().hex[:12].upper()}",
         personal=("details", "courriel", "nom"),
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
