@@ -19,14 +19,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
-import urllib3
 
 from kiosk import __version__
-from kiosk.connectors.deadline import DeadlineAdapter, exchange_deadline
+from kiosk.connectors.deadline import (
+    DeadlineAdapter,
+    DeadlinePassed,
+    exchange_deadline,
+    read_body,
+)
 from kiosk.connectors.http_api import _describe_network_error as describe_http_error
 from offline_queue.connector import Outcome, RetryLater
-
-_READ_PIECE = 16384
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,6 @@ class Answer:
             return json.loads(self.body)
         except (ValueError, RecursionError):
             return None
-
-
-class DeadlinePassed(requests.Timeout):
-    """The answer was still coming in when the request's deadline passed."""
 
 
 class BoundedHttp:
@@ -109,7 +107,7 @@ class BoundedHttp:
                 stream=True,
             )
             try:
-                content = _read_until(response, ends, limit)
+                content = read_body(response, ends, limit)
             finally:
                 response.close()
         return Answer(response.status_code, response.headers, content)
@@ -129,27 +127,6 @@ class BoundedHttp:
         except requests.RequestException:
             return False
         return response.status_code < 500
-
-
-def _read_until(response: requests.Response, ends: float, limit: int) -> bytes | None:
-    """The body as its pieces arrive, until ``ends`` (monotonic); None when over ``limit``."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        if time.monotonic() > ends:
-            raise DeadlinePassed("the answer was still coming in at the deadline")
-        try:
-            piece = response.raw.read1(_READ_PIECE)
-        except urllib3.exceptions.ReadTimeoutError as error:  # requests wraps these only
-            raise requests.ReadTimeout(str(error)) from None  # in its own reading loop
-        except (urllib3.exceptions.HTTPError, OSError) as error:
-            raise requests.ConnectionError(str(error)) from None
-        if not piece:
-            return b"".join(chunks)
-        size += len(piece)
-        if size > limit:
-            return None
-        chunks.append(piece)
 
 
 def describe_network_error(error: requests.RequestException) -> str:

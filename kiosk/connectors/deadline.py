@@ -31,6 +31,8 @@ from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any
 
+import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -139,3 +141,37 @@ class DeadlineAdapter(HTTPAdapter):
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         return _with_deadline(super().proxy_manager_for(proxy, **proxy_kwargs))
+
+
+_READ_PIECE = 16384
+
+
+class DeadlinePassed(requests.Timeout):
+    """The answer was still coming in when the request's deadline passed."""
+
+
+def read_body(response: requests.Response, ends: float, limit: int) -> bytes | None:
+    """The body of a streamed answer as its pieces arrive, until ``ends``
+    (``time.monotonic()``); None when it is longer than ``limit`` (not read further).
+
+    The deadline reader stops a trickling body mid-piece; the check between pieces is what
+    still holds for an answer read without it (through a SOCKS proxy). urllib3's errors
+    come out as requests' (it wraps them only in its own reading loop).
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > ends:
+            raise DeadlinePassed("the answer was still coming in at the deadline")
+        try:
+            piece = response.raw.read1(_READ_PIECE)
+        except urllib3.exceptions.ReadTimeoutError as error:
+            raise requests.ReadTimeout(str(error)) from None
+        except (urllib3.exceptions.HTTPError, OSError) as error:
+            raise requests.ConnectionError(str(error)) from None
+        if not piece:
+            return b"".join(chunks)
+        size += len(piece)
+        if size > limit:
+            return None
+        chunks.append(piece)

@@ -42,7 +42,7 @@ from urllib3.util.retry import Retry
 from kiosk import __version__
 from kiosk.audit.head import JournalHead
 from kiosk.connectors.base_url import check_base_url
-from kiosk.connectors.deadline import DeadlineAdapter, exchange_deadline
+from kiosk.connectors.deadline import DeadlineAdapter, exchange_deadline, read_body
 from kiosk.connectors.signing import sign_request
 from kiosk.domain.reference import normalise_reference
 from kiosk.domain.request_status import (
@@ -123,10 +123,6 @@ class _Answer:
     body: bytes | None
 
 
-class _AnswerTooBigError(Exception):
-    """The answer is longer than we accept to read."""
-
-
 class HttpApiConnector:
     """Delivers submissions to the kiosk's own HTTP JSON API, signed with the terminal secret.
 
@@ -172,6 +168,8 @@ class HttpApiConnector:
         self._clock = clock
         self._session = session or requests.Session()
         self._session.headers["User-Agent"] = f"borne-citoyenne/{__version__}"
+        # The answer is read piece by piece as it comes (read_body): nothing to decompress.
+        self._session.headers["Accept-Encoding"] = "identity"
         # A pooled connection the server closed while idle fails the next request once:
         # safe to try again at once for GET and HEAD only (a POST is the queue's business,
         # with its idempotency key).
@@ -351,9 +349,7 @@ class HttpApiConnector:
                     stream=True,
                 )
                 try:
-                    content: bytes | None = self._read_limited(response, limit, deadline)
-                except _AnswerTooBigError:
-                    content = None
+                    content = read_body(response, deadline, limit)
                 finally:
                     response.close()
         except requests.RequestException as error:
@@ -362,26 +358,6 @@ class HttpApiConnector:
                 raise requests.ReadTimeout("the exchange outlasted its deadline") from error
             raise
         return _Answer(response.status_code, response.headers, content)
-
-    def _read_limited(self, response: requests.Response, limit: int, deadline: float) -> bytes:
-        """The body, at most ``limit`` bytes, read by ``deadline`` (``time.monotonic()``).
-
-        The deadline reader stops a trickling body mid-chunk; the check between chunks is
-        what still holds for an answer read without it (through a SOCKS proxy).
-        """
-        declared = response.headers.get("Content-Length", "")
-        if _DIGITS.fullmatch(declared) and int(declared) > limit:
-            raise _AnswerTooBigError
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_content(chunk_size=16384):
-            size += len(chunk)
-            if size > limit:
-                raise _AnswerTooBigError
-            if time.monotonic() > deadline:
-                raise requests.ReadTimeout("the answer trickles in for longer than the timeout")
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     def _classify(self, answer: _Answer, item: Outgoing) -> Outcome:
         status = answer.status
