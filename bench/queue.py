@@ -41,13 +41,14 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from offline_queue.store import QueueStore
 
 if TYPE_CHECKING:
     import requests
 
+    from kiosk.connectors.look_up_first import LookUpFirst
     from offline_queue.connector import Connector
 
 
@@ -263,6 +264,17 @@ def bench_drain(args: argparse.Namespace) -> None:
             "SyncWorker + HttpApiConnector", "raw requests POST loop", count, seconds)
 
 
+def _drain_and_close(args: argparse.Namespace, connector: LookUpFirst[Any], floor_loop: Floor,
+                     payloads: list[bytes]) -> tuple[float, float]:
+    """``_drain_in_turns`` in a folder of its own; the connector is closed after."""
+    try:
+        with tempfile.TemporaryDirectory(dir=args.dir) as folder:
+            return _drain_in_turns(connector, floor_loop, payloads, Path(folder),
+                                   turns=args.drain_turns)
+    finally:
+        connector.close()
+
+
 def bench_drain_wcs(args: argparse.Namespace) -> None:
     """Draining N street reports to the fake w.c.s. (tests/fakes, a subprocess written
     from w.c.s.'s behaviour: it checks every signature and nonce) via SyncWorker and
@@ -293,15 +305,10 @@ def bench_drain_wcs(args: argparse.Namespace) -> None:
                 raise SystemExit(f"drain-wcs: the fake answered {answer.status_code}")
         return time.perf_counter() - start
 
-    with (tempfile.TemporaryDirectory(dir=args.dir) as folder, requests.Session() as session,
-          running_wcs({SLUG: VARNAMES}) as wcs):
+    with requests.Session() as session, running_wcs({SLUG: VARNAMES}) as wcs:
         url = wcs.url
         connector = WcsConnector(url, ORIG, KEY, {DEMARCHE: FORM}, deadline=10.0)
-        try:
-            seconds = _drain_in_turns(connector, floor_loop, list(bodies), Path(folder),
-                                      turns=args.drain_turns)
-        finally:
-            connector.close()
+        seconds = _drain_and_close(args, connector, floor_loop, list(bodies))
     _report(f"drain-wcs: {count} street reports to the fake w.c.s. at {url}, "
             f"{args.drain_turns} turns each",
             "SyncWorker + WcsConnector", "raw signed submit loop", count, seconds)
@@ -332,15 +339,10 @@ def bench_drain_open311(args: argparse.Namespace) -> None:
                 raise SystemExit(f"drain-open311: the fake answered {answer.status_code}")
         return time.perf_counter() - start
 
-    with (tempfile.TemporaryDirectory(dir=args.dir) as folder, requests.Session() as session,
-          running_open311(SERVICES) as server):
+    with requests.Session() as session, running_open311(SERVICES) as server:
         url = server.url
         connector = Open311Connector(url, API_KEY, {DEMARCHE: SERVICE}, deadline=10.0)
-        try:
-            seconds = _drain_in_turns(connector, floor_loop, list(fields), Path(folder),
-                                      turns=args.drain_turns)
-        finally:
-            connector.close()
+        seconds = _drain_and_close(args, connector, floor_loop, list(fields))
     _report(f"drain-open311: {count} street reports to the fake Open311 server at {url}, "
             f"{args.drain_turns} turns each",
             "SyncWorker + Open311Connector", "raw form POST loop", count, seconds)
