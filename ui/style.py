@@ -160,6 +160,10 @@ QProgressBar {{
 QProgressBar::chunk {{ background: {t.primary}; }}
 QScrollBar:vertical {{ width: {metrics.px(8.0)}px; background: {t.surface}; }}
 QScrollBar::handle:vertical {{ background: {t.border}; min-height: {target}px; }}
+QPushButton[explored="true"], QLineEdit[explored="true"], QPlainTextEdit[explored="true"],
+QLabel[explored="true"] {{
+    border: {outline * 2}px solid {t.focus}; border-radius: {radius}px;
+}}
 """
 
 
