@@ -160,6 +160,7 @@ QProgressBar {{
 QProgressBar::chunk {{ background: {t.primary}; }}
 QScrollBar:vertical {{ width: {target}px; background: {t.surface}; }}
 QScrollBar::handle:vertical {{ background: {t.border}; min-height: {target}px; }}
+QLabel[role="logo"] {{ background: #ffffff; border-radius: {radius}px; }}
 QLabel[role="more"] {{
     background: {t.secondary}; color: {t.on_secondary}; font-weight: bold; padding: {pad // 2}px;
 }}
