@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from accessibility.sizes import TextSize
 from accessibility.themes import ThemeName
@@ -21,6 +21,7 @@ from kiosk.app import KioskApp
 from kiosk.domain.session import DemarcheSession
 from kiosk.sample_answers import sample_answer
 from ui.style import Appearance
+from ui.widgets.keyboard import KeyboardKey
 
 _log = logging.getLogger(__name__)
 
@@ -74,6 +75,24 @@ def _demarche_step(demarche_id: str, steps: int) -> Callable[[KioskApp], None]:
         app.guide.show_current()
 
     return enter
+
+
+def _touch_explored(
+    enter_scene: Callable[[KioskApp], None], explored: Callable[[KioskApp], QWidget]
+) -> Callable[[KioskApp], None]:
+    """A scene with touch-and-confirm on and one control touched once (outlined)."""
+
+    def enter(app: KioskApp) -> None:
+        enter_scene(app)
+        app.touch.set_active(True)
+        app.touch.explore(explored(app))
+
+    return enter
+
+
+def _keyboard_key(app: KioskApp) -> QWidget:
+    keys = [k for k in app.window.findChildren(KeyboardKey) if k.isVisible()]
+    return next(k for k in keys if k.spec.text == "e")
 
 
 def demarche_scenes(app: KioskApp) -> list[Scene]:
@@ -173,6 +192,8 @@ SCENES: list[Scene] = [
     Scene("mediator-consent", _mediator_consent),
     Scene("mediator-banner", _mediator_banner),
     Scene("mediator-panel", _mediator_panel),
+    Scene("touch-welcome", _touch_explored(_welcome, lambda app: app.welcome.start_button)),
+    Scene("touch-keyboard", _touch_explored(_demarche_step("signalement-rue", 2), _keyboard_key)),
 ]
 
 

@@ -172,10 +172,11 @@ class TouchExplorer(QObject):
         if target is self.explored_widget() and not isinstance(target, QLabel):
             self.forget()  # the second tap: it acts, as any tap does
             return False
-        self._explore(target)
+        self.explore(target)
         return True
 
-    def _explore(self, target: QWidget) -> None:
+    def explore(self, target: QWidget) -> None:
+        """Make ``target`` the explored control: outlined, and said (a touch on it)."""
         self.forget()
         self._explored = target
         _set_outline(target, True)
