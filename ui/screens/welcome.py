@@ -97,7 +97,8 @@ class WelcomeScreen(QWidget):
         layout.addLayout(second_row)
         layout.addLayout(centred(self.touch_button))
         layout.addStretch(1)
-        layout.addWidget(self._language_label)
+        # The label beside the languages: one row less, for the row of touch and confirm.
+        languages_row.insertWidget(1, self._language_label)
         layout.addLayout(languages_row)
         self.retranslate()
 
