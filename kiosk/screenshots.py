@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from accessibility.sizes import TextSize
@@ -85,7 +85,8 @@ def _touch_explored(
     def enter(app: KioskApp) -> None:
         enter_scene(app)
         app.touch.set_active(True)
-        app.touch.explore(explored(app))
+        # Once the shot's language is set: a new language redraws the keyboard's keys.
+        QTimer.singleShot(0, lambda: app.touch.explore(explored(app)))
 
     return enter
 
