@@ -78,7 +78,7 @@ def _demarche_step(demarche_id: str, steps: int) -> Callable[[KioskApp], None]:
 
 
 def _touch_explored(
-    enter_scene: Callable[[KioskApp], None], explored: Callable[[KioskApp], QWidget]
+    enter_scene: Callable[[KioskApp], None], explored: Callable[[KioskApp], QWidget | None]
 ) -> Callable[[KioskApp], None]:
     """A scene with touch-and-confirm on and one control touched once (outlined)."""
 
@@ -86,14 +86,19 @@ def _touch_explored(
         enter_scene(app)
         app.touch.set_active(True)
         # Once the shot's language is set: a new language redraws the keyboard's keys.
-        QTimer.singleShot(0, lambda: app.touch.explore(explored(app)))
+        QTimer.singleShot(0, app.touch, lambda: _touch(app, explored(app)))
 
     return enter
 
 
-def _keyboard_key(app: KioskApp) -> QWidget:
+def _touch(app: KioskApp, widget: QWidget | None) -> None:
+    if app.touch.active and widget is not None:
+        app.touch.explore(widget)
+
+
+def _keyboard_key(app: KioskApp) -> QWidget | None:
     keys = [k for k in app.window.findChildren(KeyboardKey) if k.isVisible()]
-    return next(k for k in keys if k.spec.text == "e")
+    return next((k for k in keys if k.spec.text == "e"), None)
 
 
 def demarche_scenes(app: KioskApp) -> list[Scene]:
