@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
+from accessibility.sizes import TextSize
 from kiosk.app import KioskApp
 from tests.e2e.resident import (
     PRESSABLE,
@@ -242,3 +243,16 @@ def test_the_technician_gesture_still_counts_explored_taps(kiosk: KioskApp) -> N
         QTest.mouseClick(kiosk.window.windowHandle(), Qt.MouseButton.LeftButton, NO, corner)
         settle()
     assert kiosk.window.technician_overlay.isVisible()
+
+
+def test_the_text_size_panel_by_touch_and_confirm(kiosk: KioskApp) -> None:
+    finger = Finger(kiosk)
+    touch_mode_on(finger)
+    finger.choose("Aa : taille du texte et couleurs")
+    assert kiosk.window.settings_overlay.isVisible()
+    finger.explore("Très grand")
+    assert kiosk.appearance.text_size is TextSize.NORMAL
+    finger.tap(finger.widget("Très grand"))
+    assert kiosk.appearance.text_size is TextSize.LARGEST
+    finger.choose("Fermer")
+    assert not kiosk.window.settings_overlay.isVisible()
