@@ -177,8 +177,8 @@ class KioskApp(QObject):
 
     def complete_setup(self) -> None:
         """Build what the welcome screen does not need: the input filters (lockdown, idle
-        watch, technician gesture, keypad), the overlays (idle question, technician PIN
-        pad, settings, languages), secrets, catalog, speech, queue, guide.
+        watch, technician gesture, touch and confirm, keypad), the overlays (idle question,
+        technician PIN pad, settings, languages), secrets, catalog, speech, queue, guide.
 
         ``show()`` runs it just after the welcome screen is up (so READY=1 and the first
         picture come as early as possible); callers that need the guide at once (tests,
