@@ -1,0 +1,142 @@
+"""A blind resident with the tactile keypad and the voice only: letters typed through the
+on-screen keyboard's spoken highlight, digits typed directly, every key said back (issue
+12, items 1 and 3). Speech is checked through the recording synthesizer (the kiosk's own
+Speaker, audio mode and privacy rules, with the synthesis replaced by a recorder)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
+
+from accessibility import qt_speech
+from kiosk import secrets
+from kiosk.app import KioskApp
+from kiosk.config import BackofficeSection, Config, KioskSection, SpeechSection
+from kiosk.delivery import QUEUE_FILE
+from kiosk.domain.submission import Submission
+from offline_queue.store import QueueStore
+from tests.accessibility.conftest import QUICK_PLAYER, RecordingSynthesizer
+from tests.e2e.keypad_user import KeypadUser
+from tests.e2e.resident import Resident, Role
+from ui.widgets.keyboard_layouts import KeyKind
+
+NAME = "Quel est votre nom et votre prénom ?"
+DETAILS = "Voulez-vous dire autre chose ?"
+
+
+@pytest.fixture
+def synth(monkeypatch: pytest.MonkeyPatch) -> RecordingSynthesizer:
+    recorder = RecordingSynthesizer()
+    monkeypatch.setattr(qt_speech, "Synthesizer", lambda **_kwargs: recorder)
+    return recorder
+
+
+@pytest.fixture
+def kiosk(qapp: QApplication, data_dir: Path, synth: RecordingSynthesizer) -> Iterator[KioskApp]:
+    config = Config(
+        kiosk=KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False),
+        backoffice=BackofficeSection(kind="none"),
+        speech=SpeechSection(player=QUICK_PLAYER),
+    )
+    app = KioskApp(config, qapp)
+    app.show()
+    app.complete_setup()
+    app.window.activateWindow()
+    yield app
+    app.shutdown()
+
+
+@pytest.fixture
+def user(kiosk: KioskApp, synth: RecordingSynthesizer) -> KeypadUser:
+    return KeypadUser(kiosk, synth.submitted)
+
+
+def sent(data_dir: Path) -> Submission:
+    """The one request waiting in the offline queue, decrypted."""
+    with QueueStore(data_dir / QUEUE_FILE, secrets.get_key(secrets.QUEUE_DATA_KEY)) as store:
+        outgoing = store.claim_next()
+    assert outgoing is not None, "nothing was queued"
+    return Submission.from_json(outgoing.payload)
+
+
+def test_a_housing_request_typed_with_the_keypad_and_the_voice_only(
+    kiosk: KioskApp, user: KeypadUser, data_dir: Path
+) -> None:
+    screen = Resident(kiosk)  # to read the screen, never to act
+    user.press(Qt.Key.Key_Plus)  # the voice, from the welcome screen
+    assert kiosk.narrator.audio_mode
+    assert user.heard() == kiosk.welcome.spoken_text()
+    user.press(Qt.Key.Key_5)  # "Commencer"
+    user.move_to("Demande de logement")
+    user.press(Qt.Key.Key_5)
+    user.move_to("Suivant")  # the information page
+    user.press(Qt.Key.Key_5)
+
+    screen.asked(NAME)
+    assert isinstance(user.focus, QLineEdit)  # the screen put the focus in the answer
+    user.press(Qt.Key.Key_6)
+    assert user.heard() == "a"  # the first move shows the highlight, on "a"
+    user.type_letters("Hélène Dupré")
+    assert screen.text_in(NAME) == "Hélène Dupré"
+    # A name is personal: on the loudspeaker, what is typed is not said back...
+    assert user.heard() == "Écrit."
+    user.press(Qt.Key.Key_Period)
+    assert "Hélène" not in user.heard()
+    assert "casque" in user.heard()  # ...nor read back; headphones are offered
+    user.validate()
+
+    screen.asked("Combien de personnes vont vivre dans le logement, avec vous ?")
+    user.digits("3")  # a digit box: the keypad's digits type
+    assert screen.text_in(user.focus.accessibleName()) == "3"
+    user.press(Qt.Key.Key_Enter)
+
+    screen.asked("Où habitez-vous aujourd'hui ?")
+    user.press(Qt.Key.Key_5)
+    user.move_to("Suivant")
+    user.press(Qt.Key.Key_5)
+    screen.asked("De quoi avez-vous besoin ?")
+    user.press(Qt.Key.Key_5)
+    user.move_to("Suivant")
+    user.press(Qt.Key.Key_5)
+
+    screen.asked(DETAILS)
+    assert isinstance(user.focus, QPlainTextEdit)
+    kiosk.narrator.speaker.private_listening = True  # headphones: everything is said back
+    user.type_letters("Un ascenseur")
+    assert user.heard() == "r"
+    user.go_to_key(user.key_for(KeyKind.CHARACTER, "\n"))
+    assert user.heard() == "À la ligne"
+    user.press(Qt.Key.Key_5)
+    assert user.heard() == "À la ligne"  # said back
+    user.type_letters("près de l'école")
+    user.press(Qt.Key.Key_1)  # 1 erases the last letter, and says which
+    assert user.heard() == "Effacé : e"
+    user.type_letters("e")
+    user.press(Qt.Key.Key_Period)
+    assert user.heard() == "Vous avez écrit : Un ascenseur\nprès de l'école"
+    kiosk.narrator.speaker.private_listening = False
+    user.validate()
+    assert user.focus.accessibleName() == "Suivant"
+    user.press(Qt.Key.Key_5)
+
+    screen.asked("Quel est votre numéro de téléphone ?")
+    user.digits("0612345678")
+    user.press(Qt.Key.Key_Enter)
+    screen.asked("J'accepte que la mairie utilise mes réponses pour ma demande.")
+    user.press(Qt.Key.Key_5)
+    user.move_to("Suivant")
+    user.press(Qt.Key.Key_5)
+
+    assert screen.at_review()
+    user.move_to("Envoyer")
+    user.press(Qt.Key.Key_5)
+    assert screen.sees("Votre demande est enregistrée.", (Role.StaticText,))
+    answers = sent(data_dir).answers
+    assert answers["nom"] == "Hélène Dupré"
+    assert answers["precisions"] == "Un ascenseur\nprès de l'école"
+    assert answers["telephone"] == "06 12 34 56 78" or "0612345678" in str(answers["telephone"])
+    print(f"housing request with the keypad: {user.presses} key presses")
