@@ -448,6 +448,9 @@ class KioskApp(QObject):
         self.keypad.say.connect(narrator.say)
         self.keypad.typed.connect(narrator.say_typed)
         guide.question.notice.connect(narrator.say)
+        for chosen in (w.settings.text_size_chosen, w.settings.theme_chosen):
+            chosen.connect(narrator.announce_choice)
+        w.languages.language_chosen.connect(narrator.announce_choice)
         w.language_overlay.opened.connect(lambda: narrator.say(w.languages.title.text()))
         self.keypad.quieter_requested.connect(narrator.speaker.quieter)
         self.keypad.slower_requested.connect(narrator.speaker.slower)

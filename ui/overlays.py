@@ -14,7 +14,6 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QButtonGroup,
     QFrame,
     QGridLayout,
     QLabel,
@@ -154,6 +153,9 @@ class Card(QFrame):
 class ChoiceRow(QWidget):
     """Exclusive, checkable choices laid out in a row (text size, theme, language).
 
+    No QButtonGroup: it would take every choice but the chosen one out of the Tab order,
+    out of reach of the keypad (4 / 6) and of Tab.
+
     The chosen one says so in a check mark and a word, not by its colour alone (WCAG
     1.4.1): "✓ Grand" over "choisi"; its accessible name stays "Grand", checked.
 
@@ -165,8 +167,6 @@ class ChoiceRow(QWidget):
 
     def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._group = QButtonGroup(self)
-        self._group.setExclusive(True)
         self._buttons: dict[str, QPushButton] = {}
         self._texts: dict[str, str] = {}
         self._grid = QGridLayout(self)
@@ -176,9 +176,8 @@ class ChoiceRow(QWidget):
     def add_choice(self, key: str, text: str) -> QPushButton:
         button = QPushButton(self)
         button.setCheckable(True)
-        button.clicked.connect(lambda _checked=False, k=key: self.chosen.emit(k))
+        button.clicked.connect(lambda _checked=False, k=key: self._pressed(k))
         button.toggled.connect(lambda _checked, k=key: self._show(k))
-        self._group.addButton(button)
         self._grid.addWidget(button, 0, len(self._buttons))
         self._buttons[key] = button
         self.set_text(key, text)
@@ -199,4 +198,10 @@ class ChoiceRow(QWidget):
         button.setText(f"✓ {text}\n" + _("choisi") if button.isChecked() else text)
 
     def mark(self, key: str) -> None:
-        self._buttons[key].setChecked(True)
+        """Show ``key`` as the one chosen (and no other)."""
+        for other, button in self._buttons.items():
+            button.setChecked(other == key)
+
+    def _pressed(self, key: str) -> None:
+        self.mark(key)  # pressing the chosen one again leaves it chosen
+        self.chosen.emit(key)

@@ -140,3 +140,114 @@ def test_a_housing_request_typed_with_the_keypad_and_the_voice_only(
     assert answers["precisions"] == "Un ascenseur\nprès de l'école"
     assert answers["telephone"] == "06 12 34 56 78" or "0612345678" in str(answers["telephone"])
     print(f"housing request with the keypad: {user.presses} key presses")
+
+
+def test_every_option_of_the_panels_is_reached_and_the_focus_comes_back_said(
+    kiosk: KioskApp, user: KeypadUser
+) -> None:
+    screen = Resident(kiosk)
+    user.press(Qt.Key.Key_Plus)
+    user.press(Qt.Key.Key_5)  # "Commencer"
+    settings = "Aa : taille du texte et couleurs"
+    user.move_to(settings, Qt.Key.Key_4)
+    user.press(Qt.Key.Key_5)
+    assert user.heard() == "Affichage"
+    reached = []
+    for _ in range(7):
+        user.press(Qt.Key.Key_6)
+        reached.append(user.focus.accessibleName())
+    assert reached == [
+        "Grand", "Plus grand", "Très grand", "Clair", "Contraste fort", "Sombre", "Fermer"
+    ]
+    user.move_to("Sombre", Qt.Key.Key_4)
+    user.press(Qt.Key.Key_5)
+    assert user.heard() == "Sombre. Choisi."  # the change is said
+    chosen = screen.element("Sombre").object()
+    assert chosen.text() == "✓ Sombre\nchoisi"  # not by its colour alone
+    assert screen.element("Clair").object().text() == "Clair"
+    user.press(Qt.Key.Key_1)  # Back closes the panel
+    assert not kiosk.window.settings_overlay.isVisible()
+    assert user.focus.accessibleName() == settings  # where the resident was
+    assert user.heard() == settings
+
+    language = "Langue - Language - اللغة"
+    user.move_to(language, Qt.Key.Key_6)
+    user.press(Qt.Key.Key_5)
+    assert user.heard() == "Choisir la langue"
+    reached = []
+    for _ in range(4):
+        user.press(Qt.Key.Key_6)
+        reached.append(user.focus.accessibleName())
+    assert reached == ["Français", "English", "العربية", "Fermer"]
+    user.move_to("English", Qt.Key.Key_4)
+    user.press(Qt.Key.Key_5)
+    assert kiosk.language == "en"
+    assert user.heard() == "English. Selected."
+    assert screen.element("English").object().text() == "✓ English\nselected"
+    user.move_to("Close")
+    user.press(Qt.Key.Key_5)
+    assert user.focus is kiosk.window.top_bar.language_button
+    assert user.heard() == user.focus.accessibleName()
+
+
+def test_plus_turns_the_voice_on_even_in_a_digit_box(kiosk: KioskApp, user: KeypadUser) -> None:
+    screen = Resident(kiosk)
+    screen.start()
+    screen.open_demarche("Demande de logement")
+    screen.next()
+    screen.write(NAME, "Marie Dupont")
+    screen.next()
+    box = user.focus
+    assert isinstance(box, QLineEdit)
+    user.press(Qt.Key.Key_Plus)
+    assert kiosk.narrator.audio_mode
+    assert user.heard().endswith("Combien de personnes vont vivre dans le logement, avec vous ?")
+    assert box.text() == ""  # nothing typed
+    user.press(Qt.Key.Key_Plus)  # then louder
+    assert user.heard().startswith("Volume ")
+    user.press(Qt.Key.Key_Period)  # in a box, "." reads it back
+    assert user.heard() == "La zone est vide."
+    user.press(Qt.Key.Key_Slash)  # out of the box, then Back: the question before
+    user.press(Qt.Key.Key_1)
+    screen.asked(NAME)
+
+
+def test_a_key_with_no_use_here_says_what_the_keys_do(kiosk: KioskApp, user: KeypadUser) -> None:
+    user.press(Qt.Key.Key_Plus)
+    count = len(user.heard_since(0))
+    user.press(Qt.Key.Key_3)
+    assert user.heard().startswith("4 et 6 vont d'un bouton à l'autre.")
+    user.press(Qt.Key.Key_1)  # no "Retour" on the welcome screen
+    assert user.heard().startswith("Pas de retour en arrière ici.")
+    assert len(user.heard_since(count)) == 2
+    assert user.focus is kiosk.welcome.start_button  # nothing else happened
+
+
+def test_the_address_box_is_entered_on_purpose_and_the_change_is_said(
+    kiosk: KioskApp, user: KeypadUser
+) -> None:
+    screen = Resident(kiosk)
+    user.press(Qt.Key.Key_Plus)
+    screen.start()
+    screen.open_demarche("Un problème dans la rue")
+    screen.choose("Lampe de rue en panne")
+    screen.next()
+    user.move_to("Rue des Lilas")
+    user.press(Qt.Key.Key_5)
+    user.move_to("Adresse écrite")
+    assert user.heard() == "Adresse écrite. Zone de texte. Pour écrire, appuyez sur 5."
+    user.press(Qt.Key.Key_7)  # slower speech, not typing
+    user.press(Qt.Key.Key_3)
+    assert user.heard().startswith("Vous êtes sur une zone de texte. Appuyez sur 5")
+    user.press(Qt.Key.Key_5)  # in, on purpose
+    assert user.heard().startswith("Vous écrivez dans : Adresse écrite.")
+    assert screen.is_chosen("Rue des Lilas")
+    user.type_letters("8")
+    assert screen.text_in("Adresse écrite") == "8"
+    assert not screen.is_chosen("Rue des Lilas")
+    assert user.heard() == "Rue des Lilas n'est plus choisi : l'adresse écrite compte."
+    user.press(Qt.Key.Key_Asterisk)
+    user.move_to("Rue des Lilas", Qt.Key.Key_4)
+    user.press(Qt.Key.Key_5)
+    assert screen.text_in("Adresse écrite") == ""
+    assert user.heard() == "L'adresse écrite est effacée."
