@@ -273,8 +273,9 @@ def test_a_birth_certificate_asked_with_the_numeric_keypad_only(kiosk, queued):
     assert user.name() == item.reference  # while "Terminer" waits a moment
 
 
-def test_the_keypad_enter_leaves_a_long_text_box(kiosk):
-    """A keypad user cannot Tab: Enter in a box of several lines must lead out of it."""
+def test_the_keypad_star_leaves_a_long_text_box(kiosk):
+    """A keypad user cannot Tab: in a box of several lines, where 5 and Enter type the
+    keyboard's highlighted key, * leads out of it."""
     user = KeyUser(kiosk)
     screen = user.screen
     user.key(Qt.Key.Key_5, KEYPAD)
