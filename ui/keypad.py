@@ -310,13 +310,7 @@ class KeypadNavigation(QObject):
         if key in (Qt.Key.Key_4, Qt.Key.Key_6):
             self._walk(focus, forward=key == Qt.Key.Key_6)
         elif key in (Qt.Key.Key_8, Qt.Key.Key_2) and focus is not None:
-            arrow = Qt.Key.Key_Up if key == Qt.Key.Key_8 else Qt.Key.Key_Down
-            plain = Qt.KeyboardModifier.NoModifier
-            self._walking = True
-            try:
-                QApplication.sendEvent(focus, QKeyEvent(QEvent.Type.KeyPress, arrow, plain))
-            finally:
-                self._walking = False
+            self._arrow(focus, Qt.Key.Key_Up if key == Qt.Key.Key_8 else Qt.Key.Key_Down)
         elif key in (Qt.Key.Key_5, Qt.Key.Key_Enter) and isinstance(focus, QAbstractButton):
             focus.click()
         elif key == Qt.Key.Key_1:
@@ -332,6 +326,18 @@ class KeypadNavigation(QObject):
         else:
             self.say.emit(keys_help(in_box=False, walked=False, letters=False))
         return True
+
+    def _arrow(self, focus: QWidget, arrow: Qt.Key) -> None:
+        """Up / Down to the focused control; where they move nothing (a button of the
+        bar, the last option), the keys of this place are said instead of nothing."""
+        self._walking = True
+        try:
+            plain = Qt.KeyboardModifier.NoModifier
+            QApplication.sendEvent(focus, QKeyEvent(QEvent.Type.KeyPress, arrow, plain))
+        finally:
+            self._walking = False
+        if QApplication.focusWidget() is focus:
+            self.say.emit(keys_help(in_box=False, walked=False, letters=False))
 
     def _back(self, focus: QWidget | None) -> None:
         window = focus.window() if focus is not None else QApplication.activeWindow()

@@ -68,6 +68,20 @@ class KeypadUser:
             visited.append(self.focus.accessibleName())
         raise AssertionError(f"{name!r} never reached with {key.name}: {visited}")
 
+    def walk(self, presses: int) -> list[str]:
+        """The names of the controls reached by pressing 6 ``presses`` times."""
+        reached = []
+        for _ in range(presses):
+            self.press(Qt.Key.Key_6)
+            reached.append(self.focus.accessibleName())
+        return reached
+
+    def choose_and_go_on(self) -> None:
+        """5 on the focused option, then on to "Suivant" and 5."""
+        self.press(Qt.Key.Key_5)
+        self.move_to("Suivant")
+        self.press(Qt.Key.Key_5)
+
     # ------------------------------------------------------------ the keyboard's highlight
 
     def keyboard(self) -> OnScreenKeyboard:
@@ -98,9 +112,8 @@ class KeypadUser:
         raise AssertionError(f"{found.accessibleName()!r} never highlighted")
 
     def key_for(self, kind: KeyKind, text: str = "") -> KeyboardKey:
-        [found] = [
-            k for k in self.keyboard().keys() if k.spec.kind is kind and k.spec.text == text
-        ]
+        shown = self.keyboard().keys()
+        [found] = [k for k in shown if k.spec.kind is kind and k.spec.text == text]
         return found
 
     def type_letters(self, text: str) -> None:

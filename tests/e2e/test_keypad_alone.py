@@ -5,17 +5,17 @@ Speaker, audio mode and privacy rules, with the synthesis replaced by a recorder
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
 from accessibility import qt_speech
 from kiosk import secrets
 from kiosk.app import KioskApp
-from kiosk.config import BackofficeSection, Config, KioskSection, SpeechSection
+from kiosk.config import SpeechSection
 from kiosk.delivery import QUEUE_FILE
 from kiosk.domain.submission import Submission
 from offline_queue.store import QueueStore
@@ -29,30 +29,16 @@ DETAILS = "Voulez-vous dire autre chose ?"
 
 
 @pytest.fixture
-def synth(monkeypatch: pytest.MonkeyPatch) -> RecordingSynthesizer:
-    recorder = RecordingSynthesizer()
-    monkeypatch.setattr(qt_speech, "Synthesizer", lambda **_kwargs: recorder)
-    return recorder
+def user(make_kiosk: Callable[..., KioskApp], monkeypatch: pytest.MonkeyPatch) -> KeypadUser:
+    """At a kiosk whose voice is recorded: the real Speaker, the synthesis replaced."""
+    synth = RecordingSynthesizer()
+    monkeypatch.setattr(qt_speech, "Synthesizer", lambda **_kwargs: synth)
+    return KeypadUser(make_kiosk(speech=SpeechSection(player=QUICK_PLAYER)), synth.submitted)
 
 
 @pytest.fixture
-def kiosk(qapp: QApplication, data_dir: Path, synth: RecordingSynthesizer) -> Iterator[KioskApp]:
-    config = Config(
-        kiosk=KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False),
-        backoffice=BackofficeSection(kind="none"),
-        speech=SpeechSection(player=QUICK_PLAYER),
-    )
-    app = KioskApp(config, qapp)
-    app.show()
-    app.complete_setup()
-    app.window.activateWindow()
-    yield app
-    app.shutdown()
-
-
-@pytest.fixture
-def user(kiosk: KioskApp, synth: RecordingSynthesizer) -> KeypadUser:
-    return KeypadUser(kiosk, synth.submitted)
+def kiosk(user: KeypadUser) -> KioskApp:
+    return user.kiosk
 
 
 def sent(data_dir: Path) -> Submission:
@@ -95,13 +81,9 @@ def test_a_housing_request_typed_with_the_keypad_and_the_voice_only(
     user.press(Qt.Key.Key_Enter)
 
     screen.asked("Où habitez-vous aujourd'hui ?")
-    user.press(Qt.Key.Key_5)
-    user.move_to("Suivant")
-    user.press(Qt.Key.Key_5)
+    user.choose_and_go_on()
     screen.asked("De quoi avez-vous besoin ?")
-    user.press(Qt.Key.Key_5)
-    user.move_to("Suivant")
-    user.press(Qt.Key.Key_5)
+    user.choose_and_go_on()
 
     screen.asked(DETAILS)
     assert isinstance(user.focus, QPlainTextEdit)
@@ -127,9 +109,7 @@ def test_a_housing_request_typed_with_the_keypad_and_the_voice_only(
     user.digits("0612345678")
     user.press(Qt.Key.Key_Enter)
     screen.asked("J'accepte que la mairie utilise mes réponses pour ma demande.")
-    user.press(Qt.Key.Key_5)
-    user.move_to("Suivant")
-    user.press(Qt.Key.Key_5)
+    user.choose_and_go_on()
 
     assert screen.at_review()
     user.move_to("Envoyer")
@@ -152,11 +132,7 @@ def test_every_option_of_the_panels_is_reached_and_the_focus_comes_back_said(
     user.move_to(settings, Qt.Key.Key_4)
     user.press(Qt.Key.Key_5)
     assert user.heard() == "Affichage"
-    reached = []
-    for _ in range(7):
-        user.press(Qt.Key.Key_6)
-        reached.append(user.focus.accessibleName())
-    assert reached == [
+    assert user.walk(7) == [
         "Grand", "Plus grand", "Très grand", "Clair", "Contraste fort", "Sombre", "Fermer"
     ]
     user.move_to("Sombre", Qt.Key.Key_4)
@@ -174,11 +150,7 @@ def test_every_option_of_the_panels_is_reached_and_the_focus_comes_back_said(
     user.move_to(language, Qt.Key.Key_6)
     user.press(Qt.Key.Key_5)
     assert user.heard() == "Choisir la langue"
-    reached = []
-    for _ in range(4):
-        user.press(Qt.Key.Key_6)
-        reached.append(user.focus.accessibleName())
-    assert reached == ["Français", "English", "العربية", "Fermer"]
+    assert user.walk(4) == ["Français", "English", "العربية", "Fermer"]
     user.move_to("English", Qt.Key.Key_4)
     user.press(Qt.Key.Key_5)
     assert kiosk.language == "en"

@@ -111,13 +111,17 @@ def test_0_repeats_dot_and_comma_ask_for_help_plus_and_minus_set_the_volume(pane
     assert panel.presses == []
 
 
-def test_8_and_2_are_up_and_down_for_the_focused_control(panel):
+def test_8_and_2_are_up_and_down_for_the_focused_control(panel, keypad):
+    said: list[str] = []
+    keypad.say.connect(said.append)
     catcher = ArrowCatcher(panel)
     catcher.show()
     catcher.setFocus()
     pad(Qt.Key.Key_8)
     pad(Qt.Key.Key_2)
     assert catcher.arrows == [Qt.Key.Key_Up, Qt.Key.Key_Down]
+    # The focus did not move: the keys of this place are said, not nothing.
+    assert said[-1].startswith("4 et 6 vont d'un bouton à l'autre.")
 
 
 def test_digits_type_inside_a_text_box_and_do_not_move(panel):
