@@ -14,7 +14,8 @@ screen opens with the focus in it (the answer to the question asked), or a touch
 is entered already.
 In an entered box of letters (name, message, e-mail), the keypad drives the on-screen
 keyboard: 8 / 2 / 4 / 6 move a highlight over its keys, each key said as it is reached;
-5 or Enter types the highlighted key ("Valider" goes on, "À la ligne" starts a line);
+5 or Enter types the highlighted key ("Valider" goes on, "À la ligne" starts a line;
+in a box just entered, the first 5 only shows and says the highlight, on "a");
 1 erases the last character; 0 repeats; every typed character is said back (personal
 fields only with private listening, see ``kiosk.narration``).
 In an entered box of digits (phone, date, number, postcode) the digits type as on any
@@ -354,8 +355,13 @@ class KeypadNavigation(QObject):
     # ------------------------------------------------------------------ typing
 
     def _type_highlighted(self, box: QWidget, keyboard: OnScreenKeyboard) -> None:
+        key = keyboard.highlighted()
+        if key is None:
+            # Not shown yet (a new box; a second press of "Valider" that went on): shown
+            # and said on "a", never typed unheard.
+            self.say.emit(keyboard.move_highlight().spoken())
+            return
         before = field_text(box)
-        key = keyboard.highlighted() or keyboard.move_highlight()
         typed = key.typed_text  # before the press: a single capital ends with it
         keyboard.activate_highlight()
         kind = key.spec.kind

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
 from accessibility import qt_speech
@@ -20,8 +21,8 @@ from kiosk.delivery import QUEUE_FILE
 from kiosk.domain.submission import Submission
 from offline_queue.store import QueueStore
 from tests.accessibility.conftest import QUICK_PLAYER, RecordingSynthesizer
-from tests.e2e.keypad_user import KeypadUser
-from tests.e2e.resident import Resident, Role
+from tests.e2e.keypad_user import KEYPAD, KeypadUser
+from tests.e2e.resident import Resident, Role, settle
 from ui.widgets.keyboard_layouts import KeyKind
 
 NAME = "Quel est votre nom et votre prénom ?"
@@ -76,6 +77,9 @@ def test_a_housing_request_typed_with_the_keypad_and_the_voice_only(
     user.validate()
 
     screen.asked("Combien de personnes vont vivre dans le logement, avec vous ?")
+    QTest.keyClick(user.focus, Qt.Key.Key_5, KEYPAD)  # 5 pressed twice on "Valider"
+    settle()
+    assert screen.text_in(user.focus.accessibleName()) == ""  # dropped: not typed here
     user.digits("3")  # a digit box: the keypad's digits type
     assert screen.text_in(user.focus.accessibleName()) == "3"
     user.press(Qt.Key.Key_Enter)

@@ -409,10 +409,12 @@ class OnScreenKeyboard(QWidget):
         self._set_highlight(key)
         return key
 
-    def activate_highlight(self) -> KeyboardKey:
-        """Press the highlighted key, as a tap would (shows it on the "a" key if hidden)."""
-        key = self.highlighted() or self.move_highlight()
-        key.click()
+    def activate_highlight(self) -> KeyboardKey | None:
+        """Press the highlighted key, as a tap would; None, pressing nothing, while no key
+        is highlighted (a key is never typed before the resident heard its name)."""
+        key = self.highlighted()
+        if key is not None:
+            key.click()
         return key
 
     def _key_above_or_below(

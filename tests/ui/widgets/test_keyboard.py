@@ -413,7 +413,10 @@ def test_the_highlighted_key_types_as_a_tap_does_and_the_focus_stays(screen):
     keyboard = screen.keyboard
     typed: list[str] = []
     keyboard.key_typed.connect(typed.append)
-    assert keyboard.activate_highlight().accessibleName() == "a"  # shown and pressed
+    assert keyboard.activate_highlight() is None  # nothing typed before it is shown
+    assert screen.field.text() == ""
+    keyboard.move_highlight()
+    assert keyboard.activate_highlight().accessibleName() == "a"
     keyboard.move_highlight(rows=1)
     keyboard.move_highlight(rows=1)
     keyboard.move_highlight(rows=1)
