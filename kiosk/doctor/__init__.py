@@ -12,7 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kiosk.config import Config
-from kiosk.doctor import audio, configuration, delivery, demarches, display, keys, storage
+from kiosk.doctor import (
+    audio,
+    configuration,
+    delivery,
+    demarches,
+    display,
+    keys,
+    mediators,
+    printer,
+    storage,
+)
 from kiosk.doctor.report import Check, CheckResult, Level, check_name, fail
 
 # In this order: the keyring check installs the configured backend the next ones read.
@@ -22,8 +32,10 @@ ALL_CHECKS: tuple[Check, ...] = (
     *keys.CHECKS,
     *delivery.CHECKS,
     *demarches.CHECKS,
+    *mediators.CHECKS,
     *display.CHECKS,
     *audio.CHECKS,
+    *printer.CHECKS,
 )
 
 

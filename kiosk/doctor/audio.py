@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from accessibility.headphones import AlsaHeadphoneJack, Control
 from kiosk.config import Config
 from kiosk.doctor.report import Check, CheckResult, Level, fail, ok, run_command, warn
 
@@ -81,8 +82,47 @@ def check_audio_device(config: Config) -> CheckResult:
 
 
 
+def alsa_jack() -> AlsaHeadphoneJack:
+    """The jacks the kiosk would follow (tests give theirs)."""
+    return AlsaHeadphoneJack()
+
+
+def check_headphones(config: Config) -> CheckResult:
+    """Whether plugging headphones in can be detected (a headphone jack control on an ALSA
+    card, read by amixer, followed by alsactl) and whether the loudspeaker is then muted."""
+    name = "headphones"
+    if config.speech.headphones == "none":
+        return ok(name, 'not followed ([speech] headphones = "none"): private listening '
+                        "only from the mediator panel")
+    missing = [p for p in ("amixer", "alsactl") if shutil.which(p) is None]
+    if missing:
+        return warn(name, f"{' and '.join(missing)} not found: headphones cannot be "
+                          "detected; apt-get install alsa-utils")
+    alsa = alsa_jack()
+    controls = [c for card in alsa.cards() for c in alsa.controls(card)]
+    jacks = [c for c in controls if c.is_headphone_jack]
+    if not jacks:
+        return warn(name, "no sound card reports a headphone jack (amixer -c N contents): "
+                          "plugging headphones in is not detected; use a card whose driver "
+                          "reports it (HD-audio does), or the mediator panel's switch")
+
+    def disabled(control: Control) -> bool:
+        chosen = [control.items[int(v)] for v in control.values if v.isdigit()
+                  and int(v) < len(control.items)]
+        return control.name == "Auto-Mute Mode" and chosen == ["Disabled"]
+
+    jack = jacks[0]
+    found = f"card {jack.card}: '{jack.name}', {'plugged in' if jack.on else 'empty'} now"
+    if any(disabled(c) for c in controls if c.card == jack.card):
+        return warn(name, f"{found}, but the loudspeaker keeps playing with headphones in "
+                          f"(Auto-Mute Mode is Disabled); amixer -c {jack.card} cset "
+                          "name='Auto-Mute Mode' Enabled && alsactl store")
+    return ok(name, f"{found}: plugging them in starts audio mode with private listening")
+
+
 CHECKS: tuple[Check, ...] = (
     check_voices,
     check_audio_player,
     check_audio_device,
+    check_headphones,
 )

@@ -224,8 +224,23 @@ def font_families_from_fontconfig() -> frozenset[str]:
     return frozenset(f.strip() for line in done.stdout.splitlines() for f in line.split(","))
 
 
+def languages_without_font(languages: Iterable[str]) -> list[str]:
+    """The languages no installed font can write, as fontconfig says (``fc-list :lang=ar``);
+    none when fontconfig cannot be asked."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return []
+    missing = []
+    for language in languages:
+        done = run_command([fc_list, f":lang={language}", "family"])
+        if done is not None and done.returncode == 0 and not done.stdout.strip():
+            missing.append(language)
+    return missing
+
+
 def check_fonts(config: Config) -> CheckResult:
-    """Atkinson Hyperlegible registers from its package; DejaVu Sans (Arabic fallback) exists."""
+    """Atkinson Hyperlegible registers from its package; DejaVu Sans (Arabic fallback) exists;
+    each configured language has a font that writes it."""
     name = "fonts"
     files = atkinson_font_files()
     probe = qt_probe()
@@ -238,11 +253,15 @@ def check_fonts(config: Config) -> CheckResult:
         problems.append("Qt cannot register Atkinson Hyperlegible")
     if "DejaVu Sans" not in families:
         problems.append("DejaVu Sans missing (apt-get install fonts-dejavu-core)")
+    unwritten = languages_without_font(config.kiosk.languages)
+    if unwritten:
+        problems.append(f"no font writes {', '.join(unwritten)}: its text would show as "
+                        "boxes (apt-get install fonts-dejavu-core)")
     if not problems:
-        return ok(name, f"Atkinson Hyperlegible ({len(files)} files), DejaVu Sans")
-    level = Level.FAIL if "DejaVu Sans" not in families else Level.WARN
+        return ok(name, f"Atkinson Hyperlegible ({len(files)} files), DejaVu Sans, a font "
+                        f"for {', '.join(config.kiosk.languages)}")
+    level = Level.FAIL if "DejaVu Sans" not in families or unwritten else Level.WARN
     return CheckResult(level, name, "; ".join(problems))
-
 
 
 CHECKS: tuple[Check, ...] = (
