@@ -14,12 +14,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from accessibility import qt_speech
 from accessibility.headphones import FakeHeadphoneJack
 from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection, SpeechSection
 from tests.accessibility.conftest import SLOW_PLAYER
 from tests.e2e.resident import Resident, settle
+from tests.kiosk import test_narration
 from tests.kiosk.test_narration import (
     DESCRIPTION,
     TYPED,
@@ -28,12 +28,7 @@ from tests.kiosk.test_narration import (
     street_problem_up_to_the_review,
 )
 
-
-@pytest.fixture
-def synth(monkeypatch: pytest.MonkeyPatch) -> Recorder:
-    recorder = Recorder()
-    monkeypatch.setattr(qt_speech, "Synthesizer", lambda **_kwargs: recorder)
-    return recorder
+synth = test_narration.synth  # the fixture that records what the kiosk says
 
 
 @pytest.fixture
