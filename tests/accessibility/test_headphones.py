@@ -7,10 +7,16 @@ import os
 import queue
 import stat
 import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from PySide6.QtCore import QThread
+from pytestqt.qtbot import QtBot
 
 from accessibility.headphones import (
     AlsaHeadphoneJack,
@@ -19,6 +25,7 @@ from accessibility.headphones import (
     parse_controls,
     parse_event,
 )
+from accessibility.qt_headphones import HeadphoneWatcher
 
 RECORDED = Path(__file__).parent / "alsa"
 CARDS = """\
@@ -122,9 +129,23 @@ def script(path: Path, body: str) -> str:
     return str(path)
 
 
-def test_the_alsa_watcher_follows_plugging_and_unplugging(tmp_path):
-    """Stand-ins print the recorded output: amixer answers from a state file, alsactl
-    monitor prints the lines the test writes into a FIFO."""
+@dataclass
+class StandIns:
+    """amixer answers from a state file; alsactl monitor prints what is written to a FIFO."""
+
+    jack: AlsaHeadphoneJack
+    state: Path
+    events: Path
+
+    def event(self, monitor: TextIO, plugged: bool) -> None:
+        self.state.write_text("on" if plugged else "off", encoding="utf-8")
+        monitor.write("node hw:0, #2 (2,0,0,Master Playback Volume,0) VALUE\n")  # not a jack
+        monitor.write("node hw:0, #12 (0,0,0,Headphone Jack,0) VALUE\n")
+        monitor.flush()
+
+
+@pytest.fixture
+def alsa(tmp_path: Path) -> Iterator[StandIns]:
     (tmp_path / "cards").write_text(CARDS, encoding="utf-8")
     state = tmp_path / "state"
     state.write_text("off", encoding="utf-8")
@@ -138,29 +159,43 @@ def test_the_alsa_watcher_follows_plugging_and_unplugging(tmp_path):
         """)
     alsactl = script(tmp_path / "alsactl", f"exec cat {events}\n")
     jack = AlsaHeadphoneJack(cards_file=tmp_path / "cards", amixer=amixer, alsactl=alsactl)
-    assert [c.numid for c in jack.jacks()] == [12]
+    yield StandIns(jack, state, events)
+    jack.stop()
+
+
+def test_the_alsa_watcher_follows_plugging_and_unplugging(alsa: StandIns) -> None:
+    assert [c.numid for c in alsa.jack.jacks()] == [12]
     changes: queue.Queue[bool] = queue.Queue()
-    assert jack.start(changes.put)
-    try:
-        with events.open("w", encoding="utf-8") as monitor:
-            assert not jack.plugged
-            state.write_text("on", encoding="utf-8")
-            monitor.write("node hw:0, #2 (2,0,0,Master Playback Volume,0) VALUE\n")
-            monitor.write("node hw:0, #12 (0,0,0,Headphone Jack,0) VALUE\n")
-            monitor.flush()
-            assert changes.get(timeout=30) is True
-            assert jack.plugged
-            state.write_text("off", encoding="utf-8")
-            monitor.write("node hw:0, #12 (0,0,0,Headphone Jack,0) VALUE\n")
-            monitor.flush()
-            assert changes.get(timeout=30) is False
-    finally:
-        jack.stop()
+    assert alsa.jack.start(changes.put)
+    with alsa.events.open("w", encoding="utf-8") as monitor:
+        assert not alsa.jack.plugged
+        alsa.event(monitor, plugged=True)
+        assert changes.get(timeout=30) is True
+        assert alsa.jack.plugged
+        alsa.event(monitor, plugged=False)
+        assert changes.get(timeout=30) is False
+    alsa.jack.stop()
     assert changes.empty()
-    assert not jack.plugged
+    assert not alsa.jack.plugged
 
 
-def test_without_a_jack_control_nothing_is_watched(tmp_path):
+def test_the_qt_watcher_signals_in_the_gui_thread(alsa: StandIns, qtbot: QtBot) -> None:
+    watcher = HeadphoneWatcher(alsa.jack)
+    threads: list[bool] = []
+    watcher.changed.connect(
+        lambda plugged: threads.append(QThread.currentThread() is watcher.thread()))
+    assert watcher.start()
+    with alsa.events.open("w", encoding="utf-8") as monitor:
+        with qtbot.waitSignal(watcher.changed, timeout=30_000) as plugged:
+            alsa.event(monitor, plugged=True)
+        assert plugged.args == [True]
+        assert watcher.plugged
+    watcher.stop()
+    assert threads == [True]
+    assert not watcher.detecting
+
+
+def test_without_a_jack_control_nothing_is_watched(tmp_path: Path) -> None:
     jack = AlsaHeadphoneJack(cards_file=tmp_path / "no-such-file")
     assert jack.jacks() == []
     assert not jack.start(lambda plugged: None)
