@@ -90,7 +90,8 @@ def test_a_bad_status_form_shows_the_error_by_its_field_keeps_it_and_changes_not
                         data={"csrf": csrf_of(page.text), **fields})
     assert answer.status_code == 400
     error = re.search(rf'<p class="error" id="{field}-error">([^<]*)</p>', answer.text)
-    assert error is not None and message in error.group(1)
+    assert error is not None
+    assert message in error.group(1)
     assert f'aria-describedby="{field}-error"' in answer.text or (
         f'{field}-hint {field}-error' in answer.text)
     if field == "service":
@@ -105,7 +106,9 @@ def test_the_session_cookie_is_httponly_strict_and_secure_behind_tls(console):
                           data={"csrf": csrf_of(form.text), "name": "agent",
                                 "password": "un mot de passe assez long"})
     cookie = answer.headers["set-cookie"].lower()
-    assert "httponly" in cookie and "samesite=strict" in cookie and "secure" not in cookie
+    assert "httponly" in cookie
+    assert "samesite=strict" in cookie
+    assert "secure" not in cookie
     proxied = requests.Session()
     tls = {"X-Forwarded-Proto": "https"}  # a reverse proxy on this host, which uvicorn trusts
     form = proxied.get(console.url + "/connexion", headers=tls, timeout=10)
