@@ -186,6 +186,18 @@ def test_the_journal_page_is_accessible(driver, console):
     check_page(driver, "journal")
 
 
+def test_the_accounts_page_says_a_mistake_by_its_field(driver, console):
+    driver.get(console.url + "/comptes")
+    check_page(driver, "accounts")
+    driver.find_element(By.ID, "name").send_keys("Marie Dupont")
+    driver.find_element(By.ID, "password").send_keys("court")
+    driver.find_element(By.XPATH, "//button[text()='Créer le compte']").click()
+    assert "minuscules" in driver.find_element(By.ID, "name-error").text
+    assert "au moins 12 caractères" in driver.find_element(By.ID, "password-error").text
+    assert driver.find_element(By.ID, "name").get_attribute("value") == "Marie Dupont"
+    check_page(driver, "accounts-error")
+
+
 def test_a_role_without_access_gets_an_accessible_refusal(driver, console):
     driver.delete_all_cookies()
     log_in(driver, console, "dpo")

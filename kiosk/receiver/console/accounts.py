@@ -48,7 +48,8 @@ def check_name(name: str) -> str:
     """A staff name: 1-64 lowercase letters, digits, '.', '_' or '-'."""
     if not _NAME.fullmatch(name):
         raise AccountError(
-            "Un identifiant : 1 à 64 lettres minuscules, chiffres, « . », « _ » ou « - »."
+            "L’identifiant s’écrit en lettres minuscules, chiffres, « . », « _ » ou « - »,"
+            " sans espace (64 au plus)."
         )
     return name
 
@@ -57,7 +58,8 @@ def check_password(password: str) -> str:
     """A password long enough (at least ``MIN_PASSWORD`` characters)."""
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise AccountError(
-            f"Un mot de passe : de {MIN_PASSWORD} à {MAX_PASSWORD} caractères."
+            f"Le mot de passe doit avoir au moins {MIN_PASSWORD} caractères"
+            f" ({MAX_PASSWORD} au plus)."
         )
     return password
 
@@ -67,14 +69,16 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def create_account(store: ConsoleStore, name: str, role: Role, password: str) -> None:
+def create_account(
+    store: ConsoleStore, name: str, role: Role, password: str, actor: str = "kiosk-receiver"
+) -> None:
     """Add an account (``AccountError`` for a bad name or password, or a taken name)."""
     check_name(name)
     check_password(password)
     if store.staff(name) is not None:
         raise AccountError(f"Le compte {name} existe déjà.")
     store.add_staff(name, role.value, hash_password(password))
-    store.journal("kiosk-receiver", "staff_added", name, role.value)
+    store.journal(actor, "staff_added", name, role.value)
 
 
 def unlock_account(store: ConsoleStore, name: str, actor: str) -> None:

@@ -31,8 +31,13 @@ from kiosk.receiver.console.accounts import (
     LOCKOUT_SECONDS,
     MAX_FAILURES,
     ROLE_LABELS,
+    AccountError,
     Role,
     authenticate,
+    check_name,
+    check_password,
+    create_account,
+    unlock_account,
 )
 from kiosk.receiver.console.store import ConsoleStore, RequestRow
 from kiosk.receiver.storage import STATUSES, Heartbeat
@@ -81,7 +86,9 @@ PAGES = (
     Page(f"{PREFIX}/demandes", "Demandes", STAFF),
     Page(f"{PREFIX}/statistiques", "Statistiques", ALL_ROLES),
     Page(f"{PREFIX}/journal", "Journal", OVERSIGHT),
+    Page(f"{PREFIX}/comptes", "Comptes", frozenset({Role.ADMIN})),
 )
+ADMIN = frozenset({Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -368,6 +375,46 @@ class Console:
                   e.actor, e.action, e.subject, e.detail] for e in entries]
         return _csv(stats.csv_text(rows), "journal-console.csv")
 
+    # ---------------------------------------------------------------- accounts
+
+    async def accounts(self, request: Request, staff: Staff) -> Response:
+        return self._accounts_page(request, staff, {"name": "", "role": Role.AGENT.value}, {})
+
+    def _accounts_page(
+        self, request: Request, staff: Staff, values: dict[str, str], errors: dict[str, str],
+        *, status: int = 200,
+    ) -> Response:
+        now = time.time()
+        rows = [(account, account.locked_until > now) for account in self.store.all_staff()]
+        return self.render(request, staff, "accounts.html", {
+            "title": "Comptes", "rows": rows, "values": values, "errors": errors,
+            "roles": ROLE_LABELS, "done": request.query_params.get("fait", ""),
+        }, status=status)
+
+    async def add_account(self, request: Request, staff: Staff) -> Response:
+        form = await request.form(max_files=0, max_fields=20)
+        values = {"name": str(form.get("name", "")).strip(), "role": str(form.get("role", ""))}
+        password, again = str(form.get("password", "")), str(form.get("password2", ""))
+        errors = _account_errors(values, password, again)
+        if not errors:
+            try:
+                create_account(self.store, values["name"], Role(values["role"]), password,
+                               actor=staff.name)
+            except AccountError as problem:
+                errors["name"] = str(problem)
+        if errors:
+            return self._accounts_page(request, staff, values, errors, status=400)
+        return RedirectResponse(f"{PREFIX}/comptes?fait=cree", 303, headers=HEAD)
+
+    async def unlock(self, request: Request, staff: Staff) -> Response:
+        try:
+            unlock_account(self.store, request.path_params["name"], staff.name)
+        except LookupError:
+            return self.render(request, staff, "error.html", {
+                "title": "Compte introuvable", "message": "Aucun compte ne porte ce nom.",
+            }, status=404)
+        return RedirectResponse(f"{PREFIX}/comptes?fait=deverrouille", 303, headers=HEAD)
+
     async def stylesheet(self, request: Request) -> Response:
         return FileResponse(_HERE / "static" / "console.css", media_type="text/css")
 
@@ -398,6 +445,9 @@ class Console:
             ("GET", f"{PREFIX}/statistiques.csv", ALL_ROLES, self.statistics_csv),
             ("GET", f"{PREFIX}/journal", OVERSIGHT, self.journal),
             ("GET", f"{PREFIX}/journal.csv", OVERSIGHT, self.journal_csv),
+            ("GET", f"{PREFIX}/comptes", ADMIN, self.accounts),
+            ("POST", f"{PREFIX}/comptes", ADMIN, self.add_account),
+            ("POST", f"{PREFIX}/comptes/{{name}}/deverrouiller", ADMIN, self.unlock),
         ]
 
 
@@ -427,6 +477,21 @@ def _status_values(form: FormData) -> tuple[dict[str, str], dict[str, str]]:
         )
     values["service"] = service if not errors.get("service") else values["service"]
     return values, errors
+
+
+def _account_errors(values: dict[str, str], password: str, again: str) -> dict[str, str]:
+    errors = {}
+    for name, check, value in (("name", check_name, values["name"]),
+                               ("password", check_password, password)):
+        try:
+            check(value)
+        except AccountError as problem:
+            errors[name] = str(problem)
+    if values["role"] not in {role.value for role in Role}:
+        errors["role"] = "Choisissez un rôle de la liste."
+    if "password" not in errors and again != password:
+        errors["password2"] = "Les deux mots de passe sont différents."
+    return errors
 
 
 def _csv(body: str, filename: str) -> Response:
