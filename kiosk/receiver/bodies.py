@@ -115,18 +115,18 @@ def check_heartbeat(body: bytes) -> HeartbeatBody:
         counts[state] = int(count)
     if "terminal_id" in data and not isinstance(data["terminal_id"], str):
         raise BodyError("invalid_heartbeat", "terminal_id must be a string")
-    sent_at = data.get("sent_at")
-    if sent_at is not None and not (is_integer(sent_at) and 0 <= sent_at <= MAX_UNIX_TIME):
+    sent_at: Any = data.get("sent_at")
+    if "sent_at" in data and not (is_integer(sent_at) and 0 <= sent_at <= MAX_UNIX_TIME):
         raise BodyError("invalid_heartbeat", "sent_at must be an integer (Unix time)")
     catalog_version = data.get("catalog_version")
-    if catalog_version is not None and not (
+    if "catalog_version" in data and not (
         isinstance(catalog_version, str) and len(catalog_version) <= MAX_VERSION_LENGTH
     ):
         raise BodyError(
             "invalid_heartbeat", f"catalog_version: a string of at most {MAX_VERSION_LENGTH}"
         )
     paused = data.get("paused")
-    if paused is not None and not isinstance(paused, bool):
+    if "paused" in data and not isinstance(paused, bool):
         raise BodyError("invalid_heartbeat", "paused must be true or false")
     head = None
     if "journal_head" in data:

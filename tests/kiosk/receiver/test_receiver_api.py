@@ -181,6 +181,9 @@ def test_a_heartbeat_is_recorded(receiver):
     b'{"version": "1", "queue": {}, "catalog_version": "' + b"9" * 65 + b'"}',
     b'{"version": "1", "queue": {}, "paused": "yes"}',
     b'{"version": "1", "queue": {}, "paused": 1}',
+    b'{"version": "1", "queue": {}, "paused": null}',
+    b'{"version": "1", "queue": {}, "catalog_version": null}',
+    b'{"version": "1", "queue": {}, "sent_at": null}',
 ])
 def test_a_heartbeat_outside_the_spec_is_a_400(receiver, body):
     answer = beat(receiver, body)
