@@ -30,7 +30,7 @@ import logging
 import socket
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from secrets import token_bytes
@@ -171,6 +171,18 @@ def _save(path: Path, terminals: dict[str, bytes]) -> None:
         raise UsageError(f"cannot write {path}: {in_words(problem)}") from None
 
 
+def _action(
+    actions: SubParsers, name: str, help_text: str, handler: Callable[[argparse.Namespace], int],
+    argument: tuple[str, str] | None = None,
+) -> argparse.ArgumentParser:
+    """A sub-command running ``handler``, with one positional ``(dest, METAVAR)`` if given."""
+    parser = actions.add_parser(name, help=help_text)
+    if argument is not None:
+        parser.add_argument(argument[0], metavar=argument[1])
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 def _add_terminal_commands(commands: SubParsers) -> None:
     terminal = commands.add_parser("terminal", help="enrol, list or remove terminals")
     actions = terminal.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -182,11 +194,10 @@ def _add_terminal_commands(commands: SubParsers) -> None:
     )
     add.add_argument("--replace", action="store_true", help="replace an enrolled terminal")
     add.set_defaults(handler=_terminal_add)
-    listing = actions.add_parser("list", help="the enrolled terminals and their fingerprints")
-    listing.set_defaults(handler=_terminal_list)
-    remove = actions.add_parser("remove", help="refuse a terminal from now on")
-    remove.add_argument("terminal_id", metavar="TERMINAL-ID")
-    remove.set_defaults(handler=_terminal_remove)
+    listing = _action(actions, "list", "the enrolled terminals and their fingerprints",
+                      _terminal_list)
+    remove = _action(actions, "remove", "refuse a terminal from now on", _terminal_remove,
+                     ("terminal_id", "TERMINAL-ID"))
     for action in (add, listing, remove):
         action.add_argument("--terminals", type=Path, required=True, help=TERMINALS_HELP)
 
@@ -377,11 +388,9 @@ def _add_staff_commands(commands: SubParsers) -> None:
     add.add_argument("--role", required=True, choices=[role.value for role in Role],
                      help="agent: terminals and requests; admin: everything; dpo: journal")
     add.set_defaults(handler=_staff_add)
-    listing = actions.add_parser("list", help="the accounts, their roles, locked or not")
-    listing.set_defaults(handler=_staff_list)
-    unlock = actions.add_parser("unlock", help="clear an account's lockout after failures")
-    unlock.add_argument("name", metavar="NAME")
-    unlock.set_defaults(handler=_staff_unlock)
+    listing = _action(actions, "list", "the accounts, their roles, locked or not", _staff_list)
+    unlock = _action(actions, "unlock", "clear an account's lockout after failures",
+                     _staff_unlock, ("name", "NAME"))
     for action in (add, listing, unlock):
         action.add_argument("--db", type=Path, required=True, help="the receiver's database")
 

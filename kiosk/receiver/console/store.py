@@ -41,6 +41,12 @@ CREATE TABLE IF NOT EXISTS console_journal (
 );
 """
 
+# A request with its status as an agent set it (none: still "received").
+_REQUESTS = (
+    "SELECT s.seq, s.reference, s.terminal_id, s.received_at, s.payload, t.status, t.service"
+    " FROM submissions s LEFT JOIN statuses t ON t.reference = s.reference"
+)
+
 
 @dataclass(frozen=True)
 class StaffAccount:
@@ -200,20 +206,14 @@ class ConsoleStore(ReceiverStore):
     def requests(self, limit: int = 200) -> list[RequestRow]:
         """The latest requests that carry a reference, newest first, with their status."""
         rows = self._conn.execute(
-            "SELECT s.seq, s.reference, s.terminal_id, s.received_at, s.payload,"
-            " t.status, t.service FROM submissions s"
-            " LEFT JOIN statuses t ON t.reference = s.reference"
-            " WHERE s.reference IS NOT NULL ORDER BY s.seq DESC LIMIT ?", (limit,),
+            _REQUESTS + " WHERE s.reference IS NOT NULL ORDER BY s.seq DESC LIMIT ?", (limit,),
         ).fetchall()
         return [_request_row(row) for row in rows]
 
     def request(self, reference: str) -> RequestRow | None:
         """The latest request with this reference, if any."""
         row = self._conn.execute(
-            "SELECT s.seq, s.reference, s.terminal_id, s.received_at, s.payload,"
-            " t.status, t.service FROM submissions s"
-            " LEFT JOIN statuses t ON t.reference = s.reference"
-            " WHERE s.reference = ? ORDER BY s.seq DESC LIMIT 1", (reference,),
+            _REQUESTS + " WHERE s.reference = ? ORDER BY s.seq DESC LIMIT 1", (reference,),
         ).fetchone()
         return None if row is None else _request_row(row)
 

@@ -335,7 +335,8 @@ class Console:
     async def statistics(self, request: Request, staff: Staff) -> Response:
         form, demarches = self._stats_form(request)
         context: dict[str, Any] = {
-            "title": "Statistiques", "form": form, "demarches": demarches,
+            "title": "Statistiques", "form": form,
+            "demarche_options": [(stats.ALL, "Toutes les démarches"), *((d, d) for d in demarches)],
             "min_count": self.min_count, "table": None, "chart": "", "shown": stats.shown,
             "query": request.url.query,
         }
