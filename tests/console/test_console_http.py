@@ -173,7 +173,7 @@ def test_a_terminal_appears_with_its_alerts_after_a_heartbeat(console, sessions)
                        "sent_at": 1_000_000_000, "catalog_version": "2026.05", "paused": True,
                        "journal_head": {"seq": 7, "hash": "ab" * 32}})
     page = sessions["agent"].get(console.url + "/terminaux", timeout=10).text
-    for text in (console.receiver.terminal_id, "0.4.2", "2026.05", "pending : 1",
+    for text in (console.receiver.terminal_id, "0.4.2", "2026.05", "en attente : 1",
                  "En pause", "Horloge décalée", "2 envoi(s) en échec", "entrée 7"):
         assert text in page, text
 

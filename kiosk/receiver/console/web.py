@@ -65,6 +65,13 @@ STATUS_LABELS = {
     "done": "Traitée",
     "rejected": "Refusée",
 }
+QUEUE_LABELS = {  # the kiosk's queue states (offline_queue.store.State), as staff say them
+    "pending": "en attente",
+    "sending": "en cours d’envoi",
+    "retry_wait": "nouvel essai prévu",
+    "delivered": "remises",
+    "dead": "en échec",
+}
 ALL_ROLES = frozenset(Role)
 STAFF = frozenset({Role.AGENT, Role.ADMIN})
 OVERSIGHT = frozenset({Role.ADMIN, Role.DPO})
@@ -262,7 +269,7 @@ class Console:
             for beat in self.store.heartbeats()
         ]
         return self.render(request, staff, "terminals.html", {
-            "title": "Terminaux", "rows": rows,
+            "title": "Terminaux", "rows": rows, "queue_labels": QUEUE_LABELS,
         })
 
     # ---------------------------------------------------------------- requests
