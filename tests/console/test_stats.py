@@ -54,3 +54,8 @@ def test_the_chart_is_well_formed_svg_with_a_title_and_one_bar_per_day():
     assert svg.find(f"{namespace}title").text == "Demandes & jours"
     titles = [rect.find(f"{namespace}title").text for rect in svg.iter(f"{namespace}rect")]
     assert titles == ["2026-05-28 : 0", "2026-05-29 : < 5", "2026-05-30 : 6"]
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_made_inert():
+    text = stats.csv_text([["=HYPERLINK(\"x\")", "-", "+33 1", "@SUM(A1)", "< 5", "2026-05-30"]])
+    assert text == "\"'=HYPERLINK(\"\"x\"\")\",-,'+33 1,'@SUM(A1),< 5,2026-05-30\r\n"

@@ -110,10 +110,19 @@ def shown(count: int, minimum: int = MIN_COUNT) -> str:
 
 
 def csv_text(rows: list[list[str]]) -> str:
-    """Rows as CSV text (RFC 4180 line ends)."""
+    """Rows as CSV text (RFC 4180 line ends); a cell that a spreadsheet would run as a
+    formula (``=``, ``+``, ``-``, ``@`` first) is written with a leading apostrophe."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    csv.writer(out, lineterminator="\r\n").writerows(
+        [[_inert(cell) for cell in row] for row in rows]
+    )
     return out.getvalue()
+
+
+def _inert(cell: str) -> str:
+    if len(cell) > 1 and cell[0] in "=+-@\t\r":
+        return "'" + cell
+    return cell
 
 
 def to_csv(table: Table, minimum: int = MIN_COUNT) -> str:

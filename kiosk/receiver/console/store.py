@@ -180,6 +180,10 @@ class ConsoleStore(ReceiverStore):
             (time.time(), token_sha256),
         )
 
+    def close_sessions_idle_since(self, before: float) -> None:
+        """Forget every session unused since ``before`` (they can no longer be used)."""
+        self._conn.execute("DELETE FROM staff_sessions WHERE last_seen < ?", (before,))
+
     def close_session(self, token_sha256: str) -> None:
         """Forget a session (logout, or expired)."""
         self._conn.execute("DELETE FROM staff_sessions WHERE token_sha256 = ?", (token_sha256,))

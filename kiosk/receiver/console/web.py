@@ -234,6 +234,7 @@ class Console:
         result = authenticate(self.store, name, password)
         if result.account is None:
             return self._login_page(request, {"name": name}, result.problem, status=401)
+        self.store.close_sessions_idle_since(time.time() - IDLE_SECONDS)
         token = secrets.token_urlsafe(32)
         self.store.open_session(_digest(token), result.account, secrets.token_urlsafe(32))
         response = RedirectResponse(f"{PREFIX}/", 303, headers=HEAD)
