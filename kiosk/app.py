@@ -36,12 +36,14 @@ from ui.style import Appearance, apply_appearance
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
+    from accessibility.headphones import HeadphoneJack
     from kiosk.catalog.model import Catalog
     from kiosk.catalog.store import CatalogStore
     from kiosk.connectors.open311_mapping import Open311Service
     from kiosk.connectors.wcs import WcsForm
     from kiosk.delivery import Delivery
     from kiosk.guide import Guide
+    from kiosk.listening import PrivateListening
     from kiosk.mediation import Mediation
     from kiosk.narration import Narrator
     from kiosk.security.technician_lockout import TechnicianLockout
@@ -132,6 +134,7 @@ class KioskApp(QObject):
     guide: Guide
     mediation: Mediation
     status_desk: StatusDesk
+    listening: PrivateListening  # only when headphones can be followed
 
     def __init__(
         self,
@@ -140,12 +143,14 @@ class KioskApp(QObject):
         *,
         notifier: SystemdNotifier | None = None,
         setup_keyring: bool = False,
+        headphones: HeadphoneJack | None = None,
     ) -> None:
         super().__init__(qt_app)
         self.config = config
         self.qt_app = qt_app
         self.notifier = notifier or SystemdNotifier()
         self._setup_keyring = setup_keyring
+        self._headphones = headphones  # None: the jack [speech] headphones names
         self.metrics = screen_metrics(config)
         self.appearance = Appearance()
         self.language = config.kiosk.language
@@ -261,7 +266,18 @@ class KioskApp(QObject):
             self.window, self.delivery.store, config, self.metrics, self
         )
         self._connect_services()
+        self._follow_headphones()
         self._link_backoffice()
+
+    def _follow_headphones(self) -> None:
+        from kiosk.listening import PrivateListening, configured_jack
+
+        jack = self._headphones or configured_jack(self.config)
+        if jack is not None:
+            self.listening = PrivateListening(
+                jack, self.narrator, lambda: self.set_audio_mode(True), self
+            )
+            self.add_wiper(self.listening.wipe)  # after the narrator's
 
     def catalog(self) -> Catalog:
         current = self.catalogs.current
@@ -452,7 +468,14 @@ class KioskApp(QObject):
         guide.demarches.back_requested.connect(self.wipe_session)
         self.keypad.repeat_requested.connect(narrator.speaker.repeat)
         self.keypad.help_requested.connect(self._keypad_help)
-        self.keypad.louder_requested.connect(narrator.speaker.louder)
+        self.keypad.louder_requested.connect(self._louder_or_listen)
+        self.keypad.say.connect(narrator.say)
+        self.keypad.typed.connect(narrator.say_typed)
+        guide.question.notice.connect(narrator.say)
+        for chosen in (w.settings.text_size_chosen, w.settings.theme_chosen):
+            chosen.connect(narrator.announce_choice)
+        w.languages.language_chosen.connect(narrator.announce_choice)
+        w.language_overlay.opened.connect(lambda: narrator.say(w.languages.title.text()))
         self.keypad.quieter_requested.connect(narrator.speaker.quieter)
         self.keypad.slower_requested.connect(narrator.speaker.slower)
         self.keypad.faster_requested.connect(narrator.speaker.faster)
@@ -520,6 +543,8 @@ class KioskApp(QObject):
             if hasattr(self, "backoffice"):
                 self.backoffice.stop()
             self.delivery.sync_event.disconnect(self._refresh_delivery_status)
+            if hasattr(self, "listening"):
+                self.listening.stop()
             self.narrator.shutdown()
             self.status_desk.stop()
             self.mediation.close()
@@ -612,9 +637,22 @@ class KioskApp(QObject):
         self.window.idle_overlay.close_overlay()
         self.idle.start()
 
-    def _keypad_help(self) -> None:
-        if self._services_ready() and self.window.screens.currentWidget() is self.guide.question:
-            self.guide.question.help_button.setChecked(True)
+    def _keypad_help(self, keys: str) -> None:
+        """Keypad ".": the question's help text first, then what the keys do here."""
+        question = self.guide.question
+        help_button = question.help_button
+        on_question = self.window.screens.currentWidget() is question
+        if on_question and help_button.isVisible() and not help_button.isChecked():
+            help_button.setChecked(True)
+        else:
+            self.narrator.say(keys)
+
+    def _louder_or_listen(self) -> None:
+        """Keypad "+": the voice on from any screen when it is off, else louder."""
+        if self.narrator.audio_mode:
+            self.narrator.speaker.louder()
+        else:
+            self.set_audio_mode(True)
 
     # ------------------------------------------------------------ settings of the visit
 
