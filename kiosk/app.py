@@ -227,6 +227,7 @@ class KioskApp(QObject):
     def _build_services(self) -> None:
         """The services; on failure, what was started is stopped again and it raises."""
         from kiosk import secrets
+        from kiosk.connectors.configured import connector_from_config
         from kiosk.delivery import Delivery
 
         config = self.config
@@ -238,11 +239,12 @@ class KioskApp(QObject):
         # terminal-secret); until then requests are queued and not sent.
         secrets.first_run_keys(secrets.DATA_KEYS, deployed=config.security.deployed)
         self.catalogs = load_catalog(config)
-        self.delivery = Delivery(
-            config, self,
+        connector = connector_from_config(
+            config,
             wcs_forms=wcs_forms_of(config, self.catalog()),
             open311_services=open311_services_of(config, self.catalog()),
-        )
+        )  # the only one: delivery, the back-office link and the status desk share it
+        self.delivery = Delivery(config, connector, self)
         self.delivery.start()
         try:
             self._build_visit_services()
@@ -283,7 +285,7 @@ class KioskApp(QObject):
             parent=self,
         )
         self.status_desk = build_status_desk(
-            self.window, self.delivery.store, config, self.metrics, self
+            self.window, self.delivery.store, self.delivery.connector, self.metrics, self
         )
         self._connect_services()
         self._link_backoffice()
@@ -428,11 +430,8 @@ class KioskApp(QObject):
         """Catalog updates and heartbeats, when there is a back office."""
         from kiosk.backoffice_link import BackofficeLink
         from kiosk.connectors.http_api import HttpApiConnector
-        from kiosk.delivery import connector_from_config
 
-        if self.config.backoffice.kind != "http":
-            return  # w.c.s. and Open311 send no catalogs and take no heartbeats
-        connector = connector_from_config(self.config)
+        connector = self.delivery.connector
         if not isinstance(connector, HttpApiConnector):
             return
         self.backoffice = BackofficeLink(

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk import secrets
 from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection, QueueSection
-from kiosk.delivery import QUEUE_FILE
+from kiosk.queue_file import QUEUE_FILE
 from offline_queue.store import ItemInfo, QueueStore
 from tests.e2e.resident import Resident
 

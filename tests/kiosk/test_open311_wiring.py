@@ -11,8 +11,8 @@ import pytest
 from kiosk import secrets
 from kiosk.cli import main
 from kiosk.config import ConfigError, parse_config
+from kiosk.connectors.configured import connector_from_config
 from kiosk.connectors.open311 import Open311Connector
-from kiosk.delivery import connector_from_config
 from tests.kiosk.connectors.open311_support import DEMARCHE, SERVICE
 from tests.kiosk.test_enroll import (  # noqa: F401  (fixtures)
     config_file,
