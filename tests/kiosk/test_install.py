@@ -185,7 +185,7 @@ def test_the_wheel_holds_the_four_packages_and_the_assets(wheel):
                    for p in (ROOT / "assets" / "catalog").rglob("*") if p.is_file()}
         assert {f"kiosk/assets/{p}" for p in shipped} <= names
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert "kiosk = kiosk.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "kiosk = wiring.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 @pytest.mark.slow

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection, SecuritySection
 from kiosk.secrets import AUDIT_KEY, QUEUE_DATA_KEY, SERVICE, TERMINAL_SECRET
+from wiring.app import KioskApp
 
 
 def _config(data_dir, *, deployed: bool, backoffice: str = "none") -> Config:

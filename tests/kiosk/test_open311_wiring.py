@@ -9,7 +9,6 @@ import keyring
 import pytest
 
 from kiosk import secrets
-from kiosk.cli import main
 from kiosk.config import ConfigError, parse_config
 from kiosk.connectors.configured import connector_from_config
 from kiosk.connectors.open311 import Open311Connector
@@ -19,6 +18,7 @@ from tests.kiosk.test_enroll import (  # noqa: F401  (fixtures)
     empty_shared_keyring,
     keep_log_capture,
 )
+from wiring.cli import main
 
 OPEN311 = {"backoffice": {"kind": "open311", "url": "https://signalements.mairie.example/v2",
                           "jurisdiction_id": "admiville.fr"}}

@@ -7,8 +7,8 @@ import socket
 from kiosk import secrets
 from kiosk.config import Config
 from kiosk.connectors.http_api import HttpApiConnector
-from kiosk.demo import start_demo_receiver
 from kiosk.receiver.launcher import stop_receiver
+from wiring.demo import start_demo_receiver
 
 
 def test_the_demo_receiver_enrols_this_terminal_with_its_keyring_secret(tmp_path):

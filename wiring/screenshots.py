@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication
 
 from accessibility.sizes import TextSize
 from accessibility.themes import ThemeName
-from kiosk.app import KioskApp
 from kiosk.domain.session import DemarcheSession
 from kiosk.sample_answers import sample_answer
 from ui.style import Appearance
+from wiring.app import KioskApp
 
 _log = logging.getLogger(__name__)
 

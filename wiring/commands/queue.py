@@ -13,13 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk import exit_codes
-from kiosk.commands.common import prepare
 from kiosk.config import Config
 from kiosk.queue_file import open_queue, queue_path
 from kiosk.queue_report import describe_clock_error, describe_pause, duration, when
 from kiosk.secrets import TERMINAL_SECRET, MissingSecretError, SecretsError, get_key
 from offline_queue.errors import NotRetryable, QueueError, UnknownItem
 from offline_queue.store import QueueStatus, QueueStore, State
+from wiring.commands.common import prepare
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -37,24 +37,24 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
     from kiosk.audit.journal import Journal
-    from kiosk.backoffice_link import BackofficeLink
     from kiosk.catalog.model import Catalog
     from kiosk.catalog.store import CatalogStore
     from kiosk.connectors.open311_mapping import Open311Service
     from kiosk.connectors.wcs import WcsForm
-    from kiosk.delivery import Delivery
-    from kiosk.guide import Guide
-    from kiosk.mediation import Mediation
     from kiosk.mediator.visit import EndReason
-    from kiosk.narration import Narrator
     from kiosk.security.technician_lockout import TechnicianLockout
-    from kiosk.status_desk import StatusDesk
     from kiosk.visit import Visit
     from ui.idle import IdleWatcher
     from ui.input_hub import InputHub
     from ui.keypad import KeypadNavigation
     from ui.lockdown import LockdownFilter
     from ui.technician_gesture import CornerTapDetector
+    from wiring.backoffice_link import BackofficeLink
+    from wiring.delivery import Delivery
+    from wiring.guide import Guide
+    from wiring.mediation import Mediation
+    from wiring.narration import Narrator
+    from wiring.status_desk import StatusDesk
 
     AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | KeypadNavigation
 
@@ -228,7 +228,7 @@ class KioskApp(QObject):
         """The services; on failure, what was started is stopped again and it raises."""
         from kiosk import secrets
         from kiosk.connectors.configured import connector_from_config
-        from kiosk.delivery import Delivery
+        from wiring.delivery import Delivery
 
         config = self.config
         if self._setup_keyring:
@@ -255,11 +255,11 @@ class KioskApp(QObject):
     def _build_visit_services(self) -> None:
         from kiosk.audit.terminal import open_terminal_journal
         from kiosk.domain.figures import DailyFigures
-        from kiosk.guide import Guide
-        from kiosk.mediation import Mediation
-        from kiosk.narration import Narrator
-        from kiosk.status_desk import build_status_desk
         from kiosk.visit import Visit
+        from wiring.guide import Guide
+        from wiring.mediation import Mediation
+        from wiring.narration import Narrator
+        from wiring.status_desk import build_status_desk
 
         config = self.config
         self.journal = open_terminal_journal(config.data_path())
@@ -428,8 +428,8 @@ class KioskApp(QObject):
 
     def _link_backoffice(self) -> None:
         """Catalog updates and heartbeats, when there is a back office."""
-        from kiosk.backoffice_link import BackofficeLink
         from kiosk.connectors.http_api import HttpApiConnector
+        from wiring.backoffice_link import BackofficeLink
 
         connector = self.delivery.connector
         if not isinstance(connector, HttpApiConnector):

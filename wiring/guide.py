@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.catalog import Catalog, Demarche, localized
-from kiosk.delivery import Delivery
 from kiosk.domain.reference import spell_reference
 from kiosk.domain.session import DemarcheSession
 from kiosk.domain.submission import Submission
@@ -28,6 +27,7 @@ from ui.screens.demarches import DemarchesScreen, Tile, TileGroup
 from ui.screens.question import QuestionScreen, spoken_question
 from ui.screens.receipt import ReceiptScreen, ReceiptView
 from ui.screens.review import ReviewScreen
+from wiring.delivery import Delivery
 
 _log = logging.getLogger(__name__)
 

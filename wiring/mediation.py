@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, Signal
 from accessibility.sizes import ScreenMetrics
 from kiosk.audit.entries import TECHNICIAN, EntryKind
 from kiosk.audit.journal import Journal
-from kiosk.delivery import Delivery
 from kiosk.i18n import _
 from kiosk.mediator.accounts import (
     MEDIATORS_FILE,
@@ -28,7 +27,6 @@ from kiosk.mediator.accounts import (
 )
 from kiosk.mediator.consent import ConsentMethod
 from kiosk.mediator.visit import MediatorVisit
-from kiosk.narration import Narrator
 from kiosk.visit import Visit
 from ui.main_window import KioskWindow
 from ui.mediator import (
@@ -39,6 +37,8 @@ from ui.mediator import (
     PanelView,
 )
 from ui.widgets.pin_pad import PinPad
+from wiring.delivery import Delivery
+from wiring.narration import Narrator
 
 _log = logging.getLogger(__name__)
 MEDIATOR_PIN_MIN_LENGTH = 6
