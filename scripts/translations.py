@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "assets" / "locale"
 TEMPLATE = LOCALE_DIR / "kiosk.pot"
 DOMAIN = "kiosk"
-SOURCE_DIRS = ("kiosk", "ui", "accessibility", "wiring")
+SOURCE_DIRS = ("wiring", "kiosk", "ui", "accessibility")
 # The markers of kiosk/i18n.py: ``ngettext`` takes the singular and the plural.
 KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "N_": None, "ngettext": (1, 2)}
 # ``# Translators: …`` just above a string reaches the translators in the .po files.

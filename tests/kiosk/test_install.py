@@ -21,7 +21,7 @@ from kiosk.paths import asset
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "assets" / "deploy"
-PACKAGES = ("kiosk", "ui", "accessibility", "offline_queue")
+PACKAGES = ("wiring", "kiosk", "ui", "accessibility", "offline_queue")
 
 
 def read_unit(name: str) -> configparser.ConfigParser:
