@@ -54,7 +54,7 @@ def test_before_pairing_the_kiosk_makes_no_terminal_secret_and_sends_nothing(
         kiosk.show()
         kiosk.complete_setup()
         assert kiosk.delivery.worker is None
-        assert not hasattr(kiosk, "backoffice")  # no unsigned catalog poll nor heartbeat
+        assert kiosk.backoffice is None  # no unsigned catalog poll nor heartbeat
         unpaired = ("Envoi en attente : la borne n'est pas encore reliée à la mairie. "
                     "Prévenez le technicien.")
         [sign] = [label for label in kiosk.window.findChildren(QLabel)
