@@ -107,6 +107,9 @@ class Delivery(QObject):
         """Stop sending; False when a call to the back office still runs (see SyncWorker.stop)."""
         stopped = self.worker is None or self.worker.stop(self._stop_wait)
         self.store.close()
+        close = getattr(self.connector, "close", None)
+        if stopped and callable(close):
+            close()  # its pooled connections (shared with the link and the status desk)
         return stopped
 
     def enqueue(self, submission: Submission) -> None:

@@ -160,8 +160,6 @@ class StatusDesk(QObject):
         self.screen.clear()
 
     def stop(self) -> None:
-        """The kiosk stops: an answer still to come is dropped."""
+        """The kiosk stops: an answer still to come is dropped (the source is the kiosk's
+        one connector: ``Delivery.stop`` closes it)."""
         self._stopped = True
-        close = getattr(self._source, "close", None)
-        if callable(close):
-            close()
