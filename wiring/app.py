@@ -36,6 +36,7 @@ from ui.style import Appearance, apply_appearance
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
+    from accessibility.headphones import HeadphoneJack
     from kiosk.audit.journal import Journal
     from kiosk.catalog.model import Catalog
     from kiosk.catalog.store import CatalogStore
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from wiring.backoffice_link import BackofficeLink
     from wiring.delivery import Delivery
     from wiring.guide import Guide
+    from wiring.listening import PrivateListening
     from wiring.mediation import Mediation
     from wiring.narration import Narrator
     from wiring.status_desk import StatusDesk
@@ -147,12 +149,14 @@ class KioskApp(QObject):
         *,
         notifier: SystemdNotifier | None = None,
         setup_keyring: bool = False,
+        headphones: HeadphoneJack | None = None,
     ) -> None:
         super().__init__(qt_app)
         self.config = config
         self.qt_app = qt_app
         self.notifier = notifier or SystemdNotifier()
         self._setup_keyring = setup_keyring
+        self._headphones = headphones  # None: the jack [speech] headphones names
         self.metrics = screen_metrics(config)
         self.appearance = Appearance()
         self.language = config.kiosk.language
@@ -162,6 +166,7 @@ class KioskApp(QObject):
         self._filters_ready = False  # the input filters are installed (complete_setup)
         self.serving = False  # the services are built: residents can be served
         self.backoffice: BackofficeLink | None = None  # with the kiosk's own back office
+        self.listening: PrivateListening | None = None  # when headphones can be followed
         self._prerendered: set[str] = set()  # languages whose static speech is cached
 
         self._initial_font = qt_app.font()
@@ -288,7 +293,18 @@ class KioskApp(QObject):
             self.window, self.delivery.store, self.delivery.connector, self.metrics, self
         )
         self._connect_services()
+        self._follow_headphones()
         self._link_backoffice()
+
+    def _follow_headphones(self) -> None:
+        from wiring.listening import PrivateListening, configured_jack
+
+        jack = self._headphones or configured_jack(self.config)
+        if jack is not None:
+            self.listening = PrivateListening(
+                jack, self.narrator, lambda: self.set_audio_mode(True), self
+            )
+            self.add_wiper(self.listening.wipe)  # after the narrator's
 
     def catalog(self) -> Catalog:
         current = self.catalogs.current
@@ -545,6 +561,8 @@ class KioskApp(QObject):
             if self.backoffice is not None:
                 self.backoffice.stop()
             self.delivery.sync_event.disconnect(self._refresh_delivery_status)
+            if self.listening is not None:
+                self.listening.stop()
             self.narrator.shutdown()
             self.status_desk.stop()
             self.visit.end(EndReason.SHUTDOWN)
