@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -186,7 +187,7 @@ def main() -> int:
           f"{pause:.1f} ms")
 
     worst = max(
-        p50_ms([lambda p=p, c=c: fullmatches(p, c * SHORT_TEXT_LIMIT)], args.repeat)[0]
+        p50_ms([partial(fullmatches, p, c * SHORT_TEXT_LIMIT)], args.repeat)[0]
         for p, c in AUDIT_PATTERNS
     )
     print(f"answer patterns: slowest audit pattern on a {SHORT_TEXT_LIMIT}-character answer "

@@ -41,14 +41,14 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from offline_queue.store import QueueStore
 
 if TYPE_CHECKING:
     import requests
 
-    from kiosk.connectors.look_up_first import LookUpFirst
+    from kiosk.connectors.configured import KioskConnector
     from offline_queue.connector import Connector
 
 
@@ -264,7 +264,7 @@ def bench_drain(args: argparse.Namespace) -> None:
             "SyncWorker + HttpApiConnector", "raw requests POST loop", count, seconds)
 
 
-def _drain_and_close(args: argparse.Namespace, connector: LookUpFirst[Any], floor_loop: Floor,
+def _drain_and_close(args: argparse.Namespace, connector: KioskConnector, floor_loop: Floor,
                      payloads: list[bytes]) -> tuple[float, float]:
     """``_drain_in_turns`` in a folder of its own; the connector is closed after."""
     try:

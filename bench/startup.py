@@ -134,7 +134,8 @@ def paired_ratio(kiosk: list[Start], floor: list[Start], what: str) -> float:
     """Median of kiosk/floor over runs made back to back: the machine's slow moments,
     which hit both of a pair, cancel out."""
     pairs = zip(kiosk, floor, strict=True)
-    return statistics.median(getattr(k, what) / getattr(f, what) for k, f in pairs)
+    ratios: list[float] = [getattr(k, what) / getattr(f, what) for k, f in pairs]
+    return statistics.median(ratios)
 
 
 def main() -> None:

@@ -23,7 +23,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from startup import FLOOR, installed_like_env, terminal_config
+# The project, not bench/, comes first: bench/queue.py would hide the standard `queue`.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from bench.startup import FLOOR, installed_like_env, terminal_config  # noqa: E402
 
 # The kiosk as the console script runs it, stopped as soon as KioskApp.show() returns
 # (the window painted, READY=1 sent) so that the set-up after READY is not counted. The

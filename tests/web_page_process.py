@@ -42,15 +42,15 @@ server.serve_forever()
 @contextmanager
 def running_web_page(status: int) -> Iterator[str]:
     """Serve an HTML page with ``status`` to every request; yields its base URL."""
-    process = subprocess.Popen(
+    with subprocess.Popen(  # closes its pipe on exit
         [sys.executable, "-c", _SERVER, str(status)],
         stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-    )
-    try:
-        assert process.stdout is not None
-        port = process.stdout.readline().strip()
-        assert port.isdigit(), f"the web page server did not start (exit {process.poll()})"
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    ) as process:
+        try:
+            assert process.stdout is not None
+            port = process.stdout.readline().strip()
+            assert port.isdigit(), f"the web page server did not start (exit {process.poll()})"
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

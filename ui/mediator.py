@@ -34,7 +34,7 @@ def _button(parent: QWidget, text: str, role: str = "") -> QPushButton:
 def _discard(widget: QWidget) -> None:
     """Off the screen (and out of the accessibility tree) now, deleted later."""
     widget.hide()
-    widget.setParent(None)  # type: ignore[call-overload]
+    widget.setParent(None)
     widget.deleteLater()
 
 

@@ -44,6 +44,7 @@ class Overlay(QWidget):
     def __init__(self, content: QWidget, parent: QWidget, *, cover: bool = False) -> None:
         super().__init__(parent)
         self._cover = cover
+        self._host = parent  # covered whole (parentWidget() is typed as maybe None)
         self.setProperty("role", "cover" if cover else "backdrop")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.content = content
@@ -60,7 +61,7 @@ class Overlay(QWidget):
         focused = QApplication.focusWidget()
         if focused is not None and not self.isAncestorOf(focused):
             self._opener = focused
-        self.setGeometry(self.parentWidget().rect())
+        self.setGeometry(self._host.rect())
         self._put_behind_aside()
         self.show()
         self.raise_()
@@ -106,7 +107,7 @@ class Overlay(QWidget):
         back as it was when the card closes."""
         if self._aside:
             return
-        for widget in self.parentWidget().findChildren(
+        for widget in self._host.findChildren(
             QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
         ):
             if widget is self or not widget.isVisible():
@@ -121,8 +122,8 @@ class Overlay(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if watched is self.parentWidget() and kind == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+        if watched is self._host and kind == QEvent.Type.Resize:
+            self.setGeometry(self._host.rect())
             self.place_content()
         elif watched is self.content and kind == QEvent.Type.LayoutRequest and self.isVisible():
             self.place_content()  # the card grew or shrank (a message appeared)

@@ -13,11 +13,10 @@ from PySide6.QtCore import QObject, Signal
 
 from kiosk import secrets
 from kiosk.config import Config
-from kiosk.connectors.configured import awaits_terminal_secret
+from kiosk.connectors.configured import KioskConnector, awaits_terminal_secret
 from kiosk.domain.submission import Submission
 from kiosk.i18n import _, ngettext
 from kiosk.queue_file import open_queue, queue_path, retention_seconds
-from offline_queue.connector import Connector
 from offline_queue.store import DAY, PAUSE_CONFIGURATION, ItemInfo, QueueStatus, State
 from offline_queue.sync import SyncEvent, SyncWorker
 
@@ -76,7 +75,7 @@ class Delivery(QObject):
     sync_event = Signal(object)
 
     def __init__(
-        self, config: Config, connector: Connector | None, parent: QObject | None = None
+        self, config: Config, connector: KioskConnector | None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         key = secrets.get_key(secrets.QUEUE_DATA_KEY)
@@ -107,9 +106,9 @@ class Delivery(QObject):
         """Stop sending; False when a call to the back office still runs (see SyncWorker.stop)."""
         stopped = self.worker is None or self.worker.stop(self._stop_wait)
         self.store.close()
-        close = getattr(self.connector, "close", None)
-        if stopped and callable(close):
-            close()  # its pooled connections (shared with the link and the status desk)
+        if stopped and self.connector is not None:
+            # its pooled connections (shared with the link and the status desk)
+            self.connector.close()
         return stopped
 
     def enqueue(self, submission: Submission) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk import secrets
 from kiosk.config import Config
@@ -25,11 +25,21 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 
+class KioskConnector(Connector, Protocol):
+    """A connector as the running kiosk holds it: beside delivering, it says how long one
+    call may last (stopping waits that long) and closes its pooled connections."""
+
+    @property
+    def longest_call(self) -> float: ...
+
+    def close(self) -> None: ...
+
+
 def connector_from_config(
     config: Config,
     wcs_forms: Mapping[str, WcsForm] = MappingProxyType({}),
     open311_services: Mapping[str, Open311Service] = MappingProxyType({}),
-) -> Connector | None:
+) -> KioskConnector | None:
     """The back office named by ``[backoffice]``; None keeps everything queued.
 
     ``wcs_forms`` (démarche id -> its w.c.s. form, built from the catalog by
@@ -68,7 +78,7 @@ def awaits_terminal_secret(config: Config) -> bool:
     return False
 
 
-def _wcs_connector(config: Config, forms: Mapping[str, WcsForm]) -> Connector | None:
+def _wcs_connector(config: Config, forms: Mapping[str, WcsForm]) -> KioskConnector | None:
     """Publik w.c.s., with the API access key enrolled in the keyring."""
     key = _usable_key(secrets.WCS_API_KEY, "wcs", bool(forms), "a w.c.s. form")
     if key is None:
@@ -81,7 +91,7 @@ def _wcs_connector(config: Config, forms: Mapping[str, WcsForm]) -> Connector | 
 
 def _open311_connector(
     config: Config, services: Mapping[str, Open311Service]
-) -> Connector | None:
+) -> KioskConnector | None:
     """An Open311 GeoReport v2 server, with its api_key enrolled in the keyring."""
     key = _usable_key(secrets.OPEN311_API_KEY, "open311", bool(services), "an Open311 service")
     if key is None:

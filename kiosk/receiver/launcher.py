@@ -33,11 +33,12 @@ class _OutputPump:
 
     def _pump(self) -> None:
         assert self._process.stdout is not None
-        for line in self._process.stdout:
-            self.lines.append(line.rstrip("\n"))
-            if self.url is None and line.startswith(READY_PREFIX):
-                self.url = line[len(READY_PREFIX) :].strip()
-                self.ready.set()
+        with self._process.stdout as output:  # closed when the child exits
+            for line in output:
+                self.lines.append(line.rstrip("\n"))
+                if self.url is None and line.startswith(READY_PREFIX):
+                    self.url = line[len(READY_PREFIX) :].strip()
+                    self.ready.set()
         self.ready.set()  # the child exited: stop waiting
 
 

@@ -16,23 +16,23 @@ def running_fake(module: str, config_env: str, config: Any) -> Iterator[str]:
     """Start ``python -m module`` with ``config`` as JSON in ``$config_env``; yield the URL
     it prints (``LISTENING <url>``); stop it on exit."""
     env = {**os.environ, config_env: json.dumps(config)}
-    process = subprocess.Popen(
+    with subprocess.Popen(  # closes its pipe on exit
         [sys.executable, "-m", module],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line.startswith("LISTENING "):
-            raise RuntimeError(f"the fake {module} did not start: {line!r}")
-        yield line.split(" ", 1)[1].strip()
-    finally:
-        process.terminate()
+    ) as process:
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            if not line.startswith("LISTENING "):
+                raise RuntimeError(f"the fake {module} did not start: {line!r}")
+            yield line.split(" ", 1)[1].strip()
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

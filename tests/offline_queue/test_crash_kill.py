@@ -44,11 +44,12 @@ class Child:
 
     def _read(self) -> None:
         assert self.process.stdout is not None
-        for line in self.process.stdout:
-            if line.endswith(b"\n"):  # a line cut by the kill is not an acknowledgement
-                self.lines.append(line)
-                if line == b"ready\n":
-                    self.ready.set()
+        with self.process.stdout as output:  # closed when the child dies
+            for line in output:
+                if line.endswith(b"\n"):  # a line cut by the kill is not an acknowledgement
+                    self.lines.append(line)
+                    if line == b"ready\n":
+                        self.ready.set()
         self.ready.set()
 
     def kill(self) -> tuple[list[tuple[str, int, int]], int]:
@@ -56,7 +57,10 @@ class Child:
         self.process.send_signal(signal.SIGKILL)
         status = self.process.wait(30)
         self._reader.join(30)
-        stderr = self.process.stderr.read() if self.process.stderr else b""
+        stderr = b""
+        if self.process.stderr is not None:
+            with self.process.stderr:
+                stderr = self.process.stderr.read()
         assert status == -signal.SIGKILL, stderr.decode(errors="replace")[-2000:]
         acks = []
         for line in self.lines:

@@ -10,6 +10,8 @@ that come after it use ``Qt`` freely.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -111,13 +113,15 @@ class WelcomeScreen(QWidget):
             button.setCheckable(True)
             button.setMinimumWidth(metrics.px(45))
             # toggled, not clicked: a screen reader's "Toggle" action must choose it too.
-            button.toggled.connect(
-                lambda checked, c=code: checked and self.language_chosen.emit(c)
-            )
+            button.toggled.connect(partial(self._language_toggled, code))
             self.language_buttons[code] = button
             languages_row.addWidget(button)
         languages_row.addStretch(1)
         return languages_row
+
+    def _language_toggled(self, code: str, checked: bool) -> None:
+        if checked:
+            self.language_chosen.emit(code)
 
     def retranslate(self) -> None:
         self._greeting.setText(_("Bonjour !"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ui.pictograms import pictogram_pixmap
@@ -68,7 +68,7 @@ class PictogramButton(QPushButton):
         self.setSizePolicy(policy)
         self.toggled.connect(self._mark_checked)
 
-    def text(self) -> str:  # type: ignore[override]
+    def text(self) -> str:
         return self._text
 
     def sizeHint(self) -> QSize:
@@ -110,6 +110,6 @@ class PictogramButton(QPushButton):
         if event.type() == QEvent.Type.StyleChange:
             self._refresh_pictogram()
 
-    def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
+    def showEvent(self, event: QShowEvent) -> None:
         self._refresh_pictogram()
         super().showEvent(event)

@@ -60,18 +60,18 @@ def trickling(mode: str, tls: tuple[str, str] | None = None) -> Iterator[str]:
 
     ``tls``: (certificate, key) files in PEM; the URL is then https.
     """
-    process = Popen(
+    with Popen(  # closes its pipe on exit
         [sys.executable, "-m", "tests.kiosk.connectors.trickle_server", mode, *(tls or ())],
         stdout=PIPE,
         text=True,
-    )
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline())
-        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(10)
+    ) as process:
+        try:
+            assert process.stdout is not None
+            port = int(process.stdout.readline())
+            yield f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(10)
 
 
 def main() -> None:
