@@ -3,19 +3,25 @@
 Two such traps were found by review: a Delivery signal named ``event`` (hiding
 ``QObject.event``, which Qt calls for every event) and a panel button stored as
 ``self.close`` (so ``panel.close()`` raised). This walks every QObject of a running
-kiosk and every QObject class of ours, and names any attribute that hides one of Qt's.
+kiosk and every QObject class of ours (kiosk/, ui/, wiring/, accessibility/), with the
+``self.<name> =`` assignments in their source, and names any attribute that hides one of
+Qt's.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
+import textwrap
 
 from PySide6.QtCore import QObject, SignalInstance
 
+import accessibility
 import kiosk
 import ui
+import wiring
 
 
 def qt_names(cls: type) -> set[str]:
@@ -31,7 +37,7 @@ def qt_names(cls: type) -> set[str]:
 
 def our_qobject_classes() -> list[type]:
     found = []
-    for package in (kiosk, ui):
+    for package in (kiosk, ui, wiring, accessibility):
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             if ".receiver" in info.name or info.name.endswith(("__main__", ".demo")):
                 continue
@@ -54,9 +60,39 @@ def test_no_class_of_ours_redefines_a_qt_name_as_something_else():
     assert not hidden, f"these hide a Qt method or property: {hidden}"
 
 
+def assigned_on_self(cls: type) -> set[str]:
+    """The names its methods assign as ``self.<name> = ...`` (instance attributes)."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    return {
+        target.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name) and target.value.id == "self"
+    }
+
+
+def test_the_walk_reaches_the_qt_wiring():
+    names = {cls.__qualname__ for cls in our_qobject_classes()}
+    assert {"Delivery", "MediatorPanelCard", "KioskApp"} <= names
+
+
+def test_no_class_of_ours_assigns_a_qt_name_on_self():
+    hidden = sorted(
+        f"{cls.__module__}.{cls.__qualname__}: self.{name}"
+        for cls in our_qobject_classes()
+        for name in assigned_on_self(cls) & qt_names(cls)
+    )
+    assert not hidden, f"these instance attributes would hide a Qt method: {hidden}"
+
+
 def test_no_object_of_a_running_kiosk_hides_a_qt_method(make_kiosk):
     app = make_kiosk()
-    objects = [app, app.window, *app.window.findChildren(QObject), app.delivery]
+    objects = [
+        app, app.window, *app.window.findChildren(QObject), *app.findChildren(QObject),
+        app.delivery,
+    ]
     hidden = sorted({
         f"{type(obj).__qualname__}.{name}"
         for obj in objects
