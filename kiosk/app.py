@@ -256,7 +256,9 @@ class KioskApp(QObject):
             parent=self,
         )
         self.status_desk = build_status_desk(
-            self.window, self.delivery.store, config, self.metrics, self
+            self.window, self.delivery.store, config, self.metrics, self,
+            wcs_forms=wcs_forms_of(config, self.catalog()),
+            open311_services=open311_services_of(config, self.catalog()),
         )
         self._connect_services()
         self._link_backoffice()

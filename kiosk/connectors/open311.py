@@ -49,10 +49,18 @@ import urllib3
 
 from kiosk.connectors.answer_mapping import MappingError
 from kiosk.connectors.base_url import check_base_url
-from kiosk.connectors.bounded_http import Answer, BoundedHttp
+from kiosk.connectors.bounded_http import Answer, BoundedHttp, describe_network_error
 from kiosk.connectors.http_api import parse_retry_after
 from kiosk.connectors.look_up_first import LookUpFirst
 from kiosk.connectors.open311_mapping import Open311Service, request_fields
+from kiosk.connectors.remote_status import open311_request_status
+from kiosk.domain.request_status import (
+    Link,
+    RequestStatus,
+    Status,
+    StatusUnavailableError,
+    UnknownReferenceError,
+)
 from kiosk.domain.submission import Submission
 from offline_queue.connector import Delivered, Outcome, Outgoing, Rejected, RetryLater, Unauthorized
 
@@ -153,6 +161,42 @@ class Open311Connector(LookUpFirst[_Prepared]):
         records = _records(answer.json()) if 200 <= answer.status < 300 else []
         found = [_remote_id(r.get("service_request_id")) for r in records or []]
         return next((remote for remote in found if remote), None)
+
+    # ------------------------------------------------------------------ status
+
+    def complete_link(self, link: Link) -> Link:
+        """``link`` with the request's id once the server has made the request it answered
+        a token for (``resolve_token``); ``link`` itself otherwise."""
+        if not link.remote_reference.startswith(TOKEN_PREFIX):
+            return link
+        remote = self.resolve_token(link.remote_reference)
+        return link if remote is None else Link(link.demarche_id, remote)
+
+    def linked_status(self, link: Link) -> RequestStatus:
+        """The status of the request ``link`` names (``GET requests/<id>.json``): ``open``
+        is in progress, ``closed`` done, with ``agency_responsible`` and ``status_notes``.
+        A request still known by its token only was received: the server has not made it.
+
+        Raises ``UnknownReferenceError`` (a 404) or ``StatusUnavailableError``.
+        """
+        remote = link.remote_reference
+        if remote.startswith(TOKEN_PREFIX):
+            return RequestStatus(Status.RECEIVED)
+        if not _REMOTE_ID.fullmatch(remote):
+            raise StatusUnavailableError("status: the request's id cannot be asked about")
+        try:
+            answer = self._http.request(
+                "GET", self._url(f"requests/{quote(remote)}.json", []),
+                limit=MAX_ANSWER_BYTES, headers={"Accept": "application/json"},
+            )
+        except requests.RequestException as error:
+            raise StatusUnavailableError(f"status: {describe_network_error(error)}") from None
+        if answer.status == 404:
+            raise UnknownReferenceError(remote)
+        status = open311_request_status(answer.json(), remote) if answer.status == 200 else None
+        if status is None:
+            raise StatusUnavailableError(f"status: {_reason(answer)}, no readable status")
+        return status
 
     # ------------------------------------------------------------------ LookUpFirst
 

@@ -52,10 +52,17 @@ from kiosk.catalog.backoffices import WCS_SLUG as _SLUG
 from kiosk.catalog.backoffices import WCS_VARNAME as _VARNAME
 from kiosk.connectors.answer_mapping import MappingError, mapped_choice
 from kiosk.connectors.base_url import check_base_url
-from kiosk.connectors.bounded_http import Answer, BoundedHttp
+from kiosk.connectors.bounded_http import Answer, BoundedHttp, describe_network_error
 from kiosk.connectors.http_api import parse_retry_after
 from kiosk.connectors.look_up_first import LookUpFirst
+from kiosk.connectors.remote_status import wcs_request_status
 from kiosk.connectors.wcs_signing import signed_query
+from kiosk.domain.request_status import (
+    Link,
+    RequestStatus,
+    StatusUnavailableError,
+    UnknownReferenceError,
+)
 from kiosk.domain.submission import Submission
 from offline_queue.connector import Delivered, Outcome, Outgoing, Rejected, RetryLater, Unauthorized
 
@@ -232,6 +239,34 @@ class WcsConnector(LookUpFirst[_Prepared]):
     def reachable(self) -> bool:
         """True when w.c.s. answers ``GET /api/formdefs/`` (any status under 500)."""
         return self._http.reachable(self.base_url + "/api/formdefs/")
+
+    # ------------------------------------------------------------------ status
+
+    def complete_link(self, link: Link) -> Link:
+        """w.c.s. gives a form's id at once: ``link`` as it is."""
+        return link
+
+    def linked_status(self, link: Link) -> RequestStatus:
+        """The status of the form ``link`` names (signed ``GET /api/forms/<slug>/<id>/``).
+
+        Raises ``UnknownReferenceError`` (w.c.s. has no such form) or
+        ``StatusUnavailableError`` (network, another answer, no status that can be read).
+        """
+        form = self.forms.get(link.demarche_id)
+        if form is None or not _REMOTE_ID.fullmatch(link.remote_reference):
+            raise StatusUnavailableError("status: no w.c.s. form for this request's démarche")
+        try:
+            answer = self._request(
+                "GET", f"/api/forms/{quote(form.slug)}/{link.remote_reference}/", []
+            )
+        except requests.RequestException as error:
+            raise StatusUnavailableError(f"status: {describe_network_error(error)}") from None
+        if answer.status == 404:
+            raise UnknownReferenceError(link.remote_reference)
+        status = wcs_request_status(answer.json()) if answer.status == 200 else None
+        if status is None:
+            raise StatusUnavailableError(f"status: {_reason(answer)}, no readable status")
+        return status
 
     # ------------------------------------------------------------------ the two calls
 

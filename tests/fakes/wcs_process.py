@@ -40,6 +40,11 @@ class RunningWcs:
         forms: dict[str, list[dict[str, Any]]] = answer.json()["forms"]
         return forms
 
+    def set_status(self, slug: str, number: str, status: str, *, endpoint: bool = False) -> None:
+        """Move form ``number`` of ``slug`` to ``status``, as an agent would."""
+        self.faults(status={"slug": slug, "id": number, "status": status, "name": status,
+                            "endpoint": endpoint})
+
     def submit_requests(self) -> int:
         """How many submit requests reached it."""
         return int(requests.get(f"{self.url}/__fake__/forms", timeout=10).json()["requests"])

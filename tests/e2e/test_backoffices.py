@@ -1,0 +1,152 @@
+"""The street report end to end to the back offices communes run: a resident completes
+"Un problème dans la rue" on the kiosk, choosing a street of the list; the fake Open311
+server (a subprocess written from GeoReport v2) holds exactly one request with the
+catalog's service code, the street's coordinates and the description; the same démarche
+configured for Publik w.c.s. leaves exactly one form, under the catalog's varnames.
+Then an agent sets the request's status on the fake, and "Où en est ma demande ?" shows
+and speaks it. Open311 answering with a token: the status desk resolves it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from kiosk import secrets
+from kiosk.app import KioskApp
+from kiosk.config import BackofficeSection
+from offline_queue.store import ItemInfo, State
+from tests.e2e.resident import Resident, Role
+from tests.e2e.test_mediator import record_speech
+from tests.e2e.test_request_status import BUTTON, ask_status
+from tests.fakes.open311_process import API_KEY, RunningOpen311, running_open311
+from tests.fakes.wcs_process import KEY, ORIG, RunningWcs, running_wcs
+
+STREET = "Rue des Lilas"  # in the catalog's places: 47.93187, 0.14633
+DESCRIPTION = "Un banc cassé devant le numéro 12"
+SLUG = "signalement-voirie"
+VARNAMES = ("kiosk_uuid", "probleme", "lieu", "description", "danger", "rappel", "telephone")
+OPEN311_SERVICES = {"voirie": {"service_name": "Voirie", "attributes": [
+    {"code": "nature", "datatype": "singlevaluelist", "required": True},
+    {"code": "danger", "datatype": "string", "required": False},
+    {"code": "rappel", "datatype": "string", "required": False},
+]}}
+
+
+@pytest.fixture
+def open311() -> Iterator[RunningOpen311]:
+    with running_open311(OPEN311_SERVICES) as server:
+        yield server
+
+
+@pytest.fixture
+def wcs() -> Iterator[RunningWcs]:
+    with running_wcs({SLUG: VARNAMES}) as site:
+        yield site
+
+
+def report_a_bench(kiosk: KioskApp) -> tuple[Resident, str]:
+    """The street report, a street chosen in the list; the receipt's reference."""
+    resident = Resident(kiosk)
+    resident.start()
+    resident.open_demarche("Un problème dans la rue")
+    for step in (("Déchets ou objets jetés",), (STREET,),
+                 ("Décrivez le problème en quelques mots.", DESCRIPTION),
+                 ("Oui",), ("Non",), ("J'accepte",)):
+        if len(step) == 1:
+            resident.choose(step[0])
+        else:
+            resident.write(*step)
+        resident.next()
+    assert resident.at_review()
+    reference = resident.send()
+    resident.finish()
+    assert resident.sees(BUTTON)
+    return resident, reference
+
+
+def delivered(queued: Callable[[], list[ItemInfo]], qtbot) -> ItemInfo:
+    qtbot.waitUntil(lambda: queued()[0].state is State.DELIVERED, timeout=30_000)
+    return queued()[0]
+
+
+def test_open311_gets_one_request_and_its_status_is_told(
+    make_kiosk, memory_keyring, open311, queued, qtbot
+):
+    memory_keyring.set_password(secrets.SERVICE, secrets.OPEN311_API_KEY, API_KEY)
+    kiosk = make_kiosk(backoffice=BackofficeSection(
+        kind="open311", url=open311.url, timeout_seconds=3.0))
+    resident, reference = report_a_bench(kiosk)
+    item = delivered(queued, qtbot)
+
+    [stored] = open311.stored()
+    assert open311.posts() == 1
+    form = stored["form"]
+    assert form["service_code"] == ["voirie"]
+    assert (form["lat"], form["long"]) == (["47.93187"], ["0.14633"])
+    assert DESCRIPTION in form["description"][0]
+    assert reference in form["description"][0]
+    assert form["attribute[nature]"] == ["proprete"]
+    assert "phone" not in form  # no call asked: no contact sent
+    assert item.remote_reference == stored["service_request_id"]
+
+    open311.control(status={"id": stored["service_request_id"], "status": "closed",
+                            "status_notes": "Le banc est réparé."})
+    speech = record_speech(kiosk)
+    kiosk.set_audio_mode(True)
+    done = "Votre demande est terminée. La mairie ajoute : Le banc est réparé."
+    ask_status(resident, reference, qtbot, done)
+    assert done in speech.texts
+
+
+def test_open311_token_is_resolved_when_the_resident_asks(
+    make_kiosk, memory_keyring, open311, queued, qtbot
+):
+    memory_keyring.set_password(secrets.SERVICE, secrets.OPEN311_API_KEY, API_KEY)
+    open311.control(post=["token"])
+    kiosk = make_kiosk(backoffice=BackofficeSection(
+        kind="open311", url=open311.url, timeout_seconds=3.0))
+    resident, reference = report_a_bench(kiosk)
+    assert delivered(queued, qtbot).remote_reference.startswith("token:")
+    [stored] = open311.stored()
+
+    ask_status(resident, reference, qtbot,
+               "Votre demande est en cours. Un service de la mairie s'en occupe.")
+    qtbot.waitUntil(
+        lambda: queued()[0].remote_reference == stored["service_request_id"], timeout=10_000
+    )
+
+
+def test_wcs_gets_one_form_and_its_status_is_told(
+    make_kiosk, memory_keyring, wcs, queued, qtbot
+):
+    memory_keyring.set_password(secrets.SERVICE, secrets.WCS_API_KEY, KEY)
+    kiosk = make_kiosk(backoffice=BackofficeSection(
+        kind="wcs", url=wcs.url, orig=ORIG, timeout_seconds=3.0))
+    resident, reference = report_a_bench(kiosk)
+    item = delivered(queued, qtbot)
+
+    [form] = wcs.stored()[SLUG]
+    assert wcs.submit_requests() == 1
+    assert form["data"] == {
+        "kiosk_uuid": item.id,
+        "probleme": "Dépôt de déchets",
+        "lieu": "47.93187;0.14633",
+        "description": DESCRIPTION,
+        "danger": True,
+        "rappel": False,
+    }
+    assert form["context"] == {"channel": "counter"}
+    assert item.remote_reference == form["id"]
+
+    received = "Votre demande est bien arrivée à la mairie. Personne ne l'a encore ouverte."
+    ask_status(resident, reference, qtbot, received)
+    resident.press("Retour")
+    wcs.set_status(SLUG, form["id"], "accepted")
+    speech = record_speech(kiosk)
+    kiosk.set_audio_mode(True)
+    in_progress = "Votre demande est en cours. Un service de la mairie s'en occupe."
+    ask_status(resident, reference, qtbot, in_progress)
+    assert in_progress in speech.texts
+    assert not any(DESCRIPTION in text for text in resident.texts())
+    assert resident.sees(in_progress, (Role.StaticText,))
