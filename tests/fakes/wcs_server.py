@@ -31,8 +31,9 @@ Test controls (never signed, never in the real server), JSON:
 - ``POST /__fake__/faults`` ``{"submit": [...], "list": [...]}`` queues one fault per
   coming request of that kind (see ``SUBMIT_FAULTS``, ``LIST_FAULTS``);
   ``{"clear": true}`` forgets the faults still queued; ``{"status": {"slug", "id",
-  "status", "name", "endpoint"}}`` moves a form to a status, as an agent would; ``{"clock_offset": s}`` moves
-  the fake's clock; ``{"keys": {orig: key}}`` replaces the API accesses.
+  "status", "name", "endpoint"}}`` moves a form to a status, as an agent would;
+  ``{"clock_offset": s}`` moves the fake's clock; ``{"keys": {orig: key}}`` replaces the
+  API accesses.
 - ``GET /__fake__/forms``: everything stored, ``{slug: [{"id", "data", "meta",
   "context"}]}``, and the submit requests seen (``"requests"``).
 """
