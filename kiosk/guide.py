@@ -254,11 +254,7 @@ class Guide(QObject):
                 demarche_title=localized(demarche.title, language),
                 service_name=localized(catalog.service(submission.service_id).name, language),
                 next_steps=localized(demarche.next_steps, language) if demarche.next_steps else "",
-                tracking=(
-                    self._tracking_url.format(reference=reference)
-                    if self._tracking_url
-                    else reference
-                ),
+                tracking=self._tracking_url.format(reference=reference),
                 delivered=self._delivery.is_delivered(submission.id),
             )
         self.receipt.show_receipt(view)
@@ -282,6 +278,8 @@ class Guide(QObject):
     def _delivery_event(self, event: SyncEvent) -> None:
         if event.kind == "delivered" and event.item_id == self._receipt_item:
             self.receipt.show_delivery(True)
+            if event.remote_url:  # the back office's own page for it (w.c.s.)
+                self.receipt.show_tracking(event.remote_url)
 
     # ------------------------------------------------------------ leaving
 

@@ -4,7 +4,9 @@ server (a subprocess written from GeoReport v2) holds exactly one request with t
 catalog's service code, the street's coordinates and the description; the same démarche
 configured for Publik w.c.s. leaves exactly one form, under the catalog's varnames.
 Then an agent sets the request's status on the fake, and "Où en est ma demande ?" shows
-and speaks it. Open311 answering with a token: the status desk resolves it."""
+and speaks it. Open311 answering with a token: the status desk resolves it. The receipt's
+QR code leads to the page w.c.s. gave for the form, else to the configured tracking
+address, else there is none."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from tests.e2e.test_request_status import BUTTON, ask_status
 from tests.fakes.open311_process import API_KEY, RunningOpen311, running_open311
 from tests.fakes.wcs_process import KEY, ORIG, RunningWcs, running_wcs
 
+QR_CAPTION = "Avec un téléphone, vous pouvez photographier ce code."
+TRACKING = "https://mairie.example/suivi/{reference}"
 STREET = "Rue des Lilas"  # in the catalog's places: 47.93187, 0.14633
 DESCRIPTION = "Un banc cassé devant le numéro 12"
 SLUG = "signalement-voirie"
@@ -45,8 +49,11 @@ def wcs() -> Iterator[RunningWcs]:
         yield site
 
 
-def report_a_bench(kiosk: KioskApp) -> tuple[Resident, str]:
-    """The street report, a street chosen in the list; the receipt's reference."""
+def report_a_bench(
+    kiosk: KioskApp, at_receipt: Callable[[], None] = lambda: None
+) -> tuple[Resident, str]:
+    """The street report, a street chosen in the list; ``at_receipt()`` runs while the
+    receipt is shown; returns the receipt's reference."""
     resident = Resident(kiosk)
     resident.start()
     resident.open_demarche("Un problème dans la rue")
@@ -60,6 +67,7 @@ def report_a_bench(kiosk: KioskApp) -> tuple[Resident, str]:
         resident.next()
     assert resident.at_review()
     reference = resident.send()
+    at_receipt()
     resident.finish()
     assert resident.sees(BUTTON)
     return resident, reference
@@ -75,8 +83,15 @@ def test_open311_gets_one_request_and_its_status_is_told(
 ):
     memory_keyring.set_password(secrets.SERVICE, secrets.OPEN311_API_KEY, API_KEY)
     kiosk = make_kiosk(backoffice=BackofficeSection(
-        kind="open311", url=open311.url, timeout_seconds=3.0))
-    resident, reference = report_a_bench(kiosk)
+        kind="open311", url=open311.url, timeout_seconds=3.0, tracking_url=TRACKING))
+
+    def receipt_leads_to_the_configured_page() -> None:
+        delivered(queued, qtbot)  # Open311 gives no page of its own
+        qr = kiosk.guide.receipt.qr
+        assert qr.text == TRACKING.format(reference=kiosk.guide.receipt.view.reference)
+        assert qr.isVisible()
+
+    resident, reference = report_a_bench(kiosk, receipt_leads_to_the_configured_page)
     item = delivered(queued, qtbot)
 
     [stored] = open311.stored()
@@ -122,8 +137,17 @@ def test_wcs_gets_one_form_and_its_status_is_told(
 ):
     memory_keyring.set_password(secrets.SERVICE, secrets.WCS_API_KEY, KEY)
     kiosk = make_kiosk(backoffice=BackofficeSection(
-        kind="wcs", url=wcs.url, orig=ORIG, timeout_seconds=3.0))
-    resident, reference = report_a_bench(kiosk)
+        kind="wcs", url=wcs.url, orig=ORIG, timeout_seconds=3.0,
+        tracking_url=TRACKING))
+    qr = kiosk.guide.receipt.qr
+
+    def receipt_leads_to_the_form() -> None:
+        delivered(queued, qtbot)
+        qtbot.waitUntil(lambda: qr.text == f"{wcs.url}/{SLUG}/1/", timeout=10_000)
+        assert qr.isVisible()
+        assert Resident(kiosk).sees(QR_CAPTION, (Role.StaticText,))
+
+    resident, reference = report_a_bench(kiosk, receipt_leads_to_the_form)
     item = delivered(queued, qtbot)
 
     [form] = wcs.stored()[SLUG]
@@ -150,3 +174,11 @@ def test_wcs_gets_one_form_and_its_status_is_told(
     assert in_progress in speech.texts
     assert not any(DESCRIPTION in text for text in resident.texts())
     assert resident.sees(in_progress, (Role.StaticText,))
+
+
+def test_without_a_page_there_is_no_qr_code(kiosk, queued, qtbot):
+    def receipt_without_qr_code() -> None:
+        assert not kiosk.guide.receipt.qr.isVisible()
+        assert not Resident(kiosk).sees(QR_CAPTION, (Role.StaticText,))
+
+    report_a_bench(kiosk, receipt_without_qr_code)

@@ -36,7 +36,7 @@ class ReceiptView:
     demarche_title: str
     service_name: str
     next_steps: str
-    tracking: str  # the tracking address, or the reference when there is none
+    tracking: str  # the tracking address (the QR code's), or "" when there is none
     delivered: bool
 
 
@@ -154,9 +154,18 @@ class ReceiptScreen(QWidget):
         )
         self.sent_to.setVisible(bool(view.demarche_title))
         self.next_steps.setText(view.next_steps)
-        self.qr.set_data(view.tracking, description=_("Numéro de demande {reference}").format(
-            reference=view.reference))
+        self.show_tracking(view.tracking)
         self.show_delivery(view.delivered)
+
+    def show_tracking(self, address: str) -> None:
+        """The QR code leads to ``address``; without one there is no QR code."""
+        if self.view is not None and self.view.tracking != address:
+            self.view = ReceiptView(**{**self.view.__dict__, "tracking": address})
+        reference = self.view.reference if self.view is not None else ""
+        self.qr.set_data(address, description=_("Page de suivi de la demande {reference}")
+                         .format(reference=reference))
+        self.qr.setVisible(bool(address))
+        self.qr_caption.setVisible(bool(address))
 
     def show_delivery(self, delivered: bool) -> None:
         """Say whether the request already reached the town hall, in plain words."""
