@@ -31,6 +31,7 @@ from kiosk import secrets
 from kiosk.config import Config
 from kiosk.connectors.addresses import address_problem
 from kiosk.connectors.signing import DEFAULT_MAX_SKEW, fingerprint
+from kiosk.doctor_backoffice import BACKOFFICE_CHECKS
 from kiosk.security.pin import is_pin_hash
 from kiosk.security.technician import technician_pin_hash
 
@@ -749,6 +750,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_queue,
     check_clock,
     check_demarches,
+    *BACKOFFICE_CHECKS,  # w.c.s. and Open311 asked for real
     check_qt_platform,
     check_xcb_libraries,
     check_wayland_libraries,

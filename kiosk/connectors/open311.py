@@ -152,10 +152,7 @@ class Open311Connector(LookUpFirst[_Prepared]):
         if not _REMOTE_ID.fullmatch(token):
             return None
         try:
-            answer = self._http.request(
-                "GET", self._url(f"tokens/{quote(token)}.json", []), limit=MAX_ANSWER_BYTES,
-                headers={"Accept": "application/json"},
-            )
+            answer = self.get(f"tokens/{quote(token)}.json")
         except requests.RequestException:
             return None
         records = _records(answer.json()) if 200 <= answer.status < 300 else []
@@ -185,10 +182,7 @@ class Open311Connector(LookUpFirst[_Prepared]):
         if not _REMOTE_ID.fullmatch(remote):
             raise StatusUnavailableError("status: the request's id cannot be asked about")
         try:
-            answer = self._http.request(
-                "GET", self._url(f"requests/{quote(remote)}.json", []),
-                limit=MAX_ANSWER_BYTES, headers={"Accept": "application/json"},
-            )
+            answer = self.get(f"requests/{quote(remote)}.json")
         except requests.RequestException as error:
             raise StatusUnavailableError(f"status: {describe_network_error(error)}") from None
         if answer.status == 404:
@@ -233,10 +227,7 @@ class Open311Connector(LookUpFirst[_Prepared]):
             ("end_date", (now + LOOK_UP_MARGIN).strftime(DATE_FORMAT)),
             ("status", "open,closed"),
         ]
-        answer = self._http.request(
-            "GET", self._url("requests.json", params), limit=MAX_LOOK_UP_BYTES,
-            headers={"Accept": "application/json"},
-        )
+        answer = self.get("requests.json", params, limit=MAX_LOOK_UP_BYTES)
         if answer.status in RETRY_STATUSES or answer.status >= 500:
             return RetryLater(f"look-up: {_reason(answer)}",
                               parse_retry_after(answer.headers.get("Retry-After")))
@@ -276,6 +267,15 @@ class Open311Connector(LookUpFirst[_Prepared]):
         if isinstance(outcome, Rejected | Unauthorized):
             self._send_without_look_up.add(item_id)  # a refusal: nothing was stored
         return outcome
+
+    def get(
+        self, path: str, params: Sequence[tuple[str, str]] = (), *, limit: int = MAX_ANSWER_BYTES
+    ) -> Answer:
+        """``GET {endpoint}/{path}`` (with the jurisdiction), its answer at most ``limit``
+        bytes; raises ``requests.RequestException`` on network trouble."""
+        return self._http.request(
+            "GET", self._url(path, params), limit=limit, headers={"Accept": "application/json"}
+        )
 
     def _url(self, path: str, params: Sequence[tuple[str, str]]) -> str:
         """``{endpoint}/{path}`` with ``params`` and, for the GET calls, the jurisdiction."""

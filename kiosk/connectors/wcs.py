@@ -256,9 +256,7 @@ class WcsConnector(LookUpFirst[_Prepared]):
         if form is None or not _REMOTE_ID.fullmatch(link.remote_reference):
             raise StatusUnavailableError("status: no w.c.s. form for this request's démarche")
         try:
-            answer = self._request(
-                "GET", f"/api/forms/{quote(form.slug)}/{link.remote_reference}/", []
-            )
+            answer = self.signed_get(f"/api/forms/{quote(form.slug)}/{link.remote_reference}/")
         except requests.RequestException as error:
             raise StatusUnavailableError(f"status: {describe_network_error(error)}") from None
         if answer.status == 404:
@@ -274,8 +272,8 @@ class WcsConnector(LookUpFirst[_Prepared]):
         """The earlier form with this UUID as ``Delivered``, None when there is none, or
         the outcome that stops this attempt (the look-up failed: nothing is sent)."""
         form, item_id = prepared[0], item.item_id
-        answer = self._request(
-            "GET", f"/api/forms/{quote(form.slug)}/list", [(f"filter-{form.uuid_varname}", item_id)]
+        answer = self.signed_get(
+            f"/api/forms/{quote(form.slug)}/list", [(f"filter-{form.uuid_varname}", item_id)]
         )
         if not 200 <= answer.status < 300:
             return _failure(answer, "look-up")
@@ -315,6 +313,11 @@ class WcsConnector(LookUpFirst[_Prepared]):
         return _delivered(created)
 
     # ------------------------------------------------------------------ plumbing
+
+    def signed_get(self, path: str, params: Sequence[tuple[str, str]] = ()) -> Answer:
+        """``GET {site}{path}``, signed now (look-ups, statuses, schemas, the doctor);
+        raises ``requests.RequestException`` on network trouble."""
+        return self._request("GET", path, params)
 
     def _request(
         self,
@@ -366,6 +369,11 @@ def _failure(answer: Answer, call: str) -> Outcome:
     if 400 <= status < 500:
         return Rejected(reason)
     return RetryLater(reason)  # 1xx/3xx: not a verdict on the item; a technician looks
+
+
+def describe_refusal(answer: Answer) -> tuple[str, str | None]:
+    """A refusal's reason (``HTTP 403 access-denied: …``) and its fixed meaning, if known."""
+    return _reason(answer), _known_refusal(answer)
 
 
 def _known_refusal(answer: Answer) -> str | None:

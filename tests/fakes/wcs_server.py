@@ -21,6 +21,9 @@ it accepts connections. What it does as the real one does (wcs/api_utils.py
   "last_update_time", "fields", "workflow": {"status": {"id", "name", "endpoint"}}}``),
   404 for a form it does not have. A form is in the default workflow's status ``new``
   until an agent moves it.
+- ``GET /api/formdefs/<slug>/schema``: the form's schema (signed); ``fields`` of type
+  ``string`` named by the varnames given, or the schema given for that slug; ``required``
+  a string (w.c.s. since 2025) or, with ``"old_schema": true``, a boolean.
 - ``GET /api/formdefs/``: the forms (unsigned).
 
 Not modelled: roles (every API access behaves as one whose role may submit and list
@@ -158,6 +161,8 @@ class Site:
     faults: Faults = field(
         default_factory=lambda: Faults({"submit": SUBMIT_FAULTS, "list": LIST_FAULTS})
     )
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)  # slug -> as given
+    old_schema: bool = False
     clock_offset: float = 0.0
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -189,6 +194,10 @@ class Site:
 class Handler(FakeHandler):
     server: Server
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header from the fake's clock (``clock_offset`` moves both)."""
+        return super().date_time_string(self.server.site.now().timestamp())
+
     # ------------------------------------------------------------------ routing
 
     def do_GET(self) -> None:
@@ -200,6 +209,10 @@ class Handler(FakeHandler):
             return
         if parts.path == "/api/formdefs/":
             self._json(200, {"data": [{"slug": slug} for slug in site.formdefs]})
+            return
+        schema = re.fullmatch(r"/api/formdefs/([^/]+)/schema/?", parts.path)
+        if schema:
+            self._answer(lambda: self._schema(unquote(schema.group(1)), parts.query))
             return
         found = re.fullmatch(r"/api/forms/([^/]+)/list/?", parts.path)
         if found:
@@ -305,6 +318,21 @@ class Handler(FakeHandler):
             for form in matching
         ])
 
+    def _schema(self, slug: str, query: str) -> None:
+        site = self.server.site
+        site.verifier.check(query, site.now())
+        if slug not in site.formdefs:
+            raise Refusal(404, "Page not found", "not-found")
+        if slug in site.schemas:
+            self._json(200, site.schemas[slug])
+            return
+        required = False if site.old_schema else "optional"
+        self._json(200, {"name": slug, "slug": slug, "fields": [
+            {"id": str(n), "label": varname, "type": "string", "varname": varname,
+             "required": required}
+            for n, varname in enumerate(site.formdefs[slug], 1)
+        ]})
+
     def _one(self, slug: str, number: str, query: str) -> None:
         site = self.server.site
         site.verifier.check(query, site.now())
@@ -346,7 +374,8 @@ CONFIG_ENV = "FAKE_WCS_CONFIG"  # JSON {"keys": {orig: key}, "formdefs": {slug: 
 def main() -> None:
     """Serve on a free port of 127.0.0.1 the site described by ``$FAKE_WCS_CONFIG``."""
     config = json.loads(os.environ[CONFIG_ENV])
-    site = Site(formdefs=config["formdefs"], verifier=Verifier(dict(config["keys"])))
+    site = Site(formdefs=config["formdefs"], verifier=Verifier(dict(config["keys"])),
+                schemas=config.get("schemas", {}), old_schema=config.get("old_schema", False))
     server = Server(site, Handler)
     site.base_url = server.url
     print(f"LISTENING {site.base_url}", flush=True)
