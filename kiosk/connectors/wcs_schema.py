@@ -69,7 +69,7 @@ def parse_schema(reply: Any) -> FormSchema | None:
     fields: list[SchemaField] = []
     unnamed = 0
     for raw in raw_fields:
-        if not isinstance(raw, Mapping) or raw.get("type") in LAYOUT_TYPES:
+        if not isinstance(raw, Mapping) or str(raw.get("type")) in LAYOUT_TYPES:
             continue
         field = _field(raw)
         if field is None:
