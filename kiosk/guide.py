@@ -59,6 +59,7 @@ class Guide(QObject):
         delivery: Delivery,
         language: Callable[[], str],
         tracking_url: str,
+        backoffice_kind: str = "none",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -67,6 +68,7 @@ class Guide(QObject):
         self._language = language
         self._delivery = delivery
         self._tracking_url = tracking_url
+        self._backoffice_kind = backoffice_kind
         self.session: DemarcheSession | None = None
         # The mediator mode attaches the resident's consent here, before storing.
         self.before_queue: Callable[[Submission], Submission] = lambda s: s
@@ -249,13 +251,17 @@ class Guide(QObject):
         else:
             catalog, language = self._visit_catalog, self._language()
             demarche = catalog.demarche(submission.demarche_id)
+            wcs = demarche.backoffices.wcs
+            on_phone = self._backoffice_kind == "wcs" and wcs is not None and wcs.franceconnect
             view = ReceiptView(
                 reference=reference,
                 demarche_title=localized(demarche.title, language),
                 service_name=localized(catalog.service(submission.service_id).name, language),
                 next_steps=localized(demarche.next_steps, language) if demarche.next_steps else "",
-                tracking=self._tracking_url.format(reference=reference),
+                # A draft to finish on the phone: the QR code waits for its w.c.s. page.
+                tracking="" if on_phone else self._tracking_url.format(reference=reference),
                 delivered=self._delivery.is_delivered(submission.id),
+                on_phone=on_phone,
             )
         self.receipt.show_receipt(view)
         self.window.show_screen(self.receipt)
@@ -263,7 +269,7 @@ class Guide(QObject):
 
     def _spoken_receipt(self, view: ReceiptView) -> str:
         return " ".join(
-            (
+            text for text in (
                 self.receipt.title.text(),
                 self.receipt.reference_caption.text(),
                 spell_reference(view.reference),
@@ -271,8 +277,9 @@ class Guide(QObject):
                 spell_reference(view.reference),
                 self.receipt.sent_to.text(),
                 self.receipt.status.text(),
+                self.receipt.phone_steps.text() if view.on_phone else "",
                 view.next_steps,
-            )
+            ) if text
         )
 
     def _delivery_event(self, event: SyncEvent) -> None:
@@ -280,6 +287,9 @@ class Guide(QObject):
             self.receipt.show_delivery(True)
             if event.remote_url:  # the back office's own page for it (w.c.s.)
                 self.receipt.show_tracking(event.remote_url)
+                view = self.receipt.view
+                if view is not None and view.on_phone:  # the code to finish it is there
+                    self.speak.emit(self.receipt.phone_steps.text(), False)
 
     # ------------------------------------------------------------ leaving
 

@@ -247,6 +247,9 @@ class WcsTarget:
     fields: Mapping[str, WcsFieldTarget]
     uuid_varname: str = "kiosk_uuid"
     ignore: frozenset[str] = frozenset()
+    # Sent as a draft that the resident finishes on their own phone, signed in with
+    # FranceConnect (the receipt's QR code opens it); the kiosk never asks for a login.
+    franceconnect: bool = False
 
 
 @dataclass(frozen=True)

@@ -131,13 +131,16 @@ class WcsForm:
     ``slug``: the formdef's URL name. ``fields``: the kiosk's answer key -> its field.
     ``ignored``: answers deliberately not sent (any other unmapped answer makes the item
     refused, never silently dropped). ``uuid_varname``: the field holding the
-    submission's UUID, what makes delivery exactly-once.
+    submission's UUID, what makes delivery exactly-once. ``draft``: sent as a draft
+    (``meta.draft``) that the resident finishes on their phone, signed in with
+    FranceConnect (the receipt's QR code holds the ``url`` w.c.s. gives for it).
     """
 
     slug: str
     fields: Mapping[str, WcsField]
     uuid_varname: str = "kiosk_uuid"
     ignored: frozenset[str] = frozenset()
+    draft: bool = False
 
     def __post_init__(self) -> None:
         if not _SLUG.fullmatch(self.slug):
@@ -294,7 +297,7 @@ class WcsConnector(LookUpFirst[_Prepared]):
         body = json.dumps(
             {
                 "data": data,
-                "meta": {"backoffice-submission": True},
+                "meta": {"backoffice-submission": True, **({"draft": True} if form.draft else {})},
                 "context": {"channel": self.channel},
             },
             ensure_ascii=False,

@@ -10,13 +10,16 @@ address, else there is none."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from kiosk import secrets
 from kiosk.app import KioskApp
-from kiosk.config import BackofficeSection
+from kiosk.catalog.store import bundled_catalog_path
+from kiosk.config import BackofficeSection, CatalogSection
 from offline_queue.store import ItemInfo, State
 from tests.e2e.resident import Resident, Role
 from tests.e2e.test_mediator import record_speech
@@ -182,3 +185,45 @@ def test_without_a_page_there_is_no_qr_code(kiosk, queued, qtbot):
         assert not Resident(kiosk).sees(QR_CAPTION, (Role.StaticText,))
 
     report_a_bench(kiosk, receipt_without_qr_code)
+
+
+@pytest.fixture
+def franceconnect_catalog(tmp_path: Path, memory_keyring) -> CatalogSection:
+    """The bundled catalog, its street report a FranceConnect démarche on w.c.s. (whose
+    key is enrolled)."""
+    memory_keyring.set_password(secrets.SERVICE, secrets.WCS_API_KEY, KEY)
+    catalog = json.loads(bundled_catalog_path().read_text(encoding="utf-8"))
+    street = next(d for d in catalog["demarches"] if d["id"] == "signalement-rue")
+    street["backoffices"]["wcs"]["franceconnect"] = True
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+    return CatalogSection(path=str(path))
+
+
+def test_a_franceconnect_demarche_is_a_draft_finished_on_the_phone(
+    make_kiosk, wcs, queued, qtbot, franceconnect_catalog
+):
+    """No login on the kiosk: w.c.s. gets a draft; the receipt says, on screen and aloud,
+    to finish it on the phone with FranceConnect, and its QR code opens the draft."""
+    kiosk = make_kiosk(
+        backoffice=BackofficeSection(kind="wcs", url=wcs.url, orig=ORIG, timeout_seconds=3.0,
+                                     tracking_url=TRACKING),
+        catalog=franceconnect_catalog)
+    speech = record_speech(kiosk)
+    kiosk.set_audio_mode(True)
+    qr = kiosk.guide.receipt.qr
+    ready = ("Pour finir, connectez-vous avec FranceConnect sur votre téléphone. "
+             "Photographiez ce code avec votre téléphone. Le code sert une seule fois.")
+
+    def receipt_says_to_finish_on_the_phone() -> None:
+        delivered(queued, qtbot)
+        qtbot.waitUntil(lambda: qr.text == f"{wcs.url}/{SLUG}/1/", timeout=10_000)
+        resident = Resident(kiosk)
+        assert resident.sees(ready, (Role.StaticText,))
+        assert ready in speech.texts
+        assert not any("mot de passe" in text.lower() for text in resident.texts())
+
+    report_a_bench(kiosk, receipt_says_to_finish_on_the_phone)
+    [form] = wcs.stored()[SLUG]
+    assert form["meta"] == {"backoffice-submission": True, "draft": True}
+    assert not qr.text.startswith("https://mairie.example/")  # the draft, not the tracking
