@@ -7,7 +7,7 @@ GeoReport v2 publishes to anyone, as one short line.
 
 w.c.s. (a form's JSON, ``GET /api/forms/<slug>/<id>/``): ``workflow.status`` is
 ``{"id", "name", "endpoint"}``. Its default workflow's statuses are ``just_submitted``
-and ``new`` (received), ``accepted`` (in progress), ``rejected`` and ``finished``; a
+and ``new`` (received; a ``draft`` too), ``accepted`` (in progress), ``rejected`` and ``finished``; a
 commune's own workflow names its statuses as it likes, so any other status is "in
 progress", or "done" when w.c.s. marks it as an end (``endpoint``).
 
@@ -29,6 +29,7 @@ from kiosk.domain.request_status import (
 )
 
 WCS_STATUSES = {
+    "draft": Status.RECEIVED,  # a FranceConnect démarche the resident has not finished
     "just_submitted": Status.RECEIVED,
     "new": Status.RECEIVED,
     "accepted": Status.IN_PROGRESS,

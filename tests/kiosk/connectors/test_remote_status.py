@@ -59,6 +59,7 @@ def wcs_form(status: object) -> bytes:
     [
         ({"id": "new", "name": "Nouveau"}, Status.RECEIVED),
         ({"id": "just_submitted"}, Status.RECEIVED),
+        ({"id": "draft"}, Status.RECEIVED),
         ({"id": "accepted", "name": "En cours"}, Status.IN_PROGRESS),
         ({"id": "rejected"}, Status.REJECTED),
         ({"id": "finished"}, Status.DONE),
