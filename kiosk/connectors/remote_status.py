@@ -7,9 +7,9 @@ GeoReport v2 publishes to anyone, as one short line.
 
 w.c.s. (a form's JSON, ``GET /api/forms/<slug>/<id>/``): ``workflow.status`` is
 ``{"id", "name", "endpoint"}``. Its default workflow's statuses are ``just_submitted``
-and ``new`` (received; a ``draft`` too), ``accepted`` (in progress), ``rejected`` and ``finished``; a
-commune's own workflow names its statuses as it likes, so any other status is "in
-progress", or "done" when w.c.s. marks it as an end (``endpoint``).
+and ``new`` (received; a ``draft`` too), ``accepted`` (in progress), ``rejected`` and
+``finished``; a commune's own workflow names its statuses as it likes, so any other
+status is "in progress", or "done" when w.c.s. marks it as an end (``endpoint``).
 
 Open311 (``GET requests/<id>.json``, a list of one record): ``status`` is ``open`` or
 ``closed`` (GeoReport v2); ``agency_responsible`` names the service in charge.
