@@ -49,18 +49,12 @@ import urllib3
 
 from kiosk.connectors.answer_mapping import MappingError
 from kiosk.connectors.base_url import check_base_url
-from kiosk.connectors.bounded_http import Answer, BoundedHttp, describe_network_error
+from kiosk.connectors.bounded_http import Answer, BoundedHttp
 from kiosk.connectors.http_api import parse_retry_after
 from kiosk.connectors.look_up_first import LookUpFirst
 from kiosk.connectors.open311_mapping import Open311Service, request_fields
-from kiosk.connectors.remote_status import open311_request_status
-from kiosk.domain.request_status import (
-    Link,
-    RequestStatus,
-    Status,
-    StatusUnavailableError,
-    UnknownReferenceError,
-)
+from kiosk.connectors.remote_status import asked_status, open311_request_status
+from kiosk.domain.request_status import Link, RequestStatus, Status, StatusUnavailableError
 from kiosk.domain.submission import Submission
 from offline_queue.connector import Delivered, Outcome, Outgoing, Rejected, RetryLater, Unauthorized
 
@@ -181,16 +175,10 @@ class Open311Connector(LookUpFirst[_Prepared]):
             return RequestStatus(Status.RECEIVED)
         if not _REMOTE_ID.fullmatch(remote):
             raise StatusUnavailableError("status: the request's id cannot be asked about")
-        try:
-            answer = self.get(f"requests/{quote(remote)}.json")
-        except requests.RequestException as error:
-            raise StatusUnavailableError(f"status: {describe_network_error(error)}") from None
-        if answer.status == 404:
-            raise UnknownReferenceError(remote)
-        status = open311_request_status(answer.json(), remote) if answer.status == 200 else None
-        if status is None:
-            raise StatusUnavailableError(f"status: {_reason(answer)}, no readable status")
-        return status
+        return asked_status(
+            lambda: self.get(f"requests/{quote(remote)}.json"),
+            lambda reply: open311_request_status(reply, remote), remote, _reason,
+        )
 
     # ------------------------------------------------------------------ LookUpFirst
 

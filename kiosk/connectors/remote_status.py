@@ -17,14 +17,19 @@ Open311 (``GET requests/<id>.json``, a list of one record): ``status`` is ``open
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+import requests
+
+from kiosk.connectors.bounded_http import Answer, describe_network_error
 from kiosk.domain.request_status import (
     MAX_NOTE,
     MAX_SERVICE_NAME,
     RequestStatus,
     Status,
+    StatusUnavailableError,
+    UnknownReferenceError,
     one_line,
 )
 
@@ -78,3 +83,24 @@ def open311_request_status(reply: Any, remote_id: str) -> RequestStatus | None:
         updated_at=one_line(record.get("updated_datetime"), MAX_DATE),
         note=one_line(record.get("status_notes"), MAX_NOTE),
     )
+
+
+def asked_status(
+    ask: Callable[[], Answer],
+    read: Callable[[Any], RequestStatus | None],
+    remote: str,
+    reason: Callable[[Answer], str],
+) -> RequestStatus:
+    """The status in the answer to ``ask()``, read by ``read``: raises
+    ``UnknownReferenceError`` on a 404 (no such request), ``StatusUnavailableError`` on
+    network trouble or any answer without a readable status (``reason`` names it)."""
+    try:
+        answer = ask()
+    except requests.RequestException as error:
+        raise StatusUnavailableError(f"status: {describe_network_error(error)}") from None
+    if answer.status == 404:
+        raise UnknownReferenceError(remote)
+    status = read(answer.json()) if answer.status == 200 else None
+    if status is None:
+        raise StatusUnavailableError(f"status: {reason(answer)}, no readable status")
+    return status

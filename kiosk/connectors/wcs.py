@@ -52,17 +52,12 @@ from kiosk.catalog.backoffices import WCS_SLUG as _SLUG
 from kiosk.catalog.backoffices import WCS_VARNAME as _VARNAME
 from kiosk.connectors.answer_mapping import MappingError, mapped_choice
 from kiosk.connectors.base_url import check_base_url
-from kiosk.connectors.bounded_http import Answer, BoundedHttp, describe_network_error
+from kiosk.connectors.bounded_http import Answer, BoundedHttp
 from kiosk.connectors.http_api import parse_retry_after
 from kiosk.connectors.look_up_first import LookUpFirst
-from kiosk.connectors.remote_status import wcs_request_status
+from kiosk.connectors.remote_status import asked_status, wcs_request_status
 from kiosk.connectors.wcs_signing import signed_query
-from kiosk.domain.request_status import (
-    Link,
-    RequestStatus,
-    StatusUnavailableError,
-    UnknownReferenceError,
-)
+from kiosk.domain.request_status import Link, RequestStatus, StatusUnavailableError
 from kiosk.domain.submission import Submission
 from offline_queue.connector import Delivered, Outcome, Outgoing, Rejected, RetryLater, Unauthorized
 
@@ -258,16 +253,11 @@ class WcsConnector(LookUpFirst[_Prepared]):
         form = self.forms.get(link.demarche_id)
         if form is None or not _REMOTE_ID.fullmatch(link.remote_reference):
             raise StatusUnavailableError("status: no w.c.s. form for this request's démarche")
-        try:
-            answer = self.signed_get(f"/api/forms/{quote(form.slug)}/{link.remote_reference}/")
-        except requests.RequestException as error:
-            raise StatusUnavailableError(f"status: {describe_network_error(error)}") from None
-        if answer.status == 404:
-            raise UnknownReferenceError(link.remote_reference)
-        status = wcs_request_status(answer.json()) if answer.status == 200 else None
-        if status is None:
-            raise StatusUnavailableError(f"status: {_reason(answer)}, no readable status")
-        return status
+        remote = link.remote_reference
+        return asked_status(
+            lambda: self.signed_get(f"/api/forms/{quote(form.slug)}/{remote}/"),
+            wcs_request_status, remote, _reason,
+        )
 
     # ------------------------------------------------------------------ the two calls
 
