@@ -21,7 +21,7 @@ from kiosk.app import KioskApp
 from kiosk.catalog.store import bundled_catalog_path
 from kiosk.config import BackofficeSection, CatalogSection
 from offline_queue.store import ItemInfo, State
-from tests.e2e.resident import Resident, Role
+from tests.e2e.resident import Resident, Role, answer_street_report
 from tests.e2e.test_mediator import record_speech
 from tests.e2e.test_request_status import BUTTON, ask_status
 from tests.fakes.open311_process import API_KEY, RunningOpen311, running_open311
@@ -60,15 +60,11 @@ def report_a_bench(
     resident = Resident(kiosk)
     resident.start()
     resident.open_demarche("Un problème dans la rue")
-    for step in (("Déchets ou objets jetés",), (STREET,),
-                 ("Décrivez le problème en quelques mots.", DESCRIPTION),
-                 ("Oui",), ("Non",), ("J'accepte",)):
-        if len(step) == 1:
-            resident.choose(step[0])
-        else:
-            resident.write(*step)
-        resident.next()
-    assert resident.at_review()
+    answer_street_report(resident, (
+        ("Déchets ou objets jetés",), (STREET,),
+        ("Décrivez le problème en quelques mots.", DESCRIPTION),
+        ("Oui",), ("Non",), ("J'accepte",),
+    ))
     reference = resident.send()
     at_receipt()
     resident.finish()
