@@ -1,4 +1,4 @@
-"""``kiosk doctor`` asks w.c.s. and Open311 for real (kiosk/doctor_backoffice.py), against
+"""``kiosk doctor`` asks w.c.s. and Open311 for real (kiosk/doctor/backoffice.py), against
 the fakes in subprocesses: each failing check names what is wrong and what to do."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from kiosk import doctor, secrets
 from kiosk.config import BackofficeSection, Config
 from kiosk.doctor import CheckResult, Level
-from kiosk.doctor_backoffice import (
+from kiosk.doctor.backoffice import (
     check_backoffice,
     check_backoffice_clock,
     check_backoffice_services,

@@ -14,8 +14,9 @@
   the server requires mapped.
 
 Each failing check says what to do. The kiosk's own API (``kind = "http"``) has its own
-checks (``pairing``, ``clock``); for it these say so and ask nothing. Registered in
-``kiosk.doctor.ALL_CHECKS``. Nothing personal is printed: slugs, codes, statuses.
+checks (``pairing``, ``clock``); for it these say so and ask nothing. Listed in
+``CHECKS``, gathered by ``kiosk.doctor.ALL_CHECKS``. Nothing personal is printed: slugs,
+codes, statuses.
 """
 
 from __future__ import annotations
@@ -30,13 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk import secrets
 from kiosk.config import Config
+from kiosk.doctor.report import Check, CheckResult, Level
 
 if TYPE_CHECKING:
     from kiosk.connectors.bounded_http import Answer
     from kiosk.connectors.open311 import Open311Connector
     from kiosk.connectors.open311_mapping import Open311Service
     from kiosk.connectors.wcs import WcsConnector, WcsForm
-    from kiosk.doctor import CheckResult
 
 WCS_WINDOW_S = 30.0  # w.c.s. refuses a signature's timestamp further off
 WCS_WARN_S = 10.0  # close enough to the window to fix it now
@@ -54,8 +55,6 @@ class _Problem(Exception):  # noqa: N818 - a finding, not an error
 
 
 def _result(level: str, name: str, detail: str) -> CheckResult:
-    from kiosk.doctor import CheckResult, Level  # kiosk.doctor imports this module first
-
     return CheckResult(Level(level), name, detail)
 
 
@@ -333,7 +332,7 @@ def _attributes_match(demarche: str, service: Open311Service, definition: Any) -
                        "backoffices.open311.attributes")
 
 
-BACKOFFICE_CHECKS: tuple[Callable[[Config], CheckResult], ...] = (
+CHECKS: tuple[Check, ...] = (
     check_backoffice,
     check_backoffice_clock,
     check_backoffice_services,
