@@ -102,7 +102,7 @@ def _mapped(config: Config) -> tuple[Mapping[str, WcsForm], Mapping[str, Open311
     try:
         catalog = load_catalog(path, pictogram_dir=pictograms_dir())
     except CatalogError as error:
-        raise _Problem(f"{path}: {error} (`kiosk catalog check` names every problem)") from None
+        raise _Problem(f"{path}: {error}; `kiosk catalog check` names every problem") from None
     if config.backoffice.kind == "wcs":
         return wcs_forms(catalog), MappingProxyType({})
     return MappingProxyType({}), open311_services(catalog)
@@ -120,7 +120,7 @@ def _connector(config: Config) -> WcsConnector | Open311Connector:
     except secrets.SecretsError as error:
         raise _Problem(f"the key cannot be read: {error}") from None
     if not key:
-        raise _Problem(f"no key enrolled: kiosk enroll {office.kind}-key")
+        raise _Problem(f"no key enrolled; kiosk enroll {office.kind}-key")
     forms, services = _mapped(config)
     deadline = min(office.timeout_seconds, PROBE_DEADLINE_S)
     if office.kind == "wcs":
@@ -146,7 +146,7 @@ def _access(connector: WcsConnector | Open311Connector) -> str:
     from kiosk.connectors.wcs import WcsConnector
 
     if not connector.reachable():
-        raise _Problem("not reachable: check [backoffice] url, the network and the "
+        raise _Problem("not reachable; check [backoffice] url, the network and the "
                        "back office's certificate")
     if isinstance(connector, WcsConnector):
         return _wcs_access(connector)
@@ -155,11 +155,12 @@ def _access(connector: WcsConnector | Open311Connector) -> str:
 
 def _wcs_access(connector: WcsConnector) -> str:
     if not connector.forms:
-        raise _Problem("no démarche of the catalog is mapped to w.c.s. (backoffices.wcs)")
+        raise _Problem("no démarche of the catalog is mapped to w.c.s.; map them (backoffices.wcs, "
+                       "docs/catalog.md)")
     for demarche, form in connector.forms.items():
         _wcs_schema_matches(connector, demarche, form)
         _wcs_may_list(connector, demarche, form)
-    return (f"{len(connector.forms)} form(s) with every mapped field; API access "
+    return (f"{len(connector.forms)} form(s) with every mapped field, API access "
             f"{connector.orig} accepted (signed look-up)")
 
 
@@ -182,7 +183,7 @@ def _wcs_refusal(answer: Answer, where: str) -> _Problem:
     from kiosk.connectors.wcs import describe_refusal
 
     if _is_html(answer):
-        return _Problem(f"{where}: HTTP {answer.status} is a web page, not w.c.s.'s API: "
+        return _Problem(f"{where}: HTTP {answer.status} is a web page, not w.c.s.'s API; "
                         "check [backoffice] url (the w.c.s. site's address)")
     reason, meaning = describe_refusal(answer)
     action = _WCS_ACTIONS.get(meaning or "")
@@ -204,7 +205,7 @@ def _wcs_schema_matches(connector: WcsConnector, demarche: str, form: WcsForm) -
     wanted = {field.varname for field in form.fields.values()} | {form.uuid_varname}
     missing = sorted(wanted - schema.varnames())
     if missing:
-        raise _Problem(f"{where}: the form has no field {', '.join(missing)}: add it in "
+        raise _Problem(f"{where}: the form has no field {', '.join(missing)}; add it in "
                        "w.c.s. or fix the catalog's backoffices.wcs.fields")
 
 
@@ -218,7 +219,8 @@ def _wcs_may_list(connector: WcsConnector, demarche: str, form: WcsForm) -> None
 
 def _open311_access(connector: Open311Connector) -> str:
     if not connector.services:
-        raise _Problem("no démarche of the catalog is mapped to Open311 (backoffices.open311)")
+        raise _Problem("no démarche of the catalog is mapped to Open311; map them "
+                       "(backoffices.open311, docs/catalog.md)")
     code = next(iter(connector.services.values())).service_code
     answer = connector.get("requests.json", [("service_code", code)])
     searchable = answer.status == 200 and isinstance(answer.json(), list)
@@ -229,8 +231,8 @@ def _open311_access(connector: Open311Connector) -> str:
             "so after a lost answer a request is set aside for a person instead of being "
             "sent again; ask the server's administrator to allow the search "
             "(docs/back-office.md §6)", "WARN")
-    return ("reachable and searchable; the api_key is checked only when a request is sent "
-            "(the first delivery shows it: kiosk queue list)")
+    return ("reachable and searchable (the api_key is checked only when a request is sent: "
+            "the first delivery shows it, kiosk queue list)")
 
 
 # ---------------------------------------------------------------- backoffice-clock
@@ -260,7 +262,7 @@ def _clock(config: Config) -> str:
     if abs(skew) > window:
         refuses = ("w.c.s. refuses every request more than 30 s off: requests wait" if wcs
                    else "the search before a re-send misses requests: duplicates possible")
-        raise _Problem(f"{said}; {refuses}; {CHECK_NTP}")
+        raise _Problem(f"{said}: {refuses}; {CHECK_NTP}")
     if wcs and abs(skew) > WCS_WARN_S:
         raise _Problem(f"{said}, close to w.c.s.'s 30 s; {CHECK_NTP}", "WARN")
     return said
@@ -285,12 +287,12 @@ def _services(connector: WcsConnector | Open311Connector) -> str:
     listed = answer.json()
     if answer.status != 200 or not isinstance(listed, list):
         raise _Problem(f"GET services.json answers HTTP {answer.status}, not a list of "
-                       "services: check [backoffice] url (the GeoReport v2 endpoint)")
+                       "services; check [backoffice] url (the GeoReport v2 endpoint)")
     codes = {str(s.get("service_code")) for s in listed if isinstance(s, dict)}
     unknown = sorted({f"{d} ({s.service_code})" for d, s in connector.services.items()
                       if s.service_code not in codes})
     if unknown:
-        raise _Problem(f"service code not on the server, for démarche {', '.join(unknown)}: "
+        raise _Problem(f"service code not on the server, for démarche {', '.join(unknown)}; "
                        "fix the catalog's backoffices.open311.service_code")
     unchecked = []
     for demarche, service in connector.services.items():
@@ -300,7 +302,7 @@ def _services(connector: WcsConnector | Open311Connector) -> str:
             continue
         _attributes_match(demarche, service, definition.json())
     if unchecked:
-        raise _Problem(f"{len(codes)} service(s) listed, mapped codes found; attributes not "
+        raise _Problem(f"{len(codes)} service(s) listed, mapped codes found, attributes not "
                        f"checked: services/<code>.json not served for {', '.join(unchecked)}",
                        "WARN")
     return f"{len(connector.services)} mapped service(s), their attributes and values found"
@@ -328,7 +330,7 @@ def _attributes_match(demarche: str, service: Open311Service, definition: Any) -
         wrong = sorted(set(attribute.values.values()) - keys) if keys else []
         problems += [f"attribute {code}: value {v} unknown to the server" for v in wrong]
     if problems:
-        raise _Problem(f"{where}: {'; '.join(problems)}: fix the catalog's "
+        raise _Problem(f"{where}: {', '.join(problems)}; fix the catalog's "
                        "backoffices.open311.attributes")
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from kiosk import doctor, secrets
+from kiosk.commands.doctor import split_remedy
 from kiosk.config import BackofficeSection, Config
 from kiosk.doctor import CheckResult, Level
 from kiosk.doctor.backoffice import (
@@ -76,14 +77,15 @@ def test_a_wrong_key_says_to_enrol_it_again(wcs: RunningWcs) -> None:
     level, detail = verdict(check_backoffice(cfg))
     assert level is Level.FAIL
     assert "refused the signature" in detail
-    assert "kiosk enroll wcs-key --force" in detail
+    assert split_remedy(detail)[1] == (
+        "enrol the API access's key again: kiosk enroll wcs-key --force")
 
 
 def test_without_a_key_it_says_which_to_enrol(wcs: RunningWcs) -> None:
     cfg = wcs_config(wcs)
     secrets.set_secret(secrets.WCS_API_KEY, "")
     assert verdict(check_backoffice(cfg)) == (
-        Level.FAIL, "no key enrolled: kiosk enroll wcs-key")
+        Level.FAIL, "no key enrolled; kiosk enroll wcs-key")
 
 
 def test_a_form_without_a_mapped_field_is_named() -> None:
@@ -125,7 +127,7 @@ def test_a_back_office_out_of_reach_fails_saying_what_to_check() -> None:
     secrets.set_secret(secrets.WCS_API_KEY, KEY)
     level, detail = verdict(check_backoffice(config("wcs", url, orig=ORIG)))
     assert level is Level.FAIL
-    assert "not reachable: check [backoffice] url" in detail
+    assert "not reachable; check [backoffice] url" in detail
     level, detail = verdict(check_backoffice_clock(config("wcs", url, orig=ORIG)))
     assert level is Level.FAIL
     assert "check [backoffice] url" in detail
@@ -146,6 +148,7 @@ def test_an_open311_server_as_the_catalog_says_is_ok() -> None:
         unsearchable = check_backoffice(cfg)
     assert access.level is Level.OK, access.detail
     assert "api_key is checked only when a request is sent" in access.detail
+    assert split_remedy(access.detail)[1] == ""  # nothing to do
     assert verdict(listed) == (
         Level.OK, "1 mapped service(s), their attributes and values found")
     assert clock.level is Level.OK, clock.detail
@@ -158,7 +161,7 @@ def test_an_open311_server_as_the_catalog_says_is_ok() -> None:
     [
         (services(code="eclairage"), "service code not on the server, for démarche "
                                      "signalement-rue (voirie)"),
-        (services(natures=NATURES[:3]), "attribute nature: value autre unknown to the server; "
+        (services(natures=NATURES[:3]), "attribute nature: value autre unknown to the server, "
                                         "attribute nature: value graffiti unknown"),
         ({"voirie": {"attributes": [{"code": "photo", "required": True, "variable": True}]}},
          "attribute danger unknown to the server"),
