@@ -247,8 +247,8 @@ def check_backoffice_clock(config: Config) -> CheckResult:
 def _clock(config: Config) -> str:
     import requests
 
-    from kiosk.commands.queue import CHECK_NTP, describe_skew
     from kiosk.connectors.http_api import clock_skew
+    from kiosk.queue_report import CHECK_NTP, describe_skew
 
     wcs = config.backoffice.kind == "wcs"
     url = config.backoffice.url.rstrip("/") + ("/api/formdefs/" if wcs else "/services.json")

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from kiosk import secrets
-from kiosk.app import KioskApp
 from kiosk.catalog.store import bundled_catalog_path
 from kiosk.config import BackofficeSection, CatalogSection
 from offline_queue.store import ItemInfo, State
@@ -26,6 +25,7 @@ from tests.e2e.test_mediator import record_speech
 from tests.e2e.test_request_status import BUTTON, ask_status
 from tests.fakes.open311_process import API_KEY, RunningOpen311, running_open311
 from tests.fakes.wcs_process import KEY, ORIG, RunningWcs, running_wcs
+from wiring.app import KioskApp
 
 QR_CAPTION = "Avec un téléphone, vous pouvez photographier ce code."
 TRACKING = "https://mairie.example/suivi/{reference}"

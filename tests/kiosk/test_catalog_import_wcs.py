@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from kiosk import secrets
 from kiosk.catalog.store import bundled_catalog_path
-from kiosk.cli import main
 from kiosk.connectors.wcs_schema import is_required, parse_schema
 from tests.fakes.wcs_process import KEY, ORIG, RunningWcs, running_wcs
 from tests.kiosk.connectors.test_request_status import JSON
@@ -25,6 +24,7 @@ from tests.kiosk.test_enroll import (  # noqa: F401  (fixtures)
     empty_shared_keyring,
     keep_log_capture,
 )
+from wiring.cli import main
 
 SLUG = "badge-decheterie"
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 import pytest
 
 from kiosk import doctor, secrets
-from kiosk.commands.doctor import split_remedy
 from kiosk.config import BackofficeSection, Config
 from kiosk.doctor import CheckResult, Level
 from kiosk.doctor.backoffice import (
@@ -19,6 +18,7 @@ from kiosk.doctor.backoffice import (
 )
 from tests.fakes.open311_process import API_KEY, RunningOpen311, running_open311
 from tests.fakes.wcs_process import KEY, ORIG, RunningWcs, running_wcs
+from wiring.commands.doctor import split_remedy
 
 SLUG = "signalement-voirie"  # the bundled catalog's street report
 VARNAMES = ("kiosk_uuid", "probleme", "lieu", "description", "danger", "rappel", "telephone")
