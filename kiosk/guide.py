@@ -270,9 +270,9 @@ class Guide(QObject):
             (
                 self.receipt.title.text(),
                 self.receipt.reference_caption.text(),
-                spell_reference(view.reference),
+                spell_reference(view.reference, self._language()),
                 _("Je répète :"),
-                spell_reference(view.reference),
+                spell_reference(view.reference, self._language()),
                 self.receipt.sent_to.text(),
                 self.receipt.status.text(),
                 view.next_steps,

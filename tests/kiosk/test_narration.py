@@ -214,8 +214,8 @@ def test_the_receipt_is_spoken_with_the_reference_spelled(
     street_problem_up_to_the_review(resident)
     reference = resident.send()
     spoken = synth.last.text
-    spelled = spell_reference(reference)
-    assert spelled.startswith("A D M.")
+    spelled = spell_reference(reference, "fr")
+    assert spelled.startswith("A comme Anatole, D comme Désiré, M comme Marcel.")
     assert spoken.startswith("Votre demande est enregistrée.")
     assert spoken.count(spelled) == 2, spoken  # said, then "Je répète :"
     assert "Je répète" in spoken

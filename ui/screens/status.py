@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidg
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.domain.reference import spell_reference
-from kiosk.i18n import _
+from kiosk.i18n import _, current_language
 from ui.screens.frame import chain_focus, screen_layout
 from ui.screens.question import ErrorMessage
 from ui.widgets.keyboard import MODE_PROPERTY, KeyboardController, OnScreenKeyboard
@@ -148,7 +148,8 @@ class StatusScreen(QWidget):
         if self.answer.isVisible() and self.answer.text():
             return self.answer.text()
         # The example is spelled, character by character, as the receipt reads it.
-        return f"{self.title.text()} {self._instruction(spell_reference(EXAMPLE))}"
+        example = spell_reference(EXAMPLE, current_language())
+        return f"{self.title.text()} {self._instruction(example)}"
 
     @staticmethod
     def _instruction(example: str) -> str:
