@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from accessibility.qt_speech import InterruptOnInput, Speaker
+from kiosk.catalog.model import fallback_language
 from kiosk.config import Config
 from kiosk.i18n import _
 from ui.input_hub import InputHub
@@ -90,8 +91,11 @@ class Narrator(QObject):
         _log.info("audio mode %s", "on" if self.speaker.enabled else "off")
 
     def say(self, text: str, personal: bool = False) -> None:
+        """Say ``text`` in the resident's language; a French text shown in its place (a
+        street name, a missing translation) with the French voice."""
         if text.strip():
-            self.speaker.say(text, language=self._language(), personal=personal)
+            language = fallback_language(text) or self._language()
+            self.speaker.say(text, language=language, personal=personal)
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is None or not self.audio_mode or _inside_pin_pad(new):

@@ -23,6 +23,7 @@ from accessibility import qt_speech, voices
 from accessibility.speech import Synthesizer, Utterance
 from kiosk import narration
 from kiosk.app import KioskApp
+from kiosk.catalog.model import Texts, localized
 from kiosk.config import BackofficeSection, Config, KioskSection, SpeechSection
 from kiosk.domain.reference import spell_reference
 from tests.accessibility.conftest import SLOW_PLAYER, RecordingSynthesizer, pid_alive
@@ -461,3 +462,15 @@ def test_a_shut_down_narrator_no_longer_follows_the_focus(
     other.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is other)
     assert described == []
+
+
+def test_a_french_street_name_in_arabic_is_said_with_the_french_voice(
+    kiosk: KioskApp, synth: Recorder
+) -> None:
+    kiosk.set_language("ar")
+    kiosk.set_audio_mode(True)
+    street = localized(Texts(fr="Rue des Lilas", proper_name=True), "ar")
+    kiosk.narrator.say(street)
+    assert synth.last.voice == "roa/fr"
+    kiosk.narrator.say(localized(Texts(fr="Gare", ar="محطة القطار"), "ar"))
+    assert synth.last.voice == "sem/ar"
