@@ -145,6 +145,7 @@ class QuestionScreen(QWidget):
         self.help_button.setText(_("Aide"))
         self.help_button.setAccessibleName(_("Aide"))
         self.navigation.retranslate()
+        self.keyboard.retranslate()
 
     def show_question(self, question: Question, demarche_title: str) -> None:
         """Draw ``question`` (its previous answer and error included)."""

@@ -90,6 +90,7 @@ class StatusScreen(QWidget):
         layout.addLayout(buttons)
 
     def retranslate(self) -> None:
+        self.keyboard.retranslate()
         self.title.setText(_("Où en est ma demande ?"))
         self.title.setAccessibleName(self.title.text())
         self.instruction.setText(self._instruction(EXAMPLE))

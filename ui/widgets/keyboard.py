@@ -13,8 +13,11 @@ Choices:
   (press action), which does not need the focus.
 - The keyboard is an ordinary child widget that the screen places under the question
   (never a popup or a window of its own), so the field being typed into stays visible.
-- It stays left-to-right in a right-to-left (Arabic) interface: the data asked by a French
-  administration is written in Latin letters, and a mirrored AZERTY would be unknown to all.
+- It stays left-to-right in a right-to-left (Arabic) interface, as physical keyboards do.
+  In Arabic it has an Arabic page too, and a key to go from one alphabet to the other
+  (see ui.widgets.keyboard_layouts for which comes first).
+- ``retranslate()`` (called by the screen on a language change) rebuilds the keys in the
+  new language: their names, and the layouts of that language.
 - Colours and fonts come from the application's stylesheet: keys are QPushButtons named
   ``keyboardKey`` with a ``role`` property (``character``, ``accent``, ``special``, and
   ``primary`` for "Valider", as for every main action in ui.style),
@@ -45,14 +48,16 @@ from PySide6.QtWidgets import (
 )
 
 from accessibility.sizes import ScreenMetrics
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, current_language
 from ui.widget_tree import enclosing
 from ui.widgets.keyboard_layouts import (
     ACCENT_DESCRIPTIONS,
     ACCENTED_LETTERS,
     CHARACTER_LABELS,
     CHARACTER_NAMES,
+    LAYOUTS,
     SPECIAL_NAMES,
+    SWITCH_LABELS,
     KeyboardLayout,
     KeyboardMode,
     KeyKind,
@@ -170,6 +175,11 @@ class KeyboardKey(QPushButton):
         if spec.kind is KeyKind.SHIFT:
             self.setAccessibleName(_(SPECIAL_NAMES[spec.kind]))
             self.set_shift_state(ShiftState.OFF)
+            return
+        if spec.kind is KeyKind.SWITCH:
+            shown, spoken = SWITCH_LABELS[spec.text]
+            self.setText(shown)
+            self.setAccessibleName(_(spoken))
             return
         if spec.kind is not KeyKind.CHARACTER:
             name = _(SPECIAL_NAMES[spec.kind])
@@ -308,7 +318,18 @@ class OnScreenKeyboard(QWidget):
             self._mode = KeyboardMode(mode)
         except ValueError:
             self._mode = KeyboardMode.TEXT
-        layout = layout_for(self._mode)
+        self._show_layout(layout_for(self._mode, current_language()))
+
+    def retranslate(self) -> None:
+        """Rebuild every key in the current language (names, and that language's layouts)."""
+        for page in self._pages.values():
+            page.hide()
+            page.deleteLater()
+        self._pages.clear()
+        self._layout_name = ""
+        self.set_mode(self._mode)
+
+    def _show_layout(self, layout: KeyboardLayout) -> None:
         if layout.name == self._layout_name:
             return
         if layout.name not in self._pages:
@@ -467,6 +488,9 @@ class OnScreenKeyboard(QWidget):
             self.special_key.emit(key.accessibleName())
         elif kind is KeyKind.OK:
             self.accepted.emit()
+        elif kind is KeyKind.SWITCH:
+            self._show_layout(LAYOUTS[key.spec.text])
+            self.special_key.emit(key.accessibleName())
 
 
 def _send_key(field: QWidget, key: Qt.Key, text: str) -> None:

@@ -2,6 +2,14 @@
 
 Kept free of widgets so the arrangement can be read (and changed) at a glance. Layouts are
 grids: each row lists its keys left to right, a key may span several columns.
+
+Languages: French AZERTY for French and English (what is typed on a French kiosk is
+mostly names and addresses in Latin letters). In Arabic, two pages and a key to go from
+one to the other ("أ ب ت" / "ABC"): the Arabic letters come first for a message written
+in the resident's own words (``KeyboardMode.MESSAGE``); Latin letters come first for a
+name, an address, a reference (``KeyboardMode.TEXT``), which the town hall must read as
+they are written on papers. Both pages keep the grid left to right, as a physical
+Arabic keyboard does (ض at the top left).
 """
 
 from __future__ import annotations
@@ -19,13 +27,15 @@ class KeyKind(enum.Enum):
     BACKSPACE = "backspace"
     SHIFT = "shift"
     OK = "ok"
+    SWITCH = "switch"  # shows the layout named by ``text`` (Arabic letters / Latin letters)
     GAP = "gap"  # an empty cell: keeps the grid aligned
 
 
 class KeyboardMode(enum.Enum):
     """The kind of field being typed into; it picks the layout."""
 
-    TEXT = "text"
+    TEXT = "text"  # a name, an address, a reference: Latin letters first
+    MESSAGE = "message"  # words of the resident's own (a description): their script first
     EMAIL = "email"
     NUMBER = "number"
     PHONE = "phone"
@@ -84,16 +94,24 @@ SPECIAL_NAMES: dict[KeyKind, str] = {
     KeyKind.OK: N_("Valider"),
 }
 ACCENTED_LETTERS = "éèêàâçùûôîïë"
+ARABIC = "arabic"
+LATIN_WITH_ARABIC = "letters-ar"
+# The switch key: what it shows (the first letters of the other alphabet) and its name.
+SWITCH_LABELS: dict[str, tuple[str, str]] = {
+    ARABIC: ("أ ب ت", N_("Lettres arabes")),
+    LATIN_WITH_ARABIC: ("ABC", N_("Lettres latines")),
+}
 
 
 def _chars(characters: str) -> tuple[KeySpec, ...]:
     return tuple(KeySpec(KeyKind.CHARACTER, c) for c in characters)
 
 
-def _letters_layout(name: str, punctuation: str) -> KeyboardLayout:
+def _letters_layout(name: str, punctuation: str, switch_to: str | None = None) -> KeyboardLayout:
     """French AZERTY letters, digits on top, the accented letters as a block on the right.
 
-    Everything is on one page: changing pages is a step many first-time users get lost in.
+    Everything is on one page: changing pages is a step many first-time users get lost in
+    (only Arabic needs a second alphabet: ``switch_to`` adds the key to it).
     """
     accents = ACCENTED_LETTERS
     return KeyboardLayout(
@@ -104,11 +122,32 @@ def _letters_layout(name: str, punctuation: str) -> KeyboardLayout:
             _chars("azertyuiop" + accents[4:8]),
             _chars("qsdfghjklm" + accents[8:12]),
             (*_chars("wxcvbn" + punctuation), KeySpec(KeyKind.BACKSPACE, span=4)),
-            (
-                KeySpec(KeyKind.SHIFT, span=3),
-                KeySpec(KeyKind.CHARACTER, " ", span=7),
-                KeySpec(KeyKind.OK, span=4),
-            ),
+            _last_row(True, switch_to),
+        ),
+    )
+
+
+def _last_row(shift: bool, switch_to: str | None) -> tuple[KeySpec, ...]:
+    """Shift (for letters with capitals), the key to the other alphabet, space, "Valider"."""
+    keys = ((KeySpec(KeyKind.SHIFT, span=3),) if shift else ()) + (
+        (KeySpec(KeyKind.SWITCH, switch_to, span=3),) if switch_to else ()
+    )
+    space = 10 - sum(key.span for key in keys)
+    return (*keys, KeySpec(KeyKind.CHARACTER, " ", span=space), KeySpec(KeyKind.OK, span=4))
+
+
+def _arabic_layout() -> KeyboardLayout:
+    """The Arabic letters in the order of an Arabic keyboard, digits 0-9 on top (the digits
+    of French papers), the hamza forms at the ends of the rows."""
+    return KeyboardLayout(
+        name=ARABIC,
+        columns=14,
+        rows=(
+            _chars("1234567890" + "أإآء"),
+            _chars("ضصثقفغعهخحجد" + "ؤئ"),
+            _chars("شسيبلاتنمكط" + "ىةذ"),
+            (*_chars("رزوظ" + "،.-'؟"), KeySpec(KeyKind.GAP), KeySpec(KeyKind.BACKSPACE, span=4)),
+            _last_row(False, LATIN_WITH_ARABIC),
         ),
     )
 
@@ -133,23 +172,33 @@ LETTERS = _letters_layout("letters", "'-.@")
 EMAIL = _letters_layout("email", "_-.@")
 DIGITS = _numeric_layout("digits", KeySpec(KeyKind.GAP))
 PHONE = _numeric_layout("phone", KeySpec(KeyKind.CHARACTER, " "))
+LETTERS_WITH_ARABIC = _letters_layout(LATIN_WITH_ARABIC, "'-.@", switch_to=ARABIC)
+ARABIC_LETTERS = _arabic_layout()
 
 LAYOUTS: dict[str, KeyboardLayout] = {
-    layout.name: layout for layout in (LETTERS, EMAIL, DIGITS, PHONE)
+    layout.name: layout
+    for layout in (LETTERS, EMAIL, DIGITS, PHONE, LETTERS_WITH_ARABIC, ARABIC_LETTERS)
 }
 MODE_LAYOUTS: dict[KeyboardMode, KeyboardLayout] = {
     KeyboardMode.TEXT: LETTERS,
+    KeyboardMode.MESSAGE: LETTERS,
     KeyboardMode.EMAIL: EMAIL,
     KeyboardMode.NUMBER: DIGITS,
     KeyboardMode.DATE: DIGITS,
     KeyboardMode.POSTCODE: DIGITS,
     KeyboardMode.PHONE: PHONE,
 }
+# Where a language needs other layouts than the French ones.
+LANGUAGE_LAYOUTS: dict[str, dict[KeyboardMode, KeyboardLayout]] = {
+    "ar": {KeyboardMode.TEXT: LETTERS_WITH_ARABIC, KeyboardMode.MESSAGE: ARABIC_LETTERS},
+}
 
 
-def layout_for(mode: KeyboardMode | str) -> KeyboardLayout:
-    """The layout for a field mode; an unknown mode name gets the full letters layout."""
+def layout_for(mode: KeyboardMode | str, language: str = "fr") -> KeyboardLayout:
+    """The first layout for a field mode in ``language``; an unknown mode name gets the
+    full letters layout."""
     try:
-        return MODE_LAYOUTS[KeyboardMode(mode)]
+        mode = KeyboardMode(mode)
     except ValueError:
-        return LETTERS
+        mode = KeyboardMode.TEXT
+    return LANGUAGE_LAYOUTS.get(language, {}).get(mode, MODE_LAYOUTS[mode])
