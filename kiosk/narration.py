@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from accessibility.qt_speech import InterruptOnInput, Speaker
-from kiosk.catalog.model import fallback_language
+from kiosk.catalog.model import SOURCE_LANGUAGE, fallback_language
 from kiosk.config import Config
 from kiosk.i18n import _
 from ui.input_hub import InputHub
@@ -92,10 +92,14 @@ class Narrator(QObject):
 
     def say(self, text: str, personal: bool = False) -> None:
         """Say ``text`` in the resident's language; a French text shown in its place (a
-        street name, a missing translation) with the French voice."""
+        street name, a missing translation) with the French voice, alone or inside."""
         if text.strip():
-            language = fallback_language(text) or self._language()
-            self.speaker.say(text, language=language, personal=personal)
+            self.speaker.say(
+                text,
+                language=fallback_language(text) or self._language(),
+                personal=personal,
+                embedded_language=SOURCE_LANGUAGE,
+            )
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is None or not self.audio_mode or _inside_pin_pad(new):

@@ -474,3 +474,24 @@ def test_a_french_street_name_in_arabic_is_said_with_the_french_voice(
     assert synth.last.voice == "roa/fr"
     kiosk.narrator.say(localized(Texts(fr="Gare", ar="محطة القطار"), "ar"))
     assert synth.last.voice == "sem/ar"
+
+
+def test_in_arabic_a_street_option_is_laid_out_and_said_in_french_inside_arabic(
+    resident: Resident, synth: Recorder
+) -> None:
+    listen(resident)
+    resident.start()
+    resident.open_demarche(STREET)
+    resident.choose("Lampe de rue en panne")
+    resident.next()
+    resident.kiosk.set_language("ar")  # on the place question: it is asked again in Arabic
+    assert resident.question() == "أين المشكلة؟"
+    street = "\u2068Rue des Lilas\u2069"  # isolated: left to right inside the Arabic screen
+    option = resident.element(street).object()
+    assert isinstance(option, QAbstractButton)
+    option.setFocus()
+    settle()
+    said = synth.last
+    assert said.text.startswith(street)
+    assert said.voice == "sem/ar"  # "مختار" / "غير مختار", in Arabic
+    assert said.embedded_voice == "roa/fr"  # the street, in French
