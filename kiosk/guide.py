@@ -71,6 +71,8 @@ class Guide(QObject):
         # The mediator mode attaches the resident's consent here, before storing.
         self.before_queue: Callable[[Submission], Submission] = lambda s: s
         self._receipt_item: str | None = None
+        # The receipt's démarche and service (no answers): redrawn on a change of language.
+        self._receipt_of: tuple[str, str, str] | None = None
         metrics = window.metrics
         self.demarches = DemarchesScreen(metrics, window)
         self.question = QuestionScreen(metrics, window)
@@ -245,25 +247,29 @@ class Guide(QObject):
         reference = submission.reference
         self._receipt_item = submission.id
         if minimal:
+            self._receipt_of = None
             view = ReceiptView(reference, "", "", "", reference, delivered=False)
         else:
-            catalog, language = self._visit_catalog, self._language()
-            demarche = catalog.demarche(submission.demarche_id)
-            view = ReceiptView(
-                reference=reference,
-                demarche_title=localized(demarche.title, language),
-                service_name=localized(catalog.service(submission.service_id).name, language),
-                next_steps=localized(demarche.next_steps, language) if demarche.next_steps else "",
-                tracking=(
-                    self._tracking_url.format(reference=reference)
-                    if self._tracking_url
-                    else reference
-                ),
-                delivered=self._delivery.is_delivered(submission.id),
-            )
+            self._receipt_of = (reference, submission.demarche_id, submission.service_id)
+            view = self._receipt_view(*self._receipt_of)
         self.receipt.show_receipt(view)
         self.window.show_screen(self.receipt)
         self.speak.emit(self._spoken_receipt(view), False)
+
+    def _receipt_view(self, reference: str, demarche_id: str, service_id: str) -> ReceiptView:
+        catalog, language = self._visit_catalog, self._language()
+        demarche = catalog.demarche(demarche_id)
+        return ReceiptView(
+            reference=reference,
+            demarche_title=localized(demarche.title, language),
+            service_name=localized(catalog.service(service_id).name, language),
+            next_steps=localized(demarche.next_steps, language) if demarche.next_steps else "",
+            tracking=(
+                self._tracking_url.format(reference=reference) if self._tracking_url else reference
+            ),
+            delivered=self._receipt_item is not None
+            and self._delivery.is_delivered(self._receipt_item),
+        )
 
     def _spoken_receipt(self, view: ReceiptView) -> str:
         return " ".join(
@@ -304,6 +310,7 @@ class Guide(QObject):
             self.session.wipe()
             self.session = None
         self._receipt_item = None
+        self._receipt_of = None
         self.abandon_overlay.close_overlay()
         self.question.clear()
         self.review.clear()
@@ -312,6 +319,8 @@ class Guide(QObject):
     def retranslate(self) -> None:
         """Redraw the current screen in the new language (answers kept)."""
         language = self._language()
+        if self._receipt_of is not None:
+            self.receipt.view = self._receipt_view(*self._receipt_of)
         for screen in (self.demarches, self.question, self.review, self.receipt):
             screen.retranslate()
         self.abandon_card.retranslate()

@@ -32,7 +32,12 @@ from kiosk.mediator.accounts import (
     AuthResult,
     MediatorRegistry,
 )
-from kiosk.mediator.consent import ConsentMethod, attach_consent, consent_prompt
+from kiosk.mediator.consent import (
+    ConsentMethod,
+    ConsentPrompt,
+    attach_consent,
+    consent_prompt,
+)
 from kiosk.mediator.visit import ConsentState, EndReason, MediatorVisit
 from kiosk.narration import Narrator
 from ui.main_window import KioskWindow
@@ -217,6 +222,12 @@ class Mediation(QObject):
             self._ask_consent()
 
     def _ask_consent(self) -> None:
+        prompt = self._show_consent_prompt()
+        self.consent_overlay.open()
+        self.narrator.say(prompt.spoken())
+
+    def _show_consent_prompt(self) -> ConsentPrompt:
+        """Draw the consent question in the current language (on asking, and on a change)."""
         visit = self.visit
         assert visit is not None
         session = self.guide.session
@@ -225,8 +236,7 @@ class Mediation(QObject):
         self.consent.show_prompt(
             prompt.title, prompt.sentences, prompt.accept_label, prompt.refuse_label
         )
-        self.consent_overlay.open()
-        self.narrator.say(prompt.spoken())
+        return prompt
 
     def _answer_consent(self, *, given: bool) -> None:
         visit, session = self.visit, self.guide.session
@@ -350,6 +360,10 @@ class Mediation(QObject):
         name = self.registry.find(chosen).name if chosen else ""
         self.pad.retranslate(_("Code de {name}").format(name=name))
         self._show_banner()
+        if self.visit is not None and self.consent_overlay.isVisible():
+            self._show_consent_prompt()
+        if self.panel_overlay.isVisible():
+            self.panel.show_view(self._panel_view())
 
     def close(self) -> None:
         if self.visit is not None:

@@ -322,6 +322,7 @@ class OnScreenKeyboard(QWidget):
 
     def retranslate(self) -> None:
         """Rebuild every key in the current language (names, and that language's layouts)."""
+        self.setAccessibleName(_("Clavier"))
         for page in self._pages.values():
             page.hide()
             page.deleteLater()
