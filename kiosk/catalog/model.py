@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol, TypeVar
 
+from kiosk.i18n import is_right_to_left
 from kiosk.paths import asset
 
 SCHEMA_VERSION = 1
@@ -41,6 +42,7 @@ LANGUAGES = ("fr", "en", "ar")  # same languages as kiosk.config; French is the 
 # its own direction inside the other one (a French street name inside Arabic), and speech
 # knows to say it with the French voice (``fallback_language``). espeak-ng ignores the marks.
 FALLBACK_START, FALLBACK_END = "\u2068", "\u2069"
+RIGHT_TO_LEFT_MARK = "\u200f"
 SOURCE_LANGUAGE = "fr"
 
 
@@ -78,13 +80,21 @@ def localized(texts: Texts | None, language: str) -> str:
     translated: str | None = getattr(texts, language, None) if language in LANGUAGES else None
     if language == SOURCE_LANGUAGE or translated:
         return translated or texts.fr
-    return FALLBACK_START + texts.fr + FALLBACK_END
+    return as_french(texts.fr, language)
+
+
+def as_french(text: str, language: str) -> str:
+    """``text``, French, marked for a screen in ``language``: isolated (its own direction,
+    the French voice); in a right-to-left language, after a RIGHT-TO-LEFT MARK, so that the
+    line itself stays right to left (aligned at the right like the Arabic around it)."""
+    mark = RIGHT_TO_LEFT_MARK if is_right_to_left(language) else ""
+    return mark + FALLBACK_START + text + FALLBACK_END
 
 
 def fallback_language(text: str) -> str | None:
     """"fr" when the whole of ``text`` is one French text shown in another language
-    (``localized``'s marks around it), else None: then it is in the resident's language."""
-    inner = text.strip()
+    (``as_french``'s marks around it), else None: then it is in the resident's language."""
+    inner = text.strip().lstrip(RIGHT_TO_LEFT_MARK)
     if (
         inner.startswith(FALLBACK_START)
         and inner.endswith(FALLBACK_END)

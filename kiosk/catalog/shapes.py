@@ -152,8 +152,9 @@ def good_text(value: object, limit: int, multiline: bool) -> bool:
 
 
 # The invisible marks that keep a left-to-right name or number in its order inside Arabic
-# (LEFT-TO-RIGHT, RIGHT-TO-LEFT, FIRST-STRONG and POP DIRECTIONAL ISOLATE): allowed.
-_ISOLATES = str.maketrans("", "", "\u2066\u2067\u2068\u2069")
+# (LEFT-TO-RIGHT and RIGHT-TO-LEFT MARK; LEFT-TO-RIGHT, RIGHT-TO-LEFT, FIRST-STRONG and POP
+# DIRECTIONAL ISOLATE): allowed. Overrides (U+202A-202E) are not.
+_ISOLATES = str.maketrans("", "", "\u200e\u200f\u2066\u2067\u2068\u2069")
 
 
 def _printable(value: str, multiline: bool) -> bool:

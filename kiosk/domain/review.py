@@ -12,9 +12,9 @@ from collections.abc import Mapping
 
 from kiosk.catalog.model import (
     FALLBACK_END,
-    FALLBACK_START,
     Field,
     FieldType,
+    as_french,
     fallback_language,
     localized,
 )
@@ -51,7 +51,7 @@ def format_answer(field: Field, value: AnswerValue | None, language: str) -> str
     if not is_right_to_left(language) or _RIGHT_TO_LEFT.search(text):
         return text
     if _LATIN.search(text) and fallback_language(text) is None:
-        return FALLBACK_START + text + FALLBACK_END
+        return as_french(text, language)
     if _DIGIT_GROUPS.search(text):
         # "06 12 34 56 78" would show its groups in reverse order in a right-to-left
         # line: kept left to right, and said by the resident's voice.

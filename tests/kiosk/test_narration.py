@@ -486,7 +486,8 @@ def test_in_arabic_a_street_option_is_laid_out_and_said_in_french_inside_arabic(
     resident.next()
     resident.kiosk.set_language("ar")  # on the place question: it is asked again in Arabic
     assert resident.question() == "أين المشكلة؟"
-    street = "\u2068Rue des Lilas\u2069"  # isolated: left to right inside the Arabic screen
+    # Isolated (left to right inside the Arabic screen), after a RIGHT-TO-LEFT MARK.
+    street = "\u200f\u2068Rue des Lilas\u2069"
     option = resident.element(street).object()
     assert isinstance(option, QAbstractButton)
     option.setFocus()

@@ -63,15 +63,17 @@ def test_a_french_text_in_another_language_is_isolated_and_said_in_french() -> N
     street = Texts(fr="Rue des Lilas", proper_name=True)
     assert localized(translated, "ar") == "محطة القطار"
     assert localized(street, "fr") == "Rue des Lilas"
+    assert localized(street, "en") == FALLBACK_START + "Rue des Lilas" + FALLBACK_END
+    # In Arabic, a RIGHT-TO-LEFT MARK first: the line stays right to left around it.
+    shown = localized(street, "ar")
+    assert shown == "\u200f" + FALLBACK_START + "Rue des Lilas" + FALLBACK_END
     for language in ("en", "ar"):
-        shown = localized(street, language)
-        assert shown == FALLBACK_START + "Rue des Lilas" + FALLBACK_END
-        assert fallback_language(shown) == "fr"
+        assert fallback_language(localized(street, language)) == "fr"
     assert fallback_language("محطة القطار") is None
     assert fallback_language(f"{shown} , {shown}") is None  # two texts: the resident's voice
 
 
-@pytest.mark.parametrize("mark", ["\u2066", "\u2067", "\u2068", "\u2069"])
+@pytest.mark.parametrize("mark", ["\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"])
 def test_isolate_marks_are_allowed_in_a_text(mark: str) -> None:
     data = sample()
     demarche(data)["title"] = {"fr": "Essai", "ar": f"مثال: {mark}12 03 1950\u2069."}

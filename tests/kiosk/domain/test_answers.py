@@ -98,7 +98,7 @@ def test_refused_answers_say_what_to_do(field_id: str, raw: Any, words: str) -> 
 def test_catalog_message_follows_the_language() -> None:
     assert check("precision", "ab", "en")[1] == "Too short."
     # French fallback, isolated: its own direction and voice inside Arabic
-    assert check("precision", "ab", "ar")[1] == "\u2068Trop court.\u2069"
+    assert check("precision", "ab", "ar")[1] == "\u200f\u2068Trop court.\u2069"
 
 
 def test_place_without_free_text_needs_a_listed_place() -> None:

@@ -31,7 +31,7 @@ def test_a_date_is_read_in_the_words_of_each_language(language: str, expected: s
 def test_in_arabic_a_typed_address_is_french_text_inside_arabic() -> None:
     address = field("acte-etat-civil", "adresse")
     shown = format_answer(address, ADDRESS, "ar")
-    assert shown == "\u206812 rue des Lilas, 72999 Admiville\u2069"
+    assert shown == "\u200f\u206812 rue des Lilas, 72999 Admiville\u2069"
     assert fallback_language(shown) == "fr"
     assert format_answer(address, ADDRESS, "en") == "12 rue des Lilas, 72999 Admiville"
 
@@ -39,7 +39,7 @@ def test_in_arabic_a_typed_address_is_french_text_inside_arabic() -> None:
 def test_in_arabic_a_chosen_street_is_marked_once_and_a_translated_place_not_at_all() -> None:
     place = field("signalement-rue", "lieu")
     assert format_answer(place, {"id": "rue-lilas", "label": "Rue des Lilas"}, "ar") == (
-        "\u2068Rue des Lilas\u2069")
+        "\u200f\u2068Rue des Lilas\u2069")
     assert format_answer(place, {"id": "gare", "label": "Gare"}, "ar") == "محطة القطار"
 
 
