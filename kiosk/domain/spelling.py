@@ -17,31 +17,27 @@ that test (see docs/accessibility.md, "References said aloud").
 
 from __future__ import annotations
 
-_FRENCH_WORDS = {
-    "A": "Anatole", "B": "Bernard", "C": "Célestin", "D": "Désiré", "E": "Eugène",
-    "F": "François", "G": "Gaston", "H": "Henri", "I": "Irma", "J": "Joseph",
-    "K": "Kléber", "L": "Louis", "M": "Marcel", "N": "Nicolas", "O": "Oscar",
-    "P": "Pierre", "Q": "Quintal", "R": "Raoul", "S": "Suzanne", "T": "Thérèse",
-    "U": "Ursule", "V": "Victor", "W": "William", "X": "Xavier", "Y": "Yvonne",
-    "Z": "Zoé",
+# Each letter with its word in the French spelling alphabet and in the international one.
+_WORDS: dict[str, tuple[str, str]] = {
+    "A": ("Anatole", "Alpha"), "B": ("Bernard", "Bravo"), "C": ("Célestin", "Charlie"),
+    "D": ("Désiré", "Delta"), "E": ("Eugène", "Echo"), "F": ("François", "Foxtrot"),
+    "G": ("Gaston", "Golf"), "H": ("Henri", "Hotel"), "I": ("Irma", "India"),
+    "J": ("Joseph", "Juliet"), "K": ("Kléber", "Kilo"), "L": ("Louis", "Lima"),
+    "M": ("Marcel", "Mike"), "N": ("Nicolas", "November"), "O": ("Oscar", "Oscar"),
+    "P": ("Pierre", "Papa"), "Q": ("Quintal", "Quebec"), "R": ("Raoul", "Romeo"),
+    "S": ("Suzanne", "Sierra"), "T": ("Thérèse", "Tango"), "U": ("Ursule", "Uniform"),
+    "V": ("Victor", "Victor"), "W": ("William", "Whiskey"), "X": ("Xavier", "X-ray"),
+    "Y": ("Yvonne", "Yankee"), "Z": ("Zoé", "Zulu"),
 }
 # Letters whose written capital espeak-ng's French voice may read as a word ("y").
 _FRENCH_NAMES = {"Y": "i grec"}
-_NATO_WORDS = {
-    "A": "Alpha", "B": "Bravo", "C": "Charlie", "D": "Delta", "E": "Echo",
-    "F": "Foxtrot", "G": "Golf", "H": "Hotel", "I": "India", "J": "Juliet",
-    "K": "Kilo", "L": "Lima", "M": "Mike", "N": "November", "O": "Oscar",
-    "P": "Papa", "Q": "Quebec", "R": "Romeo", "S": "Sierra", "T": "Tango",
-    "U": "Uniform", "V": "Victor", "W": "Whiskey", "X": "X-ray", "Y": "Yankee",
-    "Z": "Zulu",
-}
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 SPOKEN_LETTERS: dict[str, dict[str, str]] = {
-    "fr": {c: f"{_FRENCH_NAMES.get(c, c)} comme {_FRENCH_WORDS[c]}" for c in LETTERS},
+    "fr": {c: f"{_FRENCH_NAMES.get(c, c)} comme {_WORDS[c][0]}" for c in LETTERS},
     # The comma keeps "A" a letter: "A as in" is read with the article "a".
-    "en": {c: f"{c}, as in {_NATO_WORDS[c]}" for c in LETTERS},
-    "ar": {c: f"{c} كما في {_NATO_WORDS[c]}" for c in LETTERS},
+    "en": {c: f"{c}, as in {_WORDS[c][1]}" for c in LETTERS},
+    "ar": {c: f"{c} كما في {_WORDS[c][1]}" for c in LETTERS},
 }
 # Between the characters of a group, and after a group: a short and a longer pause.
 _SEPARATORS = {"fr": (", ", ". "), "en": (", ", ". "), "ar": ("، ", ". ")}
