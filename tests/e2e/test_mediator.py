@@ -59,7 +59,14 @@ class SpeechRecorder:
     def __init__(self) -> None:
         self.texts: list[str] = []
 
-    def __call__(self, text: str, *, language: str, personal: bool = False) -> bool:
+    def __call__(
+        self,
+        text: str,
+        *,
+        language: str,
+        personal: bool = False,
+        embedded_language: str | None = None,
+    ) -> bool:
         self.texts.append(text)
         return True
 
