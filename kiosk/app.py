@@ -36,12 +36,14 @@ from ui.style import Appearance, apply_appearance
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
+    from accessibility.headphones import HeadphoneJack
     from kiosk.catalog.model import Catalog
     from kiosk.catalog.store import CatalogStore
     from kiosk.connectors.open311_mapping import Open311Service
     from kiosk.connectors.wcs import WcsForm
     from kiosk.delivery import Delivery
     from kiosk.guide import Guide
+    from kiosk.listening import PrivateListening
     from kiosk.mediation import Mediation
     from kiosk.narration import Narrator
     from kiosk.security.technician_lockout import TechnicianLockout
@@ -130,6 +132,7 @@ class KioskApp(QObject):
     guide: Guide
     mediation: Mediation
     status_desk: StatusDesk
+    listening: PrivateListening  # only when headphones can be followed
 
     def __init__(
         self,
@@ -138,12 +141,14 @@ class KioskApp(QObject):
         *,
         notifier: SystemdNotifier | None = None,
         setup_keyring: bool = False,
+        headphones: HeadphoneJack | None = None,
     ) -> None:
         super().__init__(qt_app)
         self.config = config
         self.qt_app = qt_app
         self.notifier = notifier or SystemdNotifier()
         self._setup_keyring = setup_keyring
+        self._headphones = headphones  # None: the jack [speech] headphones names
         self.metrics = screen_metrics(config)
         self.appearance = Appearance()
         self.language = config.kiosk.language
@@ -259,7 +264,18 @@ class KioskApp(QObject):
             self.window, self.delivery.store, config, self.metrics, self
         )
         self._connect_services()
+        self._follow_headphones()
         self._link_backoffice()
+
+    def _follow_headphones(self) -> None:
+        from kiosk.listening import PrivateListening, configured_jack
+
+        jack = self._headphones or configured_jack(self.config)
+        if jack is not None:
+            self.listening = PrivateListening(
+                jack, self.narrator, lambda: self.set_audio_mode(True), self
+            )
+            self.add_wiper(self.listening.wipe)  # after the narrator's
 
     def catalog(self) -> Catalog:
         current = self.catalogs.current
@@ -511,6 +527,8 @@ class KioskApp(QObject):
             if hasattr(self, "backoffice"):
                 self.backoffice.stop()
             self.delivery.sync_event.disconnect(self._refresh_delivery_status)
+            if hasattr(self, "listening"):
+                self.listening.stop()
             self.narrator.shutdown()
             self.status_desk.stop()
             self.mediation.close()
