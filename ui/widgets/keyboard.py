@@ -170,6 +170,10 @@ class KeyboardKey(QPushButton):
         self.style().unpolish(self)
         self.style().polish(self)
 
+    def retranslate(self) -> None:
+        """Its label and names in the current language (the shift key goes back to off)."""
+        self._refresh()
+
     def _refresh(self) -> None:
         spec = self.spec
         if spec.kind is KeyKind.SHIFT:
@@ -321,14 +325,17 @@ class OnScreenKeyboard(QWidget):
         self._show_layout(layout_for(self._mode, current_language()))
 
     def retranslate(self) -> None:
-        """Rebuild every key in the current language (names, and that language's layouts)."""
+        """Rename every key in the current language and show that language's layout.
+
+        Pages already built are kept (never deleted while a screen reader or a tap may
+        still hold a key) and renamed; a layout of the new language is built when needed.
+        """
         self.setAccessibleName(_("Clavier"))
         for page in self._pages.values():
-            page.hide()
-            page.deleteLater()
-        self._pages.clear()
-        self._layout_name = ""
+            for key in page.findChildren(KeyboardKey):
+                key.retranslate()
         self.set_mode(self._mode)
+        self._apply_shift_to_keys()
 
     def _show_layout(self, layout: KeyboardLayout) -> None:
         if layout.name == self._layout_name:
