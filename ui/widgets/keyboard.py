@@ -16,8 +16,8 @@ Choices:
 - It stays left-to-right in a right-to-left (Arabic) interface, as physical keyboards do.
   In Arabic it has an Arabic page too, and a key to go from one alphabet to the other
   (see ui.widgets.keyboard_layouts for which comes first).
-- ``retranslate()`` (called by the screen on a language change) rebuilds the keys in the
-  new language: their names, and the layouts of that language.
+- ``retranslate()`` (called by the screen on a language change) renames the keys in the
+  new language and shows the layouts of that language.
 - Colours and fonts come from the application's stylesheet: keys are QPushButtons named
   ``keyboardKey`` with a ``role`` property (``character``, ``accent``, ``special``, and
   ``primary`` for "Valider", as for every main action in ui.style),
