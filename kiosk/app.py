@@ -460,7 +460,14 @@ class KioskApp(QObject):
         guide.demarches.back_requested.connect(self.wipe_session)
         self.keypad.repeat_requested.connect(narrator.speaker.repeat)
         self.keypad.help_requested.connect(self._keypad_help)
-        self.keypad.louder_requested.connect(narrator.speaker.louder)
+        self.keypad.louder_requested.connect(self._louder_or_listen)
+        self.keypad.say.connect(narrator.say)
+        self.keypad.typed.connect(narrator.say_typed)
+        guide.question.notice.connect(narrator.say)
+        for chosen in (w.settings.text_size_chosen, w.settings.theme_chosen):
+            chosen.connect(narrator.announce_choice)
+        w.languages.language_chosen.connect(narrator.announce_choice)
+        w.language_overlay.opened.connect(lambda: narrator.say(w.languages.title.text()))
         self.keypad.quieter_requested.connect(narrator.speaker.quieter)
         self.keypad.slower_requested.connect(narrator.speaker.slower)
         self.keypad.faster_requested.connect(narrator.speaker.faster)
@@ -621,9 +628,22 @@ class KioskApp(QObject):
         self.window.idle_overlay.close_overlay()
         self.idle.start()
 
-    def _keypad_help(self) -> None:
-        if self._services_ready() and self.window.screens.currentWidget() is self.guide.question:
-            self.guide.question.help_button.setChecked(True)
+    def _keypad_help(self, keys: str) -> None:
+        """Keypad ".": the question's help text first, then what the keys do here."""
+        question = self.guide.question
+        help_button = question.help_button
+        on_question = self.window.screens.currentWidget() is question
+        if on_question and help_button.isVisible() and not help_button.isChecked():
+            help_button.setChecked(True)
+        else:
+            self.narrator.say(keys)
+
+    def _louder_or_listen(self) -> None:
+        """Keypad "+": the voice on from any screen when it is off, else louder."""
+        if self.narrator.audio_mode:
+            self.narrator.speaker.louder()
+        else:
+            self.set_audio_mode(True)
 
     # ------------------------------------------------------------ settings of the visit
 

@@ -24,6 +24,7 @@ from kiosk.catalog.model import SOURCE_LANGUAGE, fallback_language
 from kiosk.config import Config
 from kiosk.i18n import _
 from ui.input_hub import InputHub
+from ui.keypad import WALKED_INTO_PROPERTY
 from ui.widget_tree import enclosing
 from ui.widgets.keyboard import PERSONAL_DATA_PROPERTY
 from ui.widgets.pin_pad import PinPad
@@ -42,6 +43,9 @@ def describe_focus(widget: QWidget) -> tuple[str, bool]:
     if isinstance(widget, QLineEdit | QPlainTextEdit):
         content = widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
         label = f"{name}. " + _("Zone de texte.")
+        if widget.property(WALKED_INTO_PROPERTY):
+            # Reached with the keypad's arrows: its keys go on moving until 5 enters it.
+            label += " " + _("Pour écrire, appuyez sur 5.")
         if not content:
             return label, False
         return f"{label} {content}", bool(widget.property(PERSONAL_DATA_PROPERTY))
@@ -109,6 +113,14 @@ class Narrator(QObject):
             # Without private listening the value stays silent; its label is still said.
             self.say(new.accessibleName(), False)
         self.say(text, personal)
+
+    def say_typed(self, text: str, personal: bool, withheld: str) -> None:
+        """Say back what was typed or is written: personal text only with private
+        listening; on the loudspeaker ``withheld`` instead, which tells nothing of it."""
+        if personal and not self.speaker.private_listening:
+            self.say(withheld)
+        else:
+            self.say(text, personal)
 
     def announce_choice(self) -> None:
         """An option was chosen or unchosen: say its new state ("Choisi." / "Pas choisi.")."""

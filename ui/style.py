@@ -127,6 +127,10 @@ QPushButton#keyboardKey {{ min-width: 0; min-height: {target}px; padding: 0; }}
 QPushButton#keyboardKey[shiftState="once"], QPushButton#keyboardKey[shiftState="locked"] {{
     background: {t.primary}; color: {t.on_primary};
 }}
+QPushButton#keyboardKey[highlighted="true"] {{
+    background: {t.on_background}; color: {t.background};
+    border: {outline}px solid {t.focus}; font-weight: bold;
+}}
 QPushButton[role="tile"] {{
     background: {t.surface}; color: {t.on_surface}; text-align: left;
     border: {max(2, outline // 2)}px solid {t.border}; border-radius: {radius * 2}px;

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _
+from ui.keypad import BACK_PROPERTY
 
 
 def screen_layout(screen: QWidget, metrics: ScreenMetrics) -> QVBoxLayout:
@@ -91,6 +92,7 @@ class NavigationBar(QWidget):
         self.abandon = QPushButton(self)
         self.abandon.setProperty("role", "danger")
         self.back = QPushButton(self)
+        self.back.setProperty(BACK_PROPERTY, True)  # keypad 1
         self.next = QPushButton(self)
         self.next.setProperty("role", "primary")
         self.next.setProperty("sizing", "wide")

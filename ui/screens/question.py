@@ -70,6 +70,7 @@ class QuestionScreen(QWidget):
         abandon_requested: "Abandonner".
         help_shown(str): the help text was opened (audio mode reads it).
         answer_changed: the answer on screen changed.
+        notice(str): a change of the answer to be said (one part cleared by another).
     """
 
     next_requested = Signal()
@@ -77,6 +78,7 @@ class QuestionScreen(QWidget):
     abandon_requested = Signal()
     help_shown = Signal(str)
     answer_changed = Signal()
+    notice = Signal(str)
 
     def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -168,6 +170,7 @@ class QuestionScreen(QWidget):
         self._remove_editor()
         self.editor = editor_for(question, self.metrics, self._answer_area)
         self.editor.changed.connect(self.answer_changed)
+        self.editor.notice.connect(self.notice)
         self.editor.submitted.connect(self.next_requested)
         self._answer_layout.insertWidget(0, self.editor)
         chain_focus((self.help_button, *tab_stops(self.editor), *self.navigation.buttons()))
