@@ -53,8 +53,9 @@ if TYPE_CHECKING:
     from ui.keypad import KeypadNavigation
     from ui.lockdown import LockdownFilter
     from ui.technician_gesture import CornerTapDetector
+    from ui.touch_explore import TouchExplorer
 
-    AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | KeypadNavigation
+    AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | TouchExplorer | KeypadNavigation
 
 _log = logging.getLogger(__name__)
 CORNER_MM = 20.0
@@ -125,6 +126,7 @@ class KioskApp(QObject):
     idle: IdleWatcher
     corner: CornerTapDetector
     keypad: KeypadNavigation
+    touch: TouchExplorer
     input_hub: InputHub
     catalogs: CatalogStore
     narrator: Narrator
@@ -180,8 +182,8 @@ class KioskApp(QObject):
 
     def complete_setup(self) -> None:
         """Build what the welcome screen does not need: the input filters (lockdown, idle
-        watch, technician gesture, keypad), the overlays (idle question, technician PIN
-        pad, settings, languages), secrets, catalog, speech, queue, guide.
+        watch, technician gesture, touch and confirm, keypad), the overlays (idle question,
+        technician PIN pad, settings, languages), secrets, catalog, speech, queue, guide.
 
         ``show()`` runs it just after the welcome screen is up (so READY=1 and the first
         picture come as early as possible); callers that need the guide at once (tests,
@@ -303,11 +305,15 @@ class KioskApp(QObject):
         from ui.keypad import KeypadNavigation
         from ui.lockdown import LockdownFilter
         from ui.technician_gesture import CornerTapDetector
+        from ui.touch_explore import TouchExplorer
 
         self.lockdown = LockdownFilter(self)
         self.idle = IdleWatcher(self.config.kiosk.idle_seconds * 1000, self)
         self.corner = CornerTapDetector(self.window, self.metrics.px(CORNER_MM))
         self.keypad = KeypadNavigation(self)
+        self.touch = TouchExplorer(self)
+        self.touch.active_changed.connect(self._touch_mode_changed)
+        self.add_wiper(self.touch.wipe)
         self.input_hub = InputHub(self)
         for event_filter in self._filters():
             self.input_hub.add(event_filter, event_filter.EVENT_TYPES)
@@ -326,7 +332,8 @@ class KioskApp(QObject):
             handle.setFlags(handle.flags() | QtCore.Qt.WindowType.FramelessWindowHint)
 
     def _filters(self) -> tuple[AppFilter, ...]:
-        return (self.lockdown, self.idle, self.corner, self.keypad)
+        # Touch-and-confirm after what counts every touch, before the keypad (5 confirms).
+        return (self.lockdown, self.idle, self.corner, self.touch, self.keypad)
 
     def _filters_installed(self) -> bool:
         return hasattr(self, "input_hub")
@@ -337,6 +344,7 @@ class KioskApp(QObject):
         self.welcome.language_chosen.connect(self.set_language)
         self.welcome.listen_requested.connect(lambda: self.set_audio_mode(True))
         self.welcome.status_requested.connect(self.open_status)
+        self.welcome.touch_mode_requested.connect(self.toggle_touch_mode)
         w.top_bar.listen_toggled.connect(self.set_audio_mode)
         w.close_refused.connect(lambda: _log.info("window close refused"))
 
@@ -473,6 +481,7 @@ class KioskApp(QObject):
         self.keypad.faster_requested.connect(narrator.speaker.faster)
         narrator.speaker.settings_changed.connect(narrator.announce_settings)
         guide.question.answer_changed.connect(narrator.announce_choice)
+        self.touch.explored.connect(narrator.announce_explored)
         guide.receipt.offer_printing(bool(self.config.kiosk.printer))
         guide.receipt.print_requested.connect(self.print_receipt)
         self.add_wiper(guide.wipe)
@@ -664,6 +673,28 @@ class KioskApp(QObject):
                 self.narrator.say(self.guide.review.spoken_text(include_personal=False))
             elif spoken is not None:
                 self.narrator.say(spoken())
+
+    def toggle_touch_mode(self) -> None:
+        """"Toucher pour entendre" on the welcome screen (the keypad's 3 does it too)."""
+        self.complete_setup()
+        if self._filters_installed():
+            self.touch.toggle()
+
+    def _touch_mode_changed(self, on: bool) -> None:
+        """Touch and confirm speaks: it turns audio mode on, and says how it works."""
+        self.welcome.show_touch_mode(on)
+        if not self._services_ready():
+            return
+        if on:
+            self.set_audio_mode(True)
+            self.narrator.say(
+                _(
+                    "Toucher pour entendre : activé. Touchez l'écran : la borne dit ce qu'il "
+                    "y a sous le doigt. Pour choisir, touchez encore, ou appuyez sur 5."
+                )
+            )
+        else:
+            self.narrator.say(_("Toucher pour entendre : arrêté."))
 
     def set_appearance(self, appearance: Appearance) -> None:
         """Apply a text size and theme to every screen at once."""

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -26,7 +27,7 @@ from kiosk.i18n import _
 from ui.input_hub import InputHub
 from ui.keypad import WALKED_INTO_PROPERTY
 from ui.widget_tree import enclosing
-from ui.widgets.keyboard import PERSONAL_DATA_PROPERTY
+from ui.widgets.keyboard import PERSONAL_DATA_PROPERTY, KeyboardKey, OnScreenKeyboard
 from ui.widgets.pin_pad import PinPad
 
 _log = logging.getLogger(__name__)
@@ -56,6 +57,29 @@ def describe_focus(widget: QWidget) -> tuple[str, bool]:
         description = widget.accessibleDescription()
         return (f"{text}. {description}" if description else text), False
     return name, False
+
+
+def describe_explored(widget: QWidget) -> tuple[str, str]:
+    """What to say when touch-and-confirm explores ``widget``: the full text, and the
+    public text said instead without private listening (empty when they are the same).
+
+    A PIN pad's digit, or a key of the keyboard typing into a personal field, tells
+    what is about to be typed: only private listening hears it (EN 301 549 5.1.3.9).
+    """
+    if isinstance(widget, QLabel):
+        return widget.accessibleName() or widget.text(), ""
+    text, personal = describe_focus(widget)
+    if not widget.isEnabled():
+        text = f"{text}. " + _("Pas disponible pour le moment.")
+    if isinstance(widget, QAbstractButton) and widget.text().isdigit() and _inside_pin_pad(widget):
+        return text, _("Un chiffre.")
+    keyboard = enclosing(widget, OnScreenKeyboard)
+    character = isinstance(widget, KeyboardKey) and len(widget.spec.text) == 1
+    if character and keyboard is not None and keyboard.target_is_private():
+        return text, _("Une touche du clavier.")
+    if personal:
+        return text, widget.accessibleName()
+    return text, ""
 
 
 class Narrator(QObject):
@@ -133,6 +157,16 @@ class Narrator(QObject):
         ):
             text, personal = describe_focus(focused)
             self.say(text, personal)
+
+    def announce_explored(self, widget: QWidget) -> None:
+        """Touch-and-confirm: say what the finger is on (``describe_explored``)."""
+        text, public = describe_explored(widget)
+        if not public:
+            self.say(text)
+        elif not self.speaker.private_listening:
+            self.say(public)
+        else:
+            self.say(text, personal=True)
 
     def announce_settings(self) -> None:
         """Say the new volume or rate, so that a change made without sight is heard."""

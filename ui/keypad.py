@@ -7,7 +7,8 @@ Everywhere, a text box included:
 On buttons and choices:
     4 / 6 previous / next control; 8 / 2 up / down (arrow keys); 5 or Enter press;
     1 back ("Retour" of the screen, "Fermer" of a panel); 0 repeat what was said;
-    7 / 9 slower / faster speech. First "." on a question: its help text.
+    7 / 9 slower / faster speech; 3 touch and confirm on / off (``ui.touch_explore``).
+    First "." on a question: its help text.
 A text box reached by moving (4, 6, 8, 2, *, /) is not typed into: it is announced with
 "appuyez sur 5 pour écrire", and 4 / 6 go on past it. 5 or Enter enters it. A box the
 screen opens with the focus in it (the answer to the question asked), or a touched box,
@@ -150,7 +151,8 @@ def keys_help(*, in_box: bool, walked: bool, letters: bool) -> str:
         )
     return _(
         "4 et 6 vont d'un bouton à l'autre. 5 appuie. 1 revient en arrière. "
-        "0 répète. Plus et moins changent le volume. Point donne l'aide."
+        "0 répète. 3 fait dire ce que vous touchez. Plus et moins changent le volume. "
+        "Point donne l'aide."
     )
 
 

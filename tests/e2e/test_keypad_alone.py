@@ -191,11 +191,10 @@ def test_plus_turns_the_voice_on_even_in_a_digit_box(kiosk: KioskApp, user: Keyp
 def test_a_key_with_no_use_here_says_what_the_keys_do(kiosk: KioskApp, user: KeypadUser) -> None:
     user.press(Qt.Key.Key_Plus)
     count = len(user.heard_since(0))
-    user.press(Qt.Key.Key_3)
-    assert user.heard().startswith("4 et 6 vont d'un bouton à l'autre.")
     user.press(Qt.Key.Key_1)  # no "Retour" on the welcome screen
     assert user.heard().startswith("Pas de retour en arrière ici.")
-    assert len(user.heard_since(count)) == 2
+    assert "4 et 6 vont d'un bouton à l'autre." in user.heard()
+    assert len(user.heard_since(count)) == 1
     assert user.focus is kiosk.welcome.start_button  # nothing else happened
 
 

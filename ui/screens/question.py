@@ -139,6 +139,7 @@ class QuestionScreen(QWidget):
         layout.addLayout(question_row)
         layout.addWidget(self.help_text)
         layout.addWidget(self._scroll, 1)
+        layout.addWidget(self._scroll.more_below)
         layout.addWidget(self.error)
         layout.addWidget(self.keyboard)
         layout.addWidget(self.navigation)
@@ -148,6 +149,7 @@ class QuestionScreen(QWidget):
         self.help_button.setAccessibleName(_("Aide"))
         self.navigation.retranslate()
         self.keyboard.retranslate()
+        self._scroll.retranslate()
 
     def show_question(self, question: Question, demarche_title: str) -> None:
         """Draw ``question`` (its previous answer and error included)."""
@@ -234,4 +236,6 @@ class QuestionScreen(QWidget):
         """What audio mode reads when the question appears."""
         if self.question is None:
             return ""
-        return spoken_question(self.question, self.error.text() if self.question.error else "")
+        spoken = spoken_question(self.question, self.error.text() if self.question.error else "")
+        hint = self._scroll.spoken_hint()
+        return f"{spoken}. {hint}" if hint else spoken
