@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol, TypeVar
 
-from kiosk.i18n import is_right_to_left
+from kiosk.i18n import LANGUAGES, is_right_to_left
 from kiosk.paths import asset
 
 SCHEMA_VERSION = 1
@@ -34,7 +34,6 @@ def _by_id(items: tuple[_Item, ...], item_id: str) -> _Item:
         if candidate.id == item_id:
             return candidate
     raise KeyError(item_id)
-LANGUAGES = ("fr", "en", "ar")  # same languages as kiosk.config; French is the source
 
 
 # A text shown in another language than the resident's (a missing translation, a street

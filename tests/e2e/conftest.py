@@ -11,11 +11,11 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from kiosk import secrets
-from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection, QueueSection, SpeechSection
-from kiosk.delivery import QUEUE_FILE
+from kiosk.queue_file import QUEUE_FILE
 from offline_queue.store import ItemInfo, QueueStore
 from tests.e2e.resident import Resident
+from wiring.app import KioskApp
 
 
 @pytest.fixture

@@ -17,8 +17,6 @@ import threading
 from PySide6.QtCore import QObject, Signal
 
 from accessibility.sizes import ScreenMetrics
-from kiosk.config import Config
-from kiosk.delivery import connector_from_config
 from kiosk.domain.reference import normalise_reference
 from kiosk.domain.request_status import (
     Answer,
@@ -47,11 +45,11 @@ def local_state(store: QueueStore, reference: str) -> Local:
 
 
 def build_status_desk(
-    window: KioskWindow, store: QueueStore, config: Config, metrics: ScreenMetrics,
+    window: KioskWindow, store: QueueStore, connector: object, metrics: ScreenMetrics,
     parent: QObject,
 ) -> StatusDesk:
-    """The desk and its screen, asking the configured back office if it tells statuses."""
-    connector = connector_from_config(config)
+    """The desk and its screen, asking the back office's ``connector`` (the one the
+    kiosk delivers through) if it tells statuses."""
     source = connector if isinstance(connector, StatusSource) else None
     return StatusDesk(window, StatusScreen(metrics, window), store, source, parent)
 
@@ -162,8 +160,6 @@ class StatusDesk(QObject):
         self.screen.clear()
 
     def stop(self) -> None:
-        """The kiosk stops: an answer still to come is dropped."""
+        """The kiosk stops: an answer still to come is dropped (the source is the kiosk's
+        one connector: ``Delivery.stop`` closes it)."""
         self._stopped = True
-        close = getattr(self._source, "close", None)
-        if callable(close):
-            close()

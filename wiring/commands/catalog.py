@@ -18,8 +18,8 @@ from kiosk.catalog.parser import check_catalog, decode_catalog
 from kiosk.catalog.review import Finding, Severity, review
 from kiosk.catalog.shapes import CatalogError
 from kiosk.catalog.store import bundled_catalog_path, pictograms_dir
-from kiosk.commands.common import config_from_args
 from kiosk.config import ConfigError
+from wiring.commands.common import config_from_args
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
