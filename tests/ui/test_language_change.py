@@ -10,14 +10,14 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
-from kiosk.app import KioskApp
 from kiosk.catalog.review import texts_of
 from kiosk.i18n import DOMAIN
 from kiosk.paths import asset
-from kiosk.screenshots import all_scenes
 from tests.e2e.module_kiosk import shared_kiosk
 from tests.e2e.resident import settle
 from tests.ui.test_every_screen import seen_widgets
+from wiring.app import KioskApp
+from wiring.screenshots import all_scenes
 
 ARABIC = gettext.translation(DOMAIN, localedir=asset("locale"), languages=["ar"])
 
