@@ -18,8 +18,8 @@ from kiosk.catalog.model import (
     localized,
 )
 from kiosk.catalog.review import review
-from kiosk.commands.catalog import check_file
 from tests.kiosk.catalog.samples import demarche, field, sample
+from wiring.commands.catalog import check_file
 
 LANGUAGES = ("fr", "en", "ar")
 
