@@ -148,6 +148,7 @@ class ReceiptScreen(QWidget):
         self.finish.setAccessibleName(_("Terminer"))
         self.print_button.setText(_("Imprimer"))
         self.print_button.setAccessibleName(_("Imprimer"))
+        self.qr.setAccessibleName(_("Code QR du suivi"))
         if self.view is not None:
             self._fill(self.view)
 
