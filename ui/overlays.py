@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QGridLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from accessibility.sizes import ScreenMetrics
+from ui.screen_reader import Heading, OptionGroup
 
 
 class Overlay(QWidget):
@@ -125,7 +125,7 @@ class Card(QFrame):
         # Wide enough for a sentence on one line; never wider than most screens.
         self.setMinimumWidth(metrics.px(170))
         self.setMaximumWidth(metrics.px(300))
-        self.title = QLabel(self)
+        self.title = Heading(self)
         self.title.setProperty("role", "title")
         self.title.setWordWrap(True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -136,8 +136,9 @@ class Card(QFrame):
         self.body.addWidget(self.title)
 
 
-class ChoiceRow(QWidget):
-    """Exclusive, checkable choices laid out in a row (text size, theme, language).
+class ChoiceRow(OptionGroup):
+    """Exclusive, checkable choices laid out in a row (text size, theme, language): radio
+    buttons to a screen reader, in a group named with ``setAccessibleName``.
 
     Signals:
         chosen(str): the key of the choice pressed.
@@ -146,7 +147,7 @@ class ChoiceRow(QWidget):
     chosen = Signal(str)
 
     def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, exclusive=True)
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         self._buttons: dict[str, QPushButton] = {}

@@ -66,6 +66,8 @@ class SettingsCard(Card):
         self.themes.set_text(ThemeName.DEFAULT.value, _("Clair"))
         self.themes.set_text(ThemeName.HIGH_CONTRAST.value, _("Contraste fort"))
         self.themes.set_text(ThemeName.DARK.value, _("Sombre"))
+        self.sizes.setAccessibleName(self._size_label.text())
+        self.themes.setAccessibleName(self._theme_label.text())
         self._close.setText(_("Fermer"))
         self._close.setAccessibleName(_("Fermer"))
 
@@ -100,5 +102,6 @@ class LanguageCard(Card):
 
     def retranslate(self) -> None:
         self.title.setText(_("Choisir la langue"))
+        self.choices.setAccessibleName(self.title.text())
         self._close.setText(_("Fermer"))
         self._close.setAccessibleName(_("Fermer"))

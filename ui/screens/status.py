@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidg
 from accessibility.sizes import ScreenMetrics
 from kiosk.domain.reference import spell_reference
 from kiosk.i18n import _
+from ui.screen_reader import Heading
 from ui.screens.frame import chain_focus, screen_layout
 from ui.screens.question import ErrorMessage
 from ui.widgets.keyboard import MODE_PROPERTY, KeyboardController, OnScreenKeyboard
@@ -35,7 +36,7 @@ class StatusScreen(QWidget):
     def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("role", "screen")
-        self.title = QLabel(self)
+        self.title = Heading(self)
         self.title.setProperty("role", "title")
         self.title.setWordWrap(True)
         self.instruction = QLabel(self)
@@ -92,6 +93,7 @@ class StatusScreen(QWidget):
     def retranslate(self) -> None:
         self.title.setText(_("Où en est ma demande ?"))
         self.title.setAccessibleName(self.title.text())
+        self.setAccessibleName(self.title.text())
         self.instruction.setText(self._instruction(EXAMPLE))
         self.instruction.setAccessibleName(self.instruction.text())
         self.field.setAccessibleName(_("Numéro de la demande"))

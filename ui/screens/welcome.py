@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _, with_commune
+from ui.screen_reader import Heading, OptionGroup
 
 # Each language is offered in its own words, so that a resident recognises it.
 LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
@@ -48,7 +49,7 @@ class WelcomeScreen(QWidget):
         self._commune = commune_name
         self._out_of_service = False
 
-        self._greeting = QLabel(self)
+        self._greeting = Heading(self)
         self._greeting.setProperty("role", "title")
         self._greeting.setProperty("align", "center")
         self._greeting.setWordWrap(True)
@@ -92,13 +93,15 @@ class WelcomeScreen(QWidget):
         self.retranslate()
 
     def _language_row(self, languages: tuple[str, ...], metrics: ScreenMetrics) -> QHBoxLayout:
-        """One button per language, named in its own words, centred."""
-        languages_row = QHBoxLayout()
-        languages_row.setSpacing(metrics.px(6))
-        languages_row.addStretch(1)
+        """One button per language, named in its own words, centred: radio buttons of a
+        group named by the caption above them."""
+        self._languages = OptionGroup(self, exclusive=True)
+        row = QHBoxLayout(self._languages)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(metrics.px(6))
         self.language_buttons: dict[str, QPushButton] = {}
         for code in languages:
-            button = QPushButton(LANGUAGE_NAMES[code], self)
+            button = QPushButton(LANGUAGE_NAMES[code], self._languages)
             button.setAccessibleName(LANGUAGE_NAMES[code])
             button.setCheckable(True)
             button.setMinimumWidth(metrics.px(45))
@@ -107,9 +110,8 @@ class WelcomeScreen(QWidget):
                 lambda checked, c=code: checked and self.language_chosen.emit(c)
             )
             self.language_buttons[code] = button
-            languages_row.addWidget(button)
-        languages_row.addStretch(1)
-        return languages_row
+            row.addWidget(button)
+        return centred(self._languages)
 
     def retranslate(self) -> None:
         self._greeting.setText(_("Bonjour !"))
@@ -132,6 +134,7 @@ class WelcomeScreen(QWidget):
             _("Avec le numéro de votre reçu, la borne vous dit où en est votre demande.")
         )
         self._language_label.setText(_("Choisir la langue :"))
+        self._languages.setAccessibleName(self._language_label.text())
 
     def show_out_of_service(self) -> None:
         """The kiosk cannot take requests (no catalog, no queue): say where to go instead."""
