@@ -128,6 +128,7 @@ class TopBar(QFrame):
         text = with_commune(_("Mairie de {commune}"), self._commune_name)
         self._name.setText(text)
         self.logo.setAccessibleName(_("Logo de la mairie"))
+        self.setAccessibleName(_("Barre du haut"))
         listening = self.listen_button.isChecked()
         listen = _("Arrêter la voix") if listening else _("Écouter")
         self.listen_button.setText(listen)

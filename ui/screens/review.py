@@ -80,6 +80,7 @@ class ReviewScreen(QWidget):
         for row, item in enumerate(items):
             card = QFrame(content)
             card.setProperty("role", "card")
+            card.setAccessibleName(item.label)  # a panel: named by its question
             label = QLabel(item.label, card)
             label.setWordWrap(True)
             label.setProperty("role", "muted")
