@@ -52,6 +52,8 @@ class SettingsCard(Card):
         self.themes.chosen.connect(lambda key: self.theme_chosen.emit(ThemeName(key)))
         for widget in (self._size_label, self.sizes, self._theme_label, self.themes):
             self.body.addWidget(widget)
+        self._size_label.setBuddy(self.sizes)  # "labelled by" for a screen reader
+        self._theme_label.setBuddy(self.themes)
         self._close = _close_button(self)
         self._close.clicked.connect(self.close_requested)
         self.retranslate()

@@ -7,7 +7,8 @@ imported by the tests, so it imports nothing of the kiosk:
                                          id: what is showing, with roles, names,
                                          descriptions, states, relations and locales
     atspi_reader.py events PID SECONDS   prints "listening", then the announcements and
-                                         the alerts that appear in the next SECONDS
+                                         the alerts and notifications that appear in
+                                         the next SECONDS (what Orca speaks unasked)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ STATES = {
     "focused": pyatspi.STATE_FOCUSED,
 }
 MAX_DEPTH = 40
+SPOKEN_AS_THEY_SHOW = (pyatspi.ROLE_ALERT, pyatspi.ROLE_NOTIFICATION)
 
 
 def application(pid: int) -> object:
@@ -73,7 +75,9 @@ def events(pid: int, seconds: float) -> list[dict[str, object]]:
 
     def heard(event: object) -> None:
         source = event.source
-        if event.type.startswith("object:state-changed:showing") and not event.detail1:
+        if event.type.startswith("object:state-changed:showing") and not (
+            event.detail1 and source.getRole() in SPOKEN_AS_THEY_SHOW
+        ):
             return
         seen.append(
             {

@@ -1,10 +1,10 @@
 """What Orca would read of the kiosk, gathered in one private accessibility session.
 
 Run inside its own D-Bus session (``dbus-run-session -- python -m tests.ui.atspi_session
-DATA_DIR``): it starts Xvfb, the kiosk on Qt's xcb platform with its AT-SPI bridge
+DATA_DIR OUT``): it starts Xvfb, the kiosk on Qt's xcb platform with its AT-SPI bridge
 always on (``tests.ui.atspi_kiosk``), brings the kiosk to each screen of ``STEPS`` and
-reads it with pyatspi from the system Python (``tests.ui.atspi_reader``). It prints one
-JSON object: for each step, the tree (and, for ``refused``, what was announced).
+reads it with pyatspi from the system Python (``tests.ui.atspi_reader``). It writes one
+JSON object to OUT: for each step, the tree (and, for ``refused``, what was announced).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ STEPS = (
     ("welcome", "scene welcome", False),
     ("settings", "scene settings", False),
     ("refused", "refused", True),
+    ("place", "scene signalement-rue-02", False),
     ("receipt", "receipt", False),
     ("arabic", "language ar", False),
 )
@@ -59,7 +60,7 @@ def read(*args: str) -> object:
     return json.loads(done.stdout)
 
 
-def main(data_dir: str) -> int:
+def main(data_dir: str, out: str) -> int:
     xvfb, display = start_xvfb()
     environment = {
         **os.environ,
@@ -95,17 +96,17 @@ def main(data_dir: str) -> int:
             kiosk.stdin.flush()
             expect(kiosk.stdout, f"done {command}")
             if listener is not None:
-                out, _ = listener.communicate(timeout=60)
-                results[f"{name}-events"] = json.loads(out)
+                heard, _ = listener.communicate(timeout=60)
+                results[f"{name}-events"] = json.loads(heard)
             results[name] = read("tree", pid)
     finally:
         kiosk.stdin.close()
         kiosk.wait(timeout=30)
         xvfb.terminate()
         xvfb.wait(timeout=10)
-    print(json.dumps(results, ensure_ascii=False))
+    Path(out).write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1], sys.argv[2]))

@@ -73,6 +73,7 @@ class WelcomeScreen(QWidget):
         self._language_label = QLabel(self)
         self._language_label.setProperty("align", "center")
         languages_row = self._language_row(languages, metrics)
+        self._language_label.setBuddy(self._languages)  # "labelled by" for a screen reader
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(metrics.px(15), metrics.px(8), metrics.px(15), metrics.px(10))
