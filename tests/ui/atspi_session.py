@@ -77,7 +77,8 @@ def main(data_dir: str, out: str) -> int:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert kiosk.stdin is not None and kiosk.stdout is not None
+    assert kiosk.stdin is not None
+    assert kiosk.stdout is not None
     results: dict[str, object] = {}
     try:
         expect(kiosk.stdout, "ready")

@@ -63,17 +63,21 @@ def kiosk(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Itera
     yield from shared_kiosk(qapp, tmp_path_factory.mktemp("a11y-data"))
 
 
+def button_role(button: QAbstractButton) -> QAccessible.Role:
+    """A checkable button is an option: a radio button in a choice of one (a screen reader
+    says the group's name and "1 of 3"), a check box otherwise; it says "chosen" or "not
+    chosen". Any other button is a push button."""
+    if not button.isCheckable():
+        return Role.Button
+    group = button.parentWidget()
+    single = isinstance(group, OptionGroup) and group.exclusive
+    return Role.RadioButton if single else Role.CheckBox
+
+
 def expected_roles(widget: QWidget) -> tuple[QAccessible.Role, ...] | None:
     """The roles a control of this kind may show, or None for a widget that is no control."""
     if isinstance(widget, QAbstractButton):
-        # A checkable button is an option: a radio button in a choice of one (a screen
-        # reader says the group's name and "1 of 3"), a check box otherwise; it says
-        # "chosen" or "not chosen". Any other button is a push button.
-        if not widget.isCheckable():
-            return (Role.Button,)
-        group = widget.parentWidget()
-        single = isinstance(group, OptionGroup) and group.exclusive
-        return (Role.RadioButton,) if single else (Role.CheckBox,)
+        return (button_role(widget),)
     if isinstance(widget, TEXT_FIELDS):
         return (Role.EditableText, Role.SpinBox) if isinstance(widget, QAbstractSpinBox) else (
             Role.EditableText,

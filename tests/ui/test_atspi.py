@@ -9,6 +9,7 @@ named QR code, tiles without inner parts, labels tied to what they name, the lan
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -52,8 +53,7 @@ def read(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    import json
-
+    assert out.exists(), done.stderr[-3000:]
     result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return result
 
@@ -109,13 +109,14 @@ def test_the_language_choices_are_radio_buttons_labelled_by_their_caption(read):
     french, ancestors = one(read["welcome"], "radio button", "Français")
     assert {"checkable", "checked"} <= set(french["states"])
     group = ancestors[-1]
-    assert group["role"] == "panel" and group["name"] == "Choisir la langue :"
+    assert group["role"] == "panel"
+    assert group["name"] == "Choisir la langue :"
     assert group["relations"].get("labelled by") == ["Choisir la langue :"]
 
 
 def test_a_panel_over_the_screen_is_a_dialog_named_by_its_title(read):
     dialog, _ = one(read["settings"], "dialog", "Affichage")
-    sizes, ancestors = one(dialog, "radio button", "Très grand")
+    _sizes, ancestors = one(dialog, "radio button", "Très grand")
     assert group_name(ancestors) == "Taille du texte :"
     assert "Affichage" in names(dialog, "heading")
 

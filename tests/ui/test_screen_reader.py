@@ -103,7 +103,8 @@ def test_a_chosen_option_says_so_and_can_be_chosen_by_its_action(kiosk):
     actions = option.actionInterface()
     assert actions is not None
     actions.doAction(actions.toggleAction())
-    assert option.state().checked and option.state().checkable
+    assert option.state().checked
+    assert option.state().checkable
     assert kiosk.guide.question.answer() == "eclairage"
 
 
@@ -114,7 +115,8 @@ def test_the_panels_choices_are_radio_buttons_in_named_groups(kiosk, scene):
     assert radios
     for radio in radios:
         group = group_of(radio)
-        assert group is not None and name_of(group), name_of(radio)
+        assert group is not None, name_of(radio)
+        assert name_of(group), name_of(radio)
 
 
 def test_a_tile_is_one_element_with_its_name_and_description(kiosk):
