@@ -9,7 +9,7 @@ bootstrap:
 
 ## Start the kiosk on its embedded defaults, with the demo back office beside it.
 run: bootstrap
-	@$(VENV)/python -m kiosk.demo
+	@$(VENV)/python -m wiring.demo
 
 ## Everything CI checks: lint, layer contracts, types, and the whole test suite.
 test: bootstrap
@@ -22,9 +22,11 @@ test: bootstrap
 screenshots: bootstrap
 	$(VENV)/kiosk screenshots --out screenshots
 
-## The pictures of the README and docs/ (docs/images), rendered from the kiosk itself.
+## The pictures of the README and docs/ (docs/images), rendered from the kiosk itself,
+## and the commune console's pages as chromium shows them (tests/console/test_browser.py).
 docs-images: bootstrap
 	$(VENV)/python scripts/docs_images.py
+	$(VENV)/python scripts/console_images.py
 
 bench: bootstrap
 	$(VENV)/python bench/startup.py

@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 #   libwayland-cursor0 libwayland-egl1        Qt's wayland platform plugin (under cage)
 #   fonts-dejavu-core                         fallback font
 #   fonts-opendyslexic                        optional font for dyslexic readers
+#   chromium chromium-driver                  the console's browser tests (selenium, axe-core)
 #   at-spi2-core dbus xvfb python3-pyatspi    the kiosk read over AT-SPI as Orca reads
 #                                             it (tests/ui/test_atspi.py); at-spi2-core
 #                                             is also the bridge Orca needs on a kiosk
@@ -23,6 +24,7 @@ SYSTEM_PACKAGES=(
   libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3
   libwayland-cursor0 libwayland-egl1
   fonts-dejavu-core fonts-opendyslexic
+  chromium chromium-driver
   at-spi2-core dbus xvfb python3-pyatspi
 )
 

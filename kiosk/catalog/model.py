@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol, TypeVar
 
+from kiosk.i18n import LANGUAGES
 from kiosk.paths import asset
 
 SCHEMA_VERSION = 1
@@ -33,7 +34,6 @@ def _by_id(items: tuple[_Item, ...], item_id: str) -> _Item:
         if candidate.id == item_id:
             return candidate
     raise KeyError(item_id)
-LANGUAGES = ("fr", "en", "ar")  # same languages as kiosk.config; French is the source
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.app import KioskApp
 from tests.a11y import wait_for_release, walk
 from ui.main_window import KioskWindow
 from ui.widget_tree import enclosing
+from wiring.app import KioskApp
 
 Role = QAccessible.Role
 Roles = tuple[QAccessible.Role, ...]

@@ -16,11 +16,11 @@ import keyring
 import pytest
 
 from kiosk import exit_codes, secrets
-from kiosk.cli import main
-from kiosk.commands import common, enroll
 from kiosk.connectors.signing import fingerprint
 from kiosk.security.pin import hash_pin, is_pin_hash, verify_pin
 from tests.memory_keyring import MemoryKeyring
+from wiring.cli import main
+from wiring.commands import common, enroll
 
 PIN = "482913"
 
@@ -54,7 +54,7 @@ def config_file(tmp_path: Path, data_dir: Path) -> Path:
 @pytest.fixture(autouse=True)
 def keep_log_capture(monkeypatch: pytest.MonkeyPatch) -> None:
     # prepare() replaces the root logger's handlers, caplog's included: keep caplog's.
-    monkeypatch.setattr("kiosk.commands.common.setup_logging", lambda level: None)
+    monkeypatch.setattr("wiring.commands.common.setup_logging", lambda level: None)
 
 
 def typed(monkeypatch: pytest.MonkeyPatch, *answers: str) -> None:
@@ -157,6 +157,22 @@ def test_enrolling_guides_the_pairing_with_the_back_office(config_file, capsys):
     assert "until the back office has it, requests are queued and none is sent" in lines
 
 
+def test_on_a_screen_the_id_and_fingerprint_are_also_a_qr_code(config_file, capsys,
+                                                              monkeypatch):
+    from kiosk.terminal_qr import terminal_qr
+
+    assert enrol_secret(config_file) == 0
+    piped = capsys.readouterr().out
+    assert "\x1b[" not in piped  # into a pipe or a log: no QR code
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert main(["--config", str(config_file), "enroll", "--fingerprint"]) == 0
+    shown = capsys.readouterr().out
+    line = f"admiville-demo-01 {fingerprint(stored_secret())}"
+    assert shown.startswith(f"{line}\nthe same, for the console to scan ({line}):\n")
+    assert terminal_qr(line) in shown
+    assert base64.b64encode(stored_secret()).decode() not in shown
+
+
 def test_export_writes_the_enrolled_secret_into_a_pipe_only(config_file, capsys, monkeypatch):
     assert enrol_secret(config_file) == 0
     capsys.readouterr()
@@ -183,7 +199,7 @@ def test_the_printed_pairing_command_pairs_both_sides(tmp_path, data_dir):
     printed: the back office prints the fingerprint the terminal printed."""
     config = tmp_path / "plain.toml"
     config.write_text(f'[kiosk]\ndata_dir = "{data_dir}"\n', encoding="utf-8")
-    kiosk = [sys.executable, "-m", "kiosk.cli", "--config", str(config), "enroll"]
+    kiosk = [sys.executable, "-m", "wiring.cli", "--config", str(config), "enroll"]
     made = subprocess.run([*kiosk, "terminal-secret"], capture_output=True, text=True,
                           check=True)
     [printed] = [line for line in made.stdout.splitlines() if line.startswith("fingerprint: ")]

@@ -9,7 +9,8 @@ drawn:
     receipt         the receipt of "signalement-rue"
     language CODE   the kiosk's language
 
-Its keys live in an in-memory keyring; it has no back office.
+It is the tests' shared kiosk (``tests.e2e.module_kiosk``): in-memory keyring, no back
+office.
 """
 
 from __future__ import annotations
@@ -17,14 +18,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import keyring
 from PySide6.QtCore import QEvent, QSocketNotifier
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import KioskApp
-from kiosk.config import BackofficeSection, Config, KioskSection
-from kiosk.screenshots import all_scenes
-from tests.memory_keyring import MemoryKeyring
+from tests.e2e.module_kiosk import shared_kiosk
+from wiring.app import KioskApp
+from wiring.screenshots import all_scenes
 
 DEMARCHE = "signalement-rue"  # its first question is a single choice, required
 
@@ -55,15 +54,9 @@ def _run(kiosk: KioskApp, command: str) -> None:
 
 
 def main(data_dir: str) -> int:
-    keyring.set_keyring(MemoryKeyring())
     qt_app = QApplication(sys.argv[:1])
-    config = Config(
-        kiosk=KioskSection(fullscreen=False, data_dir=data_dir, watchdog=False),
-        backoffice=BackofficeSection(kind="none"),
-    )
-    kiosk = KioskApp(config, qt_app)
-    kiosk.show()
-    kiosk.complete_setup()
+    running = shared_kiosk(qt_app, Path(data_dir))
+    kiosk = next(running)
 
     def command_ready() -> None:
         line = sys.stdin.readline()
@@ -80,7 +73,7 @@ def main(data_dir: str) -> int:
     _settle(qt_app)
     print("ready", flush=True)
     qt_app.exec()
-    kiosk.shutdown()
+    running.close()  # shuts the kiosk down
     return 0
 
 

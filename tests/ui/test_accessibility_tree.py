@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.app import KioskApp
-from kiosk.screenshots import Scene, all_scenes
 from tests.a11y import children, group_of, name_of, walk
 from tests.e2e.module_kiosk import shared_kiosk
 from tests.e2e.resident import settle
 from ui.overlays import Overlay
 from ui.screen_reader import OptionGroup
+from wiring.app import KioskApp
+from wiring.screenshots import Scene, all_scenes
 
 Role = QAccessible.Role
 LANGUAGES = ("fr", "ar")

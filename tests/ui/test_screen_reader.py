@@ -13,12 +13,12 @@ from PySide6.QtCore import QLocale
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import KioskApp
-from kiosk.screenshots import all_scenes
 from tests.a11y import children, find, group_of, name_of, role_of, walk
 from tests.e2e.module_kiosk import shared_kiosk
 from tests.e2e.resident import settle
 from ui import screen_reader
+from wiring.app import KioskApp
+from wiring.screenshots import all_scenes
 
 Role = QAccessible.Role
 

@@ -60,6 +60,7 @@ class DemarchesScreen(QWidget):
         layout = screen_layout(self, metrics)
         layout.addWidget(self.title)
         layout.addWidget(self._scroll, 1)
+        layout.addWidget(self._scroll.more_below)
         layout.addWidget(self.navigation)
         self.retranslate()
 
@@ -67,6 +68,7 @@ class DemarchesScreen(QWidget):
         self.title.setText(_("Que voulez-vous faire ?"))
         self.setAccessibleName(self.title.text())
         self.navigation.retranslate()
+        self._scroll.retranslate()
 
     def show_groups(self, groups: tuple[TileGroup, ...]) -> None:
         """Replace the tiles (on start, and when the language or the catalog changes)."""
@@ -115,4 +117,5 @@ class DemarchesScreen(QWidget):
     def spoken_text(self) -> str:
         content = self._scroll.widget()
         tiles = content.findChildren(PictogramButton) if content else []
-        return ". ".join([self.title.text(), *(t.text() for t in tiles)])
+        parts = [self.title.text(), *(t.text() for t in tiles), self._scroll.spoken_hint()]
+        return ". ".join(part for part in parts if part)

@@ -1,7 +1,7 @@
 """"Où en est ma demande ?": the resident types the reference of their receipt and reads
 (and, in audio mode, hears) where the request is.
 
-The screen draws what it is given: the composition root (``kiosk.status_desk``) reads the
+The screen draws what it is given: the composition root (``wiring.status_desk``) reads the
 reference, asks the queue and the back office, and hands back the answer in words.
 """
 
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidg
 from accessibility.sizes import ScreenMetrics
 from kiosk.domain.reference import spell_reference
 from kiosk.i18n import _
+from ui.keypad import BACK_PROPERTY
 from ui.screen_reader import Heading
 from ui.screens.frame import chain_focus, screen_layout
 from ui.screens.question import ErrorMessage
@@ -65,6 +66,7 @@ class StatusScreen(QWidget):
         self.keyboard_controller = KeyboardController(self.keyboard)
 
         self.back = QPushButton(self)
+        self.back.setProperty(BACK_PROPERTY, True)  # keypad 1
         self.back.clicked.connect(self.back_requested)
         self.search = QPushButton(self)
         self.search.setProperty("role", "primary")
