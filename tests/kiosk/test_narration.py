@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from accessibility import qt_speech, voices
 from accessibility.speech import Synthesizer, Utterance
+from kiosk.catalog.model import Texts, localized
 from kiosk.config import BackofficeSection, Config, KioskSection, SpeechSection
 from kiosk.domain.reference import spell_reference
 from tests.accessibility.conftest import SLOW_PLAYER, RecordingSynthesizer, pid_alive
@@ -214,8 +215,8 @@ def test_the_receipt_is_spoken_with_the_reference_spelled(
     street_problem_up_to_the_review(resident)
     reference = resident.send()
     spoken = synth.last.text
-    spelled = spell_reference(reference)
-    assert spelled.startswith("A D M.")
+    spelled = spell_reference(reference, "fr")
+    assert spelled.startswith("A comme Anatole, D comme Désiré, M comme Marcel.")
     assert spoken.startswith("Votre demande est enregistrée.")
     assert spoken.count(spelled) == 2, spoken  # said, then "Je répète :"
     assert "Je répète" in spoken
@@ -271,7 +272,7 @@ def test_the_technician_pin_pad_never_speaks_a_digit(kiosk: KioskApp, synth: Rec
     assert pad.entered_length == 6
     QTest.mouseClick(Resident(kiosk).element("Valider").object(), Qt.MouseButton.LeftButton)
     settle()
-    assert Resident(kiosk).sees("Ce code n'est pas le bon.", (Role.StaticText,))
+    assert Resident(kiosk).sees("Ce code n'est pas le bon.", (Role.AlertMessage,))
     spoken = synth.texts[before:]
     assert not [text for text in spoken if DIGIT.search(text)], spoken
 
@@ -355,7 +356,7 @@ def test_any_input_stops_speech_at_once(
     listen(resident)
     player = playing(resident.kiosk, qtbot)
     if action == "touch":
-        greeting = resident.element("Bonjour !", (Role.StaticText,)).object()
+        greeting = resident.element("Bonjour !", (Role.Heading,)).object()
         QTest.mouseClick(greeting, Qt.MouseButton.LeftButton)  # anywhere, even on text
     else:
         key(QApplication.focusWidget(), Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)
@@ -461,3 +462,37 @@ def test_a_shut_down_narrator_no_longer_follows_the_focus(
     other.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is other)
     assert described == []
+
+
+def test_a_french_street_name_in_arabic_is_said_with_the_french_voice(
+    kiosk: KioskApp, synth: Recorder
+) -> None:
+    kiosk.set_language("ar")
+    kiosk.set_audio_mode(True)
+    street = localized(Texts(fr="Rue des Lilas", proper_name=True), "ar")
+    kiosk.narrator.say(street)
+    assert synth.last.voice == "roa/fr"
+    kiosk.narrator.say(localized(Texts(fr="Gare", ar="محطة القطار"), "ar"))
+    assert synth.last.voice == "sem/ar"
+
+
+def test_in_arabic_a_street_option_is_laid_out_and_said_in_french_inside_arabic(
+    resident: Resident, synth: Recorder
+) -> None:
+    listen(resident)
+    resident.start()
+    resident.open_demarche(STREET)
+    resident.choose("Lampe de rue en panne")
+    resident.next()
+    resident.kiosk.set_language("ar")  # on the place question: it is asked again in Arabic
+    assert resident.question() == "أين المشكلة؟"
+    # Isolated (left to right inside the Arabic screen), after a RIGHT-TO-LEFT MARK.
+    street = "\u200f\u2068Rue des Lilas\u2069"
+    option = resident.element(street).object()
+    assert isinstance(option, QAbstractButton)
+    option.setFocus()
+    settle()
+    said = synth.last
+    assert said.text.startswith(street)
+    assert said.voice == "sem/ar"  # "مختار" / "غير مختار", in Arabic
+    assert said.embedded_voice == "roa/fr"  # the street, in French
