@@ -148,7 +148,7 @@ class _Button(QAccessibleWidget):
     def childCount(self) -> int:
         return 0
 
-    def child(self, index: int) -> QAccessibleInterface | None:
+    def child(self, index: int) -> QAccessibleInterface | None:  # type: ignore[override]  # stub wrong: Qt returns nullptr (None)
         del index
         return None
 
@@ -156,7 +156,7 @@ class _Button(QAccessibleWidget):
         del child
         return -1
 
-    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:
+    def childAt(self, x: int, y: int) -> QAccessibleInterface | None:  # type: ignore[override]  # stub wrong: Qt returns nullptr (None)
         del x, y
         return None
 
