@@ -15,6 +15,10 @@ cd "$(dirname "$0")/.."
 #   fonts-dejavu-core                         fallback font
 #   fonts-opendyslexic                        optional font for dyslexic readers
 #   chromium chromium-driver                  the console's browser tests (selenium, axe-core)
+#   postgresql                                the receiver's storage tests run against a real
+#                                             server (tests/postgres_server.py starts its own
+#                                             throwaway cluster); brings libpq5, which psycopg
+#                                             loads. Debian also makes a "main" cluster: unused.
 SYSTEM_PACKAGES=(
   espeak-ng libespeak-ng1 espeak-ng-data alsa-utils sox
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
@@ -22,6 +26,7 @@ SYSTEM_PACKAGES=(
   libwayland-cursor0 libwayland-egl1
   fonts-dejavu-core fonts-opendyslexic
   chromium chromium-driver
+  postgresql
 )
 
 missing=()

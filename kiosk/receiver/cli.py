@@ -66,7 +66,7 @@ from kiosk.receiver.console.accounts import (
     unlock_account,
 )
 from kiosk.receiver.console.store import ConsoleStore
-from kiosk.receiver.constants import DEFAULT_PORT, READY_PREFIX
+from kiosk.receiver.constants import DATABASE_ENV, DEFAULT_PORT, READY_PREFIX
 from kiosk.receiver.database import DatabaseError, is_url
 from kiosk.receiver.faults import FaultPlan
 from kiosk.receiver.storage import STATUSES
@@ -82,7 +82,6 @@ if TYPE_CHECKING:
 
 NEW_SECRET_BYTES = 32
 TERMINALS_HELP = "file of the terminals and their secrets (kiosk-receiver terminal add)"
-DATABASE_ENV = "KIOSK_RECEIVER_DATABASE"
 DATABASE_HELP = (
     f"the receiver's database: a SQLite file, or postgresql://USER@HOST/NAME for a fleet"
     f" (default: ${DATABASE_ENV})"

@@ -167,7 +167,9 @@ class PostgresDatabase(Database):
         try:
             conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS)
         except psycopg.ProgrammingError as problem:  # the URL's options are not libpq's
-            raise DatabaseError(f"invalid database URL {redacted(url)}: {problem}") from None
+            raise DatabaseError(
+                f"invalid database URL {redacted(url)}: {_first_line(problem)}"
+            ) from None
         except psycopg.Error as problem:
             raise DatabaseError(
                 f"cannot connect to {redacted(url)}: {_first_line(problem)}", unreachable=True
