@@ -32,7 +32,7 @@ IMAGE_PACKAGES=(
   # the ESP), a real init and device manager
   linux-image-amd64 initramfs-tools systemd-boot systemd systemd-sysv udev dbus
   libpam-systemd kmod e2fsprogs
-  # seatd: cage takes the screen and input through it (image/rootfs/.../kiosk.service.d)
+  # seatd: cage takes the screen and input through it (assets/deploy/kiosk.service)
   seatd
   # network (DHCP), name resolution, clock (requests are signed with the time), TLS roots
   systemd-resolved systemd-timesyncd ca-certificates

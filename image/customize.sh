@@ -11,10 +11,9 @@ python3 -m venv /opt/kiosk
 /opt/kiosk/bin/pip install -q --isolated --no-index --find-links "$src/wheels" borne-citoyenne
 /opt/kiosk/bin/python -m compileall -q /opt/kiosk >/dev/null || true
 
-# User, folders, PAM session, units (steps 3 and 7): the files of assets/deploy as they are.
+# User, folders, units (steps 3 and 7): the files of assets/deploy as they are.
 install -D -m 0644 "$deploy/sysusers.d/kiosk.conf" /etc/sysusers.d/kiosk.conf
 install -D -m 0644 "$deploy/tmpfiles.d/kiosk.conf" /etc/tmpfiles.d/kiosk.conf
-install -m 0644 "$deploy/pam.d/kiosk" /etc/pam.d/kiosk
 install -m 0644 "$deploy/kiosk.service" /etc/systemd/system/kiosk.service
 install -m 0644 "$deploy/kiosk-receiver.service" /etc/systemd/system/kiosk-receiver.service
 install -D -m 0644 "$deploy/keyringrc.cfg" /var/lib/kiosk/.config/python_keyring/keyringrc.cfg

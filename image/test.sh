@@ -30,7 +30,8 @@ mcopy -o -i "$esp" "$WORK/entry.conf" "$entry"
 
 # QEMU until the guest powers off (the test hook does) or TIMEOUT. Under nested
 # virtualisation KVM may fail to run the UEFI firmware ("KVM internal error ... emulation
-# failure", the VM then hangs): the test notices and boots again without KVM (TCG).
+# failure", the VM then hangs), or QEMU may abort at once ("failed to set MSR", exit 134,
+# before the guest wrote a line): the test notices and boots again without KVM (TCG).
 boot() {
   local accel=$1
   cp /usr/share/OVMF/OVMF_VARS_4M.fd "$WORK/vars.fd"
@@ -52,6 +53,11 @@ boot() {
     sleep 2
   done
   wait "$qemu"
+  local status=$?
+  if [[ $accel == kvm && $status != 0 && $status != 124 && ! -s $WORK/serial.log ]]; then
+    return 2
+  fi
+  return "$status"
 }
 
 accel=tcg

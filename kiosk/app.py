@@ -36,12 +36,14 @@ from ui.style import Appearance, apply_appearance
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
+    from accessibility.headphones import HeadphoneJack
     from kiosk.catalog.model import Catalog
     from kiosk.catalog.store import CatalogStore
     from kiosk.connectors.open311_mapping import Open311Service
     from kiosk.connectors.wcs import WcsForm
     from kiosk.delivery import Delivery
     from kiosk.guide import Guide
+    from kiosk.listening import PrivateListening
     from kiosk.mediation import Mediation
     from kiosk.narration import Narrator
     from kiosk.security.technician_lockout import TechnicianLockout
@@ -51,8 +53,9 @@ if TYPE_CHECKING:
     from ui.keypad import KeypadNavigation
     from ui.lockdown import LockdownFilter
     from ui.technician_gesture import CornerTapDetector
+    from ui.touch_explore import TouchExplorer
 
-    AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | KeypadNavigation
+    AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | TouchExplorer | KeypadNavigation
 
 _log = logging.getLogger(__name__)
 CORNER_MM = 20.0
@@ -123,6 +126,7 @@ class KioskApp(QObject):
     idle: IdleWatcher
     corner: CornerTapDetector
     keypad: KeypadNavigation
+    touch: TouchExplorer
     input_hub: InputHub
     catalogs: CatalogStore
     narrator: Narrator
@@ -130,6 +134,7 @@ class KioskApp(QObject):
     guide: Guide
     mediation: Mediation
     status_desk: StatusDesk
+    listening: PrivateListening  # only when headphones can be followed
 
     def __init__(
         self,
@@ -138,12 +143,14 @@ class KioskApp(QObject):
         *,
         notifier: SystemdNotifier | None = None,
         setup_keyring: bool = False,
+        headphones: HeadphoneJack | None = None,
     ) -> None:
         super().__init__(qt_app)
         self.config = config
         self.qt_app = qt_app
         self.notifier = notifier or SystemdNotifier()
         self._setup_keyring = setup_keyring
+        self._headphones = headphones  # None: the jack [speech] headphones names
         self.metrics = screen_metrics(config)
         self.appearance = Appearance()
         self.language = config.kiosk.language
@@ -175,8 +182,8 @@ class KioskApp(QObject):
 
     def complete_setup(self) -> None:
         """Build what the welcome screen does not need: the input filters (lockdown, idle
-        watch, technician gesture, keypad), the overlays (idle question, technician PIN
-        pad, settings, languages), secrets, catalog, speech, queue, guide.
+        watch, technician gesture, touch and confirm, keypad), the overlays (idle question,
+        technician PIN pad, settings, languages), secrets, catalog, speech, queue, guide.
 
         ``show()`` runs it just after the welcome screen is up (so READY=1 and the first
         picture come as early as possible); callers that need the guide at once (tests,
@@ -259,7 +266,18 @@ class KioskApp(QObject):
             self.window, self.delivery.store, config, self.metrics, self
         )
         self._connect_services()
+        self._follow_headphones()
         self._link_backoffice()
+
+    def _follow_headphones(self) -> None:
+        from kiosk.listening import PrivateListening, configured_jack
+
+        jack = self._headphones or configured_jack(self.config)
+        if jack is not None:
+            self.listening = PrivateListening(
+                jack, self.narrator, lambda: self.set_audio_mode(True), self
+            )
+            self.add_wiper(self.listening.wipe)  # after the narrator's
 
     def catalog(self) -> Catalog:
         current = self.catalogs.current
@@ -287,11 +305,15 @@ class KioskApp(QObject):
         from ui.keypad import KeypadNavigation
         from ui.lockdown import LockdownFilter
         from ui.technician_gesture import CornerTapDetector
+        from ui.touch_explore import TouchExplorer
 
         self.lockdown = LockdownFilter(self)
         self.idle = IdleWatcher(self.config.kiosk.idle_seconds * 1000, self)
         self.corner = CornerTapDetector(self.window, self.metrics.px(CORNER_MM))
         self.keypad = KeypadNavigation(self)
+        self.touch = TouchExplorer(self)
+        self.touch.active_changed.connect(self._touch_mode_changed)
+        self.add_wiper(self.touch.wipe)
         self.input_hub = InputHub(self)
         for event_filter in self._filters():
             self.input_hub.add(event_filter, event_filter.EVENT_TYPES)
@@ -310,7 +332,8 @@ class KioskApp(QObject):
             handle.setFlags(handle.flags() | QtCore.Qt.WindowType.FramelessWindowHint)
 
     def _filters(self) -> tuple[AppFilter, ...]:
-        return (self.lockdown, self.idle, self.corner, self.keypad)
+        # Touch-and-confirm after what counts every touch, before the keypad (5 confirms).
+        return (self.lockdown, self.idle, self.corner, self.touch, self.keypad)
 
     def _filters_installed(self) -> bool:
         return hasattr(self, "input_hub")
@@ -321,6 +344,7 @@ class KioskApp(QObject):
         self.welcome.language_chosen.connect(self.set_language)
         self.welcome.listen_requested.connect(lambda: self.set_audio_mode(True))
         self.welcome.status_requested.connect(self.open_status)
+        self.welcome.touch_mode_requested.connect(self.toggle_touch_mode)
         w.top_bar.listen_toggled.connect(self.set_audio_mode)
         w.close_refused.connect(lambda: _log.info("window close refused"))
 
@@ -444,12 +468,20 @@ class KioskApp(QObject):
         guide.demarches.back_requested.connect(self.wipe_session)
         self.keypad.repeat_requested.connect(narrator.speaker.repeat)
         self.keypad.help_requested.connect(self._keypad_help)
-        self.keypad.louder_requested.connect(narrator.speaker.louder)
+        self.keypad.louder_requested.connect(self._louder_or_listen)
+        self.keypad.say.connect(narrator.say)
+        self.keypad.typed.connect(narrator.say_typed)
+        guide.question.notice.connect(narrator.say)
+        for chosen in (w.settings.text_size_chosen, w.settings.theme_chosen):
+            chosen.connect(narrator.announce_choice)
+        w.languages.language_chosen.connect(narrator.announce_choice)
+        w.language_overlay.opened.connect(lambda: narrator.say(w.languages.title.text()))
         self.keypad.quieter_requested.connect(narrator.speaker.quieter)
         self.keypad.slower_requested.connect(narrator.speaker.slower)
         self.keypad.faster_requested.connect(narrator.speaker.faster)
         narrator.speaker.settings_changed.connect(narrator.announce_settings)
         guide.question.answer_changed.connect(narrator.announce_choice)
+        self.touch.explored.connect(narrator.announce_explored)
         guide.receipt.offer_printing(bool(self.config.kiosk.printer))
         guide.receipt.print_requested.connect(self.print_receipt)
         self.add_wiper(guide.wipe)
@@ -511,6 +543,8 @@ class KioskApp(QObject):
             if hasattr(self, "backoffice"):
                 self.backoffice.stop()
             self.delivery.sync_event.disconnect(self._refresh_delivery_status)
+            if hasattr(self, "listening"):
+                self.listening.stop()
             self.narrator.shutdown()
             self.status_desk.stop()
             self.mediation.close()
@@ -603,9 +637,22 @@ class KioskApp(QObject):
         self.window.idle_overlay.close_overlay()
         self.idle.start()
 
-    def _keypad_help(self) -> None:
-        if self._services_ready() and self.window.screens.currentWidget() is self.guide.question:
-            self.guide.question.help_button.setChecked(True)
+    def _keypad_help(self, keys: str) -> None:
+        """Keypad ".": the question's help text first, then what the keys do here."""
+        question = self.guide.question
+        help_button = question.help_button
+        on_question = self.window.screens.currentWidget() is question
+        if on_question and help_button.isVisible() and not help_button.isChecked():
+            help_button.setChecked(True)
+        else:
+            self.narrator.say(keys)
+
+    def _louder_or_listen(self) -> None:
+        """Keypad "+": the voice on from any screen when it is off, else louder."""
+        if self.narrator.audio_mode:
+            self.narrator.speaker.louder()
+        else:
+            self.set_audio_mode(True)
 
     # ------------------------------------------------------------ settings of the visit
 
@@ -626,6 +673,28 @@ class KioskApp(QObject):
                 self.narrator.say(self.guide.review.spoken_text(include_personal=False))
             elif spoken is not None:
                 self.narrator.say(spoken())
+
+    def toggle_touch_mode(self) -> None:
+        """"Toucher pour entendre" on the welcome screen (the keypad's 3 does it too)."""
+        self.complete_setup()
+        if self._filters_installed():
+            self.touch.toggle()
+
+    def _touch_mode_changed(self, on: bool) -> None:
+        """Touch and confirm speaks: it turns audio mode on, and says how it works."""
+        self.welcome.show_touch_mode(on)
+        if not self._services_ready():
+            return
+        if on:
+            self.set_audio_mode(True)
+            self.narrator.say(
+                _(
+                    "Toucher pour entendre : activé. Touchez l'écran : la borne dit ce qu'il "
+                    "y a sous le doigt. Pour choisir, touchez encore, ou appuyez sur 5."
+                )
+            )
+        else:
+            self.narrator.say(_("Toucher pour entendre : arrêté."))
 
     def set_appearance(self, appearance: Appearance) -> None:
         """Apply a text size and theme to every screen at once."""

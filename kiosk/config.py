@@ -58,6 +58,9 @@ class SpeechSection(NamedTuple):
     player: str = "aplay -q"  # command that plays a WAV file given as last argument
     rate_wpm: int = 135
     volume: float = 0.8
+    # "alsa": plugging headphones in the jack starts audio mode with private listening
+    # (accessibility.headphones); "none": only the mediator's switch turns it on.
+    headphones: str = "alsa"
 
 
 class CatalogSection(NamedTuple):
@@ -233,6 +236,7 @@ CHECKS: Mapping[str, Mapping[str, Check]] = {
         "player": _non_empty_text,
         "rate_wpm": _whole(80, 300, "words per minute"),
         "volume": _number(0.0, 1.0, "a volume"),
+        "headphones": _one_of(("alsa", "none")),
     },
     "catalog": {"path": _text(4096)},
     "backoffice": {

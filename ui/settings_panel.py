@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from accessibility.sizes import ScreenMetrics, TextSize
 from accessibility.themes import ThemeName
 from kiosk.i18n import _
+from ui.keypad import BACK_PROPERTY
 from ui.overlays import Card, ChoiceRow
 from ui.screens.welcome import LANGUAGE_NAMES
 
@@ -21,6 +22,7 @@ def _close_button(card: Card) -> QPushButton:
     button = QPushButton(card)
     button.setProperty("role", "primary")
     button.setProperty("sizing", "wide")
+    button.setProperty(BACK_PROPERTY, True)  # keypad 1 closes the panel
     card.body.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
     return button
 
@@ -100,5 +102,6 @@ class LanguageCard(Card):
 
     def retranslate(self) -> None:
         self.title.setText(_("Choisir la langue"))
+        self.choices.retranslate()
         self._close.setText(_("Fermer"))
         self._close.setAccessibleName(_("Fermer"))

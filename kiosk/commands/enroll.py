@@ -167,7 +167,17 @@ def enroll_terminal_secret(args: argparse.Namespace) -> int:
         print(encoded)
     else:
         print("\n".join(pairing_lines(terminal_id, secret)))
+        show_qr(f"{terminal_id} {fingerprint(secret)}")
     return 0
+
+
+def show_qr(text: str) -> None:
+    """The id and fingerprint as a QR code, on a screen only (never into a pipe or a log)."""
+    if sys.stdout.isatty():
+        from kiosk.terminal_qr import terminal_qr
+
+        print(f"the same, for the console to scan ({text}):")
+        print(terminal_qr(text))
 
 
 def export_terminal_secret(args: argparse.Namespace) -> int:
@@ -187,6 +197,7 @@ def print_fingerprint(args: argparse.Namespace) -> int:
     config = prepare(args, read_only=True)
     secret = secrets.get_key(secrets.TERMINAL_SECRET)
     print(f"{config.backoffice.terminal_id} {fingerprint(secret)}")
+    show_qr(f"{config.backoffice.terminal_id} {fingerprint(secret)}")
     return 0
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import secrets
 from kiosk.app import KioskApp
-from kiosk.config import BackofficeSection, Config, KioskSection, QueueSection
+from kiosk.config import BackofficeSection, Config, KioskSection, QueueSection, SpeechSection
 from kiosk.delivery import QUEUE_FILE
 from offline_queue.store import ItemInfo, QueueStore
 from tests.e2e.resident import Resident
@@ -20,13 +20,15 @@ from tests.e2e.resident import Resident
 
 @pytest.fixture
 def make_kiosk(qapp: QApplication, data_dir: Path) -> Iterator[Callable[..., KioskApp]]:
-    """Build a windowed kiosk; ``backoffice=`` and ``queue=`` replace those sections,
-    other keyword arguments override [kiosk] keys. Without a back office by default."""
+    """Build a windowed kiosk; ``backoffice=``, ``queue=`` and ``speech=`` replace those
+    sections, other keyword arguments override [kiosk] keys. Without a back office by
+    default."""
     built: list[KioskApp] = []
 
     def build(
         backoffice: BackofficeSection | None = None,
         queue: QueueSection | None = None,
+        speech: SpeechSection | None = None,
         **kiosk_keys: object,
     ) -> KioskApp:
         section = KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False)
@@ -35,6 +37,7 @@ def make_kiosk(qapp: QApplication, data_dir: Path) -> Iterator[Callable[..., Kio
             kiosk=section,
             backoffice=backoffice or BackofficeSection(kind="none"),
             queue=queue or QueueSection(),
+            speech=speech or SpeechSection(),
         )
         app = KioskApp(config, qapp)
         app.show()

@@ -20,7 +20,17 @@ from kiosk.cli import main
 from kiosk.commands.doctor import split_remedy
 from kiosk.config import Config, load_config
 from kiosk.connectors.signing import fingerprint
-from kiosk.doctor import CheckResult, Level
+from kiosk.doctor import (
+    CheckResult,
+    Level,
+    audio,
+    configuration,
+    delivery,
+    demarches,
+    display,
+    keys,
+    storage,
+)
 from kiosk.security.pin import hash_pin
 from offline_queue.connector import ClockRefused, Misconfigured
 from offline_queue.store import QueueStore
@@ -125,22 +135,22 @@ def test_the_doctor_makes_no_data_folder_nor_keyring_file(tmp_path, capsys):
 
 
 def test_pairing_names_the_fingerprint_or_says_nothing_is_sent(tmp_path, data_dir, config):
-    result = doctor.check_pairing(config)
+    result = keys.check_pairing(config)
     assert (result.level, result.detail) == (Level.WARN, (
         "no terminal secret: requests are queued and none is sent; "
         "pair the terminal: kiosk enroll terminal-secret"))
     deployed = load_config(write_config(tmp_path, data_dir, "deployed = true\n"))
-    assert doctor.check_pairing(deployed).level is Level.FAIL
+    assert keys.check_pairing(deployed).level is Level.FAIL
     keyring.set_password(secrets.SERVICE, secrets.TERMINAL_SECRET,
                          base64.b64encode(bytes(32)).decode())
-    result = doctor.check_pairing(config)
+    result = keys.check_pairing(config)
     assert result.level is Level.OK
     assert result.detail.startswith(f"{config.backoffice.terminal_id} {fingerprint(bytes(32))}")
 
 
 def test_exit_code_is_0_without_fail(config_file, data_dir, capsys, monkeypatch):
     data_dir.chmod(0o700)
-    checks = (doctor.check_config, doctor.check_data_dir)
+    checks = (configuration.check_config, storage.check_data_dir)
     monkeypatch.setattr(
         "kiosk.commands.doctor.run_checks", lambda config: doctor.run_checks(config, checks)
     )
@@ -162,7 +172,7 @@ def test_an_invalid_configuration_is_a_fail_line(tmp_path, capsys):
 
 def test_a_back_office_that_only_looks_local_is_a_fail(config):
     office = config.backoffice._replace(kind="http", url="http://localhost:x@mairie.example/api")
-    result = doctor.check_config(config._replace(backoffice=office))
+    result = configuration.check_config(config._replace(backoffice=office))
     assert result.level is Level.FAIL
     assert "user name or password" in result.detail
 
@@ -180,13 +190,13 @@ def test_a_crashing_check_becomes_a_fail_line(config):
 
 def test_a_writable_data_dir_is_ok_and_left_clean(config, data_dir):
     data_dir.chmod(0o700)
-    assert doctor.check_data_dir(config).level is Level.OK
+    assert storage.check_data_dir(config).level is Level.OK
     assert list(data_dir.iterdir()) == []
 
 
 def test_a_data_dir_open_to_others_warns(config, data_dir):
     data_dir.chmod(0o755)
-    result = doctor.check_data_dir(config)
+    result = storage.check_data_dir(config)
     assert result.level is Level.WARN
     assert "0755" in result.detail
 
@@ -196,7 +206,7 @@ def test_a_read_only_file_system_fails(config, monkeypatch):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
     monkeypatch.setattr(tempfile, "NamedTemporaryFile", read_only)
-    result = doctor.check_data_dir(config)
+    result = storage.check_data_dir(config)
     assert result.level is Level.FAIL
     assert "not writable (Read-only file system)" in result.detail
 
@@ -205,7 +215,7 @@ def test_a_read_only_file_system_fails(config, monkeypatch):
 def test_a_read_only_data_dir_fails(config, data_dir):
     data_dir.chmod(stat.S_IRUSR | stat.S_IXUSR)
     try:
-        assert doctor.check_data_dir(config).level is Level.FAIL
+        assert storage.check_data_dir(config).level is Level.FAIL
     finally:
         data_dir.chmod(0o700)
 
@@ -214,7 +224,7 @@ def test_a_data_dir_that_is_a_file_fails(tmp_path):
     not_a_dir = tmp_path / "file"
     not_a_dir.write_text("x")
     config = load_config(write_config(tmp_path, not_a_dir))
-    result = doctor.check_data_dir(config)
+    result = storage.check_data_dir(config)
     assert result.level is Level.FAIL
     assert "not a directory" in result.detail
 
@@ -223,21 +233,21 @@ def test_a_data_dir_that_is_a_file_fails(tmp_path):
     ("free", "level"),
     [
         (0, Level.FAIL),
-        (100 * doctor.MIB - 1, Level.FAIL),
-        (100 * doctor.MIB, Level.WARN),
-        (doctor.GIB - 1, Level.WARN),
-        (doctor.GIB, Level.OK),
+        (100 * storage.MIB - 1, Level.FAIL),
+        (100 * storage.MIB, Level.WARN),
+        (storage.GIB - 1, Level.WARN),
+        (storage.GIB, Level.OK),
     ],
 )
 def test_disk_thresholds(free, level):
-    assert doctor.disk_level(free) is level
+    assert storage.disk_level(free) is level
 
 
 # ---------------------------------------------------------------- keyring and PIN
 
 
 def test_the_configured_keyring_is_probed_and_the_probe_removed(config):
-    result = doctor.check_keyring(config)
+    result = keys.check_keyring(config)
     assert result.level is Level.OK, result
     assert "MemoryKeyring" in result.detail
     assert keyring.get_keyring().secrets == {}  # type: ignore[attr-defined]
@@ -245,7 +255,7 @@ def test_the_configured_keyring_is_probed_and_the_probe_removed(config):
 
 def test_a_plaintext_keyring_warns(tmp_path, data_dir):
     config = load_config(write_config(tmp_path, data_dir, backend=""))
-    result = doctor.check_keyring(config)
+    result = keys.check_keyring(config)
     assert result.level is Level.WARN
     assert "PlaintextKeyring" in result.detail
     assert "plaintext" in result.detail
@@ -254,7 +264,7 @@ def test_a_plaintext_keyring_warns(tmp_path, data_dir):
 
 def test_a_plaintext_keyring_fails_on_a_deployed_terminal(tmp_path, data_dir):
     config = load_config(write_config(tmp_path, data_dir, "deployed = true\n", backend=""))
-    result = doctor.check_keyring(config)
+    result = keys.check_keyring(config)
     assert result.level is Level.FAIL
     assert "deployed terminal" in result.detail
     assert "systemd-creds" in result.detail
@@ -274,7 +284,7 @@ def test_systemd_credentials_are_read_never_written(tmp_path, data_dir, monkeypa
     folder = service_credentials(tmp_path, monkeypatch, "queue-data-key", "audit-key",
                                  "terminal-secret")
     config = load_config(write_config(tmp_path, data_dir, backend="systemd-creds"))
-    result = doctor.check_keyring(config)
+    result = keys.check_keyring(config)
     assert result.level is Level.OK, result
     assert "queue-data-key, audit-key, terminal-secret enrolled" in result.detail
     assert len(list(folder.iterdir())) == 3
@@ -283,14 +293,14 @@ def test_systemd_credentials_are_read_never_written(tmp_path, data_dir, monkeypa
 @pytest.mark.skipif(os.geteuid() != 0, reason="what root is told")
 def test_root_is_the_user_that_reads_systemd_credentials(tmp_path, data_dir):
     config = load_config(write_config(tmp_path, data_dir, backend="systemd-creds"))
-    result = doctor.check_user(config)
+    result = configuration.check_user(config)
     assert "as systemd credentials need" in result.detail
 
 
 def test_a_missing_systemd_credential_fails_naming_the_command(tmp_path, data_dir, monkeypatch):
     service_credentials(tmp_path, monkeypatch, "queue-data-key", "audit-key")
     config = load_config(write_config(tmp_path, data_dir, backend="systemd-creds"))
-    result = doctor.check_keyring(config)
+    result = keys.check_keyring(config)
     assert result.level is Level.FAIL
     assert "'terminal-secret' is missing" in result.detail
     assert "kiosk enroll terminal-secret" in result.detail
@@ -298,22 +308,22 @@ def test_a_missing_systemd_credential_fails_naming_the_command(tmp_path, data_di
 
 def test_a_keyring_that_forgets_fails(tmp_path, data_dir):
     backend = "tests.kiosk.test_doctor.ForgetfulKeyring"
-    result = doctor.check_keyring(load_config(write_config(tmp_path, data_dir, backend=backend)))
+    result = keys.check_keyring(load_config(write_config(tmp_path, data_dir, backend=backend)))
     assert result.level is Level.FAIL
     assert "does not give back" in result.detail
 
 
 def test_a_keyring_that_cannot_load_fails(tmp_path, data_dir):
     backend = "tests.kiosk.test_doctor.NoSuchKeyring"
-    result = doctor.check_keyring(load_config(write_config(tmp_path, data_dir, backend=backend)))
+    result = keys.check_keyring(load_config(write_config(tmp_path, data_dir, backend=backend)))
     assert result.level is Level.FAIL
     assert "NoSuchKeyring" in result.detail
 
 
 def test_the_default_technician_pin_fails_and_an_enrolled_one_passes(config):
-    assert doctor.check_technician_pin(config).level is Level.FAIL
+    assert keys.check_technician_pin(config).level is Level.FAIL
     secrets.set_secret(secrets.TECHNICIAN_PIN, hash_pin("482913"))
-    assert doctor.check_technician_pin(config) == CheckResult(
+    assert keys.check_technician_pin(config) == CheckResult(
         Level.OK, "technician-pin", "enrolled (keyring)"
     )
 
@@ -333,7 +343,7 @@ def test_a_malformed_technician_pin_hash_in_config_fails_without_showing_it(
 
 
 def test_no_queue_file_is_ok_and_not_created(config, data_dir):
-    result = doctor.check_queue(config)
+    result = delivery.check_queue(config)
     assert result.level is Level.OK
     assert not (data_dir / "queue.sqlite3").exists()
 
@@ -343,7 +353,7 @@ def test_the_queue_is_summarised_without_content(config, data_dir):
     key = secrets.get_key(secrets.QUEUE_DATA_KEY)
     with QueueStore(data_dir / "queue.sqlite3", key) as store:
         store.enqueue("item-1", "ADM-0001", "etat-civil", b"Jeanne Martin, 3 rue des Lilas")
-    result = doctor.check_queue(config)
+    result = delivery.check_queue(config)
     assert result.level is Level.OK
     assert "pending 1" in result.detail
     assert "Jeanne" not in result.detail
@@ -353,7 +363,7 @@ def test_the_queue_is_summarised_without_content(config, data_dir):
 def test_a_queue_without_its_key_fails(config, data_dir):
     with QueueStore(data_dir / "queue.sqlite3", os.urandom(32)):
         pass
-    result = doctor.check_queue(config)
+    result = delivery.check_queue(config)
     assert result.level is Level.FAIL
     assert "data key is missing" in result.detail
 
@@ -362,7 +372,7 @@ def test_a_queue_with_the_wrong_key_fails(config, data_dir):
     with QueueStore(data_dir / "queue.sqlite3", os.urandom(32)):
         pass
     secrets.set_secret(secrets.QUEUE_DATA_KEY, base64.b64encode(os.urandom(32)).decode())
-    assert doctor.check_queue(config).level is Level.FAIL
+    assert delivery.check_queue(config).level is Level.FAIL
 
 
 def _refused(data_dir: Path, outcome) -> None:
@@ -378,7 +388,7 @@ def _refused(data_dir: Path, outcome) -> None:
 def test_a_wrong_url_pause_says_to_fix_the_url(config, data_dir):
     reason = "the back-office URL answers HTTP 404: check [backoffice] url"
     _refused(data_dir, Misconfigured(reason))
-    result = doctor.check_queue(config)
+    result = delivery.check_queue(config)
     assert result.level is Level.FAIL
     assert result.detail.startswith(
         "deliveries PAUSED (the back-office URL answers HTTP 404: check [backoffice] url); "
@@ -402,30 +412,30 @@ def _clock_config(tmp_path: Path, data_dir: Path, url: str) -> Config:
 def test_a_clock_the_back_office_refused_fails_with_what_to_do(
     tmp_path, data_dir, unreachable_url, monkeypatch
 ):
-    monkeypatch.setattr(doctor, "ntp_synchronized", lambda: None)
+    monkeypatch.setattr(delivery, "ntp_synchronized", lambda: None)
     _refused(data_dir, ClockRefused("HTTP 401 stale_timestamp", 3600.0))
     config = _clock_config(tmp_path, data_dir, unreachable_url)
-    result = doctor.check_clock(config)
+    result = delivery.check_clock(config)
     assert result.level is Level.FAIL
     assert "refused this terminal's clock (HTTP 401 stale_timestamp" in result.detail
     assert "this terminal is 1 h 00 min behind the back office" in result.detail
     assert "timedatectl" in result.detail
-    assert doctor.check_queue(config).level is not Level.FAIL  # not paused
+    assert delivery.check_queue(config).level is not Level.FAIL  # not paused
 
 
 def test_a_clock_set_right_since_the_refusal_only_warns(tmp_path, data_dir, monkeypatch):
-    monkeypatch.setattr(doctor, "ntp_synchronized", lambda: True)
+    monkeypatch.setattr(delivery, "ntp_synchronized", lambda: True)
     _refused(data_dir, ClockRefused("HTTP 401 stale_timestamp", 3600.0))
     with running_receiver(tmp_path / "rx", "--no-catalog") as rx:
-        result = doctor.check_clock(_clock_config(tmp_path, data_dir, rx.url))
+        result = delivery.check_clock(_clock_config(tmp_path, data_dir, rx.url))
     assert result.level is Level.WARN
     assert "Right by now (this terminal's clock agrees with the back office's)" in result.detail
 
 
 def test_a_clock_that_agrees_with_the_back_office_is_ok(tmp_path, data_dir, monkeypatch):
-    monkeypatch.setattr(doctor, "ntp_synchronized", lambda: True)
+    monkeypatch.setattr(delivery, "ntp_synchronized", lambda: True)
     with running_receiver(tmp_path / "rx", "--no-catalog") as rx:
-        result = doctor.check_clock(_clock_config(tmp_path, data_dir, rx.url))
+        result = delivery.check_clock(_clock_config(tmp_path, data_dir, rx.url))
     assert result == CheckResult(
         Level.OK, "clock", "this terminal's clock agrees with the back office's"
     )
@@ -437,15 +447,15 @@ def test_a_clock_that_agrees_with_the_back_office_is_ok(tmp_path, data_dir, monk
      (120.0, Level.WARN, "2 min behind the back office: drifting; check NTP")],
 )
 def test_a_clock_far_from_the_back_office_now(config, monkeypatch, skew, level, words):
-    monkeypatch.setattr(doctor, "ntp_synchronized", lambda: True)
-    monkeypatch.setattr(doctor, "back_office_skew", lambda config: skew)
-    result = doctor.check_clock(config)
+    monkeypatch.setattr(delivery, "ntp_synchronized", lambda: True)
+    monkeypatch.setattr(delivery, "back_office_skew", lambda config: skew)
+    result = delivery.check_clock(config)
     assert (result.level, words in result.detail) == (level, True), result.detail
 
 
 def test_a_clock_not_synchronised_by_ntp_warns(tmp_path, data_dir, unreachable_url, monkeypatch):
-    monkeypatch.setattr(doctor, "ntp_synchronized", lambda: False)
-    result = doctor.check_clock(_clock_config(tmp_path, data_dir, unreachable_url))
+    monkeypatch.setattr(delivery, "ntp_synchronized", lambda: False)
+    result = delivery.check_clock(_clock_config(tmp_path, data_dir, unreachable_url))
     assert result.level is Level.WARN
     assert result.detail.startswith("not synchronised by NTP; check NTP: `timedatectl status`")
 
@@ -464,12 +474,12 @@ def test_a_clock_not_synchronised_by_ntp_warns(tmp_path, data_dir, unreachable_u
     ],
 )
 def test_target_platform(environ, platform):
-    assert doctor.target_platform(environ) == platform
+    assert display.target_platform(environ) == platform
 
 
 def test_offscreen_only_is_a_warning(config, monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    result = doctor.check_qt_platform(config)
+    result = display.check_qt_platform(config)
     assert result == CheckResult(
         Level.WARN, "qt-platform", "no display; offscreen only ('offscreen' loads)"
     )
@@ -477,33 +487,33 @@ def test_offscreen_only_is_a_warning(config, monkeypatch):
 
 def test_a_platform_plugin_that_cannot_load_fails(config, monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "no-such-platform")
-    result = doctor.check_qt_platform(config)
+    result = display.check_qt_platform(config)
     assert result.level is Level.FAIL
     assert "no-such-platform" in result.detail
 
 
 def test_missing_xcb_libraries_name_their_debian_packages(config, monkeypatch):
-    known = frozenset(doctor.XCB_LIBRARIES) - {"libxcb-cursor.so.0", "libxcb-icccm.so.4"}
-    monkeypatch.setattr(doctor, "shared_libraries", lambda: known)
+    known = frozenset(display.XCB_LIBRARIES) - {"libxcb-cursor.so.0", "libxcb-icccm.so.4"}
+    monkeypatch.setattr(display, "shared_libraries", lambda: known)
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
-    result = doctor.check_xcb_libraries(config)
+    result = display.check_xcb_libraries(config)
     assert result.level is Level.FAIL
     assert "apt-get install libxcb-cursor0 libxcb-icccm4" in result.detail
     monkeypatch.setenv("QT_QPA_PLATFORM", "wayland")
-    assert doctor.check_xcb_libraries(config).level is Level.WARN  # only the fallback
-    monkeypatch.setattr(doctor, "shared_libraries", lambda: frozenset(doctor.XCB_LIBRARIES))
-    assert doctor.check_xcb_libraries(config).level is Level.OK
+    assert display.check_xcb_libraries(config).level is Level.WARN  # only the fallback
+    monkeypatch.setattr(display, "shared_libraries", lambda: frozenset(display.XCB_LIBRARIES))
+    assert display.check_xcb_libraries(config).level is Level.OK
 
 
 def test_library_lookup_without_ldconfig_uses_ctypes():
-    assert doctor.missing_libraries(["libc.so.6", "libnosuchthing.so.9"], None) == [
+    assert display.missing_libraries(["libc.so.6", "libnosuchthing.so.9"], None) == [
         "libnosuchthing.so.9"
     ]
 
 
 def test_display_without_screen_assumes_the_21_inch_panel(config, monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    result = doctor.check_display(config)
+    result = display.check_display(config)
     assert result.level is Level.WARN
     assert "21.5-inch" in result.detail
     assert "0.248 mm/px" in result.detail
@@ -512,25 +522,25 @@ def test_display_without_screen_assumes_the_21_inch_panel(config, monkeypatch):
 def test_display_uses_the_configured_pixel_size(tmp_path, data_dir, monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     config = load_config(write_config(tmp_path, data_dir, "[screen]\nmm_per_pixel = 0.3\n"))
-    result = doctor.check_display(config)
+    result = display.check_display(config)
     assert result.level is Level.OK
     assert "0.300 mm/px (15 mm = 50 px)" in result.detail
 
 
 def test_display_reads_the_screen(config, monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
-    probe = doctor.QtProbe("xcb", True, screens=((1920, 1080, 101.6),))
-    monkeypatch.setattr(doctor, "qt_probe", lambda: probe)
-    result = doctor.check_display(config)
+    probe = display.QtProbe("xcb", True, screens=((1920, 1080, 101.6),))
+    monkeypatch.setattr(display, "qt_probe", lambda: probe)
+    result = display.check_display(config)
     assert result.level is Level.OK
     assert result.detail == "1920x1080 px, 102 dpi reported; 0.250 mm/px (15 mm = 60 px)"
 
 
 def test_fonts_fail_without_dejavu(config, monkeypatch):
-    probe = doctor.QtProbe("offscreen", True, fonts_registered=True,
+    probe = display.QtProbe("offscreen", True, fonts_registered=True,
                            families=frozenset({"Atkinson Hyperlegible"}))
-    monkeypatch.setattr(doctor, "qt_probe", lambda: probe)
-    result = doctor.check_fonts(config)
+    monkeypatch.setattr(display, "qt_probe", lambda: probe)
+    result = display.check_fonts(config)
     assert result.level is Level.FAIL
     assert "fonts-dejavu-core" in result.detail
 
@@ -543,14 +553,14 @@ def test_a_missing_voice_for_a_configured_language_fails(config, monkeypatch):
         "accessibility.voices.available_voices",
         lambda: {"fr": "roa/fr", "en": None, "ar": "sem/ar"},
     )
-    result = doctor.check_voices(config)
+    result = audio.check_voices(config)
     assert result.level is Level.FAIL
     assert "no voice for en" in result.detail
 
 
 def test_a_missing_player_fails_naming_it_and_its_package(config, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
-    result = doctor.check_audio_player(config)
+    result = audio.check_audio_player(config)
     assert result.level is Level.FAIL
     assert "'aplay'" in result.detail
     assert "alsa-utils" in result.detail
@@ -558,7 +568,7 @@ def test_a_missing_player_fails_naming_it_and_its_package(config, monkeypatch, t
 
 def test_a_missing_player_only_warns_when_speech_is_off(tmp_path, data_dir):
     extra = '[speech]\nenabled = false\nplayer = "no-such-player --quiet"\n'
-    result = doctor.check_audio_player(load_config(write_config(tmp_path, data_dir, extra)))
+    result = audio.check_audio_player(load_config(write_config(tmp_path, data_dir, extra)))
     assert result.level is Level.WARN
     assert "'no-such-player'" in result.detail
 
@@ -573,7 +583,7 @@ def _fake_aplay(directory: Path, script: str) -> None:
 def test_no_sound_card_warns(config, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", os.environ["PATH"])
     _fake_aplay(tmp_path, 'echo "aplay: device_list:274: no soundcards found..." >&2')
-    result = doctor.check_audio_device(config)
+    result = audio.check_audio_device(config)
     assert result.level is Level.WARN
     assert "no sound card" in result.detail
 
@@ -582,7 +592,7 @@ def test_a_sound_card_is_ok(config, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", os.environ["PATH"])
     _fake_aplay(tmp_path, 'echo "**** List of PLAYBACK Hardware Devices ****"\n'
                           'echo "card 0: PCH [HDA Intel PCH], device 0: ALC892 Analog"')
-    result = doctor.check_audio_device(config)
+    result = audio.check_audio_device(config)
     assert result.level is Level.OK
     assert "HDA Intel PCH" in result.detail
 
@@ -600,7 +610,7 @@ def _demarches_line(tmp_path: Path, kind: str, catalog: object | None = None) ->
         path = tmp_path / "catalogue.json"
         path.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
         settings["catalog"] = {"path": str(path)}
-    return doctor.check_demarches(parse_config(settings, "kiosk.toml")).line()
+    return demarches.check_demarches(parse_config(settings, "kiosk.toml")).line()
 
 
 def _bundled() -> dict:

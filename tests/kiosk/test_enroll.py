@@ -157,6 +157,22 @@ def test_enrolling_guides_the_pairing_with_the_back_office(config_file, capsys):
     assert "until the back office has it, requests are queued and none is sent" in lines
 
 
+def test_on_a_screen_the_id_and_fingerprint_are_also_a_qr_code(config_file, capsys,
+                                                              monkeypatch):
+    from kiosk.terminal_qr import terminal_qr
+
+    assert enrol_secret(config_file) == 0
+    piped = capsys.readouterr().out
+    assert "\x1b[" not in piped  # into a pipe or a log: no QR code
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert main(["--config", str(config_file), "enroll", "--fingerprint"]) == 0
+    shown = capsys.readouterr().out
+    line = f"admiville-demo-01 {fingerprint(stored_secret())}"
+    assert shown.startswith(f"{line}\nthe same, for the console to scan ({line}):\n")
+    assert terminal_qr(line) in shown
+    assert base64.b64encode(stored_secret()).decode() not in shown
+
+
 def test_export_writes_the_enrolled_secret_into_a_pipe_only(config_file, capsys, monkeypatch):
     assert enrol_secret(config_file) == 0
     capsys.readouterr()

@@ -133,7 +133,21 @@ def test_the_data_dir_belongs_to_the_kiosk_user_alone():
     tmpfiles = (DEPLOY / "tmpfiles.d" / "kiosk.conf").read_text(encoding="utf-8").splitlines()
     rows = [row.split() for row in tmpfiles]
     assert ["d", "/var/lib/kiosk", "0700", "kiosk", "kiosk", "-"] in rows
-    assert "pam_systemd.so" in (DEPLOY / "pam.d" / "kiosk").read_text(encoding="utf-8")
+
+
+def test_the_kiosk_runs_without_a_login_session():
+    """A PAM session (PAMName=) has logind move cage into a session scope, where systemd
+    ignores the kiosk's READY=1 (make image-test found it): seatd gives cage the screen and
+    the input devices instead, and cage's Wayland socket is in the unit's own /run/kiosk."""
+    settings = unit_settings("kiosk.service")
+    assert not any(s.startswith("PAMName=") for s in settings)
+    for wanted in ("Wants=seatd.service", "After=seatd.service",
+                   "Environment=LIBSEAT_BACKEND=seatd", "RuntimeDirectory=kiosk",
+                   "Environment=XDG_RUNTIME_DIR=/run/kiosk", "ProtectHome=yes"):
+        assert wanted in settings, wanted
+    users = (DEPLOY / "sysusers.d" / "kiosk.conf").read_text(encoding="utf-8").splitlines()
+    assert "m kiosk video" in users  # seatd's socket is the video group's
+    assert "m kiosk audio" in users  # speech and the headphone jack
 
 
 def test_the_example_configuration_is_valid_and_uses_the_deployed_data_dir():

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidg
 from accessibility.sizes import ScreenMetrics
 from kiosk.domain.reference import spell_reference
 from kiosk.i18n import _
+from ui.keypad import BACK_PROPERTY
 from ui.screens.frame import chain_focus, screen_layout
 from ui.screens.question import ErrorMessage
 from ui.widgets.keyboard import MODE_PROPERTY, KeyboardController, OnScreenKeyboard
@@ -64,6 +65,7 @@ class StatusScreen(QWidget):
         self.keyboard_controller = KeyboardController(self.keyboard)
 
         self.back = QPushButton(self)
+        self.back.setProperty(BACK_PROPERTY, True)  # keypad 1
         self.back.clicked.connect(self.back_requested)
         self.search = QPushButton(self)
         self.search.setProperty("role", "primary")

@@ -28,12 +28,15 @@ class WelcomeScreen(QWidget):
         language_chosen(str): a language code.
         listen_requested: "Écouter" was pressed (audio mode on, the screen is read).
         status_requested: "Où en est ma demande ?" was pressed.
+        touch_mode_requested: "Toucher pour entendre" was pressed (touch and confirm on
+            or off, ``ui.touch_explore``).
     """
 
     start_requested = Signal()
     language_chosen = Signal(str)
     listen_requested = Signal()
     status_requested = Signal()
+    touch_mode_requested = Signal()
 
     def __init__(
         self,
@@ -69,6 +72,12 @@ class WelcomeScreen(QWidget):
         self.status_button.setProperty("sizing", "wide")
         self.status_button.clicked.connect(self.status_requested)
 
+        # Clicked, not toggled: the application sets the checked state (show_touch_mode).
+        self.touch_button = QPushButton(self)
+        self.touch_button.setCheckable(True)
+        self.touch_button.setProperty("sizing", "wide")
+        self.touch_button.clicked.connect(self.touch_mode_requested)
+
         self._language_label = QLabel(self)
         self._language_label.setProperty("align", "center")
         languages_row = self._language_row(languages, metrics)
@@ -86,8 +95,10 @@ class WelcomeScreen(QWidget):
         second_row.insertWidget(2, self.status_button)
         second_row.setSpacing(metrics.px(6))
         layout.addLayout(second_row)
+        layout.addLayout(centred(self.touch_button))
         layout.addStretch(1)
-        layout.addWidget(self._language_label)
+        # The label beside the languages: one row less, for the row of touch and confirm.
+        languages_row.insertWidget(1, self._language_label)
         layout.addLayout(languages_row)
         self.retranslate()
 
@@ -132,11 +143,26 @@ class WelcomeScreen(QWidget):
             _("Avec le numéro de votre reçu, la borne vous dit où en est votre demande.")
         )
         self._language_label.setText(_("Choisir la langue :"))
+        touch = (
+            _("Toucher pour entendre : activé")
+            if self.touch_button.isChecked()
+            else _("Toucher pour entendre")
+        )
+        self.touch_button.setText(touch)
+        self.touch_button.setAccessibleName(touch)
+        self.touch_button.setAccessibleDescription(
+            _("Le premier toucher dit ce qu'il y a sous le doigt. Touchez encore pour choisir.")
+        )
+
+    def show_touch_mode(self, on: bool) -> None:
+        """Touch and confirm is on or off: in words, not by colour alone."""
+        self.touch_button.setChecked(on)
+        self.retranslate()
 
     def show_out_of_service(self) -> None:
         """The kiosk cannot take requests (no catalog, no queue): say where to go instead."""
         self._out_of_service = True
-        for button in (self.start_button, self.status_button):
+        for button in (self.start_button, self.status_button, self.touch_button):
             button.setEnabled(False)
             button.hide()
         self.retranslate()
@@ -150,7 +176,15 @@ class WelcomeScreen(QWidget):
     def spoken_text(self) -> str:
         """What audio mode reads when this screen appears."""
         return " ".join(
-            (self._greeting.text(), self._intro.text(), _("Pour commencer, appuyez sur Commencer."))
+            (
+                self._greeting.text(),
+                self._intro.text(),
+                _("Pour commencer, appuyez sur Commencer."),
+                _(
+                    "Pour entendre ce que vous touchez avant de choisir, appuyez sur "
+                    "Toucher pour entendre, ou sur la touche 3 du clavier à chiffres."
+                ),
+            )
         )
 
 

@@ -8,9 +8,11 @@ numbers, dates, postcodes and phone numbers.
 Choices:
 - Keys never take the focus (``Qt.NoFocus``): the text cursor stays in the field while
   the resident taps, and a physical keyboard keeps typing into the field directly. A
-  keyboard-only user therefore types on their own keys, not by moving over this one; a
-  screen-reader user still reaches every key by name through the accessibility API
-  (press action), which does not need the focus.
+  screen-reader user reaches every key by name through the accessibility API (press
+  action), which does not need the focus. A keypad user moves a highlight over the keys
+  instead (``move_highlight`` / ``activate_highlight``, driven by ``ui.keypad``): the
+  highlighted key has the ``highlighted`` property for the stylesheet (a thick outline
+  and inverted colours, not a colour alone), and the focus stays in the field.
 - The keyboard is an ordinary child widget that the screen places under the question
   (never a popup or a window of its own), so the field being typed into stays visible.
 - It stays left-to-right in a right-to-left (Arabic) interface: the data asked by a French
@@ -104,13 +106,19 @@ _SHIFT_HELP = {
 def _role_for(spec: KeySpec) -> str:
     if spec.kind is KeyKind.OK:
         return "primary"  # the role ui.style already gives main actions
-    if spec.kind is KeyKind.CHARACTER and spec.text != " ":
+    if spec.kind is KeyKind.CHARACTER and not spec.text.isspace():
         return "accent" if spec.text in ACCENTED_LETTERS else "character"
     return "special"
 
 
 class KeyboardKey(QPushButton):
-    """One key: never takes the focus, at least one touch target in both directions."""
+    """One key: never takes the focus, at least one touch target in both directions.
+
+    ``row``, ``column`` and ``span`` place it in its layout's grid (for the highlight).
+    """
+
+    row = 0
+    column = 0
 
     def __init__(
         self,
@@ -183,6 +191,20 @@ class KeyboardKey(QPushButton):
         self.setAccessibleName(_(special_name) if special_name else text)
         self.setAccessibleDescription(self._describe(text))
 
+    def spoken(self) -> str:
+        """What the keypad's highlight says on it: a letter's description when it has one
+        ("e accent aigu", "h, majuscule": an "é" heard alone is taken for an "e"), else
+        its name ("a", "Espace", "Une majuscule")."""
+        if self.spec.kind is KeyKind.CHARACTER and self.accessibleDescription():
+            return self.accessibleDescription()
+        return self.accessibleName()
+
+    def set_highlighted(self, on: bool) -> None:
+        if bool(self.property("highlighted")) != on:
+            self.setProperty("highlighted", on)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
     def _describe(self, text: str) -> str:
         accent = ACCENT_DESCRIPTIONS.get(text.lower())
         words = _(accent) if accent else ""
@@ -216,6 +238,8 @@ def mode_for_field(widget: QWidget) -> KeyboardMode:
             return KeyboardMode.TEXT
     if isinstance(widget, QAbstractSpinBox):
         return KeyboardMode.NUMBER
+    if isinstance(widget, QPlainTextEdit | QTextEdit):
+        return KeyboardMode.LINES
     hints = widget.inputMethodHints()
     hint = Qt.InputMethodHint
     for flag, mode in (
@@ -240,7 +264,8 @@ class OnScreenKeyboard(QWidget):
         erased(): "Effacer" removed the character before the cursor (or the selection).
         special_key(str): the spoken name of a key that typed nothing ("Majuscules"...).
         accepted(): "Valider".
-        layout_changed(str): the layout shown now ("letters", "email", "digits", "phone").
+        layout_changed(str): the layout shown now ("letters", "lines", "email", "digits",
+            "phone").
         shift_changed(str): "off", "once" or "locked".
     """
 
@@ -260,6 +285,8 @@ class OnScreenKeyboard(QWidget):
         self._shift = ShiftState.OFF
         self._pages: dict[str, QWidget] = {}
         self._layout_name = ""
+        self._highlight: KeyboardKey | None = None  # shown once the keypad moves it
+        self._anchor_column = 0  # where up / down aim, as a text cursor keeps its column
         self.setObjectName("onScreenKeyboard")
         self.setAccessibleName(_("Clavier"))
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -301,6 +328,7 @@ class OnScreenKeyboard(QWidget):
         """
         self._target = field
         self.set_shift_state(ShiftState.OFF)
+        self._set_highlight(None)
 
     def set_mode(self, mode: KeyboardMode | str) -> None:
         """Show the layout for a kind of field (letters, e-mail, digits, phone)."""
@@ -317,6 +345,7 @@ class OnScreenKeyboard(QWidget):
             # Explicit: a page built while the keyboard is shown would stay hidden.
             page.setVisible(name == layout.name)
         self._layout_name = layout.name
+        self._set_highlight(None)
         self._apply_shift_to_keys()
         self.layout_changed.emit(layout.name)
 
@@ -353,6 +382,59 @@ class OnScreenKeyboard(QWidget):
         """The keys of the layout shown now, in reading order."""
         page = self._pages[self._layout_name]
         return page.findChildren(KeyboardKey)
+
+    # ------------------------------------------------------------------ highlight (keypad)
+    def highlighted(self) -> KeyboardKey | None:
+        """The key the keypad's highlight is on, None until the keypad first moves it."""
+        if self._highlight is not None and not shiboken6.isValid(self._highlight):
+            self._highlight = None
+        return self._highlight
+
+    def move_highlight(self, rows: int = 0, columns: int = 0) -> KeyboardKey:
+        """Move the highlight by one row (``rows`` = -1 / 1) or one key (``columns``);
+        it stops at the edges. The first move only shows it, on the "a" (or first) key.
+        Returns the key highlighted now."""
+        current = self.highlighted()
+        keys = self.keys()
+        if current is None:
+            key = next((k for k in keys if k.spec.text == "a"), keys[0])
+            self._anchor_column = key.column
+        elif columns:
+            row = sorted((k for k in keys if k.row == current.row), key=lambda k: k.column)
+            index = min(max(row.index(current) + columns, 0), len(row) - 1)
+            key = row[index]
+            self._anchor_column = key.column
+        else:
+            key = self._key_above_or_below(current, rows, keys)
+        self._set_highlight(key)
+        return key
+
+    def activate_highlight(self) -> KeyboardKey | None:
+        """Press the highlighted key, as a tap would; None, pressing nothing, while no key
+        is highlighted (a key is never typed before the resident heard its name)."""
+        key = self.highlighted()
+        if key is not None:
+            key.click()
+        return key
+
+    def _key_above_or_below(
+        self, current: KeyboardKey, rows: int, keys: list[KeyboardKey]
+    ) -> KeyboardKey:
+        row = current.row + rows
+        while 0 <= row <= max(k.row for k in keys):
+            for key in keys:
+                if key.row == row and 0 <= self._anchor_column - key.column < key.spec.span:
+                    return key
+            row += rows  # a gap under the anchor: look one row further
+        return current
+
+    def _set_highlight(self, key: KeyboardKey | None) -> None:
+        previous = self.highlighted()
+        if previous is not None and previous is not key:
+            previous.set_highlighted(False)
+        self._highlight = key
+        if key is not None:
+            key.set_highlighted(True)
 
     def set_shift_state(self, state: ShiftState) -> None:
         if state is self._shift:
@@ -422,6 +504,7 @@ class OnScreenKeyboard(QWidget):
                     key = KeyboardKey(
                         spec, self._metrics, preferred_width_px=key_width * spec.span, parent=page
                     )
+                    key.row, key.column = row_index, column
                     key.clicked.connect(partial(self._on_key, key))
                     grid.addWidget(key, row_index, column, 1, spec.span)
                 column += spec.span

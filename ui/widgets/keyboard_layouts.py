@@ -31,6 +31,7 @@ class KeyboardMode(enum.Enum):
     PHONE = "phone"
     DATE = "date"
     POSTCODE = "postcode"
+    LINES = "lines"  # a message of several lines: letters and "À la ligne"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class KeyboardLayout:
 # named by themselves.
 CHARACTER_NAMES: dict[str, str] = {
     " ": N_("Espace"),
+    "\n": N_("À la ligne"),
     "@": N_("Arobase"),
     ".": N_("Point"),
     "-": N_("Tiret"),
@@ -62,7 +64,7 @@ CHARACTER_NAMES: dict[str, str] = {
     "_": N_("Tiret bas"),
 }
 # Shown on keys whose character is invisible.
-CHARACTER_LABELS: dict[str, str] = {" ": N_("Espace")}
+CHARACTER_LABELS: dict[str, str] = {" ": N_("Espace"), "\n": N_("À la ligne")}
 # Said after the letter, so "é" is not mistaken for "e" when heard.
 ACCENT_DESCRIPTIONS: dict[str, str] = {
     "é": N_("e accent aigu"),
@@ -90,12 +92,20 @@ def _chars(characters: str) -> tuple[KeySpec, ...]:
     return tuple(KeySpec(KeyKind.CHARACTER, c) for c in characters)
 
 
-def _letters_layout(name: str, punctuation: str) -> KeyboardLayout:
-    """French AZERTY letters, digits on top, the accented letters as a block on the right.
+def _letters_layout(
+    name: str, punctuation: str, *, new_line: bool = False
+) -> KeyboardLayout:
+    """French AZERTY letters, digits on top, the accented letters as a block on the right;
+    with ``new_line``, an "À la ligne" key beside the space bar (for a message).
 
     Everything is on one page: changing pages is a step many first-time users get lost in.
     """
     accents = ACCENTED_LETTERS
+    space = (
+        (KeySpec(KeyKind.CHARACTER, " ", span=4), KeySpec(KeyKind.CHARACTER, "\n", span=3))
+        if new_line
+        else (KeySpec(KeyKind.CHARACTER, " ", span=7),)
+    )
     return KeyboardLayout(
         name=name,
         columns=14,
@@ -106,7 +116,7 @@ def _letters_layout(name: str, punctuation: str) -> KeyboardLayout:
             (*_chars("wxcvbn" + punctuation), KeySpec(KeyKind.BACKSPACE, span=4)),
             (
                 KeySpec(KeyKind.SHIFT, span=3),
-                KeySpec(KeyKind.CHARACTER, " ", span=7),
+                *space,
                 KeySpec(KeyKind.OK, span=4),
             ),
         ),
@@ -129,16 +139,18 @@ def _numeric_layout(name: str, extra: KeySpec) -> KeyboardLayout:
 
 
 LETTERS = _letters_layout("letters", "'-.@")
+LINES = _letters_layout("lines", "'-.@", new_line=True)
 # An e-mail address rarely holds an apostrophe but often an underscore.
 EMAIL = _letters_layout("email", "_-.@")
 DIGITS = _numeric_layout("digits", KeySpec(KeyKind.GAP))
 PHONE = _numeric_layout("phone", KeySpec(KeyKind.CHARACTER, " "))
 
 LAYOUTS: dict[str, KeyboardLayout] = {
-    layout.name: layout for layout in (LETTERS, EMAIL, DIGITS, PHONE)
+    layout.name: layout for layout in (LETTERS, LINES, EMAIL, DIGITS, PHONE)
 }
 MODE_LAYOUTS: dict[KeyboardMode, KeyboardLayout] = {
     KeyboardMode.TEXT: LETTERS,
+    KeyboardMode.LINES: LINES,
     KeyboardMode.EMAIL: EMAIL,
     KeyboardMode.NUMBER: DIGITS,
     KeyboardMode.DATE: DIGITS,

@@ -381,3 +381,65 @@ def test_controller_reads_the_field_mode_and_the_opt_out(qtbot):
 
     private.setFocus()
     qtbot.waitUntil(lambda: not s.keyboard.isVisible())
+
+
+# ---------------------------------------------------------------- the keypad's highlight
+def test_the_highlight_starts_on_a_and_stops_at_the_edges(screen):
+    keyboard = screen.keyboard
+    assert keyboard.highlighted() is None  # nothing shown until the keypad moves it
+    assert keyboard.move_highlight(columns=1).accessibleName() == "a"  # first move: shown
+    assert keyboard.move_highlight(columns=-1).accessibleName() == "a"  # the left edge
+    assert keyboard.move_highlight(rows=-1).accessibleName() == "1"
+    assert keyboard.move_highlight(rows=-1).accessibleName() == "1"  # the top edge
+    for _ in range(20):
+        last = keyboard.move_highlight(columns=1)
+    assert last.accessibleName() == "à"  # the end of the row
+    shown = keyboard.keys()
+    highlighted = [k for k in shown if k.property("highlighted")]
+    assert highlighted == [last]  # one key shown at a time, for the stylesheet
+
+
+def test_up_and_down_keep_the_column_across_a_wide_key(screen):
+    keyboard = screen.keyboard
+    keyboard.move_highlight()
+    for step in ((1, 0), (1, 0), (0, 1), (0, 1)):  # down to "w", right to "c"
+        keyboard.move_highlight(*step)
+    assert keyboard.highlighted().accessibleName() == "c"
+    assert keyboard.move_highlight(rows=1).accessibleName() == "Majuscules"  # 3 keys wide
+    assert keyboard.move_highlight(rows=-1).accessibleName() == "c"  # not back to "w"
+
+
+def test_the_highlighted_key_types_as_a_tap_does_and_the_focus_stays(screen):
+    keyboard = screen.keyboard
+    typed: list[str] = []
+    keyboard.key_typed.connect(typed.append)
+    assert keyboard.activate_highlight() is None  # nothing typed before it is shown
+    assert screen.field.text() == ""
+    keyboard.move_highlight()
+    assert keyboard.activate_highlight().accessibleName() == "a"
+    keyboard.move_highlight(rows=1)
+    keyboard.move_highlight(rows=1)
+    keyboard.move_highlight(rows=1)
+    assert keyboard.highlighted().accessibleName() == "Majuscules"
+    keyboard.activate_highlight()
+    keyboard.move_highlight(rows=-1)
+    assert keyboard.highlighted().spoken() == "w, majuscule"  # said apart from "w"
+    keyboard.activate_highlight()
+    assert screen.field.text() == "aW"
+    assert typed == ["a", "W"]
+    assert QApplication.focusWidget() is screen.field
+    keyboard.attach(screen.field)
+    assert keyboard.highlighted() is None  # a new field starts without it
+
+
+def test_a_box_of_lines_gets_a_new_line_key(qtbot):
+    box = QPlainTextEdit()
+    s = _make_screen(qtbot, extra=(box,))
+    box.setFocus()
+    assert mode_for_field(box) is KeyboardMode.LINES
+    s.keyboard.show_for(box)
+    assert s.keyboard.layout_name == "lines"
+    tap(qtbot, s.keyboard, "a", "À la ligne", "b")
+    assert box.toPlainText() == "a\nb"
+    key = key_named(s.keyboard, "À la ligne").object()
+    assert key.property("role") == "special"
