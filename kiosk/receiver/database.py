@@ -81,26 +81,35 @@ class Database:
     def _sql(self, sql: str) -> str:
         return sql
 
+    def _live(self) -> Any:
+        """The connection to run the next statement on."""
+        return self._conn
+
+    def _run(self, sql: str, params: Params = ()) -> Any:
+        return self._live().execute(self._sql(sql), tuple(params))
+
     def execute(self, sql: str, params: Params = ()) -> None:
-        self._conn.execute(self._sql(sql), tuple(params))
+        self._run(sql, params)
 
     def one(self, sql: str, params: Params = ()) -> Row | None:
-        row = self._conn.execute(self._sql(sql), tuple(params)).fetchone()
+        row = self._run(sql, params).fetchone()
         return None if row is None else tuple(row)
 
     def all(self, sql: str, params: Params = ()) -> list[Row]:
-        return [tuple(row) for row in self._conn.execute(self._sql(sql), tuple(params))]
+        return [tuple(row) for row in self._run(sql, params)]
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction: committed at the end, rolled back on any exception."""
-        self._conn.execute(self._begin)
+        conn = self._live()
+        conn.execute(self._begin)
         try:
             yield
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            if not getattr(conn, "closed", False):  # a lost server has nothing to undo
+                conn.execute("ROLLBACK")
             raise
-        self._conn.execute("COMMIT")
+        conn.execute("COMMIT")
 
     def _lock_schema(self) -> None:
         """Inside the migration transaction: keep other processes out until it ends."""
@@ -164,17 +173,32 @@ class PostgresDatabase(Database):
         import psycopg  # only a fleet's receiver needs the driver loaded
 
         self.integrity_errors = (psycopg.IntegrityError,)
+        self._url = url
+        super().__init__(self._connect())
+
+    def _connect(self) -> Any:
+        import psycopg
+
         try:
-            conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+            return psycopg.connect(
+                self._url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+            )
         except psycopg.ProgrammingError as problem:  # the URL's options are not libpq's
             raise DatabaseError(
-                f"invalid database URL {redacted(url)}: {_first_line(problem)}"
+                f"invalid database URL {redacted(self._url)}: {_first_line(problem)}"
             ) from None
         except psycopg.Error as problem:
             raise DatabaseError(
-                f"cannot connect to {redacted(url)}: {_first_line(problem)}", unreachable=True
+                f"cannot connect to {redacted(self._url)}: {_first_line(problem)}",
+                unreachable=True,
             ) from None
-        super().__init__(conn)
+
+    def _live(self) -> Any:
+        # A server restarted or a connection cut by the network: the statement that met
+        # it failed (the terminal retries under the same key); the next one reconnects.
+        if self._conn.closed:
+            self._conn = self._connect()
+        return self._conn
 
     def _sql(self, sql: str) -> str:
         return self._MARK.sub("%s", sql)

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from kiosk.receiver.cli import main as receiver_main
+from kiosk.receiver.storage import ReceiverStore
 from tests.postgres_server import PostgresServer
 from tests.receiver_process import RunningReceiver, running_receiver
 
@@ -117,3 +118,23 @@ def test_a_wrong_database_name_on_a_running_server_is_named(
     assert receiver_main(["list", "--database", postgres.url("no_such_base")]) == 3
     assert 'database "no_such_base" does not exist' in capsys.readouterr().err
 
+
+
+def test_a_lost_connection_fails_one_statement_then_the_store_reconnects(
+    postgres: PostgresServer,
+) -> None:
+    """A database server restarted under a running receiver: the request that meets the
+    dead connection fails (the terminal retries it), the next ones are served."""
+    database = postgres.create_database()
+    store = ReceiverStore(database)
+    try:
+        store.add_submission(key="before", terminal_id="t", body_sha256="d", payload=b"{}")
+        with psycopg.connect(database, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                          " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        with pytest.raises(psycopg.OperationalError):
+            store.add_submission(key="during", terminal_id="t", body_sha256="d", payload=b"{}")
+        store.add_submission(key="after", terminal_id="t", body_sha256="d", payload=b"{}")
+        assert [s.idempotency_key for s in store.submissions()] == ["before", "after"]
+    finally:
+        store.close()
