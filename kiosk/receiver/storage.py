@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,13 @@ MIGRATIONS = (
             idempotency_key TEXT,
             at {real} NOT NULL
         )""",
+    )),
+    # The 201 answer is made from the row (its seq and arrival time), as it always was:
+    # storing it cost a second statement per submission, which a database server pays
+    # in round trips (docs/performance.md).
+    Migration("receiver", 2, (
+        "ALTER TABLE submissions DROP COLUMN answer",
+        "ALTER TABLE submissions DROP COLUMN status",
     )),
 )
 
@@ -182,18 +190,19 @@ class ReceiverStore:
         self._db.close()
 
     def answer_for(self, key: str) -> StoredAnswer | None:
-        """The first answer stored for ``key``, if any."""
+        """The first answer given for ``key``, if it is stored."""
         row = self._db.one(
-            "SELECT body_sha256, status, answer FROM submissions WHERE idempotency_key = ?",
+            "SELECT body_sha256, seq, received_at FROM submissions WHERE idempotency_key = ?",
             (key,),
         )
-        return None if row is None else StoredAnswer(row[0], row[1], bytes(row[2]))
+        return None if row is None else _answer(row[0], int(row[1]), float(row[2]))
 
     def add_submission(
         self, *, key: str, terminal_id: str, body_sha256: str, payload: bytes
     ) -> tuple[StoredAnswer, bool]:
-        """Store a submission with its 201 answer in one transaction, unless its key is
-        already stored: then nothing is written and the first answer comes back.
+        """Store a submission (with the journal head it carries, in one transaction),
+        unless its key is already stored: then nothing is written and the first answer
+        comes back.
 
         Returns the answer and True when this call stored it. The UNIQUE key decides, in
         one ``INSERT ... ON CONFLICT DO NOTHING``: two receivers (or threads) storing the
@@ -201,31 +210,21 @@ class ReceiverStore:
         let both see no row.
         """
         now = time.time()
-        reference = _reference_of(payload)
-        with self._db.transaction():
+        head = _head_of(payload)
+        with self._db.transaction() if head else nullcontext():
             row = self._db.one(
                 "INSERT INTO submissions (idempotency_key, terminal_id, body_sha256, payload,"
-                " reference, received_at, status, answer) VALUES (?, ?, ?, ?, ?, ?, 201, ?)"
+                " reference, received_at) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (idempotency_key) DO NOTHING RETURNING seq",
-                (key, terminal_id, body_sha256, payload, reference, now, b""),
+                (key, terminal_id, body_sha256, payload, _reference_of(payload), now),
             )
             if row is None:
                 stored = self.answer_for(key)
                 assert stored is not None  # committed by whoever took the key
                 return stored, False
-            answer = json.dumps(
-                {
-                    "id": remote_id(int(row[0])),
-                    "status": "received",
-                    "received_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
-                },
-                separators=(",", ":"),
-            ).encode("utf-8")
-            self._db.execute("UPDATE submissions SET answer = ? WHERE seq = ?", (answer, row[0]))
-            head = _head_of(payload)
             if head is not None:
                 self._keep_head(terminal_id, head, now)
-        return StoredAnswer(body_sha256, 201, answer), True
+        return _answer(body_sha256, int(row[0]), now), True
 
     def record_heartbeat(
         self,
@@ -337,6 +336,19 @@ class ReceiverStore:
         """Every injected fault, in order."""
         rows = self._db.all("SELECT action, idempotency_key FROM faults ORDER BY seq")
         return [FaultEvent(r[0], r[1]) for r in rows]
+
+
+def _answer(body_sha256: str, seq: int, received_at: float) -> StoredAnswer:
+    """The 201 answer to the ``seq``-th submission, the same bytes at every replay."""
+    answer = json.dumps(
+        {
+            "id": remote_id(seq),
+            "status": "received",
+            "received_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(received_at)),
+        },
+        separators=(",", ":"),
+    ).encode("utf-8")
+    return StoredAnswer(body_sha256, 201, answer)
 
 
 def journal_head_in(document: Any) -> JournalHead | None:

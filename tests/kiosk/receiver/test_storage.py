@@ -3,6 +3,7 @@ server (tests/postgres_server.py starts it; no mock)."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 
@@ -11,7 +12,7 @@ import pytest
 from kiosk.audit.head import JournalHead
 from kiosk.receiver.console.store import ConsoleStore
 from kiosk.receiver.database import open_database
-from kiosk.receiver.storage import HeartbeatDetails, ReceiverStore, StoredAnswer
+from kiosk.receiver.storage import MIGRATIONS, HeartbeatDetails, ReceiverStore, StoredAnswer
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def test_reopening_keeps_everything_and_records_each_schema_version(
     db = open_database(database_location)
     try:
         assert db.all("SELECT component, version FROM schema_versions ORDER BY component") == [
-            ("console", 1), ("receiver", 1)]
+            ("console", 1), ("receiver", 2)]
     finally:
         db.close()
 
@@ -151,3 +152,28 @@ def test_concurrent_stores_of_one_key_store_it_once(database_location: str) -> N
     finally:
         for store in stores:
             store.close()
+
+
+def test_a_file_from_before_schema_versions_keeps_its_answers(tmp_path) -> None:
+    """A receiver file made before the schema had versions (its 201 answers stored in a
+    column) opens, is brought to the last version, and replays the very same answer."""
+    path = tmp_path / "received.sqlite3"
+    old = sqlite3.connect(path)
+    with old:
+        for statement in MIGRATIONS[0].statements:
+            old.execute(statement.format(serial="INTEGER PRIMARY KEY AUTOINCREMENT",
+                                         bytes="BLOB", real="REAL"))
+        old.execute("INSERT INTO submissions VALUES (1, 'k', 't', 'd', x'7b7d', NULL,"
+                    " 1796000000.25, 201, ?)", (b'{"id":"BO-000001","status":"received",'
+                                                b'"received_at":"2026-11-30T00:53:20Z"}',))
+    old.close()
+    store = ReceiverStore(path)
+    try:
+        assert store.answer_for("k") == StoredAnswer(
+            "d", 201, b'{"id":"BO-000001","status":"received",'
+                      b'"received_at":"2026-11-30T00:53:20Z"}')
+        answer, stored = add(store, "k2")
+        assert stored
+        assert answer.answer.startswith(b'{"id":"BO-000002"')
+    finally:
+        store.close()
