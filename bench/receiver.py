@@ -12,7 +12,8 @@ per ``--receivers``, terminals spread over them); only 201 answers count. The fl
 loop of the same number of threads, each with its own connection to the same database,
 doing one ``INSERT`` + ``COMMIT`` of the same bytes per row (SQLite: WAL and
 ``synchronous=FULL`` as the receiver uses them): what the disk and the database cost
-anyway, without HTTP, signatures or the receiver's second statement (its answer).
+anyway, without HTTP, signatures, the receiver's look-up of the key before its INSERT,
+and a single receiver process's one connection.
 
 Without ``--postgres`` a throwaway cluster is started (tests/postgres_server.py) with
 PostgreSQL's durable defaults (fsync on), in a temporary directory on this machine.
