@@ -9,7 +9,7 @@ bootstrap:
 
 ## Start the kiosk on its embedded defaults, with the demo back office beside it.
 run: bootstrap
-	@$(VENV)/python -m kiosk.demo
+	@$(VENV)/python -m wiring.demo
 
 ## Everything CI checks: lint, layer contracts, types, and the whole test suite.
 test: bootstrap

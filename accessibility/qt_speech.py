@@ -17,7 +17,6 @@ import contextlib
 import logging
 from collections.abc import Iterable
 from concurrent.futures import Future
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QProcess, Qt, QTimer, Signal
@@ -26,21 +25,13 @@ from accessibility import voices
 from accessibility.speech.cache import DEFAULT_MAX_BYTES, SpeechCache
 from accessibility.speech.engine import engine_version
 from accessibility.speech.player import DEFAULT_PLAYER, PlayerCommand
+from accessibility.speech.privacy import Said, SpeechPrivacy
 from accessibility.speech.synthesizer import Synthesizer, SynthesizerLike
 from accessibility.speech.utterance import Utterance
 
 log = logging.getLogger(__name__)
 
 CLOSE_WAIT_MS = 500  # at shutdown only: reap killed players before their QProcess goes
-
-
-@dataclass(frozen=True)
-class _Said:
-    """The last thing asked to be said, kept in memory only, for "Répéter"."""
-
-    text: str
-    language: str
-    personal: bool
 
 
 class Speaker(QObject):
@@ -89,7 +80,7 @@ class Speaker(QObject):
         self._rate_wpm = self.default_rate_wpm
         self._volume = self.default_volume
         self._enabled = enabled
-        self._private_listening = False
+        self._privacy = SpeechPrivacy()  # what may be said aloud and again (Qt-free rules)
         self._request = 0  # bumped by every say/stop: late results of older requests are dropped
         self._pending: Future[bytes] | None = None
         self._pending_personal = False
@@ -97,8 +88,6 @@ class Speaker(QObject):
         self._process_started = False
         self._process_personal = False
         self._dying: set[QProcess] = set()  # killed, waiting for Qt to reap them
-        self._last: _Said | None = None
-        self._last_public: _Said | None = None
         self._warned: set[str] = set()
         self._fresh = False  # speech was asked for since control last returned to the loop
         self._closed = False
@@ -119,17 +108,14 @@ class Speaker(QObject):
         """
         if self._closed or not self._enabled or not text.strip():
             return False
-        if personal and not self._private_listening:
+        if not self._privacy.admits(personal):
             return False
         self.stop()
         voice = self._synthesizer.voice_for(language)
         if voice is None:
             self._warn_once(f"voice-{language}", "no speech voice for language %r", language)
             return False
-        said = _Said(text, language, personal)
-        self._last = said
-        if not personal:
-            self._last_public = said
+        self._privacy.remember(Said(text, language, personal))
         self._speak(Utterance(text, voice, self._rate_wpm, self._volume, personal))
         if not self._fresh:
             self._fresh = True
@@ -170,7 +156,7 @@ class Speaker(QObject):
         Personal text is repeated only while private listening is on; otherwise the last
         non-personal text is. Returns False when there is nothing to repeat.
         """
-        said = self._last if self._private_listening else self._last_public
+        said = self._privacy.to_repeat()
         if said is None:
             return False
         return self.say(said.text, language=said.language, personal=said.personal)
@@ -211,15 +197,14 @@ class Speaker(QObject):
     @property
     def private_listening(self) -> bool:
         """Private listening (headphones): only then is personal text spoken (5.1.3.9)."""
-        return self._private_listening
+        return self._privacy.private_listening
 
     @private_listening.setter
     def private_listening(self, on: bool) -> None:
-        self._private_listening = bool(on)
-        if not on:
-            self._last = self._last_public  # "Répéter" must not bring personal text back
-            if self._process_personal or (self._pending is not None and self._pending_personal):
-                self.stop()
+        if self._privacy.set_private_listening(on) and (
+            self._process_personal or (self._pending is not None and self._pending_personal)
+        ):
+            self.stop()
 
     # ------------------------------------------------------------ rate and volume
 
@@ -279,8 +264,7 @@ class Speaker(QObject):
         next resident cannot replay it), private listening off, rate and volume back to the
         defaults (5.1.3.13). Audio mode (`enabled`) is left to the session's owner."""
         self.stop()
-        self._last = self._last_public = None
-        self._private_listening = False
+        self._privacy.forget()
         self.reset_to_defaults()
 
     # ------------------------------------------------------------ player

@@ -25,8 +25,8 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.running_kiosk import running_kiosk  # noqa: E402
-from kiosk.app import KioskApp  # noqa: E402
 from kiosk.sample_answers import sample_answer  # noqa: E402
+from wiring.app import KioskApp  # noqa: E402
 
 
 def percentile(samples: list[float], fraction: float) -> float:

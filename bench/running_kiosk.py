@@ -9,9 +9,9 @@ from contextlib import contextmanager
 import keyring
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection
 from kiosk.secrets import MemoryKeyring
+from wiring.app import KioskApp
 
 
 @contextmanager

@@ -27,7 +27,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The project, not bench/, comes first: bench/queue.py would hide the standard `queue`.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-gc.disable()  # as `kiosk` starts: see kiosk.cli and kiosk.commands.run
+gc.disable()  # as `kiosk` starts: see wiring.cli and wiring.commands.run
 
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -37,9 +37,9 @@ from kiosk.pyside_sources import answer_from_file_bytes  # noqa: E402
 answer_from_file_bytes()  # as `kiosk` does, before the kiosk's own modules
 
 from bench.running_kiosk import running_kiosk  # noqa: E402
-from kiosk.app import KioskApp  # noqa: E402
-from kiosk.commands.run import settle_after_startup  # noqa: E402
 from kiosk.sample_answers import sample_answer  # noqa: E402
+from wiring.app import KioskApp  # noqa: E402
+from wiring.commands.run import settle_after_startup  # noqa: E402
 
 
 def rss_mib() -> float:

@@ -28,24 +28,24 @@ from startup import FLOOR, installed_like_env, terminal_config
 # The kiosk as the console script runs it, stopped as soon as KioskApp.show() returns
 # (the window painted, READY=1 sent) so that the set-up after READY is not counted. The
 # modules come in the command's order: PySide, then the fix of kiosk/pyside_sources.py,
-# then kiosk.app (only kiosk.commands.run is imported before the command line is read).
+# then wiring.app (only wiring.commands.run is imported before the command line is read).
 KIOSK = """
 import os, sys
-import kiosk.commands.run as run
+import wiring.commands.run as run
 with_config = run.run_with_config
 def stop_at_ready(config, windowed):
     import PySide6.QtWidgets
     from kiosk.pyside_sources import answer_from_file_bytes
     answer_from_file_bytes()
-    import kiosk.app
-    shown = kiosk.app.KioskApp.show
+    import wiring.app
+    shown = wiring.app.KioskApp.show
     def show(self):
         shown(self)
         os._exit(0)
-    kiosk.app.KioskApp.show = show
+    wiring.app.KioskApp.show = show
     return with_config(config, windowed=windowed)
 run.run_with_config = stop_at_ready
-from kiosk.cli import main
+from wiring.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 # The floor exits once it has sent READY=1 (bench/startup.py's floor, up to its loop).

@@ -14,9 +14,9 @@ from string import Formatter
 from typing import Any, NamedTuple
 
 from kiosk.connectors.addresses import address_problem
+from kiosk.i18n import LANGUAGES
 
 DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
-LANGUAGES = ("fr", "en", "ar")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 

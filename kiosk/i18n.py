@@ -15,6 +15,11 @@ from kiosk.paths import asset
 
 DOMAIN = "kiosk"
 SOURCE_LANGUAGE = "fr"
+# Every language the kiosk speaks, the source first, each named in its own words (so that
+# a resident recognises it). The configuration, the catalog's texts, the welcome screen
+# and the translation catalogs (scripts/translations.py) all take this list.
+LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
+LANGUAGES = tuple(LANGUAGE_NAMES)
 RIGHT_TO_LEFT = frozenset({"ar"})
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()

@@ -35,8 +35,9 @@ QT_FREE = (
 PACKAGES = (
     *QT_FREE,
     "accessibility",  # its Qt adapter and the rest of the package
-    "kiosk",  # the composition root, CLI, config (top-level modules and commands/)
+    "kiosk",  # its top-level modules: the visit, config, i18n, secrets, doctor...
     "ui",
+    "wiring",  # the composition root, its Qt adapters and the CLI (commands/)
 )
 
 

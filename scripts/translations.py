@@ -35,11 +35,14 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from kiosk.i18n import LANGUAGES as KIOSK_LANGUAGES
+from kiosk.i18n import SOURCE_LANGUAGE
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "assets" / "locale"
 TEMPLATE = LOCALE_DIR / "kiosk.pot"
 DOMAIN = "kiosk"
-SOURCE_DIRS = ("kiosk", "ui", "accessibility")
+SOURCE_DIRS = ("wiring", "kiosk", "ui", "accessibility")
 # The markers of kiosk/i18n.py: ``ngettext`` takes the singular and the plural.
 KEYWORDS: dict[str, tuple[int, ...] | None] = {"_": None, "N_": None, "ngettext": (1, 2)}
 # ``# Translators: …`` just above a string reaches the translators in the .po files.
@@ -59,7 +62,7 @@ PLURAL_FORMS = {
         "n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);"
     ),
 }
-LANGUAGES = tuple(PLURAL_FORMS)
+LANGUAGES = tuple(language for language in KIOSK_LANGUAGES if language != SOURCE_LANGUAGE)
 
 _DATE_HEADER = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"\n', re.MULTILINE)
 

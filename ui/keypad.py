@@ -18,7 +18,7 @@ keyboard: 8 / 2 / 4 / 6 move a highlight over its keys, each key said as it is r
 5 or Enter types the highlighted key ("Valider" goes on, "À la ligne" starts a line;
 in a box just entered, the first 5 only shows and says the highlight, on "a");
 1 erases the last character; 0 repeats; every typed character is said back (personal
-fields only with private listening, see ``kiosk.narration``).
+fields only with private listening, see ``wiring.narration``).
 In an entered box of digits (phone, date, number, postcode) the digits type as on any
 keypad and are said back; Enter goes on (in a box of several lines it leaves the box).
 A key with no meaning where it is pressed says the keys of that place (help), never

@@ -2,7 +2,7 @@
 
 These cards only draw what the application gives them and report what was pressed; who
 may log in, what consent means and what the queue does are decided in kiosk.mediator
-and kiosk.mediation.
+and wiring.mediation.
 """
 
 from __future__ import annotations

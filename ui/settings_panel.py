@@ -12,10 +12,9 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from accessibility.sizes import ScreenMetrics, TextSize
 from accessibility.themes import ThemeName
-from kiosk.i18n import _
+from kiosk.i18n import LANGUAGE_NAMES, _
 from ui.keypad import BACK_PROPERTY
 from ui.overlays import Card, ChoiceRow
-from ui.screens.welcome import LANGUAGE_NAMES
 
 
 def _close_button(card: Card) -> QPushButton:

@@ -20,6 +20,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from accessibility.speech.privacy import may_cache
 from accessibility.speech.utterance import Utterance
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class SpeechCache:
 
     def key(self, utterance: Utterance) -> str:
         """The entry name of a static utterance; refuses personal text."""
-        if utterance.personal:
+        if not may_cache(utterance):
             raise PersonalTextError("personal text is never cached")
         material = json.dumps(
             [
@@ -69,7 +70,7 @@ class SpeechCache:
 
     def get(self, utterance: Utterance) -> bytes | None:
         """The cached WAV of a static utterance, or None (always None for personal text)."""
-        if utterance.personal:
+        if not may_cache(utterance):
             return None
         path = self._path(utterance)
         try:
@@ -80,7 +81,7 @@ class SpeechCache:
         return audio
 
     def __contains__(self, utterance: Utterance) -> bool:
-        return not utterance.personal and self._path(utterance).exists()
+        return may_cache(utterance) and self._path(utterance).exists()
 
     def put(self, utterance: Utterance, audio: bytes) -> None:
         """Store the WAV of a static utterance, then evict old entries past the size bound."""

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from accessibility.speech.cache import SpeechCache
 from accessibility.speech.engine import Pyttsx3Engine, SpeechEngine, SynthesisError
+from accessibility.speech.privacy import may_cache
 from accessibility.speech.utterance import Utterance
 from accessibility.voices import choose_voice
 
@@ -116,7 +117,7 @@ class Synthesizer:
         and those already cached are skipped. Returns how many were queued."""
         if self.cache is None:
             return 0
-        wanted = [u for u in utterances if not u.personal and u.text.strip()]
+        wanted = [u for u in utterances if may_cache(u) and u.text.strip()]
         with self._condition:
             self._background.extend(wanted)
             self._condition.notify_all()
@@ -213,7 +214,7 @@ class Synthesizer:
         self._store(utterance, audio)
 
     def _store(self, utterance: Utterance, audio: bytes) -> None:
-        if self.cache is None or utterance.personal:
+        if self.cache is None or not may_cache(utterance):
             return
         try:
             self.cache.put(utterance, audio)

@@ -17,7 +17,6 @@ Public API (see docs/catalog.md for the file format):
 """
 
 from kiosk.catalog.model import (
-    LANGUAGES,
     SCHEMA_VERSION,
     Catalog,
     Category,
@@ -40,7 +39,6 @@ from kiosk.catalog.parser import CatalogError, load_catalog, load_catalog_bytes,
 from kiosk.catalog.store import CatalogStore, bundled_catalog_path, pictograms_dir
 
 __all__ = [
-    "LANGUAGES",
     "SCHEMA_VERSION",
     "Catalog",
     "CatalogError",

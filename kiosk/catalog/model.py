@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol, TypeVar
 
+from kiosk.i18n import LANGUAGES
 from kiosk.paths import asset
 
 SCHEMA_VERSION = 1
@@ -33,7 +34,6 @@ def _by_id(items: tuple[_Item, ...], item_id: str) -> _Item:
         if candidate.id == item_id:
             return candidate
     raise KeyError(item_id)
-LANGUAGES = ("fr", "en", "ar")  # same languages as kiosk.config; French is the source
 
 
 @dataclass(frozen=True)
@@ -247,6 +247,9 @@ class WcsTarget:
     fields: Mapping[str, WcsFieldTarget]
     uuid_varname: str = "kiosk_uuid"
     ignore: frozenset[str] = frozenset()
+    # Sent as a draft that the resident finishes on their own phone, signed in with
+    # FranceConnect (the receipt's QR code opens it); the kiosk never asks for a login.
+    franceconnect: bool = False
 
 
 @dataclass(frozen=True)

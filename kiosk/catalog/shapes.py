@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any, NoReturn
 
-from kiosk.catalog.model import LANGUAGES, Texts
+from kiosk.catalog.model import Texts
+from kiosk.i18n import LANGUAGES
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_\-]{0,63}")
 _LANGUAGE_SET = frozenset(LANGUAGES)

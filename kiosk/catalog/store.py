@@ -42,7 +42,7 @@ def _collector_paused() -> Iterator[None]:
     again and again, each walk holding the GIL, a third of the check's time, and stop the
     GUI thread for 60 to 150 ms at a time while another thread checks (bench/catalog.py).
     What the check throws away is freed by reference counting as usual, and any cycle by
-    the first collection after it. Left off if it was off (during start-up, see kiosk.cli).
+    the first collection after it. Left off if it was off (during start-up, see wiring.cli).
     """
     was_enabled = gc.isenabled()
     gc.disable()

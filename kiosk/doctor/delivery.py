@@ -27,8 +27,7 @@ CLOCK_DRIFT_WARN_S = 30.0  # a back office refuses beyond DEFAULT_MAX_SKEW (300 
 def queue_status(config: Config, name: str) -> QueueStatus | CheckResult:
     """The offline queue's status, or the result to give when it cannot be read (never
     creates the file; reads the keyring: see ``uses_kiosk_keyring``)."""
-    from kiosk.commands.queue import queue_path
-    from offline_queue.store import QueueStore
+    from kiosk.queue_file import open_queue, queue_path
 
     path = queue_path(config)
     if not path.exists():
@@ -38,7 +37,7 @@ def queue_status(config: Config, name: str) -> QueueStatus | CheckResult:
         return fail(name, f"{path} exists but its data key is missing from the keyring")
     try:
         key = base64.b64decode(stored_key, validate=True)
-        with QueueStore(path, key, retention_seconds=config.queue.retention_days * 86400) as q:
+        with open_queue(config, key) as q:
             return q.status()
     except Exception as error:  # a wrong key, a damaged file, a newer schema...
         return fail(name, f"{path}: {type(error).__name__}: {error}")
@@ -47,7 +46,7 @@ def queue_status(config: Config, name: str) -> QueueStatus | CheckResult:
 @uses_kiosk_keyring
 def check_queue(config: Config) -> CheckResult:
     """A summary of the offline queue when its file exists (never creates it)."""
-    from kiosk.commands.queue import describe_pause
+    from kiosk.queue_report import describe_pause
     from offline_queue.store import State
 
     name = "queue"
@@ -90,7 +89,7 @@ def check_clock(config: Config) -> CheckResult:
     FAIL when the back office refuses it (requests wait), WARN when it drifts or is not
     synchronised, or when a refusal is recorded but the clock is right by now.
     """
-    from kiosk.commands.queue import CHECK_NTP, describe_clock_error, describe_skew
+    from kiosk.queue_report import CHECK_NTP, describe_clock_error, describe_skew
 
     name = "clock"
     recorded = None if foreign_owner(config) is not None else queue_status(config, name)

@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from accessibility.speech import Utterance
-from kiosk.app import KioskApp
 from tests.e2e.resident import settle, wait_until_settled
 from ui.widgets.keyboard import KeyboardKey, OnScreenKeyboard
 from ui.widgets.keyboard_layouts import KeyKind
+from wiring.app import KioskApp
 
 KEYPAD = Qt.KeyboardModifier.KeypadModifier
 LIMIT = 40  # more presses than any screen has controls, or a keyboard has keys in a row

@@ -9,9 +9,9 @@ from pathlib import Path
 import keyring
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection
 from tests.memory_keyring import MemoryKeyring
+from wiring.app import KioskApp
 
 
 def shared_kiosk(qapp: QApplication, data_dir: Path) -> Iterator[KioskApp]:

@@ -9,7 +9,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.app import KioskApp
 from tests.a11y import find_widget
 from tests.e2e.resident import (
     Resident,
@@ -18,6 +17,7 @@ from tests.e2e.resident import (
     settle,
     wait_until_settled,
 )
+from wiring.app import KioskApp
 
 NO = Qt.KeyboardModifier.NoModifier
 

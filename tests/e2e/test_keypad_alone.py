@@ -15,15 +15,15 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
 from accessibility import qt_speech
 from kiosk import secrets
-from kiosk.app import KioskApp
 from kiosk.config import SpeechSection
-from kiosk.delivery import QUEUE_FILE
 from kiosk.domain.submission import Submission
+from kiosk.queue_file import QUEUE_FILE
 from offline_queue.store import QueueStore
 from tests.accessibility.conftest import QUICK_PLAYER, RecordingSynthesizer
 from tests.e2e.keypad_user import KEYPAD, KeypadUser
 from tests.e2e.resident import Resident, Role, settle
 from ui.widgets.keyboard_layouts import KeyKind
+from wiring.app import KioskApp
 
 NAME = "Quel est votre nom et votre prénom ?"
 DETAILS = "Voulez-vous dire autre chose ?"

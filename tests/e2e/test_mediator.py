@@ -23,7 +23,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from kiosk import secrets
-from kiosk.app import KioskApp
 from kiosk.audit.head import JournalHead
 from kiosk.audit.journal import JournalEntry
 from kiosk.audit.terminal import open_terminal_journal
@@ -33,6 +32,7 @@ from kiosk.mediator.accounts import AuthOutcome
 from tests.a11y import find_widget
 from tests.e2e.resident import Resident, Role, answer_street_report, wait_until_settled
 from tests.receiver_process import TERMINAL_ID, RunningReceiver, receiver  # noqa: F401
+from wiring.app import KioskApp
 
 NAME = "Camille"
 PIN = "482913"

@@ -16,17 +16,17 @@ import threading
 from PySide6.QtCore import Qt
 
 from kiosk import secrets
-from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection
 from kiosk.domain.reference import new_reference
 from kiosk.domain.request_status import RequestStatus, Status
-from kiosk.status_desk import StatusDesk
 from offline_queue.store import State
 from tests.e2e.resident import Resident, Role, answer_street_report, settle
 from tests.e2e.test_mediator import record_speech
 from tests.e2e.test_without_touch import KEYPAD, KeyUser
 from tests.receiver_process import TERMINAL_ID, RunningReceiver, receiver  # noqa: F401
 from ui.screens.status import StatusScreen
+from wiring.app import KioskApp
+from wiring.status_desk import StatusDesk
 
 BUTTON = "Où en est ma demande ?"
 FIELD = "Numéro de la demande"

@@ -10,9 +10,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QScrollArea, QScroller, QWidget
 
 from accessibility.sizes import TOUCH_TARGET_MM, TextSize
-from kiosk.app import KioskApp
 from tests.e2e.resident import Resident, Role, scroll_area_of, settle, wait_until_settled
 from ui.style import Appearance
+from wiring.app import KioskApp
 
 NO = Qt.KeyboardModifier.NoModifier
 LEFT = Qt.MouseButton.LeftButton

@@ -9,7 +9,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from accessibility.sizes import TextSize
-from kiosk.app import KioskApp
 from tests.e2e.resident import (
     PRESSABLE,
     REFERENCE,
@@ -22,6 +21,7 @@ from tests.e2e.resident import (
 )
 from tests.e2e.test_mediator import record_speech
 from ui.touch_explore import EXPLORED_PROPERTY
+from wiring.app import KioskApp
 
 NO = Qt.KeyboardModifier.NoModifier
 KEYPAD = Qt.KeyboardModifier.KeypadModifier

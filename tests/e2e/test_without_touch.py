@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.app import KioskApp
 from tests.e2e.resident import (
     REFERENCE,
     Resident,
@@ -24,6 +23,7 @@ from tests.e2e.resident import (
     type_keys,
     wait_until_settled,
 )
+from wiring.app import KioskApp
 
 NO = Qt.KeyboardModifier.NoModifier
 KEYPAD = Qt.KeyboardModifier.KeypadModifier

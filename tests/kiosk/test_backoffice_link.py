@@ -14,12 +14,12 @@ import pytest
 
 from kiosk.audit.entries import SYSTEM, EntryKind
 from kiosk.audit.journal import AUDIT_FILE, Journal
-from kiosk.backoffice_link import BackofficeLink
 from kiosk.catalog import store as store_module
 from kiosk.catalog.store import CatalogStore, bundled_catalog_path
 from kiosk.connectors.http_api import CatalogAnswer, HttpApiConnector
 from kiosk.receiver.storage import ReceiverStore
 from tests.receiver_process import running_receiver
+from wiring.backoffice_link import BackofficeLink
 
 
 def _catalog_with_title(path: Path, title: str) -> None:

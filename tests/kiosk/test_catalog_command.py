@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from kiosk.catalog.store import bundled_catalog_path
-from kiosk.cli import main
+from wiring.cli import main
 
 
 def bundled() -> dict[str, Any]:

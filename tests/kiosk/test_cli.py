@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli import build_parser, main
+from wiring.cli import build_parser, main
 
 
 @pytest.fixture

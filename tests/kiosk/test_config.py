@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.cli import main
 from kiosk.config import CHECKS, Config, ConfigError, load_config, parse_config
 from kiosk.paths import asset
+from wiring.cli import main
 
 
 def test_embedded_defaults_are_valid():

@@ -19,9 +19,9 @@ import pytest
 from keyring.errors import PasswordSetError
 
 from kiosk import secrets
-from kiosk.cli import main
 from kiosk.config import SecuritySection
 from kiosk.credstore import PREFIX, CredentialError, SystemdCreds, SystemdCredsKeyring
+from wiring.cli import main
 
 
 @pytest.fixture

@@ -16,8 +16,6 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from kiosk import doctor, secrets
-from kiosk.cli import main
-from kiosk.commands.doctor import split_remedy
 from kiosk.config import Config, load_config
 from kiosk.connectors.signing import fingerprint
 from kiosk.doctor import (
@@ -35,6 +33,8 @@ from kiosk.security.pin import hash_pin
 from offline_queue.connector import ClockRefused, Misconfigured
 from offline_queue.store import QueueStore
 from tests.receiver_process import running_receiver
+from wiring.cli import main
+from wiring.commands.doctor import split_remedy
 
 LINE = re.compile(r"^(OK  |WARN|FAIL)  [a-z-]+: \S.*$")
 MEMORY = "tests.memory_keyring.MemoryKeyring"
@@ -152,7 +152,7 @@ def test_exit_code_is_0_without_fail(config_file, data_dir, capsys, monkeypatch)
     data_dir.chmod(0o700)
     checks = (configuration.check_config, storage.check_data_dir)
     monkeypatch.setattr(
-        "kiosk.commands.doctor.run_checks", lambda config: doctor.run_checks(config, checks)
+        "wiring.commands.doctor.run_checks", lambda config: doctor.run_checks(config, checks)
     )
     assert main(["--config", str(config_file), "doctor"]) == 0
     out = capsys.readouterr().out

@@ -16,11 +16,11 @@ import keyring
 import pytest
 
 from kiosk import exit_codes, secrets
-from kiosk.cli import main
-from kiosk.commands import common, enroll
 from kiosk.connectors.signing import fingerprint
 from kiosk.security.pin import hash_pin, is_pin_hash, verify_pin
 from tests.memory_keyring import MemoryKeyring
+from wiring.cli import main
+from wiring.commands import common, enroll
 
 PIN = "482913"
 
@@ -54,7 +54,7 @@ def config_file(tmp_path: Path, data_dir: Path) -> Path:
 @pytest.fixture(autouse=True)
 def keep_log_capture(monkeypatch: pytest.MonkeyPatch) -> None:
     # prepare() replaces the root logger's handlers, caplog's included: keep caplog's.
-    monkeypatch.setattr("kiosk.commands.common.setup_logging", lambda level: None)
+    monkeypatch.setattr("wiring.commands.common.setup_logging", lambda level: None)
 
 
 def typed(monkeypatch: pytest.MonkeyPatch, *answers: str) -> None:
@@ -199,7 +199,7 @@ def test_the_printed_pairing_command_pairs_both_sides(tmp_path, data_dir):
     printed: the back office prints the fingerprint the terminal printed."""
     config = tmp_path / "plain.toml"
     config.write_text(f'[kiosk]\ndata_dir = "{data_dir}"\n', encoding="utf-8")
-    kiosk = [sys.executable, "-m", "kiosk.cli", "--config", str(config), "enroll"]
+    kiosk = [sys.executable, "-m", "wiring.cli", "--config", str(config), "enroll"]
     made = subprocess.run([*kiosk, "terminal-secret"], capture_output=True, text=True,
                           check=True)
     [printed] = [line for line in made.stdout.splitlines() if line.startswith("fingerprint: ")]

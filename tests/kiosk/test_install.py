@@ -21,7 +21,7 @@ from kiosk.paths import asset
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "assets" / "deploy"
-PACKAGES = ("kiosk", "ui", "accessibility", "offline_queue")
+PACKAGES = ("wiring", "kiosk", "ui", "accessibility", "offline_queue")
 
 
 def read_unit(name: str) -> configparser.ConfigParser:
@@ -199,7 +199,7 @@ def test_the_wheel_holds_the_four_packages_and_the_assets(wheel):
                    for p in (ROOT / "assets" / "catalog").rglob("*") if p.is_file()}
         assert {f"kiosk/assets/{p}" for p in shipped} <= names
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert "kiosk = kiosk.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "kiosk = wiring.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 @pytest.mark.slow

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from accessibility.headphones import FakeHeadphoneJack
-from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection, SpeechSection
 from tests.accessibility.conftest import SLOW_PLAYER
 from tests.e2e.resident import Resident, settle
@@ -27,6 +26,7 @@ from tests.kiosk.test_narration import (
     key,
     street_problem_up_to_the_review,
 )
+from wiring.app import KioskApp
 
 synth = test_narration.synth  # the fixture that records what the kiosk says
 

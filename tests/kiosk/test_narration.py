@@ -21,12 +21,12 @@ from pytestqt.qtbot import QtBot
 
 from accessibility import qt_speech, voices
 from accessibility.speech import Synthesizer, Utterance
-from kiosk import narration
-from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection, SpeechSection
 from kiosk.domain.reference import spell_reference
 from tests.accessibility.conftest import SLOW_PLAYER, RecordingSynthesizer, pid_alive
 from tests.e2e.resident import Resident, Role, settle, wait_until_settled
+from wiring import narration
+from wiring.app import KioskApp
 
 KEYPAD = Qt.KeyboardModifier.KeypadModifier
 STREET = "Un problème dans la rue"

@@ -9,16 +9,16 @@ import keyring
 import pytest
 
 from kiosk import secrets
-from kiosk.cli import main
 from kiosk.config import ConfigError, parse_config
+from kiosk.connectors.configured import connector_from_config
 from kiosk.connectors.open311 import Open311Connector
-from kiosk.delivery import connector_from_config
 from tests.kiosk.connectors.open311_support import DEMARCHE, SERVICE
 from tests.kiosk.test_enroll import (  # noqa: F401  (fixtures)
     config_file,
     empty_shared_keyring,
     keep_log_capture,
 )
+from wiring.cli import main
 
 OPEN311 = {"backoffice": {"kind": "open311", "url": "https://signalements.mairie.example/v2",
                           "jurisdiction_id": "admiville.fr"}}

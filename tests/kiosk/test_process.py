@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.commands.run import display_available, run_with_config
 from kiosk.config import Config
+from wiring.commands.run import display_available, run_with_config
 
 
 def test_without_display_the_kiosk_says_so_plainly(monkeypatch, capsys):
@@ -43,7 +43,7 @@ def test_ready_then_clean_stop_on_sigterm(tmp_path: Path):
         listener.bind(address)
         listener.settimeout(60)
         process = subprocess.Popen(
-            [sys.executable, "-m", "kiosk.cli", "--config", str(config), "--windowed"],
+            [sys.executable, "-m", "wiring.cli", "--config", str(config), "--windowed"],
             env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "NOTIFY_SOCKET": address},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -68,7 +68,7 @@ def _kiosk_command(tmp_path: Path, *words: str) -> subprocess.CompletedProcess[s
         encoding="utf-8",
     )
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "--config", str(config), *words],
+        [sys.executable, "-m", "wiring.cli", "--config", str(config), *words],
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         capture_output=True,
         text=True,

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from PySide6 import QtCore  # noqa: F401 - PySide installs its import hook on import
 
-from kiosk.cli import main
-from kiosk.commands.run import settle_after_startup
 from kiosk.pyside_sources import CHECK_NAME, FEATURE_MODULE, answer_from_file_bytes
+from wiring.cli import main
+from wiring.commands.run import settle_after_startup
 
 
 @pytest.fixture(autouse=True)
@@ -103,14 +103,14 @@ def test_a_start_that_fails_leaves_the_collector_on(tmp_path: Path, capsys):
 QT_NAMESPACE_PROBE = """
 import os, sys
 import PySide6.QtCore
-import kiosk.app
-shown = kiosk.app.KioskApp.show
+import wiring.app
+shown = wiring.app.KioskApp.show
 def show(self):
     shown(self)
     print("Qt namespace built:", "Qt" in vars(PySide6.QtCore), flush=True)
     os._exit(0)
-kiosk.app.KioskApp.show = show
-from kiosk.cli import main
+wiring.app.KioskApp.show = show
+from wiring.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -138,7 +138,7 @@ def _qt_namespace_built_before_ready(tmp_path: Path, *argv: str) -> bool:
 @pytest.mark.slow
 def test_the_welcome_screen_is_shown_without_building_the_qt_namespace(tmp_path: Path):
     """Code that runs before READY=1 (the kiosk's window and welcome screen, the start of
-    kiosk.app) must not use ``Qt.``: see ui/screens/welcome.py for how it does without."""
+    wiring.app) must not use ``Qt.``: see ui/screens/welcome.py for how it does without."""
     assert not _qt_namespace_built_before_ready(tmp_path), (
         "the Qt namespace is built before the welcome screen is shown: a module on the way"
         " to READY=1 uses Qt. (15 ms of start-up, see ui/screens/welcome.py)"

@@ -10,16 +10,16 @@ import keyring
 import pytest
 
 from kiosk import secrets
-from kiosk.cli import main
 from kiosk.config import ConfigError, parse_config
+from kiosk.connectors.configured import connector_from_config
 from kiosk.connectors.wcs import WcsConnector
-from kiosk.delivery import connector_from_config
 from tests.kiosk.connectors.wcs_support import DEMARCHE, FORM
 from tests.kiosk.test_enroll import (  # noqa: F401  (fixtures)
     config_file,
     empty_shared_keyring,
     keep_log_capture,
 )
+from wiring.cli import main
 
 WCS = {"backoffice": {"kind": "wcs", "url": "https://demarches.mairie.example",
                       "orig": "borne-mairie-01"}}

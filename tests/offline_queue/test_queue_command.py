@@ -1,4 +1,4 @@
-"""``kiosk queue ...``: the technician's view of the queue, through kiosk.cli.main."""
+"""``kiosk queue ...``: the technician's view of the queue, through wiring.cli.main."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from kiosk import exit_codes
-from kiosk.cli import main
 from kiosk.secrets import QUEUE_DATA_KEY, get_key
 from offline_queue.connector import ClockRefused, Delivered
 from offline_queue.store import QueueStore, State
 from tests.receiver_process import RunningReceiver, running_receiver
+from wiring.cli import main
 
 NAME = "Jeanne Dupont-Évrard"
 

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection
+from wiring.app import KioskApp
 
 
 @pytest.fixture

@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.app import KioskApp
-from kiosk.screenshots import Scene, all_scenes
 from tests.a11y import walk
 from tests.e2e.module_kiosk import shared_kiosk
 from tests.e2e.resident import settle
 from ui.overlays import Overlay
+from wiring.app import KioskApp
+from wiring.screenshots import Scene, all_scenes
 
 Role = QAccessible.Role
 LANGUAGES = ("fr", "ar")

@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from accessibility.sizes import TextSize
-from kiosk.app import KioskApp
-from kiosk.screenshots import Scene, all_scenes
 from tests.e2e.module_kiosk import shared_kiosk
 from tests.e2e.resident import scroll_area_of, settle
 from ui.overlays import Overlay
 from ui.style import Appearance
 from ui.widgets.pictogram_button import PictogramButton
+from wiring.app import KioskApp
+from wiring.screenshots import Scene, all_scenes
 
 LANGUAGES = ("fr", "ar")
 TOLERANCE_PX = 2  # rounding of fonts and layouts

@@ -10,11 +10,11 @@ from PySide6.QtGui import QAccessible, QContextMenuEvent, QGuiApplication, QImag
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import EXIT_NO_OVERLAYS, KioskApp
 from kiosk.config import BackofficeSection, CatalogSection, Config, KioskSection
 from kiosk.secrets import SERVICE, TECHNICIAN_PIN
 from kiosk.security.pin import hash_pin
 from tests.a11y import find, find_widget, press, walk
+from wiring.app import EXIT_NO_OVERLAYS, KioskApp
 
 
 def tap_logo_corner(window, times=5):

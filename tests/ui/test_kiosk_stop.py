@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection
+from wiring.app import KioskApp
 
 
 def test_a_kiosk_stopping_with_a_delivery_under_way_says_so(qapp, data_dir, monkeypatch, caplog):
@@ -15,6 +15,6 @@ def test_a_kiosk_stopping_with_a_delivery_under_way_says_so(qapp, data_dir, monk
     kiosk.complete_setup()
     stop = kiosk.delivery.stop
     monkeypatch.setattr(kiosk.delivery, "stop", lambda: stop() and False)  # still running
-    with caplog.at_level(logging.WARNING, logger="kiosk.app"):
+    with caplog.at_level(logging.WARNING, logger="wiring.app"):
         kiosk.shutdown()
     assert "delivery still under way" in caplog.text

@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from accessibility.sizes import TextSize
-from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection
 from offline_queue.connector import ClockRefused, Misconfigured, Outcome
 from offline_queue.store import State
@@ -27,6 +26,7 @@ from tests.e2e.test_mediator import (  # noqa: F401  (cheap_scrypt: an autouse f
     logged_out,
     type_pin,
 )
+from wiring.app import KioskApp
 
 REFERENCE = "VOI-7K3-Q9P"
 REASON = "champ manquant : lieu"

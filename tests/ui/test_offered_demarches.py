@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import KioskApp
 from kiosk.config import BackofficeSection, Config, KioskSection
 from tests.a11y import Role, walk
+from wiring.app import KioskApp
 
 STREET = "Un problème dans la rue"
 HOUSING = "Demande de logement"

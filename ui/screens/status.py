@@ -1,7 +1,7 @@
 """"Où en est ma demande ?": the resident types the reference of their receipt and reads
 (and, in audio mode, hears) where the request is.
 
-The screen draws what it is given: the composition root (``kiosk.status_desk``) reads the
+The screen draws what it is given: the composition root (``wiring.status_desk``) reads the
 reference, asks the queue and the back office, and hands back the answer in words.
 """
 

@@ -14,10 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from accessibility.sizes import ScreenMetrics
-from kiosk.i18n import _, with_commune
-
-# Each language is offered in its own words, so that a resident recognises it.
-LANGUAGE_NAMES = {"fr": "Français", "en": "English", "ar": "العربية"}
+from kiosk.i18n import LANGUAGE_NAMES, _, with_commune
 
 
 class WelcomeScreen(QWidget):

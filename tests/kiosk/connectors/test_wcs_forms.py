@@ -68,8 +68,8 @@ def test_a_street_problem_is_delivered_with_the_catalog_mapping(
 
 def test_the_configured_wcs_connector_takes_the_catalog_forms(catalog: Catalog) -> None:
     from kiosk import secrets
-    from kiosk.app import wcs_forms_of
-    from kiosk.delivery import connector_from_config
+    from kiosk.connectors.configured import connector_from_config
+    from wiring.app import wcs_forms_of
 
     secrets.set_secret(secrets.WCS_API_KEY, "cle")
     config = parse_config({"backoffice": {"kind": "wcs", "url": "https://demarches.example",

@@ -17,11 +17,11 @@ import pytest
 
 from kiosk import exit_codes
 from kiosk.audit.journal import AUDIT_FILE, Journal
-from kiosk.cli import main
-from kiosk.commands import common
 from kiosk.mediator.accounts import MEDIATORS_FILE, MediatorRegistry
 from tests.kiosk.audit.attacker import delete
 from tests.kiosk.mediator.conftest import PIN
+from wiring.cli import main
+from wiring.commands import common
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def config_file(tmp_path: Path, data_dir: Path) -> Path:
 @pytest.fixture(autouse=True)
 def keep_log_capture(monkeypatch: pytest.MonkeyPatch) -> None:
     # prepare() replaces the root logger's handlers, caplog's included: keep caplog's.
-    monkeypatch.setattr("kiosk.commands.common.setup_logging", lambda level: None)
+    monkeypatch.setattr("wiring.commands.common.setup_logging", lambda level: None)
 
 
 def kiosk(config_file: Path, *argv: str) -> int:

@@ -12,8 +12,8 @@ import requests
 from kiosk import secrets
 from kiosk.config import Config
 from kiosk.connectors.http_api import HttpApiConnector
-from kiosk.demo import console_hints, start_demo_receiver
 from kiosk.receiver.launcher import stop_receiver
+from wiring.demo import console_hints, start_demo_receiver
 
 
 def test_the_demo_receiver_enrols_this_terminal_with_its_keyring_secret(tmp_path):

@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from kiosk import exit_codes
-from kiosk.commands.common import prepare
 from kiosk.config import Config
-from kiosk.secrets import (
-    QUEUE_DATA_KEY,
-    TERMINAL_SECRET,
-    MissingSecretError,
-    SecretsError,
-    get_key,
-)
+from kiosk.queue_file import open_queue, queue_path
+from kiosk.queue_report import describe_clock_error, describe_pause, duration, when
+from kiosk.secrets import TERMINAL_SECRET, MissingSecretError, SecretsError, get_key
 from offline_queue.errors import NotRetryable, QueueError, UnknownItem
-from offline_queue.store import DAY, PAUSE_CONFIGURATION, QueueStatus, QueueStore, State
-
-QUEUE_FILE = "queue.sqlite3"
+from offline_queue.store import QueueStatus, QueueStore, State
+from wiring.commands.common import prepare
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,20 +37,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "resume", help="lift a pause after the credentials or the back-office URL were fixed"
     )
     parser.set_defaults(handler=run_queue_command)
-
-
-def queue_path(config: Config) -> Path:
-    """Where the kiosk keeps its queue."""
-    return config.data_path() / QUEUE_FILE
-
-
-def open_queue(config: Config) -> QueueStore:
-    """The kiosk's queue with its key from the keyring and the configured retention."""
-    return QueueStore(
-        queue_path(config),
-        get_key(QUEUE_DATA_KEY),
-        retention_seconds=config.queue.retention_days * DAY,
-    )
 
 
 def run_queue_command(args: argparse.Namespace) -> int:
@@ -86,57 +65,6 @@ def run_queue_command(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- actions
 
 
-def _when(stamp: float | None) -> str:
-    if stamp is None:
-        return "-"
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp))
-
-
-def _duration(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    if minutes < 1:
-        return f"{int(seconds)} s"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 1:
-        return f"{minutes} min"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h" if days else f"{hours} h {minutes:02d} min"
-
-
-def describe_pause(status: QueueStatus) -> str:
-    """``PAUSED (<reason>); <what to fix>, then `kiosk queue resume```."""
-    if status.pause_cause == PAUSE_CONFIGURATION:
-        fix = "fix [backoffice] url in the configuration"
-    else:
-        fix = "fix the credentials"
-    return f"PAUSED ({status.paused_reason or 'no reason'}); {fix}, then `kiosk queue resume`"
-
-
-def describe_clock_error(status: QueueStatus) -> str | None:
-    """What a refused clock means and what to do, or None when none is recorded."""
-    if not status.clock_error:
-        return None
-    skew = status.clock_skew
-    gap = "by how much is unknown" if skew is None else describe_skew(skew)
-    return (f"the back office refused this terminal's clock ({status.clock_error}, "
-            f"{_when(status.clock_error_at)}): {gap}. Requests wait and are retried; "
-            f"{CHECK_NTP}")
-
-
-SKEW_RESOLUTION = 2.0  # seconds: an HTTP Date has whole seconds, and the answer takes time
-CHECK_NTP = ("check NTP: `timedatectl status` must say 'System clock synchronized: yes' "
-             "(`timedatectl set-ntp true`)")
-
-
-def describe_skew(skew: float) -> str:
-    """``this terminal is 1 h 00 min behind the back office`` (``skew``: the back office's
-    clock minus ours, in seconds)."""
-    if abs(skew) <= SKEW_RESOLUTION:
-        return "this terminal's clock agrees with the back office's"
-    side = "behind" if skew > 0 else "ahead of"
-    return f"this terminal is {_duration(abs(skew))} {side} the back office"
-
-
 def format_status(status: QueueStatus, path: Path, retention_seconds: float) -> str:
     """The status as a technician reads it."""
     lines = [f"queue: {path}"]
@@ -146,16 +74,16 @@ def format_status(status: QueueStatus, path: Path, retention_seconds: float) -> 
         lines.append(f"clock: WRONG: {clock}")
     lines += [f"{state.value}: {status.counts[state]}" for state in State]
     age = status.oldest_pending_age
-    lines.append("oldest waiting: " + ("-" if age is None else _duration(age)))
-    lines.append(f"last success: {_when(status.last_success_at)}")
+    lines.append("oldest waiting: " + ("-" if age is None else duration(age)))
+    lines.append(f"last success: {when(status.last_success_at)}")
     if status.last_error:
-        lines.append(f"last error: {status.last_error} ({_when(status.last_error_at)})")
+        lines.append(f"last error: {status.last_error} ({when(status.last_error_at)})")
     else:
         lines.append("last error: -")
-    retention = f"retention: {_duration(retention_seconds)}"
+    retention = f"retention: {duration(retention_seconds)}"
     if status.expiring_soon:
         retention += (f"; WARNING {status.expiring_soon} undelivered item(s) will be erased,"
-                      f" the first on {_when(status.next_expiry_at)}")
+                      f" the first on {when(status.next_expiry_at)}")
     lines.append(retention)
     return "\n".join(lines)
 
@@ -170,8 +98,8 @@ def _list(store: QueueStore, args: argparse.Namespace) -> int:
     header = ("id", "reference", "kind", "state", "tries", "created", "next attempt",
               "back-office ref", "last error")
     rows = [
-        (i.id, i.reference, i.kind, i.state.value, str(i.attempts), _when(i.created_at),
-         _when(i.next_attempt_at), i.remote_reference or "-", i.last_error or "-")
+        (i.id, i.reference, i.kind, i.state.value, str(i.attempts), when(i.created_at),
+         when(i.next_attempt_at), i.remote_reference or "-", i.last_error or "-")
         for i in items
     ]
     widths = [max(len(r[n]) for r in [header, *rows]) for n in range(len(header) - 1)]

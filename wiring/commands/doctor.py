@@ -13,10 +13,10 @@ import argparse
 import json
 
 from kiosk import exit_codes
-from kiosk.commands.common import config_from_args
 from kiosk.config import ConfigError
 from kiosk.doctor import CheckResult, Level, run_checks
 from kiosk.logging_setup import setup_logging
+from wiring.commands.common import config_from_args
 
 NEEDS_CONFIG = "the other checks need a valid configuration"
 

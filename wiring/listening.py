@@ -19,7 +19,7 @@ from accessibility.headphones import AlsaHeadphoneJack, HeadphoneJack
 from accessibility.qt_headphones import HeadphoneWatcher
 from kiosk.config import Config
 from kiosk.i18n import _
-from kiosk.narration import Narrator
+from wiring.narration import Narrator
 
 _log = logging.getLogger(__name__)
 

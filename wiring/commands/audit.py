@@ -23,8 +23,8 @@ from kiosk import exit_codes
 from kiosk.audit.head import JournalHead
 from kiosk.audit.journal import AUDIT_FILE, Journal, VerifyResult
 from kiosk.audit.terminal import open_terminal_journal
-from kiosk.commands.common import prepare
 from kiosk.secrets import SecretsError
+from wiring.commands.common import prepare
 
 
 def _date(text: str) -> dt.date:

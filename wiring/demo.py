@@ -17,10 +17,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from kiosk import secrets
-from kiosk.commands.common import prepare
-from kiosk.commands.run import NO_DISPLAY, display_available, run_with_config
 from kiosk.config import Config
 from kiosk.receiver.launcher import ReceiverStartError, start_receiver, stop_receiver
+from wiring.commands.common import prepare
+from wiring.commands.run import NO_DISPLAY, display_available, run_with_config
 
 RECEIVER_DB = "demo-receiver.sqlite3"
 

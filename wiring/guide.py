@@ -1,8 +1,9 @@
 """The guide: drives one démarche from the list of tiles to the receipt.
 
-Part of the composition root: it connects the screens' intents to the Qt-free
-``DemarcheSession`` (which decides what is valid and what comes next), to the queue
-(``Delivery``) and to speech. Screens only draw; the session only decides.
+Part of the composition root: a thin adapter that passes the screens' intents to the
+Qt-free ``Visit`` (which starts, sends and forgets the démarche) and its ``DemarcheSession``
+(which decides what is valid and what comes next), and shows and says what they answer.
+Screens only draw; the visit and its session decide.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QObject, Signal
 
 from kiosk.catalog import Catalog, Demarche, localized
-from kiosk.delivery import Delivery
 from kiosk.domain.reference import spell_reference
 from kiosk.domain.session import DemarcheSession
 from kiosk.domain.submission import Submission
 from kiosk.i18n import _
 from kiosk.sample_answers import sample_answer
+from kiosk.visit import Visit
 from offline_queue.sync import SyncEvent
 from ui.confirm import AbandonCard
 from ui.main_window import KioskWindow
@@ -26,6 +27,7 @@ from ui.screens.demarches import DemarchesScreen, Tile, TileGroup
 from ui.screens.question import QuestionScreen, spoken_question
 from ui.screens.receipt import ReceiptScreen, ReceiptView
 from ui.screens.review import ReviewScreen
+from wiring.delivery import Delivery
 
 _log = logging.getLogger(__name__)
 
@@ -34,21 +36,19 @@ class Guide(QObject):
     """One visit's path through a démarche.
 
     Attributes:
-        session: the démarche in progress, or None.
+        session: the visit's démarche in progress, or None.
         demarches, question, review, receipt: the screens.
 
     Signals:
         speak(str, bool): text to read in audio mode, and whether it is personal.
         visit_ended: "Terminer" on the receipt, or "Abandonner" confirmed: wipe the visit.
-        demarche_started(str): a démarche id, when its first question is about to show.
-        demarche_abandoned: "Abandonner" confirmed.
+        demarche_started: its first question is shown (the mediator's consent comes next).
         submission_queued(object): the Submission, once it is stored for delivery.
     """
 
     speak = Signal(str, bool)
     visit_ended = Signal()
-    demarche_started = Signal(str)
-    demarche_abandoned = Signal()
+    demarche_started = Signal()
     submission_queued = Signal(object)
 
     def __init__(
@@ -56,20 +56,21 @@ class Guide(QObject):
         window: KioskWindow,
         *,
         catalog: Callable[[], Catalog],
+        visit: Visit,
         delivery: Delivery,
         language: Callable[[], str],
         tracking_url: str,
+        backoffice_kind: str = "none",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.window = window
         self._catalog = catalog
         self._language = language
+        self._visit = visit
         self._delivery = delivery
         self._tracking_url = tracking_url
-        self.session: DemarcheSession | None = None
-        # The mediator mode attaches the resident's consent here, before storing.
-        self.before_queue: Callable[[Submission], Submission] = lambda s: s
+        self._backoffice_kind = backoffice_kind
         self._receipt_item: str | None = None
         metrics = window.metrics
         self.demarches = DemarchesScreen(metrics, window)
@@ -96,6 +97,10 @@ class Guide(QObject):
         self.abandon_card.cancelled.connect(self.abandon_overlay.close_overlay)
         self.abandon_overlay.opened.connect(self._abandon_question_shown)
         self._delivery.sync_event.connect(self._delivery_event)
+
+    @property
+    def session(self) -> DemarcheSession | None:
+        return self._visit.session
 
     # ------------------------------------------------------------ screens
 
@@ -129,15 +134,9 @@ class Guide(QObject):
         self.speak.emit(self.demarches.spoken_text(), False)
 
     def start_demarche(self, demarche_id: str) -> None:
-        # The visit keeps the catalog it started with, even if the back office sends a
-        # new one meanwhile (its receipt must still find its démarche and service).
-        self._visit_catalog = self._catalog()
-        self.session = DemarcheSession.start(
-            self._visit_catalog, demarche_id, language=self._language()
-        )
-        _log.info("démarche started: %s", demarche_id)
+        self._visit.start_demarche(self._catalog(), demarche_id, language=self._language())
         self.show_current()
-        self.demarche_started.emit(demarche_id)
+        self.demarche_started.emit()
 
     def show_current(self) -> None:
         session = self.session
@@ -202,8 +201,7 @@ class Guide(QObject):
         if session.back():
             self.show_current()
         else:
-            self.session.wipe()
-            self.session = None
+            self._visit.leave_demarche()
             self.show_demarches()
 
     def modify(self, field_id: str) -> None:
@@ -212,17 +210,13 @@ class Guide(QObject):
             self.show_current()
 
     def send(self) -> None:
-        session = self.session
-        if session is None:
+        if self.session is None:
             return
-        submission = self.before_queue(session.build_submission())
         try:
-            self._delivery.enqueue(submission)
+            submission = self._visit.submit()
         except Exception as error:
             # The disk or the queue failed: keep every answer on screen, say it calmly.
-            _log.error(
-                "cannot store submission %s: %s", submission.reference, type(error).__name__
-            )
+            _log.error("cannot store the submission: %s", type(error).__name__)
             message = _(
                 "Nous n'avons pas pu enregistrer votre demande. Vos réponses sont gardées. "
                 "Demandez de l'aide à l'accueil."
@@ -230,9 +224,7 @@ class Guide(QObject):
             self.review.show_problem(message)
             self.speak.emit(message, False)
             return
-        # Stored: from now on the answers go, whatever happens next (no second sending).
-        session.wipe()
-        self.session = None
+        # Stored: the visit forgot the answers (no second sending).
         self.submission_queued.emit(submission)
         try:
             self._show_receipt(submission)
@@ -244,22 +236,23 @@ class Guide(QObject):
         """The receipt; ``minimal``: the reference alone, when anything else failed."""
         reference = submission.reference
         self._receipt_item = submission.id
-        if minimal:
-            view = ReceiptView(reference, "", "", "", reference, delivered=False)
+        catalog = self._visit.catalog
+        if minimal or catalog is None:
+            view = ReceiptView(reference, "", "", "", "", delivered=False)
         else:
-            catalog, language = self._visit_catalog, self._language()
+            language = self._language()
             demarche = catalog.demarche(submission.demarche_id)
+            wcs = demarche.backoffices.wcs
+            on_phone = self._backoffice_kind == "wcs" and wcs is not None and wcs.franceconnect
             view = ReceiptView(
                 reference=reference,
                 demarche_title=localized(demarche.title, language),
                 service_name=localized(catalog.service(submission.service_id).name, language),
                 next_steps=localized(demarche.next_steps, language) if demarche.next_steps else "",
-                tracking=(
-                    self._tracking_url.format(reference=reference)
-                    if self._tracking_url
-                    else reference
-                ),
+                # A draft to finish on the phone: the QR code waits for its w.c.s. page.
+                tracking="" if on_phone else self._tracking_url.format(reference=reference),
                 delivered=self._delivery.is_delivered(submission.id),
+                on_phone=on_phone,
             )
         self.receipt.show_receipt(view)
         self.window.show_screen(self.receipt)
@@ -267,7 +260,7 @@ class Guide(QObject):
 
     def _spoken_receipt(self, view: ReceiptView) -> str:
         return " ".join(
-            (
+            text for text in (
                 self.receipt.title.text(),
                 self.receipt.reference_caption.text(),
                 spell_reference(view.reference),
@@ -275,13 +268,19 @@ class Guide(QObject):
                 spell_reference(view.reference),
                 self.receipt.sent_to.text(),
                 self.receipt.status.text(),
+                self.receipt.phone_steps.text() if view.on_phone else "",
                 view.next_steps,
-            )
+            ) if text
         )
 
     def _delivery_event(self, event: SyncEvent) -> None:
         if event.kind == "delivered" and event.item_id == self._receipt_item:
             self.receipt.show_delivery(True)
+            if event.remote_url:  # the back office's own page for it (w.c.s.)
+                self.receipt.show_tracking(event.remote_url)
+                view = self.receipt.view
+                if view is not None and view.on_phone:  # the code to finish it is there
+                    self.speak.emit(self.receipt.phone_steps.text(), False)
 
     # ------------------------------------------------------------ leaving
 
@@ -293,16 +292,12 @@ class Guide(QObject):
         self.speak.emit(self.abandon_card.spoken_text(), False)
 
     def _abandon(self) -> None:
-        _log.info("démarche abandoned")
+        self._visit.abandon()
         self.abandon_overlay.close_overlay()
-        self.demarche_abandoned.emit()
         self.visit_ended.emit()
 
     def wipe(self) -> None:
-        """Forget the démarche, its answers and its screens (called by the visit's wipe)."""
-        if self.session is not None:
-            self.session.wipe()
-            self.session = None
+        """Forget the screens of the démarche (the visit's end forgot its answers)."""
         self._receipt_item = None
         self.abandon_overlay.close_overlay()
         self.question.clear()
@@ -316,11 +311,12 @@ class Guide(QObject):
             screen.retranslate()
         self.abandon_card.retranslate()
         current = self.window.screens.currentWidget()
-        if self.session is not None:
-            self.session.language = language
+        session = self.session
+        if session is not None:
+            session.language = language
             if current in (self.question, self.review):
                 if current is self.question and self.question.question is not None:
-                    self.session.keep(self.question.question.id, self.question.answer())
+                    session.keep(self.question.question.id, self.question.answer())
                 self.show_current()
         elif current is self.demarches:
             self.show_demarches()

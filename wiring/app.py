@@ -37,23 +37,27 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
     from accessibility.headphones import HeadphoneJack
+    from kiosk.audit.journal import Journal
     from kiosk.catalog.model import Catalog
     from kiosk.catalog.store import CatalogStore
     from kiosk.connectors.open311_mapping import Open311Service
     from kiosk.connectors.wcs import WcsForm
-    from kiosk.delivery import Delivery
-    from kiosk.guide import Guide
-    from kiosk.listening import PrivateListening
-    from kiosk.mediation import Mediation
-    from kiosk.narration import Narrator
+    from kiosk.mediator.visit import EndReason
     from kiosk.security.technician_lockout import TechnicianLockout
-    from kiosk.status_desk import StatusDesk
+    from kiosk.visit import Visit
     from ui.idle import IdleWatcher
     from ui.input_hub import InputHub
     from ui.keypad import KeypadNavigation
     from ui.lockdown import LockdownFilter
     from ui.technician_gesture import CornerTapDetector
     from ui.touch_explore import TouchExplorer
+    from wiring.backoffice_link import BackofficeLink
+    from wiring.delivery import Delivery
+    from wiring.guide import Guide
+    from wiring.listening import PrivateListening
+    from wiring.mediation import Mediation
+    from wiring.narration import Narrator
+    from wiring.status_desk import StatusDesk
 
     AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | TouchExplorer | KeypadNavigation
 
@@ -107,9 +111,12 @@ class KioskApp(QObject):
     """The running kiosk: one window, one visit at a time.
 
     Attributes:
-        window: the kiosk window; welcome: the welcome screen; guide: the démarche flow.
+        window: the kiosk window; welcome: the welcome screen.
+        visit: the resident's visit (Qt-free: the démarche, mediator, consent, sending).
+        guide: the démarche's screens; mediation: the mediator's cards.
         narrator: audio mode; delivery: the queue and its sender.
         appearance: the current visit's text size and theme; language: its language.
+        The services (from ``visit`` to ``status_desk``) exist once ``serving`` is True.
 
     Signals:
         ready: the welcome screen is shown (systemd READY=1 is sent then).
@@ -131,10 +138,11 @@ class KioskApp(QObject):
     catalogs: CatalogStore
     narrator: Narrator
     delivery: Delivery
+    journal: Journal
+    visit: Visit
     guide: Guide
     mediation: Mediation
     status_desk: StatusDesk
-    listening: PrivateListening  # only when headphones can be followed
 
     def __init__(
         self,
@@ -157,6 +165,10 @@ class KioskApp(QObject):
         self._wipers: list[Callable[[], None]] = []
         self._lockout: TechnicianLockout | None = None  # opened at the first technician PIN
         self._complete = False
+        self._filters_ready = False  # the input filters are installed (complete_setup)
+        self.serving = False  # the services are built: residents can be served
+        self.backoffice: BackofficeLink | None = None  # with the kiosk's own back office
+        self.listening: PrivateListening | None = None  # when headphones can be followed
         self._prerendered: set[str] = set()  # languages whose static speech is cached
 
         self._initial_font = qt_app.font()
@@ -214,20 +226,16 @@ class KioskApp(QObject):
         except Exception as error:
             # The technician reads why in the journal; the resident reads where to go.
             _log.error("the kiosk cannot serve residents: %s", error, exc_info=error)
-            if hasattr(self, "delivery"):
-                self.delivery.stop()
-            for name in ("guide", "mediation", "narrator", "delivery"):
-                self.__dict__.pop(name, None)
             self.welcome.show_out_of_service()
             self.out_of_service.emit(str(error))
+            return
+        self.serving = True
 
     def _build_services(self) -> None:
+        """The services; on failure, what was started is stopped again and it raises."""
         from kiosk import secrets
-        from kiosk.delivery import Delivery
-        from kiosk.guide import Guide
-        from kiosk.mediation import Mediation
-        from kiosk.narration import Narrator
-        from kiosk.status_desk import build_status_desk
+        from kiosk.connectors.configured import connector_from_config
+        from wiring.delivery import Delivery
 
         config = self.config
         if self._setup_keyring:
@@ -238,24 +246,46 @@ class KioskApp(QObject):
         # terminal-secret); until then requests are queued and not sent.
         secrets.first_run_keys(secrets.DATA_KEYS, deployed=config.security.deployed)
         self.catalogs = load_catalog(config)
-        self.delivery = Delivery(
-            config, self,
+        connector = connector_from_config(
+            config,
             wcs_forms=wcs_forms_of(config, self.catalog()),
             open311_services=open311_services_of(config, self.catalog()),
-        )
+        )  # the only one: delivery, the back-office link and the status desk share it
+        self.delivery = Delivery(config, connector, self)
         self.delivery.start()
+        try:
+            self._build_visit_services()
+        except Exception:
+            self.delivery.stop()
+            raise
+
+    def _build_visit_services(self) -> None:
+        from kiosk.audit.terminal import open_terminal_journal
+        from kiosk.domain.figures import DailyFigures
+        from kiosk.visit import Visit
+        from wiring.guide import Guide
+        from wiring.mediation import Mediation
+        from wiring.narration import Narrator
+        from wiring.status_desk import build_status_desk
+
+        config = self.config
+        self.journal = open_terminal_journal(config.data_path())
+        self.visit = Visit(outbox=self.delivery, journal=self.journal, figures=DailyFigures())
         self.narrator = Narrator(config, self.qt_app, self.input_hub, lambda: self.language)
         self.guide = Guide(
             self.window,
             catalog=self.offered_catalog,
+            visit=self.visit,
             delivery=self.delivery,
             language=lambda: self.language,
             tracking_url=config.backoffice.tracking_url,
+            backoffice_kind=config.backoffice.kind,
             parent=self,
         )
         self.mediation = Mediation(
             window=self.window,
-            guide=self.guide,
+            visit=self.visit,
+            journal=self.journal,
             delivery=self.delivery,
             narrator=self.narrator,
             data_dir=config.data_path(),
@@ -263,14 +293,14 @@ class KioskApp(QObject):
             parent=self,
         )
         self.status_desk = build_status_desk(
-            self.window, self.delivery.store, config, self.metrics, self
+            self.window, self.delivery.store, self.delivery.connector, self.metrics, self
         )
         self._connect_services()
         self._follow_headphones()
         self._link_backoffice()
 
     def _follow_headphones(self) -> None:
-        from kiosk.listening import PrivateListening, configured_jack
+        from wiring.listening import PrivateListening, configured_jack
 
         jack = self._headphones or configured_jack(self.config)
         if jack is not None:
@@ -319,6 +349,7 @@ class KioskApp(QObject):
             self.input_hub.add(event_filter, event_filter.EVENT_TYPES)
         self.qt_app.installEventFilter(self.input_hub)
         self.idle.disarm()  # armed by the first resident's first touch
+        self._filters_ready = True
         if self.config.kiosk.hide_cursor:
             QGuiApplication.setOverrideCursor(QCursor(QtCore.Qt.CursorShape.BlankCursor))
 
@@ -336,7 +367,7 @@ class KioskApp(QObject):
         return (self.lockdown, self.idle, self.corner, self.touch, self.keypad)
 
     def _filters_installed(self) -> bool:
-        return hasattr(self, "input_hub")
+        return self._filters_ready
 
     def _connect(self) -> None:
         w = self.window
@@ -422,13 +453,10 @@ class KioskApp(QObject):
 
     def _link_backoffice(self) -> None:
         """Catalog updates and heartbeats, when there is a back office."""
-        from kiosk.backoffice_link import BackofficeLink
         from kiosk.connectors.http_api import HttpApiConnector
-        from kiosk.delivery import connector_from_config
+        from wiring.backoffice_link import BackofficeLink
 
-        if self.config.backoffice.kind != "http":
-            return  # w.c.s. and Open311 send no catalogs and take no heartbeats
-        connector = connector_from_config(self.config)
+        connector = self.delivery.connector
         if not isinstance(connector, HttpApiConnector):
             return
         self.backoffice = BackofficeLink(
@@ -437,7 +465,7 @@ class KioskApp(QObject):
             lambda: {state.value: n for state, n in self.delivery.status().counts.items()},
             self.config.backoffice.poll_minutes,
             self,
-            journal_head=self.mediation.journal_head,
+            journal_head=self.visit.journal_head,
         )
         self.backoffice.catalog_changed.connect(self._catalog_changed)
         self.backoffice.start()
@@ -454,6 +482,8 @@ class KioskApp(QObject):
         self.window.top_bar.show_delivery_status(*self.delivery.describe())
 
     def _connect_services(self) -> None:
+        from kiosk.mediator.visit import EndReason
+
         w, guide, narrator = self.window, self.guide, self.narrator
         self.delivery.sync_event.connect(self._refresh_delivery_status)
         guide.submission_queued.connect(self._refresh_delivery_status)
@@ -464,6 +494,7 @@ class KioskApp(QObject):
         w.idle_question.announce.connect(narrator.say)
         w.settings_overlay.opened.connect(lambda: narrator.say(w.settings.title.text()))
         guide.speak.connect(narrator.say)
+        guide.demarche_started.connect(self.mediation.demarche_started)
         guide.visit_ended.connect(self.wipe_session)
         guide.demarches.back_requested.connect(self.wipe_session)
         self.keypad.repeat_requested.connect(narrator.speaker.repeat)
@@ -490,7 +521,9 @@ class KioskApp(QObject):
         self.add_wiper(self.status_desk.wipe)
         self.status_desk.speak.connect(narrator.say)
         self.status_desk.screen.back_requested.connect(self.wipe_session)
-        self.mediation.panel.end_visit_requested.connect(self.wipe_session)
+        self.mediation.panel.end_visit_requested.connect(
+            lambda: self.wipe_session(EndReason.FINISHED)
+        )
         self.exit_requested.connect(self.mediation.technician_exit)
 
     def _start_watchdog(self) -> QTimer | None:
@@ -539,15 +572,19 @@ class KioskApp(QObject):
             if self.config.kiosk.hide_cursor:
                 QGuiApplication.restoreOverrideCursor()
         if self._services_ready():
+            from kiosk.mediator.visit import EndReason
+
             self._status_timer.stop()
-            if hasattr(self, "backoffice"):
+            if self.backoffice is not None:
                 self.backoffice.stop()
             self.delivery.sync_event.disconnect(self._refresh_delivery_status)
-            if hasattr(self, "listening"):
+            if self.listening is not None:
                 self.listening.stop()
             self.narrator.shutdown()
             self.status_desk.stop()
+            self.visit.end(EndReason.SHUTDOWN)
             self.mediation.close()
+            self.journal.close()
             if not self.delivery.stop():
                 _log.warning("kiosk stopping with a delivery still under way; that request "
                              "is sent again at the next start")
@@ -570,19 +607,23 @@ class KioskApp(QObject):
         self.qt_app.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete.value)
 
     def _services_ready(self) -> bool:
-        return self._complete and hasattr(self, "guide")
+        return self.serving
 
     def add_wiper(self, wiper: Callable[[], None]) -> None:
         """Register something that must be forgotten at the end of every visit."""
         self._wipers.append(wiper)
 
-    def wipe_session(self) -> None:
+    def wipe_session(self, reason: EndReason | None = None) -> None:
         """End the visit: forget every answer, screen state, setting, sound and clipboard.
 
-        Every step runs even if another fails (a full disk must not leave the last
-        resident's receipt on screen); failures are logged by type only.
+        ``reason`` is why a mediator's session ends (journaled with the logout); None: the
+        resident's visit is over (sent, abandoned, or left). The Qt-free ``Visit`` ends
+        first, then every screen forgets. Every step runs even if another fails (a full
+        disk must not leave the last resident's receipt on screen); failures are logged by
+        type only.
         """
         steps: list[Callable[[], None]] = [
+            lambda: self._end_visit(reason),
             self.window.close_overlays,
             lambda: self.window.show_screen(self.welcome, welcome=True),
             *self._wipers,
@@ -601,6 +642,12 @@ class KioskApp(QObject):
             self.idle.disarm()  # the next resident's first touch starts the idle watch
         _log.info("session wiped")
         self.session_wiped.emit()
+
+    def _end_visit(self, reason: EndReason | None) -> None:
+        if self.serving:
+            from kiosk.mediator.visit import EndReason
+
+            self.visit.end(reason or EndReason.VISIT_OVER)
 
     @staticmethod
     def _clear_clipboard() -> None:
@@ -627,11 +674,9 @@ class KioskApp(QObject):
         self.window.idle_question.start()
 
     def _wipe_after_idle(self) -> None:
-        if self._services_ready():
-            from kiosk.mediator.visit import EndReason
+        from kiosk.mediator.visit import EndReason
 
-            self.mediation.end_because(EndReason.IDLE)
-        self.wipe_session()
+        self.wipe_session(EndReason.IDLE)
 
     def _visit_goes_on(self) -> None:
         self.window.idle_overlay.close_overlay()
@@ -760,7 +805,7 @@ class KioskApp(QObject):
                 TechnicianLockout,
             )
 
-            journal = self.mediation.journal if self._services_ready() else None
+            journal = self.journal if self._services_ready() else None
             try:
                 self._lockout = TechnicianLockout(
                     self.config.data_path() / TECHNICIAN_LOCKOUT_FILE, journal

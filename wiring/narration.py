@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from accessibility.qt_speech import InterruptOnInput, Speaker
+from accessibility.speech.privacy import focus_announcements
 from kiosk.config import Config
 from kiosk.i18n import _
 from ui.input_hub import InputHub
@@ -122,13 +123,15 @@ class Narrator(QObject):
             self.speaker.say(text, language=self._language(), personal=personal)
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if new is None or not self.audio_mode or _inside_pin_pad(new):
-            return  # a PIN pad says nothing of what is typed or pressed
+        if new is None or not self.audio_mode:
+            return
         text, personal = describe_focus(new)
-        if personal:
-            # Without private listening the value stays silent; its label is still said.
-            self.say(new.accessibleName(), False)
-        self.say(text, personal)
+        # A PIN pad says nothing; a personal value is heard only with private listening,
+        # its label always (accessibility.speech.privacy).
+        for said, is_personal in focus_announcements(
+            new.accessibleName(), text, personal, in_pin_pad=_inside_pin_pad(new)
+        ):
+            self.say(said, is_personal)
 
     def say_typed(self, text: str, personal: bool, withheld: str) -> None:
         """Say back what was typed or is written: personal text only with private

@@ -10,8 +10,8 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from kiosk.commands.common import prepare
 from kiosk.config import Config
+from wiring.commands.common import prepare
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication, QTimer
@@ -51,7 +51,7 @@ def stop_on_signals(qt_app: QCoreApplication) -> QTimer:
 def settle_after_startup() -> None:
     """Start-up is over: collect once, set the objects it made aside, collect as usual again.
 
-    ``kiosk.cli`` turns the garbage collector off before the kiosk's imports: start-up
+    ``wiring.cli`` turns the garbage collector off before the kiosk's imports: start-up
     creates tens of thousands of objects, and the collector walked over them some sixty
     times, about 15 ms of a 170 ms start (bench/startup.py). Freezing them keeps them
     out of every later collection, so that a full collection during a visit does not
@@ -82,8 +82,8 @@ def run_with_config(config: Config, *, windowed: bool) -> int:
     from kiosk.pyside_sources import answer_from_file_bytes
 
     answer_from_file_bytes()  # before the kiosk's own modules: about 10 MiB less
-    from kiosk.app import KioskApp
     from kiosk.logging_setup import install_exception_hooks, route_qt_messages
+    from wiring.app import KioskApp
 
     install_exception_hooks()
     previous_qt_handler = route_qt_messages()

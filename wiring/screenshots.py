@@ -17,11 +17,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from accessibility.sizes import TextSize
 from accessibility.themes import ThemeName
-from kiosk.app import KioskApp
 from kiosk.domain.session import DemarcheSession
 from kiosk.sample_answers import sample_answer
 from ui.style import Appearance
 from ui.widgets.keyboard import KeyboardKey
+from wiring.app import KioskApp
 
 _log = logging.getLogger(__name__)
 

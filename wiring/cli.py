@@ -1,6 +1,6 @@
 """The ``kiosk`` command: runs the kiosk, and serves technicians with sub-commands.
 
-Each sub-command lives in its own module under ``kiosk.commands`` and exposes
+Each sub-command lives in its own module under ``wiring.commands`` and exposes
 ``register(subparsers)``; adding one is one line in ``COMMAND_MODULES`` (its name, and the
 module). Only the module of the command asked for is imported: the kiosk itself starts
 without loading the technicians' tools (start-up time is a feature, see bench/startup.py).
@@ -18,13 +18,13 @@ from pathlib import Path
 from kiosk.exit_codes import INTERRUPTED, exit_quietly_on_broken_pipe
 
 COMMAND_MODULES: dict[str, str] = {
-    "audit": "kiosk.commands.audit",
-    "catalog": "kiosk.commands.catalog",
-    "doctor": "kiosk.commands.doctor",
-    "enroll": "kiosk.commands.enroll",
-    "mediator": "kiosk.commands.mediator",
-    "queue": "kiosk.commands.queue",
-    "screenshots": "kiosk.commands.screenshots",
+    "audit": "wiring.commands.audit",
+    "catalog": "wiring.commands.catalog",
+    "doctor": "wiring.commands.doctor",
+    "enroll": "wiring.commands.enroll",
+    "mediator": "wiring.commands.mediator",
+    "queue": "wiring.commands.queue",
+    "screenshots": "wiring.commands.screenshots",
 }
 _HELP = {"-h", "--help"}
 
@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # No garbage collection until the welcome screen is up (run.settle_after_startup).
         gc.disable()
         try:
-            from kiosk.commands.run import run_kiosk
+            from wiring.commands.run import run_kiosk
 
             return run_kiosk(args)
         finally:

@@ -16,7 +16,6 @@ from collections.abc import Callable
 
 from kiosk import exit_codes
 from kiosk.audit.terminal import open_terminal_journal
-from kiosk.commands.common import prepare, read_new_pin
 from kiosk.mediator.accounts import (
     MEDIATOR_PIN_MIN_LENGTH,
     MEDIATORS_FILE,
@@ -26,6 +25,7 @@ from kiosk.mediator.accounts import (
 )
 from kiosk.secrets import AUDIT_KEY, SecretsError, first_run_keys
 from kiosk.security.pin import MAX_PIN_LENGTH
+from wiring.commands.common import prepare, read_new_pin
 
 Action = Callable[[MediatorRegistry, argparse.Namespace], int]
 NO_ACCOUNT = "no mediator account yet: kiosk mediator add NAME"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import keyring
 
-from kiosk.commands.common import prepare
 from kiosk.config import Config
 from kiosk.secrets import MemoryKeyring
+from wiring.commands.common import prepare
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,9 +53,9 @@ def _render(config: Config, out: Path, wanted: tuple[str, ...]) -> int:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import KioskApp
     from kiosk.logging_setup import route_qt_messages
-    from kiosk.screenshots import all_scenes, render_all
+    from wiring.app import KioskApp
+    from wiring.screenshots import all_scenes, render_all
 
     previous_qt_handler = route_qt_messages()
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -1,15 +1,14 @@
 """Mediator mode, wired: login, the banner, the resident's consent, the panel, the journal.
 
-Part of the composition root. The rules live in ``kiosk.mediator`` (accounts, lockout,
-consent, visit) and ``kiosk.audit`` (the journal); the cards in ``ui.mediator`` only draw.
-A mediator's session never outlives the visit: every wipe ends it.
+Part of the composition root: a thin adapter between the cards of ``ui.mediator`` (which
+only draw) and the Qt-free ``Visit`` (``kiosk.visit``: the mediator, the consent, the
+figures and the journal entries), with the rules in ``kiosk.mediator`` (accounts, lockout,
+consent). A mediator's session never outlives the visit: ``Visit.end(reason)`` ends it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -17,14 +16,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from accessibility.sizes import ScreenMetrics
-from kiosk.audit.entries import SYSTEM, TECHNICIAN, Details, EntryKind
-from kiosk.audit.head import JournalHead
-from kiosk.audit.terminal import open_terminal_journal
-from kiosk.catalog import localized
-from kiosk.delivery import Delivery
-from kiosk.domain.figures import DailyFigures
-from kiosk.domain.submission import Submission
-from kiosk.guide import Guide
+from kiosk.audit.entries import TECHNICIAN, EntryKind
+from kiosk.audit.journal import Journal
 from kiosk.i18n import _
 from kiosk.mediator.accounts import (
     MEDIATORS_FILE,
@@ -32,9 +25,9 @@ from kiosk.mediator.accounts import (
     AuthResult,
     MediatorRegistry,
 )
-from kiosk.mediator.consent import ConsentMethod, attach_consent, consent_prompt
-from kiosk.mediator.visit import ConsentState, EndReason, MediatorVisit
-from kiosk.narration import Narrator
+from kiosk.mediator.consent import ConsentMethod
+from kiosk.mediator.visit import MediatorVisit
+from kiosk.visit import Visit
 from ui.main_window import KioskWindow
 from ui.mediator import (
     ConsentCard,
@@ -44,6 +37,8 @@ from ui.mediator import (
     PanelView,
 )
 from ui.widgets.pin_pad import PinPad
+from wiring.delivery import Delivery
+from wiring.narration import Narrator
 
 _log = logging.getLogger(__name__)
 MEDIATOR_PIN_MIN_LENGTH = 6
@@ -54,7 +49,7 @@ class Mediation(QObject):
 
     Attributes:
         visit: the mediator's visit when one is logged in, else None.
-        figures: today's anonymous counts.
+        journal: the terminal's journal.
     """
 
     _authenticated = Signal(object)  # AuthResult, from the scrypt thread to the GUI thread
@@ -63,7 +58,8 @@ class Mediation(QObject):
         self,
         *,
         window: KioskWindow,
-        guide: Guide,
+        visit: Visit,
+        journal: Journal,
         delivery: Delivery,
         narrator: Narrator,
         data_dir: Path,
@@ -71,15 +67,13 @@ class Mediation(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.window, self.guide, self.delivery, self.narrator = window, guide, delivery, narrator
-        self.journal = open_terminal_journal(data_dir)
-        self.registry = MediatorRegistry(data_dir / MEDIATORS_FILE, self.journal)
-        self.figures = DailyFigures()
-        self.visit: MediatorVisit | None = None
+        self.window, self.delivery, self.narrator = window, delivery, narrator
+        self._visit = visit
+        self.journal = journal
+        self.registry = MediatorRegistry(data_dir / MEDIATORS_FILE, journal)
         self._chosen: str | None = None
         self._attempt = 0  # numbers each PIN check; only the latest one's answer counts
         self._checking: int | None = None
-        self._end_reason = EndReason.VISIT_OVER
         self.names = MediatorNamesCard(metrics)
         self.names_overlay = window.add_overlay(self.names)
         self.pad = PinPad("", metrics, min_length=MEDIATOR_PIN_MIN_LENGTH)
@@ -104,12 +98,10 @@ class Mediation(QObject):
         self.panel.private_listening_toggled.connect(self._private_listening)
         self.panel.close_requested.connect(self.panel_overlay.close_overlay)
         self.panel.consent_requested.connect(self._ask_consent_again)
-        self.guide.demarche_started.connect(self._demarche_started)
-        self.guide.demarche_started.connect(self.figures.demarche_started)
-        self.guide.demarche_abandoned.connect(self.figures.demarche_abandoned)
-        self.guide.submission_queued.connect(self._submission_queued)
-        self.guide.before_queue = self._before_queue
-        self.panel.end_visit_requested.connect(lambda: self.end_because(EndReason.FINISHED))
+
+    @property
+    def visit(self) -> MediatorVisit | None:
+        return self._visit.mediator
 
     # ------------------------------------------------------------ login
 
@@ -176,8 +168,7 @@ class Mediation(QObject):
         if chosen is None or (result.mediator is not None and result.mediator.id != chosen):
             # The pad was cancelled or the screen wiped while the PIN was checked: nothing
             # is shown or said to the next resident, and a login (journaled) ends at once.
-            if result.ok:
-                MediatorVisit.from_login(result, self.journal).end(EndReason.VISIT_OVER)
+            self._visit.discard_login(result)
             _log.info("PIN answer dropped: the pad was closed meanwhile")
             return
         self.accept_answer(result)
@@ -188,40 +179,29 @@ class Mediation(QObject):
             self.pad.refuse(result.message, result.locked_seconds)
             self.narrator.say(result.message)
             return
-        if self.visit is not None:
-            self.visit.end(EndReason.VISIT_OVER)
-        self.visit = MediatorVisit.from_login(result, self.journal)
+        self._visit.log_in(result)
         self._chosen = None
-        self._end_reason = EndReason.VISIT_OVER
         self.pad_overlay.close_overlay()
         self.window.top_bar.set_mediator_logged_in(True)
-        self._show_banner()
-        _log.info("mediator logged in")
-        session = self.guide.session
-        if session is not None:
-            self._demarche_started(session.demarche.id)
+        self.demarche_started()
 
     # ------------------------------------------------------------ consent
 
-    def _demarche_started(self, demarche_id: str) -> None:
-        visit = self.visit
-        if visit is None or visit.consent_state(demarche_id) is not ConsentState.PENDING:
-            self._show_banner()
-            return
-        self._ask_consent()
+    def demarche_started(self) -> None:
+        """A démarche's first question is shown, or a mediator logged in: the resident is
+        asked first when the visit says so."""
+        self._show_banner()
+        if self._visit.consent_pending():
+            self._ask_consent()
 
     def _ask_consent_again(self) -> None:
         """From the panel: the resident may change their mind, either way."""
         self.panel_overlay.close_overlay()
-        if self.visit is not None and self.guide.session is not None:
+        if self.visit is not None and self._visit.session is not None:
             self._ask_consent()
 
     def _ask_consent(self) -> None:
-        visit = self.visit
-        assert visit is not None
-        session = self.guide.session
-        title = localized(session.demarche.title, session.language) if session else ""
-        prompt = consent_prompt(visit.mediator.name, title)
+        prompt = self._visit.consent_prompt()
         self.consent.show_prompt(
             prompt.title, prompt.sentences, prompt.accept_label, prompt.refuse_label
         )
@@ -229,52 +209,14 @@ class Mediation(QObject):
         self.narrator.say(prompt.spoken())
 
     def _answer_consent(self, *, given: bool) -> None:
-        visit, session = self.visit, self.guide.session
         self.consent_overlay.close_overlay()
-        if visit is None or session is None:
+        if not self._visit.answer_consent(given=given, method=ConsentMethod.TOUCH):
             return
-        if given:
-            visit.give_consent(session.demarche.id, ConsentMethod.TOUCH)
-        else:
-            visit.refuse_consent(session.demarche.id, ConsentMethod.TOUCH)
         self._show_banner()
         self.narrator.say(self.window.banner.text())
 
-    def _before_queue(self, submission: Submission) -> Submission:
-        """Guide hook: an assisted submission carries the resident's consent, and every one
-        the journal's head (the anchor the back office keeps)."""
-        consent = self.visit.consent(submission.demarche_id) if self.visit else None
-        if consent is not None and consent.given:
-            submission = attach_consent(submission, consent)
-        return dataclasses.replace(submission, journal_head=self.journal_head())
-
-    def journal_head(self) -> JournalHead | None:
-        """The journal's head for the back office; None (logged) if it cannot be read now:
-        a submission or a heartbeat still goes, without its anchor."""
-        try:
-            return self.journal.head()
-        except sqlite3.Error as error:
-            _log.error("journal head not read: %s", error)
-            return None
-
-    def _submission_queued(self, submission: Submission) -> None:
-        self.figures.demarche_finished(submission.assisted)
-        details: Details = {
-            "reference": submission.reference,
-            "demarche": submission.demarche_id,
-            "assisted": submission.assisted,
-        }
-        if self.visit is not None:
-            self.visit.record(EntryKind.SUBMISSION_CREATED, details)
-        else:
-            self.journal.append(EntryKind.SUBMISSION_CREATED, SYSTEM, details)
-
     def _show_banner(self) -> None:
-        if self.visit is None:
-            self.window.show_banner(None)
-            return
-        session = self.guide.session
-        self.window.show_banner(self.visit.banner_text(session.demarche.id if session else None))
+        self.window.show_banner(self._visit.banner_text())
 
     # ------------------------------------------------------------ panel
 
@@ -299,9 +241,9 @@ class Mediation(QObject):
             mediator_name=self.visit.mediator.name,
             delivery_lines=tuple(lines),
             failed=failed,
-            figures=self.figures.lines(),
+            figures=self._visit.figures.lines(),
             private_listening=self.narrator.speaker.private_listening,
-            demarche_in_progress=self.guide.session is not None,
+            demarche_in_progress=self._visit.session is not None,
         )
 
     def _retry(self, item_id: str) -> None:
@@ -309,14 +251,14 @@ class Mediation(QObject):
             return
         reference = next((i.reference for i in self.delivery.set_aside() if i.id == item_id), "")
         self.delivery.retry(item_id)
-        self.visit.record(EntryKind.QUEUE_RETRY, {"item": item_id, "reference": reference})
+        self._visit.record(EntryKind.QUEUE_RETRY, {"item": item_id, "reference": reference})
         self._show_panel()
 
     def _send_now(self) -> None:
         if self.visit is None:
             return
         self.delivery.send_now()
-        self.visit.record(EntryKind.QUEUE_SYNC_FORCED)
+        self._visit.record(EntryKind.QUEUE_SYNC_FORCED)
         self._show_panel()
 
     def _private_listening(self, on: bool) -> None:
@@ -324,21 +266,13 @@ class Mediation(QObject):
 
     # ------------------------------------------------------------ end
 
-    def end_because(self, reason: EndReason) -> None:
-        """Why the coming wipe ends the mediator's session (journaled with the logout)."""
-        self._end_reason = reason
-
     def technician_exit(self) -> None:
         self.journal.append(EntryKind.TECHNICIAN_EXIT, TECHNICIAN)
 
     def wipe(self) -> None:
-        """The visit is over: the mediator is logged out, the banner goes."""
-        if self.visit is not None:
-            self.visit.end(self._end_reason)
-            self.visit = None
-            _log.info("mediator logged out (%s)", self._end_reason.value)
+        """The visit is over (``Visit.end`` logged the mediator out): the pad and the
+        banner go."""
         self._chosen = None
-        self._end_reason = EndReason.VISIT_OVER
         self.pad.clear()
         self.window.top_bar.set_mediator_logged_in(False)
         self.window.show_banner(None)
@@ -352,8 +286,6 @@ class Mediation(QObject):
         self._show_banner()
 
     def close(self) -> None:
-        if self.visit is not None:
-            self.visit.end(EndReason.SHUTDOWN)
-            self.visit = None
+        """Close the accounts file (the composition root ends the visit and closes the
+        journal)."""
         self.registry.close()
-        self.journal.close()

@@ -38,11 +38,11 @@ from typing import TYPE_CHECKING
 from keyring.errors import KeyringError
 
 from kiosk import exit_codes, secrets
-from kiosk.commands.common import prepare, read_new_pin
 from kiosk.connectors.signing import decode_secret, fingerprint
 from kiosk.exit_codes import in_words
 from kiosk.security.pin import MAX_PIN_LENGTH, PinFormatError, check_pin_format, hash_pin
 from kiosk.security.technician import DEFAULT_TECHNICIAN_PIN, TECHNICIAN_PIN_MIN_LENGTH
+from wiring.commands.common import prepare, read_new_pin
 
 TERMINAL_SECRET_BYTES = 32
 

@@ -1,1 +1,0 @@
-"""Sub-commands of ``kiosk``, one module each (see kiosk.cli)."""
