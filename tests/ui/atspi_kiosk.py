@@ -47,6 +47,8 @@ def _run(kiosk: KioskApp, command: str) -> None:
     elif verb == "receipt":
         [*_, receipt] = (s for s in all_scenes(kiosk) if s.name.startswith(f"{DEMARCHE}-"))
         receipt.enter(kiosk)
+        # A QR code is shown only with a tracking page (the back office's or the configured).
+        kiosk.guide.receipt.show_tracking("https://mairie.example/suivi/ADM-7K3")
     elif verb == "language":
         kiosk.set_language(argument)
     else:

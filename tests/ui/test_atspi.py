@@ -133,7 +133,7 @@ def test_a_refused_answer_is_an_alert_and_is_announced(read):
 
 def test_the_qr_code_is_a_named_image_and_no_image_is_nameless(read):
     qr, _ = one(read["receipt"], "image", "Code QR du suivi")
-    assert qr["description"].startswith("Numéro de demande ")
+    assert qr["description"].startswith("Page de suivi de la demande ")
     for step in ("welcome", "refused", "receipt", "settings", "place"):
         assert "" not in names(read[step], "image"), step
 
