@@ -27,7 +27,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from accessibility import qt_speech  # noqa: E402
 from accessibility.speech import Utterance  # noqa: E402
 from bench.running_kiosk import running_kiosk  # noqa: E402
-from tests.accessibility.conftest import RecordingSynthesizer  # noqa: E402
+from kiosk.config import SpeechSection  # noqa: E402
+from tests.accessibility.conftest import QUICK_PLAYER, RecordingSynthesizer  # noqa: E402
 from tests.e2e.journeys import (  # noqa: E402
     JOURNEYS,
     Journey,
@@ -37,7 +38,7 @@ from tests.e2e.journeys import (  # noqa: E402
     status_by_keypad,
 )
 from tests.e2e.keypad_user import KeypadUser  # noqa: E402
-from tests.e2e.resident import Resident, answer_street_report  # noqa: E402
+from tests.e2e.resident import Resident, answer_street_report, settle  # noqa: E402
 from wiring.app import KioskApp  # noqa: E402
 
 
@@ -48,7 +49,9 @@ def voiced_kiosk(qt_app: QApplication) -> Iterator[tuple[KioskApp, list[Utteranc
     real = qt_speech.Synthesizer
     qt_speech.Synthesizer = lambda **_kwargs: synth  # type: ignore[assignment,misc]
     try:
-        with running_kiosk(qt_app) as app:
+        with running_kiosk(qt_app, SpeechSection(player=QUICK_PLAYER)) as app:
+            app.window.activateWindow()  # the keypad's keys go to the focused widget
+            settle()
             yield app, synth.submitted
     finally:
         qt_speech.Synthesizer = real  # type: ignore[misc]

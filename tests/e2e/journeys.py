@@ -22,8 +22,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 from accessibility.speech import Utterance
 from kiosk.domain.reference import spell_reference
 from tests.e2e.keypad_user import KeypadUser
-from tests.e2e.resident import REFERENCE, Resident, Role, scroll_area_of, settle
-from tests.e2e.resident import wait_until_settled
+from tests.e2e.resident import REFERENCE, Resident, Role, scroll_area_of, settle, wait_until_settled
 from ui.touch_explore import EXPLORED_PROPERTY
 from ui.widgets.keyboard import KeyboardKey, OnScreenKeyboard
 from ui.widgets.keyboard_layouts import KeyKind
@@ -169,7 +168,8 @@ class Walked:
 
 def _letters(keyboard: OnScreenKeyboard) -> bool:
     """Whether the keyboard shown types letters (the highlight), not only digits."""
-    return any(k.spec.kind is KeyKind.CHARACTER and k.spec.text == "a" for k in keyboard.keys())
+    shown = keyboard.keys()
+    return any(k.spec.kind is KeyKind.CHARACTER and k.spec.text == "a" for k in shown)
 
 
 def _heard(said: list[Utterance], since: int, text: str) -> bool:
@@ -270,8 +270,10 @@ class TouchUser:
         wait_until_settled(self.window)
         where = widget.mapTo(self.window, widget.rect().center())
         QTest.mouseClick(
-            self.window.windowHandle(), Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier, where,
+            self.window.windowHandle(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            where,
         )
         settle()
         self.taps += 1
@@ -298,9 +300,8 @@ class TouchUser:
         return shown[0]
 
     def key(self, kind: KeyKind, text: str = "") -> KeyboardKey:
-        [found] = [
-            k for k in self.keyboard().keys() if k.spec.kind is kind and k.spec.text == text
-        ]
+        shown = self.keyboard().keys()
+        [found] = [k for k in shown if k.spec.kind is kind and k.spec.text == text]
         return found
 
     def type(self, text: str) -> None:

@@ -15,8 +15,7 @@ from accessibility import qt_speech
 from accessibility.speech import Utterance
 from kiosk.config import SpeechSection
 from tests.accessibility.conftest import QUICK_PLAYER, RecordingSynthesizer
-from tests.e2e.journeys import JOURNEYS, Journey, TouchUser, by_keypad, by_touch
-from tests.e2e.journeys import status_by_keypad
+from tests.e2e.journeys import JOURNEYS, Journey, TouchUser, by_keypad, by_touch, status_by_keypad
 from tests.e2e.keypad_user import KeypadUser
 from tests.e2e.resident import Resident, answer_street_report
 from tests.e2e.test_keypad_alone import sent
