@@ -279,6 +279,7 @@ class KioskApp(QObject):
             delivery=self.delivery,
             language=lambda: self.language,
             tracking_url=config.backoffice.tracking_url,
+            backoffice_kind=config.backoffice.kind,
             parent=self,
         )
         self.mediation = Mediation(

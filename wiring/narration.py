@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from accessibility.qt_speech import InterruptOnInput, Speaker
 from accessibility.speech.privacy import focus_announcements
+from kiosk.catalog.model import SOURCE_LANGUAGE, fallback_language
 from kiosk.config import Config
 from kiosk.i18n import _
 from ui.input_hub import InputHub
@@ -119,8 +120,15 @@ class Narrator(QObject):
         _log.info("audio mode %s", "on" if self.speaker.enabled else "off")
 
     def say(self, text: str, personal: bool = False) -> None:
+        """Say ``text`` in the resident's language; a French text shown in its place (a
+        street name, a missing translation) with the French voice, alone or inside."""
         if text.strip():
-            self.speaker.say(text, language=self._language(), personal=personal)
+            self.speaker.say(
+                text,
+                language=fallback_language(text) or self._language(),
+                personal=personal,
+                embedded_language=SOURCE_LANGUAGE,
+            )
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is None or not self.audio_mode:

@@ -148,6 +148,7 @@ class QuestionScreen(QWidget):
         self.help_button.setText(_("Aide"))
         self.help_button.setAccessibleName(_("Aide"))
         self.navigation.retranslate()
+        self.keyboard.retranslate()
         self._scroll.retranslate()
 
     def show_question(self, question: Question, demarche_title: str) -> None:

@@ -120,6 +120,7 @@ class WelcomeScreen(QWidget):
         return languages_row
 
     def retranslate(self) -> None:
+        self.setAccessibleName(_("Accueil"))
         self._greeting.setText(_("Bonjour !"))
         self._intro.setText(
             _("Cette borne ne marche pas pour le moment. Adressez-vous à l'accueil. Merci.")

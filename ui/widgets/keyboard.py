@@ -15,8 +15,11 @@ Choices:
   and inverted colours, not a colour alone), and the focus stays in the field.
 - The keyboard is an ordinary child widget that the screen places under the question
   (never a popup or a window of its own), so the field being typed into stays visible.
-- It stays left-to-right in a right-to-left (Arabic) interface: the data asked by a French
-  administration is written in Latin letters, and a mirrored AZERTY would be unknown to all.
+- It stays left-to-right in a right-to-left (Arabic) interface, as physical keyboards do.
+  In Arabic it has an Arabic page too, and a key to go from one alphabet to the other
+  (see ui.widgets.keyboard_layouts for which comes first).
+- ``retranslate()`` (called by the screen on a language change) renames the keys in the
+  new language and shows the layouts of that language.
 - Colours and fonts come from the application's stylesheet: keys are QPushButtons named
   ``keyboardKey`` with a ``role`` property (``character``, ``accent``, ``special``, and
   ``primary`` for "Valider", as for every main action in ui.style),
@@ -47,14 +50,16 @@ from PySide6.QtWidgets import (
 )
 
 from accessibility.sizes import ScreenMetrics
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, current_language
 from ui.widget_tree import enclosing
 from ui.widgets.keyboard_layouts import (
     ACCENT_DESCRIPTIONS,
     ACCENTED_LETTERS,
     CHARACTER_LABELS,
     CHARACTER_NAMES,
+    LAYOUTS,
     SPECIAL_NAMES,
+    SWITCH_LABELS,
     KeyboardLayout,
     KeyboardMode,
     KeyKind,
@@ -173,11 +178,20 @@ class KeyboardKey(QPushButton):
         self.style().unpolish(self)
         self.style().polish(self)
 
+    def retranslate(self) -> None:
+        """Its label and names in the current language (the shift key goes back to off)."""
+        self._refresh()
+
     def _refresh(self) -> None:
         spec = self.spec
         if spec.kind is KeyKind.SHIFT:
             self.setAccessibleName(_(SPECIAL_NAMES[spec.kind]))
             self.set_shift_state(ShiftState.OFF)
+            return
+        if spec.kind is KeyKind.SWITCH:
+            shown, spoken = SWITCH_LABELS[spec.text]
+            self.setText(shown)
+            self.setAccessibleName(_(spoken))
             return
         if spec.kind is not KeyKind.CHARACTER:
             name = _(SPECIAL_NAMES[spec.kind])
@@ -336,7 +350,22 @@ class OnScreenKeyboard(QWidget):
             self._mode = KeyboardMode(mode)
         except ValueError:
             self._mode = KeyboardMode.TEXT
-        layout = layout_for(self._mode)
+        self._show_layout(layout_for(self._mode, current_language()))
+
+    def retranslate(self) -> None:
+        """Rename every key in the current language and show that language's layout.
+
+        Pages already built are kept (never deleted while a screen reader or a tap may
+        still hold a key) and renamed; a layout of the new language is built when needed.
+        """
+        self.setAccessibleName(_("Clavier"))
+        for page in self._pages.values():
+            for key in page.findChildren(KeyboardKey):
+                key.retranslate()
+        self.set_mode(self._mode)
+        self._apply_shift_to_keys()
+
+    def _show_layout(self, layout: KeyboardLayout) -> None:
         if layout.name == self._layout_name:
             return
         if layout.name not in self._pages:
@@ -550,6 +579,9 @@ class OnScreenKeyboard(QWidget):
             self.special_key.emit(key.accessibleName())
         elif kind is KeyKind.OK:
             self.accepted.emit()
+        elif kind is KeyKind.SWITCH:
+            self._show_layout(LAYOUTS[key.spec.text])
+            self.special_key.emit(key.accessibleName())
 
 
 def _send_key(field: QWidget, key: Qt.Key, text: str) -> None:

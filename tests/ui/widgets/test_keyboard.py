@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from accessibility.sizes import ScreenMetrics
+from kiosk.i18n import set_language
 from ui.widgets.keyboard import (
     KeyboardController,
     KeyboardMode,
@@ -345,6 +346,67 @@ def test_right_to_left_interface_keeps_a_working_latin_keyboard(qtbot):
     assert not s.keyboard.grab().isNull()
     tap(qtbot, s.keyboard, "a", "z")
     assert s.field.text() == "az"
+
+
+@pytest.fixture
+def arabic() -> Iterator[None]:
+    set_language("ar")
+    yield
+    set_language("fr")
+
+
+def test_in_arabic_a_message_starts_on_arabic_letters_and_latin_is_one_key_away(
+    qtbot, arabic
+):
+    s = _make_screen(qtbot)
+    s.root.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    s.field.setFocus()
+    s.keyboard.show_for(s.field, KeyboardMode.LINES)
+    assert s.keyboard.layout_name == "arabic-lines"
+    assert "Majuscules" not in names(s.keyboard)  # Arabic has no capitals
+    tap(qtbot, s.keyboard, "س", "ل", "ا", "م", "مسافة")
+    switched: list[str] = []
+    s.keyboard.special_key.connect(switched.append)
+    tap(qtbot, s.keyboard, "حروف لاتينية")  # "Lettres latines"
+    assert switched == ["حروف لاتينية"]
+    assert s.keyboard.layout_name == "lines-ar"
+    tap(qtbot, s.keyboard, "حروف كبيرة", "L", "é", "o")
+    tap(qtbot, s.keyboard, "حروف عربية")  # and back
+    assert s.keyboard.layout_name == "arabic-lines"
+    assert s.field.text() == "سلام Léo"
+
+
+def test_in_arabic_a_name_starts_on_latin_letters(qtbot, arabic):
+    s = _make_screen(qtbot)
+    s.keyboard.show_for(s.field, KeyboardMode.TEXT)
+    assert s.keyboard.layout_name == "letters-ar"
+    assert "حروف عربية" in names(s.keyboard)
+    s.keyboard.show_for(s.field, KeyboardMode.EMAIL)  # an e-mail address: Latin only
+    assert "حروف عربية" not in names(s.keyboard)
+
+
+@pytest.mark.parametrize("mode", [KeyboardMode.TEXT, KeyboardMode.LINES])
+def test_the_arabic_pages_keep_keys_named_big_and_apart(qtbot, arabic, mode):
+    s = _make_screen(qtbot, stylesheet=f"* {{ font-size: {LARGEST_FONT_PX}px; }}")
+    s.keyboard.show_for(s.field, mode)
+    _assert_keys_named_big_and_apart(qtbot, s)
+
+
+def test_a_language_change_renames_every_key_and_changes_the_layout(qtbot, screen):
+    assert "Effacer" in names(screen.keyboard)
+    set_language("ar")
+    try:
+        screen.keyboard.retranslate()
+        after = names(screen.keyboard)
+        assert screen.keyboard.layout_name == "letters-ar"
+        assert "Effacer" not in after
+        assert "مسح" in after
+        assert "حروف عربية" in after
+    finally:
+        set_language("fr")
+    screen.keyboard.retranslate()
+    assert "Effacer" in names(screen.keyboard)
+    assert screen.keyboard.layout_name == "letters"
 
 
 # ---------------------------------------------------------------- opening by itself
