@@ -214,7 +214,7 @@ def by_keypad(user: KeypadUser, said: list[Utterance], journey: Journey) -> Walk
     mark = len(said)
     user.press(key.Key_5)
     reference = _receipt(screen)
-    if not _heard(said, mark, spell_reference(reference)):
+    if not _heard(said, mark, spell_reference(reference, "fr")):
         unheard.append(RECEIPT)
     return Walked(reference, unheard)
 
