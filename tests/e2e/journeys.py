@@ -21,8 +21,9 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
 from accessibility.speech import Utterance
 from kiosk.domain.reference import spell_reference
-from tests.e2e.keypad_user import KeypadUser
+from tests.e2e.keypad_user import KeypadUser, key_on, shown_keyboard
 from tests.e2e.resident import REFERENCE, Resident, Role, scroll_area_of, settle, wait_until_settled
+from ui.main_window import KioskWindow
 from ui.touch_explore import EXPLORED_PROPERTY
 from ui.widgets.keyboard import KeyboardKey, OnScreenKeyboard
 from ui.widgets.keyboard_layouts import KeyKind
@@ -248,6 +249,21 @@ def status_by_keypad(user: KeypadUser, said: list[Utterance], reference: str) ->
 # ------------------------------------------------------------------ touch
 
 
+def tap(window: KioskWindow, widget: QWidget) -> None:
+    """One tap in the middle of ``widget``, through the window as a finger's, scrolled
+    into view first (as a finger drags the list up to reach it)."""
+    area = scroll_area_of(widget)
+    if area is not None:
+        area.ensureWidgetVisible(widget, 0, 0)
+        settle()
+    wait_until_settled(window)
+    where = widget.mapTo(window, widget.rect().center())
+    QTest.mouseClick(
+        window.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where
+    )
+    settle()
+
+
 class TouchUser:
     """A resident who only touches the screen. With ``confirm`` (touch and confirm), each
     control is touched twice: the first touch is said and outlined and does nothing, the
@@ -262,20 +278,7 @@ class TouchUser:
         self.taps = 0
 
     def tap(self, widget: QWidget) -> None:
-        """One tap in the middle of ``widget``, scrolled into view first."""
-        area = scroll_area_of(widget)
-        if area is not None:
-            area.ensureWidgetVisible(widget, 0, 0)
-            settle()
-        wait_until_settled(self.window)
-        where = widget.mapTo(self.window, widget.rect().center())
-        QTest.mouseClick(
-            self.window.windowHandle(),
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier,
-            where,
-        )
-        settle()
+        tap(self.window, widget)
         self.taps += 1
 
     def act(self, widget: QWidget) -> None:
@@ -294,15 +297,8 @@ class TouchUser:
         assert isinstance(widget, QWidget)
         self.act(widget)
 
-    def keyboard(self) -> OnScreenKeyboard:
-        shown = [k for k in self.window.findChildren(OnScreenKeyboard) if k.isVisible()]
-        assert len(shown) == 1, f"{len(shown)} keyboards shown"
-        return shown[0]
-
     def key(self, kind: KeyKind, text: str = "") -> KeyboardKey:
-        shown = self.keyboard().keys()
-        [found] = [k for k in shown if k.spec.kind is kind and k.spec.text == text]
-        return found
+        return key_on(shown_keyboard(self.window), kind, text)
 
     def type(self, text: str) -> None:
         """Each character on the on-screen keyboard; "Majuscules" first for a capital."""
