@@ -15,6 +15,9 @@ cd "$(dirname "$0")/.."
 #   fonts-dejavu-core                         fallback font
 #   fonts-opendyslexic                        optional font for dyslexic readers
 #   chromium chromium-driver                  the console's browser tests (selenium, axe-core)
+#   at-spi2-core dbus xvfb python3-pyatspi    the kiosk read over AT-SPI as Orca reads
+#                                             it (tests/ui/test_atspi.py); at-spi2-core
+#                                             is also the bridge Orca needs on a kiosk
 SYSTEM_PACKAGES=(
   espeak-ng libespeak-ng1 espeak-ng-data alsa-utils sox
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
@@ -22,6 +25,7 @@ SYSTEM_PACKAGES=(
   libwayland-cursor0 libwayland-egl1
   fonts-dejavu-core fonts-opendyslexic
   chromium chromium-driver
+  at-spi2-core dbus xvfb python3-pyatspi
 )
 
 missing=()

@@ -78,3 +78,30 @@ def wait_for_release(button: object, name: str) -> None:
 
 def names(root: QWidget, role: QAccessible.Role = Role.Button) -> list[str]:
     return [i.text(QAccessible.Text.Name) for i in walk(root) if i.role() == role]
+
+
+def name_of(iface: QAccessibleInterface) -> str:
+    return iface.text(QAccessible.Text.Name)
+
+
+def role_of(widget: QWidget) -> QAccessible.Role:
+    """The role a screen reader is told for ``widget``."""
+    iface = QAccessible.queryAccessibleInterface(widget)
+    assert iface is not None, f"{widget!r} has no accessible element"
+    return iface.role()
+
+
+def group_of(iface: QAccessibleInterface) -> QAccessibleInterface | None:
+    """The nearest group (panel) around ``iface``: what names a radio button's group."""
+    parent = iface.parent()
+    while parent is not None and parent.isValid():
+        if parent.role() in (Role.Grouping, Role.Pane, Role.Border):
+            return parent
+        parent = parent.parent()
+    return None
+
+
+def children(iface: QAccessibleInterface) -> list[QAccessibleInterface]:
+    """The visible elements right under ``iface`` (what Orca lists inside it)."""
+    found = (iface.child(i) for i in range(iface.childCount()))
+    return [c for c in found if c is not None and c.isValid() and not c.state().invisible]

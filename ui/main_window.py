@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from accessibility.sizes import ScreenMetrics
-from kiosk.i18n import _, with_commune
+from kiosk.i18n import _, current_language, with_commune
 from kiosk.security.pin import TECHNICIAN_PIN_MIN_LENGTH
+from ui import screen_reader
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -80,6 +81,7 @@ class TopBar(QFrame):
         self._name = QLabel(self)
         self.delivery_status = QLabel(self)
         self.delivery_status.setProperty("role", "muted")
+        self.delivery_status.hide()  # for mediators only: shown while one is logged in
         self.listen_button = QPushButton(self)
         self.listen_button.setCheckable(True)
         # clicked, not toggled: the application sets the checked state itself.
@@ -109,9 +111,10 @@ class TopBar(QFrame):
     def show_delivery_status(self, text: str, attention: bool, waiting: int) -> None:
         """The discreet sign for mediators of what waits to reach the town hall.
 
-        A sign, not a sentence, so that it never takes room from the resident's screen:
-        ✓ all sent, ↑ and a number waiting, ⚠ and a number to check. The sentence is its
-        accessible name and the mediator panel's first line (docs/mediators.md).
+        A sign, not a sentence, so that it never takes room from the screen: ✓ all sent,
+        ↑ and a number waiting, ⚠ and a number to check. The sentence is its accessible
+        name and the mediator panel's first line (docs/mediators.md). Only while a
+        mediator is logged in: a resident alone neither sees nor hears it.
         """
         if attention:
             sign = f"⚠ {waiting}" if waiting else "⚠"
@@ -130,7 +133,8 @@ class TopBar(QFrame):
     def retranslate(self) -> None:
         text = with_commune(_("Mairie de {commune}"), self._commune_name)
         self._name.setText(text)
-        self.logo.setAccessibleName(text)
+        self.logo.setAccessibleName(_("Logo de la mairie"))
+        self.setAccessibleName(_("Barre du haut"))
         listening = self.listen_button.isChecked()
         listen = _("Arrêter la voix") if listening else _("Écouter")
         self.listen_button.setText(listen)
@@ -145,11 +149,13 @@ class TopBar(QFrame):
 
     def set_mediator_logged_in(self, logged_in: bool) -> None:
         self._mediator_logged_in = logged_in
+        self.delivery_status.setVisible(logged_in)
         self.retranslate()
 
 
 class KioskWindow(QWidget):
-    """The one window of the kiosk (its stylesheet background is the window's own).
+    """The one window of the kiosk (its stylesheet background is the window's own): a
+    frame to a screen reader, in the language on screen (``ui.screen_reader``).
 
     ``KioskApp.show`` makes it full screen; a window configured not to be full screen is
     made frameless there (a full-screen window has no frame).
@@ -186,9 +192,11 @@ class KioskWindow(QWidget):
         languages: tuple[str, ...],
         parent: QWidget | None = None,
     ) -> None:
+        screen_reader.install()  # before any of the window's widgets is asked about
         super().__init__(parent)
         self.setObjectName("kioskRoot")
         self.setWindowTitle(_("Borne citoyenne"))
+        screen_reader.expose_language(self, current_language())
         self.metrics = metrics
         self._may_close = False
 
@@ -312,6 +320,7 @@ class KioskWindow(QWidget):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Borne citoyenne"))
+        screen_reader.expose_language(self, current_language())
         self.top_bar.retranslate()
         if self.overlays_built():
             self.idle_question.retranslate()

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QGridLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _
+from ui.screen_reader import Heading, OptionGroup
 
 
 class Overlay(QWidget):
@@ -139,7 +139,7 @@ class Card(QFrame):
         # Wide enough for a sentence on one line; never wider than most screens.
         self.setMinimumWidth(metrics.px(170))
         self.setMaximumWidth(metrics.px(300))
-        self.title = QLabel(self)
+        self.title = Heading(self)
         self.title.setProperty("role", "title")
         self.title.setWordWrap(True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -150,8 +150,9 @@ class Card(QFrame):
         self.body.addWidget(self.title)
 
 
-class ChoiceRow(QWidget):
-    """Exclusive, checkable choices laid out in a row (text size, theme, language).
+class ChoiceRow(OptionGroup):
+    """Exclusive, checkable choices laid out in a row (text size, theme, language): radio
+    buttons to a screen reader, in a group named with ``setAccessibleName``.
 
     No QButtonGroup: it would take every choice but the chosen one out of the Tab order,
     out of reach of the keypad (4 / 6) and of Tab.
@@ -166,7 +167,7 @@ class ChoiceRow(QWidget):
     chosen = Signal(str)
 
     def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, exclusive=True)
         self._buttons: dict[str, QPushButton] = {}
         self._texts: dict[str, str] = {}
         self._grid = QGridLayout(self)

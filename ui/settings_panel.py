@@ -53,6 +53,8 @@ class SettingsCard(Card):
         self.themes.chosen.connect(lambda key: self.theme_chosen.emit(ThemeName(key)))
         for widget in (self._size_label, self.sizes, self._theme_label, self.themes):
             self.body.addWidget(widget)
+        self._size_label.setBuddy(self.sizes)  # "labelled by" for a screen reader
+        self._theme_label.setBuddy(self.themes)
         self._close = _close_button(self)
         self._close.clicked.connect(self.close_requested)
         self.retranslate()
@@ -67,6 +69,8 @@ class SettingsCard(Card):
         self.themes.set_text(ThemeName.DEFAULT.value, _("Clair"))
         self.themes.set_text(ThemeName.HIGH_CONTRAST.value, _("Contraste fort"))
         self.themes.set_text(ThemeName.DARK.value, _("Sombre"))
+        self.sizes.setAccessibleName(self._size_label.text())
+        self.themes.setAccessibleName(self._theme_label.text())
         self._close.setText(_("Fermer"))
         self._close.setAccessibleName(_("Fermer"))
 
@@ -101,6 +105,7 @@ class LanguageCard(Card):
 
     def retranslate(self) -> None:
         self.title.setText(_("Choisir la langue"))
+        self.choices.setAccessibleName(self.title.text())
         self.choices.retranslate()
         self._close.setText(_("Fermer"))
         self._close.setAccessibleName(_("Fermer"))

@@ -29,7 +29,8 @@ from wiring.app import KioskApp
 
 Role = QAccessible.Role
 Roles = tuple[QAccessible.Role, ...]
-PRESSABLE: Roles = (Role.Button, Role.CheckBox)
+PRESSABLE: Roles = (Role.Button, Role.CheckBox, Role.RadioButton)
+TEXT: Roles = (Role.StaticText, Role.Heading, Role.AlertMessage)  # what is there to read
 GROUP = "[23456789ABCDEFGHJKMNPQRSTVWXYZ]{3}"  # no 0/O, no 1/I
 REFERENCE = re.compile(f"ADM-{GROUP}-{GROUP}")
 
@@ -105,7 +106,7 @@ class Resident:
     def texts(self) -> list[str]:
         """Every text a sighted resident reads on screen now."""
         return [
-            i.text(QAccessible.Text.Name) for i in walk(self.window) if i.role() == Role.StaticText
+            i.text(QAccessible.Text.Name) for i in walk(self.window) if i.role() in TEXT
         ]
 
     # ------------------------------------------------------------ acting
@@ -178,7 +179,7 @@ class Resident:
 
     def start(self) -> None:
         self.press("Commencer")
-        assert self.sees("Que voulez-vous faire ?", (Role.StaticText,))
+        assert self.sees("Que voulez-vous faire ?", (Role.Heading,))
 
     def open_demarche(self, title: str) -> None:
         self.press(title)
@@ -193,7 +194,7 @@ class Resident:
 
     def asked(self, question: str) -> None:
         assert self.question() == question, f"asked {self.question()!r}, expected {question!r}"
-        assert self.sees(question, (Role.StaticText,))
+        assert self.sees(question, (Role.Heading,))
 
     def next(self) -> None:
         self.press("Suivant")
@@ -209,7 +210,7 @@ class Resident:
         assert self.error() == message, f"error shown: {self.error()!r}, expected {message!r}"
 
     def at_review(self) -> bool:
-        return self.sees("Vérifiez vos réponses", (Role.StaticText,))
+        return self.sees("Vérifiez vos réponses", (Role.Heading,))
 
     def review(self) -> dict[str, str]:
         """Question -> answer, as the review shows them (each answer under its question)."""
@@ -229,7 +230,7 @@ class Resident:
     def send(self) -> str:
         """"Envoyer"; the reference shown on the receipt."""
         self.press("Envoyer")
-        assert self.sees("Votre demande est enregistrée.", (Role.StaticText,)), self.texts()
+        assert self.sees("Votre demande est enregistrée.", (Role.Heading,)), self.texts()
         references = [t for t in self.texts() if REFERENCE.fullmatch(t)]
         assert len(references) == 1, f"references shown: {references}"
         return references[0]

@@ -50,7 +50,7 @@ def test_a_double_tap_on_envoyer_leaves_the_receipt_and_its_reference(resident, 
 
     double_tap(kiosk, where)
 
-    assert resident.sees("Votre demande est enregistrée.", (Role.StaticText,))
+    assert resident.sees("Votre demande est enregistrée.", (Role.Heading,))
     [item] = queued()  # stored once
     assert resident.sees(item.reference, (Role.StaticText,))
     finish = find_widget(kiosk.window, "Terminer")

@@ -57,7 +57,7 @@ def test_nothing_typed_shows_behind_the_idle_question(make_kiosk, qtbot, theme):
         pass
     settle()
 
-    assert resident.sees("Êtes-vous toujours là ?", (Role.StaticText,))
+    assert resident.sees("Êtes-vous toujours là ?", (Role.Heading,))
     assert not field.isVisible()
     reachable = texts_reachable(resident)
     assert not [t for t in reachable if TYPED in t], "a screen reader can read the answer"

@@ -118,7 +118,7 @@ def test_a_housing_request_typed_with_the_keypad_and_the_voice_only(
     assert screen.at_review()
     user.move_to("Envoyer")
     user.press(Qt.Key.Key_5)
-    assert screen.sees("Votre demande est enregistrée.", (Role.StaticText,))
+    assert screen.sees("Votre demande est enregistrée.", (Role.Heading,))
     answers = sent(data_dir).answers
     assert answers["nom"] == "Hélène Dupré"
     assert answers["precisions"] == "Un ascenseur\nprès de l'école"

@@ -123,7 +123,7 @@ def log_in(resident: Resident, qtbot, pin: str = PIN) -> None:
     thread)."""
     resident.press("Médiateur")
     resident.press(NAME)
-    assert resident.sees(f"Code de {NAME}", (Role.StaticText,))
+    assert resident.sees(f"Code de {NAME}", (Role.Heading,))
     type_pin(resident, pin)
     banner = resident.kiosk.window.banner
     qtbot.waitUntil(banner.isVisible, timeout=10_000)
@@ -171,7 +171,7 @@ def test_an_assisted_visit_carries_the_consent_to_the_town_hall_and_ends_with_a_
     assert resident.sees(HELPED, (Role.StaticText,)), "the banner is on every screen"
     speech.texts.clear()
     resident.open_demarche(STREET)
-    assert resident.sees(CONSENT_TITLE, (Role.StaticText,))
+    assert resident.sees(CONSENT_TITLE, (Role.Heading,))
     assert resident.sees(ACCEPT)
     assert resident.sees(REFUSE)
     spoken = " ".join(speech.texts)
@@ -181,7 +181,7 @@ def test_an_assisted_visit_carries_the_consent_to_the_town_hall_and_ends_with_a_
     assert f"{NAME} peut remplir la démarche avec vous : {STREET}." in spoken
 
     resident.press(ACCEPT)
-    assert not resident.sees(CONSENT_TITLE, (Role.StaticText,))
+    assert not resident.sees(CONSENT_TITLE, (Role.Heading,))
     assert resident.sees(HELPED, (Role.StaticText,))
     reference = fill_street_report(resident)
     qtbot.waitUntil(lambda: resident.sees(ARRIVED, (Role.StaticText,)), timeout=30_000)
@@ -280,24 +280,24 @@ def test_five_wrong_pins_lock_the_account_and_the_right_one_is_then_refused(
     for left in (4, 3, 2, 1):
         type_pin(resident, WRONG_PIN)
         refusal = f"Ce code n'est pas le bon. Vous pouvez essayer encore {left} fois."
-        qtbot.waitUntil(lambda refusal=refusal: resident.sees(refusal, (Role.StaticText,)))
+        qtbot.waitUntil(lambda refusal=refusal: resident.sees(refusal, (Role.AlertMessage,)))
         assert not pad_is_locked(kiosk)
     type_pin(resident, WRONG_PIN)
-    qtbot.waitUntil(lambda: resident.sees(LOCKED, (Role.StaticText,)))
+    qtbot.waitUntil(lambda: resident.sees(LOCKED, (Role.AlertMessage,)))
     assert pad_is_locked(kiosk)
 
     # Closed and opened again, the pad still says why it is locked...
     resident.press("Annuler")
     resident.press("Médiateur")
     resident.press(NAME)
-    assert resident.sees(LOCKED, (Role.StaticText,))
+    assert resident.sees(LOCKED, (Role.AlertMessage,))
     assert pad_is_locked(kiosk)
     # ... but the lock is Camille's alone: a colleague types at once.
     resident.press("Annuler")
     resident.press("Médiateur")
     resident.press("Dominique")
     assert not pad_is_locked(kiosk)
-    assert not resident.sees(LOCKED, (Role.StaticText,))
+    assert not resident.sees(LOCKED, (Role.AlertMessage,))
     resident.press("Annuler")
 
     # The pad's lock is only a courtesy: the right PIN, even from a pad that lets it
@@ -307,7 +307,7 @@ def test_five_wrong_pins_lock_the_account_and_the_right_one_is_then_refused(
     with qtbot.waitSignal(kiosk.mediation._authenticated, timeout=10_000) as answered:
         kiosk.mediation.pad.pin_entered.emit(PIN)
     assert answered.args[0][1].outcome is AuthOutcome.LOCKED
-    assert resident.sees(LOCKED, (Role.StaticText,))
+    assert resident.sees(LOCKED, (Role.AlertMessage,))
     assert kiosk.mediation.visit is None
     assert not kiosk.window.banner.isVisible()
 
@@ -382,7 +382,7 @@ def test_no_digit_of_a_pin_reaches_speech_a_log_or_the_disk(
     kiosk.window.technician_overlay.open()
     QTest.qWait(0)
     touch_pin(kiosk, WRONG_PIN)
-    assert resident.sees("Ce code n'est pas le bon.", (Role.StaticText,))
+    assert resident.sees("Ce code n'est pas le bon.", (Role.AlertMessage,))
     assert kiosk.window.isVisible(), "a wrong technician PIN closed the kiosk"
     assert not any(re.search(r"\d", text) for text in speech.texts), speech.texts
     assert_never_heard_or_logged(WRONG_PIN, speech, caplog, data_dir)

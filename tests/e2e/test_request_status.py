@@ -64,7 +64,7 @@ def send_street_report(resident: Resident) -> str:
 def ask_status(resident: Resident, typed: str, qtbot, expected: str) -> None:
     """The button, the reference typed key by key on the kiosk's keyboard, "Valider"."""
     resident.press(BUTTON)
-    assert resident.sees(BUTTON, (Role.StaticText,))  # the screen's title
+    assert resident.sees(BUTTON, (Role.Heading,))  # the screen's title
     resident.write_on_screen_keyboard(FIELD, typed)
     resident.press("Valider")
     qtbot.waitUntil(lambda: resident.sees(expected, (Role.StaticText,)), timeout=20_000)
@@ -137,11 +137,11 @@ def test_a_mistyped_number_says_what_to_do_and_stays_to_be_corrected(resident, q
     resident.press(BUTTON)
     resident.write_on_screen_keyboard(FIELD, "adm-7k3")
     resident.press("Chercher")
-    assert resident.sees(f"Attention : {MISTYPED}", (Role.StaticText,))
+    assert resident.sees(f"Attention : {MISTYPED}", (Role.AlertMessage,))
     assert resident.text_in(FIELD) == "adm-7k3"
     resident.write_on_screen_keyboard(FIELD, "-0k3")  # 0 is never in a reference's code
     resident.press("Chercher")
-    assert resident.sees(f"Attention : {MISTYPED}", (Role.StaticText,))
+    assert resident.sees(f"Attention : {MISTYPED}", (Role.AlertMessage,))
 
 
 def test_the_status_with_keys_only(kiosk, queued, qtbot):

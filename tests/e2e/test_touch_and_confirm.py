@@ -104,7 +104,7 @@ def test_a_street_report_by_touch_and_confirm_only(kiosk: KioskApp, queued) -> N
     assert finger.screen.at_review()
     finger.choose("Envoyer")
 
-    assert finger.screen.sees("Votre demande est enregistrée.", (Role.StaticText,))
+    assert finger.screen.sees("Votre demande est enregistrée.", (Role.Heading,))
     [item] = queued()
     assert finger.screen.sees(item.reference, (Role.StaticText,))
     assert REFERENCE.fullmatch(item.reference)
@@ -120,13 +120,13 @@ def test_a_touch_elsewhere_moves_the_explored_control(kiosk: KioskApp) -> None:
     assert not first.property(EXPLORED_PROPERTY)
     assert second.property(EXPLORED_PROPERTY)
     finger.explore("Un problème dans la rue")  # back: explored again, still not acting
-    assert finger.screen.sees("Que voulez-vous faire ?", (Role.StaticText,))
+    assert finger.screen.sees("Que voulez-vous faire ?", (Role.Heading,))
 
 
 def test_a_text_is_read_and_never_confirmed(kiosk: KioskApp) -> None:
     finger = Finger(kiosk)
     touch_mode_on(finger)
-    title = finger.widget("Bonjour !", (Role.StaticText,))
+    title = finger.widget("Bonjour !", (Role.Heading,))
     finger.tap(title)
     finger.tap(title)
     assert finger.speech.texts[-1] == "Bonjour !"
@@ -141,7 +141,7 @@ def test_the_keypad_5_confirms_what_was_touched(kiosk: KioskApp) -> None:
     assert focus is not None
     QTest.keyClick(focus, Qt.Key.Key_5, KEYPAD)
     settle()
-    assert finger.screen.sees("Que voulez-vous faire ?", (Role.StaticText,))
+    assert finger.screen.sees("Que voulez-vous faire ?", (Role.Heading,))
 
 
 def test_a_key_forgets_what_was_touched(kiosk: KioskApp) -> None:
@@ -190,7 +190,7 @@ def test_the_mode_ends_with_the_visit(kiosk: KioskApp) -> None:
 
     start = finger.widget("Commencer")
     finger.tap(start)  # the next resident's first tap acts at once
-    assert finger.screen.sees("Que voulez-vous faire ?", (Role.StaticText,))
+    assert finger.screen.sees("Que voulez-vous faire ?", (Role.Heading,))
 
 
 def test_a_key_typing_into_a_personal_box_is_not_said_on_the_loudspeaker(

@@ -272,7 +272,7 @@ def test_the_technician_pin_pad_never_speaks_a_digit(kiosk: KioskApp, synth: Rec
     assert pad.entered_length == 6
     QTest.mouseClick(Resident(kiosk).element("Valider").object(), Qt.MouseButton.LeftButton)
     settle()
-    assert Resident(kiosk).sees("Ce code n'est pas le bon.", (Role.StaticText,))
+    assert Resident(kiosk).sees("Ce code n'est pas le bon.", (Role.AlertMessage,))
     spoken = synth.texts[before:]
     assert not [text for text in spoken if DIGIT.search(text)], spoken
 
@@ -356,7 +356,7 @@ def test_any_input_stops_speech_at_once(
     listen(resident)
     player = playing(resident.kiosk, qtbot)
     if action == "touch":
-        greeting = resident.element("Bonjour !", (Role.StaticText,)).object()
+        greeting = resident.element("Bonjour !", (Role.Heading,)).object()
         QTest.mouseClick(greeting, Qt.MouseButton.LeftButton)  # anywhere, even on text
     else:
         key(QApplication.focusWidget(), Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)

@@ -1,6 +1,8 @@
 """Every screen as a screen reader (Orca, through QAccessible) finds it: each control has
-a name and the role that says what it does, and no two buttons on one screen share a name
-(EN 301 549 11.5.2.5, 11.5.2.12; 5.1.3.3)."""
+a name and the role that says what it does, no two buttons on one screen share a name,
+every screen, panel, dialog and image has a name, an option of a choice of one is a radio
+button in a group named by its question, and a button is one element, never an unnamed
+image and labels repeating its name (EN 301 549 11.5.2.5, 11.5.2.12; 5.1.3.3, 5.1.3.6)."""
 
 from __future__ import annotations
 
@@ -23,15 +25,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tests.a11y import walk
+from tests.a11y import children, group_of, name_of, walk
 from tests.e2e.module_kiosk import shared_kiosk
 from tests.e2e.resident import settle
 from ui.overlays import Overlay
+from ui.screen_reader import OptionGroup
 from wiring.app import KioskApp
 from wiring.screenshots import Scene, all_scenes
 
 Role = QAccessible.Role
 LANGUAGES = ("fr", "ar")
+# What a screen reader announces by its name: without one, Orca says "panel" or "image".
+NAMED_ROLES = frozenset(
+    {Role.Window, Role.Dialog, Role.Grouping, Role.Border, Role.Pane, Role.Graphic}
+)
+BUTTON_ROLES = frozenset({Role.Button, Role.CheckBox, Role.RadioButton})
 TEXT_FIELDS = (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox)
 INTERACTIVE_ROLES = frozenset(
     {
@@ -55,12 +63,21 @@ def kiosk(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Itera
     yield from shared_kiosk(qapp, tmp_path_factory.mktemp("a11y-data"))
 
 
+def button_role(button: QAbstractButton) -> QAccessible.Role:
+    """A checkable button is an option: a radio button in a choice of one (a screen reader
+    says the group's name and "1 of 3"), a check box otherwise; it says "chosen" or "not
+    chosen". Any other button is a push button."""
+    if not button.isCheckable():
+        return Role.Button
+    group = button.parentWidget()
+    single = isinstance(group, OptionGroup) and group.exclusive
+    return Role.RadioButton if single else Role.CheckBox
+
+
 def expected_roles(widget: QWidget) -> tuple[QAccessible.Role, ...] | None:
     """The roles a control of this kind may show, or None for a widget that is no control."""
     if isinstance(widget, QAbstractButton):
-        # A checkable button (an option, a setting) is a check box to a screen reader:
-        # it then says "chosen" or "not chosen"; any other button is a push button.
-        return (Role.CheckBox, Role.Button) if widget.isCheckable() else (Role.Button,)
+        return (button_role(widget),)
     if isinstance(widget, TEXT_FIELDS):
         return (Role.EditableText, Role.SpinBox) if isinstance(widget, QAbstractSpinBox) else (
             Role.EditableText,
@@ -108,6 +125,33 @@ def problems_of_screen(window: QWidget) -> list[str]:
     for name, same in buttons.items():
         if len(same) > 1:
             problems.append(f"{len(same)} buttons share the name {name!r}")
+    return problems + problems_of_structure(window)
+
+
+def problems_of_structure(window: QWidget) -> list[str]:
+    """Unnamed screens, panels and images; buttons with parts; radio buttons outside a
+    named group; a window that is not one."""
+    problems = []
+    for iface in walk(window):
+        role, name = iface.role(), name_of(iface).strip()
+        if role in NAMED_ROLES and not name:
+            problems.append(f"a {role.name} without a name: {iface.object()!r}")
+        if role == Role.LayeredPane:  # the stack of screens: the one shown has a name
+            problems.extend(
+                f"screen {screen.object()!r} without a name"
+                for screen in children(iface)
+                if not name_of(screen).strip()
+            )
+        if role in BUTTON_ROLES and children(iface):
+            parts = [f"{c.role().name} {name_of(c)!r}" for c in children(iface)]
+            problems.append(f"{role.name} {name!r} has parts of its own: {parts}")
+        if role == Role.RadioButton:
+            group = group_of(iface)
+            if group is None or not name_of(group).strip():
+                problems.append(f"radio button {name!r} is not in a named group")
+    root = QAccessible.queryAccessibleInterface(window)
+    if root is not None and root.role() != Role.Window:
+        problems.append(f"the window is a {root.role().name}, not a Window (frame)")
     return problems
 
 

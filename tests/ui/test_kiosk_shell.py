@@ -246,7 +246,7 @@ def test_a_language_chosen_before_the_set_up_ends_reaches_the_overlays(qapp, dat
 
 
 def _shown_logo(kiosk) -> QImage:
-    logo = find(kiosk.window, "Mairie d'Admiville", QAccessible.Role.Graphic).object()
+    logo = find(kiosk.window, "Logo de la mairie", QAccessible.Role.Graphic).object()
     image = logo.pixmap().toImage()
     assert not image.isNull()
     return image

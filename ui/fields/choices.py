@@ -12,14 +12,16 @@ from kiosk.domain.answers import RawAnswer
 from kiosk.domain.session import Choice, Question
 from kiosk.i18n import _
 from ui.fields.base import FieldEditor
+from ui.screen_reader import OptionGroup
 from ui.widgets.pictogram_button import PictogramButton
 
 ICON_MM = 12.0
 COLUMNS = 2
 
 
-class ChoiceButtons(QWidget):
-    """Big checkable buttons in a grid of two columns (one when there are few).
+class ChoiceButtons(OptionGroup):
+    """Big checkable buttons in a grid of two columns (one when there are few), named by
+    the question: radio buttons for a screen reader when ``exclusive``, else check boxes.
 
     Exclusivity follows ``toggled``, not ``clicked``: a screen reader's "toggle" action
     checks a button without clicking it, and must still leave a single choice.
@@ -40,10 +42,11 @@ class ChoiceButtons(QWidget):
         metrics: ScreenMetrics,
         *,
         exclusive: bool,
+        name: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._exclusive = exclusive
+        super().__init__(parent, exclusive=exclusive)
+        self.setAccessibleName(name)
         self._syncing = False
         self.buttons: dict[str, PictogramButton] = {}
         grid = QGridLayout(self)
@@ -61,7 +64,7 @@ class ChoiceButtons(QWidget):
     def _toggled(self, key: str, checked: bool) -> None:
         if self._syncing:
             return
-        if self._exclusive and checked:
+        if self.exclusive and checked:
             self._syncing = True
             try:
                 for other, button in self.buttons.items():
@@ -101,7 +104,11 @@ class ChoiceEditor(FieldEditor):
         super().__init__(question, metrics, parent)
         self._multiple = question.type is FieldType.MULTIPLE_CHOICE
         self.options = ChoiceButtons(
-            question.choices, metrics, exclusive=not self._multiple, parent=self
+            question.choices,
+            metrics,
+            exclusive=not self._multiple,
+            name=question.label,
+            parent=self,
         )
         self.options.changed.connect(self.changed)
         self.layout_.addWidget(self.options)
@@ -134,7 +141,9 @@ class _BooleanEditor(FieldEditor):
     def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
         super().__init__(question, metrics, parent)
         choices = tuple(Choice(key, label, None) for key, label in self._labels())
-        self.options = ChoiceButtons(choices, metrics, exclusive=True, parent=self)
+        self.options = ChoiceButtons(
+            choices, metrics, exclusive=True, name=question.label, parent=self
+        )
         self.options.changed.connect(self.changed)
         self.layout_.addWidget(self.options)
 

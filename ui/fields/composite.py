@@ -103,7 +103,9 @@ class PlaceEditor(FieldEditor):
 
     def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
         super().__init__(question, metrics, parent)
-        self.options = ChoiceButtons(question.choices, metrics, exclusive=True, parent=self)
+        self.options = ChoiceButtons(
+            question.choices, metrics, exclusive=True, name=question.label, parent=self
+        )
         self.options.changed.connect(self._place_chosen)
         self.layout_.addWidget(self.options)
         self.free: QLineEdit | None = None

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _
+from ui.screen_reader import Heading
 from ui.screens.frame import NavigationBar, answer_scroll_area, chain_focus, screen_layout
 from ui.widgets.pictogram_button import PictogramButton
 
@@ -48,7 +49,7 @@ class DemarchesScreen(QWidget):
         super().__init__(parent)
         self.setProperty("role", "screen")
         self.metrics = metrics
-        self.title = QLabel(self)
+        self.title = Heading(self)
         self.title.setProperty("role", "title")
         self.title.setWordWrap(True)
         self._scroll = answer_scroll_area(self)
@@ -65,6 +66,7 @@ class DemarchesScreen(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Que voulez-vous faire ?"))
+        self.setAccessibleName(self.title.text())
         self.navigation.retranslate()
         self._scroll.retranslate()
 
@@ -76,7 +78,7 @@ class DemarchesScreen(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(self.metrics.px(4))
         for group in groups:
-            heading = QLabel(group.title, content)
+            heading = Heading(group.title, content)
             heading.setWordWrap(True)
             column.addWidget(heading)
             grid = QGridLayout()

@@ -21,6 +21,7 @@ from kiosk.domain.answers import RawAnswer
 from kiosk.domain.session import Question
 from kiosk.i18n import _
 from ui.fields import FieldEditor, editor_for
+from ui.screen_reader import Alert, Heading
 from ui.screens.frame import (
     NavigationBar,
     answer_scroll_area,
@@ -41,8 +42,9 @@ def spoken_question(question: Question, error_text: str = "") -> str:
     return ". ".join(parts)
 
 
-class ErrorMessage(QLabel):
-    """What is wrong and what to do, next to the answer, with a warning sign."""
+class ErrorMessage(Alert):
+    """What is wrong and what to do, next to the answer, with a warning sign; a screen
+    reader says it as it appears."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,10 +57,7 @@ class ErrorMessage(QLabel):
             self.clear()
             self.hide()
             return
-        text = _("Attention : {message}").format(message=message)
-        self.setText(text)
-        self.setAccessibleName(text)
-        self.show()
+        self.say(_("Attention : {message}").format(message=message))
 
 
 class QuestionScreen(QWidget):
@@ -91,7 +90,7 @@ class QuestionScreen(QWidget):
         self.step = QLabel(self)
         self.progress = QProgressBar(self)
         self.progress.setTextVisible(False)
-        self.label = QLabel(self)
+        self.label = Heading(self)
         self.label.setProperty("role", "title")
         self.label.setWordWrap(True)
         self.help_button = QPushButton(self)
@@ -154,6 +153,7 @@ class QuestionScreen(QWidget):
     def show_question(self, question: Question, demarche_title: str) -> None:
         """Draw ``question`` (its previous answer and error included)."""
         self.question = question
+        self.setAccessibleName(demarche_title)
         self.demarche_title.setText(demarche_title)
         self.step.setText(question.step_text)
         self.progress.setRange(0, question.step_total)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _
+from ui.screen_reader import Heading
 from ui.screens.frame import screen_layout
 from ui.widgets.qr_code import QrCodeWidget
 
@@ -66,7 +67,7 @@ class ReceiptScreen(QWidget):
         super().__init__(parent)
         self.setProperty("role", "screen")
         self.view: ReceiptView | None = None
-        self.title = QLabel(self)
+        self.title = Heading(self)
         self.title.setProperty("role", "title")
         self.title.setWordWrap(True)
         self.reference_caption = QLabel(self)
@@ -141,6 +142,7 @@ class ReceiptScreen(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Votre demande est enregistrée."))
+        self.setAccessibleName(self.title.text())
         self.reference_caption.setText(_("Votre numéro de demande :"))
         self.reference_hint.setText(_("Notez ce numéro. Il sert à suivre votre demande."))
         self.qr_caption.setText(_("Avec un téléphone, vous pouvez photographier ce code."))

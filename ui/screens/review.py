@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from accessibility.sizes import ScreenMetrics
 from kiosk.domain.session import ReviewItem
 from kiosk.i18n import _
+from ui.screen_reader import Alert, Heading
 from ui.screens.frame import NavigationBar, answer_scroll_area, chain_focus, screen_layout
 
 
@@ -37,12 +38,12 @@ class ReviewScreen(QWidget):
         self.setProperty("role", "screen")
         self.metrics = metrics
         self.items: tuple[ReviewItem, ...] = ()
-        self.title = QLabel(self)
+        self.title = Heading(self)
         self.title.setProperty("role", "title")
         self.title.setWordWrap(True)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
-        self.problem = QLabel(self)
+        self.problem = Alert(self)
         self.problem.setProperty("role", "error")
         self.problem.setWordWrap(True)
         self.problem.hide()
@@ -62,6 +63,7 @@ class ReviewScreen(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Vérifiez vos réponses"))
+        self.setAccessibleName(self.title.text())
         self.intro.setText(_("Si une réponse est fausse, touchez « Modifier » à côté."))
         self.navigation.set_next_text(_("Envoyer"))
         self._scroll.retranslate()
@@ -80,6 +82,7 @@ class ReviewScreen(QWidget):
         for row, item in enumerate(items):
             card = QFrame(content)
             card.setProperty("role", "card")
+            card.setAccessibleName(item.label)  # a panel: named by its question
             label = QLabel(item.label, card)
             label.setWordWrap(True)
             label.setProperty("role", "muted")
@@ -107,9 +110,7 @@ class ReviewScreen(QWidget):
 
     def show_problem(self, message: str) -> None:
         """Sending failed: say so calmly; every answer stays on screen."""
-        self.problem.setText(message)
-        self.problem.setAccessibleName(message)
-        self.problem.show()
+        self.problem.say(message)
 
     def clear(self) -> None:
         self.items = ()

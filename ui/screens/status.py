@@ -14,6 +14,7 @@ from accessibility.sizes import ScreenMetrics
 from kiosk.domain.reference import spell_reference
 from kiosk.i18n import _, current_language
 from ui.keypad import BACK_PROPERTY
+from ui.screen_reader import Heading
 from ui.screens.frame import chain_focus, screen_layout
 from ui.screens.question import ErrorMessage
 from ui.widgets.keyboard import MODE_PROPERTY, KeyboardController, OnScreenKeyboard
@@ -36,7 +37,7 @@ class StatusScreen(QWidget):
     def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("role", "screen")
-        self.title = QLabel(self)
+        self.title = Heading(self)
         self.title.setProperty("role", "title")
         self.title.setWordWrap(True)
         self.instruction = QLabel(self)
@@ -95,6 +96,7 @@ class StatusScreen(QWidget):
         self.keyboard.retranslate()
         self.title.setText(_("Où en est ma demande ?"))
         self.title.setAccessibleName(self.title.text())
+        self.setAccessibleName(self.title.text())
         self.instruction.setText(self._instruction(EXAMPLE))
         self.instruction.setAccessibleName(self.instruction.text())
         self.field.setAccessibleName(_("Numéro de la demande"))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import LANGUAGE_NAMES, _, with_commune
+from ui.screen_reader import Heading, OptionGroup
 
 
 class WelcomeScreen(QWidget):
@@ -48,7 +49,7 @@ class WelcomeScreen(QWidget):
         self._commune = commune_name
         self._out_of_service = False
 
-        self._greeting = QLabel(self)
+        self._greeting = Heading(self)
         self._greeting.setProperty("role", "title")
         self._greeting.setProperty("align", "center")
         self._greeting.setWordWrap(True)
@@ -78,6 +79,7 @@ class WelcomeScreen(QWidget):
         self._language_label = QLabel(self)
         self._language_label.setProperty("align", "center")
         languages_row = self._language_row(languages, metrics)
+        self._language_label.setBuddy(self._languages)  # "labelled by" for a screen reader
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(metrics.px(15), metrics.px(8), metrics.px(15), metrics.px(10))
@@ -100,13 +102,15 @@ class WelcomeScreen(QWidget):
         self.retranslate()
 
     def _language_row(self, languages: tuple[str, ...], metrics: ScreenMetrics) -> QHBoxLayout:
-        """One button per language, named in its own words, centred."""
-        languages_row = QHBoxLayout()
-        languages_row.setSpacing(metrics.px(6))
-        languages_row.addStretch(1)
+        """One button per language, named in its own words, centred: radio buttons of a
+        group named by the caption above them."""
+        self._languages = OptionGroup(self, exclusive=True)
+        row = QHBoxLayout(self._languages)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(metrics.px(6))
         self.language_buttons: dict[str, QPushButton] = {}
         for code in languages:
-            button = QPushButton(LANGUAGE_NAMES[code], self)
+            button = QPushButton(LANGUAGE_NAMES[code], self._languages)
             button.setAccessibleName(LANGUAGE_NAMES[code])
             button.setCheckable(True)
             button.setMinimumWidth(metrics.px(45))
@@ -115,9 +119,8 @@ class WelcomeScreen(QWidget):
                 lambda checked, c=code: checked and self.language_chosen.emit(c)
             )
             self.language_buttons[code] = button
-            languages_row.addWidget(button)
-        languages_row.addStretch(1)
-        return languages_row
+            row.addWidget(button)
+        return centred(self._languages)
 
     def retranslate(self) -> None:
         self.setAccessibleName(_("Accueil"))
@@ -141,6 +144,7 @@ class WelcomeScreen(QWidget):
             _("Avec le numéro de votre reçu, la borne vous dit où en est votre demande.")
         )
         self._language_label.setText(_("Choisir la langue :"))
+        self._languages.setAccessibleName(self._language_label.text())
         touch = (
             _("Toucher pour entendre : activé")
             if self.touch_button.isChecked()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _, ngettext
 from ui.overlays import Card
+from ui.screen_reader import Alert
 
 MASK = "●"
 
@@ -50,7 +51,7 @@ class PinPad(Card):
         self._display.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._display.setMinimumHeight(metrics.touch_target_px)
         self._display.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self._message = QLabel(self)
+        self._message = Alert(self)
         self._message.setWordWrap(True)
         self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._message.setProperty("role", "error")
@@ -124,8 +125,7 @@ class PinPad(Card):
         """Show why the PIN was refused; block entry for ``locked_seconds``."""
         self._digits = ""
         self._refresh_display()
-        self._message.setText(message)
-        self._message.show()
+        self._message.say(message)
         if locked_seconds > 0:
             self._set_entry_enabled(False)
             self._unlock_timer.start(int(locked_seconds * 1000))
