@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 from accessibility.speech import Utterance
 from kiosk.domain.reference import spell_reference
 from tests.e2e.keypad_user import KeypadUser, key_on, shown_keyboard
-from tests.e2e.resident import REFERENCE, Resident, Role, scroll_area_of, settle, wait_until_settled
+from tests.e2e.resident import REFERENCE, TEXT, Resident, scroll_area_of, settle, wait_until_settled
 from ui.main_window import KioskWindow
 from ui.touch_explore import EXPLORED_PROPERTY
 from ui.widgets.keyboard import KeyboardKey, OnScreenKeyboard
@@ -221,7 +221,7 @@ def by_keypad(user: KeypadUser, said: list[Utterance], journey: Journey) -> Walk
 
 
 def _receipt(screen: Resident) -> str:
-    assert screen.sees(RECEIPT, (Role.StaticText,)), screen.texts()
+    assert screen.sees(RECEIPT, TEXT), screen.texts()
     [reference] = [t for t in screen.texts() if REFERENCE.fullmatch(t)]
     return reference
 
