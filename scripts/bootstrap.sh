@@ -18,6 +18,10 @@ cd "$(dirname "$0")/.."
 #   at-spi2-core dbus xvfb python3-pyatspi    the kiosk read over AT-SPI as Orca reads
 #                                             it (tests/ui/test_atspi.py); at-spi2-core
 #                                             is also the bridge Orca needs on a kiosk
+#   postgresql                                the receiver's storage tests run against a real
+#                                             server (tests/postgres_server.py starts its own
+#                                             throwaway cluster); brings libpq5, which psycopg
+#                                             loads. Debian also makes a "main" cluster: unused.
 SYSTEM_PACKAGES=(
   espeak-ng libespeak-ng1 espeak-ng-data alsa-utils sox
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
@@ -26,6 +30,7 @@ SYSTEM_PACKAGES=(
   fonts-dejavu-core fonts-opendyslexic
   chromium chromium-driver
   at-spi2-core dbus xvfb python3-pyatspi
+  postgresql
 )
 
 missing=()

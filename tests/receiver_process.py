@@ -37,7 +37,7 @@ class RunningReceiver:
     """A started receiver: its URL, its database, and the one terminal it accepts."""
 
     url: str
-    db: Path
+    db: Path | str  # its SQLite file, or its postgresql:// URL
     secret: bytes
     process: Popen[str]
     terminal_id: str = TERMINAL_ID
@@ -71,16 +71,18 @@ class RunningReceiver:
 @contextmanager
 def running_receiver(
     directory: Path, *serve_args: str, secret: bytes | None = None,
-    terminal_id: str = TERMINAL_ID,
+    terminal_id: str = TERMINAL_ID, database: str | None = None,
 ) -> Iterator[RunningReceiver]:
     """Start ``kiosk-receiver serve`` on a free port, with ``terminal_id`` enrolled (its
-    secret: ``secret``, or a random one); stop it on exit."""
+    secret: ``secret``, or a random one); stop it on exit. Its database: a SQLite file in
+    ``directory``, or the ``database`` URL (tests/postgres_server.py)."""
     directory.mkdir(parents=True, exist_ok=True)
     secret = secret or os.urandom(32)
     db = directory / "received.sqlite3"
-    process, url = start_receiver(db, {terminal_id: secret}, extra_args=serve_args)
+    process, url = start_receiver(db, {terminal_id: secret}, extra_args=serve_args,
+                                  database=database)
     try:
-        yield RunningReceiver(url, db, secret, process, terminal_id)
+        yield RunningReceiver(url, database or db, secret, process, terminal_id)
     finally:
         stop_receiver(process)
 

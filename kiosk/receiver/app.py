@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import logging
 import re
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,7 +42,7 @@ _log = logging.getLogger("kiosk.receiver")
 class ReceiverSettings:
     """Everything the receiver app needs (built by ``kiosk-receiver serve``)."""
 
-    db: Path
+    db: Path | str  # a SQLite file, or a postgresql:// URL (kiosk/receiver/database.py)
     secret_for: Callable[[str], bytes | None]
     catalog: Path | None = None
     max_skew: float = DEFAULT_MAX_SKEW
@@ -100,8 +99,9 @@ class Receiver:
         self.settings = settings
         self.store = store
         self.catalog = _Catalog(settings.catalog)
-        # Keys whose first request is being processed, with their body digest. One worker
-        # process owns them all; the UNIQUE key in SQLite guards against anything else.
+        # Keys whose first request is being processed here, with their body digest. Other
+        # receiver processes on the same database have their own: the UNIQUE key in the
+        # database decides between them (ReceiverStore.add_submission).
         self.in_progress: dict[str, str] = {}
 
     async def _verified(
@@ -166,31 +166,32 @@ class Receiver:
         if answer is None:
             in_progress = self.in_progress.get(key)
             if in_progress is None:
-                answer = await self._accept(key, terminal_id, digest, body)
-                return _stored(answer, replayed=False)
-            if in_progress == digest:
+                answer, first = await self._accept(key, terminal_id, digest, body)
+                if first:
+                    return _stored(answer, replayed=False)
+            elif in_progress == digest:
                 return error(409, "in_progress", "the first request with this key is not finished")
-        elif answer.body_sha256 == digest:
+        if answer is not None and answer.body_sha256 == digest:
             return _stored(answer, replayed=True)
         return error(422, "idempotency_key_reused", "this key was used with another payload")
 
-    async def _accept(self, key: str, terminal_id: str, digest: str, body: bytes) -> StoredAnswer:
+    async def _accept(
+        self, key: str, terminal_id: str, digest: str, body: bytes
+    ) -> tuple[StoredAnswer, bool]:
+        """Store the submission; False with the stored answer when another receiver
+        process on the same database stored this key in the meantime."""
         self.in_progress[key] = digest
         try:
             if self.settings.processing_delay > 0:
                 await asyncio.sleep(self.settings.processing_delay)
-            try:
-                answer = self.store.add_submission(
-                    key=key, terminal_id=terminal_id, body_sha256=digest, payload=body
-                )
-            except sqlite3.IntegrityError:  # stored by another process in the meantime
-                stored = self.store.answer_for(key)
-                assert stored is not None
-                return stored
+            answer, first = self.store.add_submission(
+                key=key, terminal_id=terminal_id, body_sha256=digest, payload=body
+            )
         finally:
             del self.in_progress[key]
-        _log.info("submission %s from %s stored", key, terminal_id)
-        return answer
+        if first:
+            _log.info("submission %s from %s stored", key, terminal_id)
+        return answer, first
 
     async def _fault(self, request: Request, action: str) -> Response | None:
         """The answer of an injected fault, or None to go on (``ok``, ``lost``)."""

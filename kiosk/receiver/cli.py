@@ -11,6 +11,13 @@
     kiosk-receiver staff add --role admin NAME --db received.sqlite3  # console accounts
     kiosk-receiver staff list --db received.sqlite3
     kiosk-receiver staff unlock NAME --db received.sqlite3
+    kiosk-receiver serve --database postgresql://kiosk@db.example/kiosk ...  # a fleet
+
+``--db`` and ``--database`` are one option: a SQLite file path or a ``postgresql://`` URL;
+without it, ``$KIOSK_RECEIVER_DATABASE``. A database that cannot be used stops the
+command at once with a message naming the problem: exit 2 for a location that cannot be
+right (an unknown scheme, a bad option), 3 for a server or file that refuses (unreachable,
+wrong password, no such database).
 
 Each terminal has its own secret (kiosk.receiver.terminals); a request signed by a
 terminal that is not enrolled is refused with ``unknown_terminal``. ``terminal add``
@@ -27,6 +34,7 @@ import base64
 import getpass
 import json
 import logging
+import os
 import socket
 import sys
 import time
@@ -46,7 +54,7 @@ from kiosk.connectors.signing import (
 )
 from kiosk.domain.reference import normalise_reference
 from kiosk.domain.request_status import MAX_SERVICE_NAME
-from kiosk.exit_codes import INTERRUPTED, USAGE, exit_quietly_on_broken_pipe, in_words
+from kiosk.exit_codes import DATA, INTERRUPTED, USAGE, exit_quietly_on_broken_pipe, in_words
 from kiosk.paths import asset
 from kiosk.receiver.app import ReceiverSettings, create_app
 from kiosk.receiver.console.accounts import (
@@ -58,7 +66,8 @@ from kiosk.receiver.console.accounts import (
     unlock_account,
 )
 from kiosk.receiver.console.store import ConsoleStore
-from kiosk.receiver.constants import DEFAULT_PORT, READY_PREFIX
+from kiosk.receiver.constants import DATABASE_ENV, DEFAULT_PORT, READY_PREFIX
+from kiosk.receiver.database import DatabaseError, is_url
 from kiosk.receiver.faults import FaultPlan
 from kiosk.receiver.storage import STATUSES
 from kiosk.receiver.terminals import (
@@ -73,10 +82,42 @@ if TYPE_CHECKING:
 
 NEW_SECRET_BYTES = 32
 TERMINALS_HELP = "file of the terminals and their secrets (kiosk-receiver terminal add)"
+DATABASE_HELP = (
+    f"the receiver's database: a SQLite file, or postgresql://USER@HOST/NAME for a fleet"
+    f" (default: ${DATABASE_ENV})"
+)
 
 
 class UsageError(Exception):
     """A command-line value cannot be used; the message says why."""
+
+
+class DataError(Exception):
+    """The database is well named but cannot be reached or read; the message says why."""
+
+
+def _add_database(parser: argparse.ArgumentParser) -> None:
+    """``--db``/``--database``: a path or URL, else ``$KIOSK_RECEIVER_DATABASE``."""
+    parser.add_argument("--db", "--database", dest="db", metavar="DATABASE",
+                        default=os.environ.get(DATABASE_ENV) or None, help=DATABASE_HELP)
+
+
+def _database_of(args: argparse.Namespace) -> str:
+    if not args.db:
+        raise UsageError(f"no database: give --db FILE, --database URL or set ${DATABASE_ENV}")
+    return str(args.db)
+
+
+def _opened(location: str, *, must_exist: bool = True) -> ConsoleStore:
+    """The receiver's database with the console's tables, or the problem in words
+    (``UsageError`` for a location that cannot be right, ``DataError`` for a server or
+    file that refuses)."""
+    if must_exist and not is_url(location) and not Path(location).exists():
+        raise UsageError(f"no such database: {location}")
+    try:
+        return ConsoleStore(location)
+    except DatabaseError as problem:
+        raise (DataError if problem.unreachable else UsageError)(str(problem)) from None
 
 
 def parse_secret(text: str) -> bytes:
@@ -114,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="receive submissions over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="0: any free port")
-    serve.add_argument("--db", type=Path, required=True, help="SQLite file of what arrives")
+    _add_database(serve)
     serve.add_argument("--terminals", type=Path, required=True, help=TERMINALS_HELP)
     catalog = serve.add_mutually_exclusive_group()
     catalog.add_argument("--catalog", type=Path, help="catalog JSON served on /v1/catalog")
@@ -135,20 +176,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_terminal_commands(commands)
 
     listing = commands.add_parser("list", help="list the submissions received")
-    listing.add_argument("--db", type=Path, required=True)
+    _add_database(listing)
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     listing.set_defaults(handler=_list)
 
     heads = commands.add_parser(
         "heads", help="each terminal's highest journal head (for kiosk audit verify --expect-head)"
     )
-    heads.add_argument("--db", type=Path, required=True)
+    _add_database(heads)
     heads.set_defaults(handler=_heads)
 
     beats = commands.add_parser(
         "heartbeats", help="each terminal's last heartbeat: when, its version, its queue"
     )
-    beats.add_argument("--db", type=Path, required=True)
+    _add_database(beats)
     beats.add_argument("--json", action="store_true", help="one JSON object per line")
     beats.set_defaults(handler=_heartbeats)
     status = commands.add_parser("status", help="say where a request is (what residents see)")
@@ -158,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     status_set.add_argument("status", metavar="STATUS", choices=STATUSES,
                             help=" | ".join(STATUSES))
     status_set.add_argument("--service", help="the service in charge, as residents know it")
-    status_set.add_argument("--db", type=Path, required=True)
+    _add_database(status_set)
     status_set.set_defaults(handler=_status_set)
     _add_staff_commands(commands)
     return parser
@@ -252,8 +293,10 @@ def _serve(args: argparse.Namespace) -> int:
             "no terminal enrolled in %s: every signed request is refused (unknown_terminal) "
             "until `kiosk-receiver terminal add` enrols one", args.terminals
         )
+    location = _database_of(args)
+    store = _opened(location, must_exist=False)
     settings = ReceiverSettings(
-        db=args.db,
+        db=location,
         secret_for=terminals.secret_for,
         catalog=catalog,
         max_skew=args.max_skew,
@@ -276,7 +319,7 @@ def _serve(args: argparse.Namespace) -> int:
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, store),
         log_level=args.log_level,
         access_log=False,
         lifespan="off",
@@ -297,12 +340,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _received(db: Path, *, must_exist: bool = True) -> Iterator[ConsoleStore]:
-    """The receiver's database, which must exist (reading never creates it); a first
-    staff account may create it."""
-    if must_exist and not db.exists():
-        raise UsageError(f"no such database: {db}")
-    store = ConsoleStore(db)
+def _received(args: argparse.Namespace, *, must_exist: bool = True) -> Iterator[ConsoleStore]:
+    """The receiver's database; a SQLite file must exist (reading never creates it),
+    unless a first staff account creates it."""
+    store = _opened(_database_of(args), must_exist=must_exist)
     try:
         yield store
     finally:
@@ -322,7 +363,7 @@ def _show(rows: Sequence[tuple[dict[str, object], str]], as_json: bool, total: s
 
 
 def _list(args: argparse.Namespace) -> int:
-    with _received(args.db) as store:
+    with _received(args) as store:
         received = store.submissions()
     _show([({"id": item.remote_id, "idempotency_key": item.idempotency_key,
               "terminal_id": item.terminal_id, "reference": item.reference,
@@ -336,7 +377,7 @@ def _list(args: argparse.Namespace) -> int:
 def _heads(args: argparse.Namespace) -> int:
     """One line per terminal: id, SEQ:HASH (as ``kiosk audit verify --expect-head`` takes
     it), and when it was seen."""
-    with _received(args.db) as store:
+    with _received(args) as store:
         for seen in store.journal_heads():
             print(f"{seen.terminal_id}  {seen.head}  {_when(seen.seen_at)}")
     return 0
@@ -344,7 +385,7 @@ def _heads(args: argparse.Namespace) -> int:
 
 def _heartbeats(args: argparse.Namespace) -> int:
     """One line per terminal: id, last seen, version, heartbeats counted, queue counts."""
-    with _received(args.db) as store:
+    with _received(args) as store:
         beats = store.heartbeats()
     _show([({"terminal_id": beat.terminal_id, "last_seen": beat.received_at,
               "version": beat.version, "beats": beat.beats, "queue": beat.queue},
@@ -367,7 +408,7 @@ def _status_set(args: argparse.Namespace) -> int:
     if service is not None and not (0 < len(service) <= MAX_SERVICE_NAME
                                     and service.isprintable()):
         raise UsageError(f"--service: 1-{MAX_SERVICE_NAME} printable characters")
-    with _received(args.db) as store:
+    with _received(args) as store:
         try:
             record = store.set_status(reference, args.status, service)
         except LookupError:  # the command ran; its answer is a problem (exit code 1)
@@ -392,7 +433,7 @@ def _add_staff_commands(commands: SubParsers) -> None:
     unlock = _action(actions, "unlock", "clear an account's lockout after failures",
                      _staff_unlock, ("name", "NAME"))
     for action in (add, listing, unlock):
-        action.add_argument("--db", type=Path, required=True, help="the receiver's database")
+        _add_database(action)
 
 
 def _new_password() -> str:
@@ -410,7 +451,7 @@ def _staff_add(args: argparse.Namespace) -> int:
     try:
         check_name(args.name)
         password = check_password(_new_password())
-        with _received(args.db, must_exist=False) as store:
+        with _received(args, must_exist=False) as store:
             create_account(store, args.name, Role(args.role), password)
     except AccountError as problem:
         raise UsageError(str(problem)) from None
@@ -420,7 +461,7 @@ def _staff_add(args: argparse.Namespace) -> int:
 
 def _staff_list(args: argparse.Namespace) -> int:
     now = time.time()
-    with _received(args.db) as store:
+    with _received(args) as store:
         for account in store.all_staff():
             locked = "  locked" if account.locked_until > now else ""
             print(f"{account.name}  {account.role}{locked}")
@@ -428,7 +469,7 @@ def _staff_list(args: argparse.Namespace) -> int:
 
 
 def _staff_unlock(args: argparse.Namespace) -> int:
-    with _received(args.db) as store:
+    with _received(args) as store:
         try:
             unlock_account(store, args.name, "kiosk-receiver")
         except LookupError:
@@ -445,6 +486,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as problem:
         print(f"kiosk-receiver: {problem}", file=sys.stderr)
         return USAGE
+    except DataError as problem:
+        print(f"kiosk-receiver: {problem}", file=sys.stderr)
+        return DATA
     except KeyboardInterrupt:
         return INTERRUPTED
 

@@ -7,13 +7,14 @@ its database), never on its command line, which any local user can read with ``p
 from __future__ import annotations
 
 import collections
+import os
 import subprocess
 import sys
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from kiosk.receiver.constants import READY_PREFIX
+from kiosk.receiver.constants import DATABASE_ENV, READY_PREFIX
 from kiosk.receiver.terminals import save_terminals
 
 
@@ -54,11 +55,14 @@ def start_receiver(
     host: str = "127.0.0.1",
     extra_args: Sequence[str] = (),
     ready_timeout: float = 20.0,
+    database: str | None = None,
 ) -> tuple[subprocess.Popen[str], str]:
     """Start ``kiosk-receiver serve`` and wait until it listens.
 
     Args:
-        db: the receiver's SQLite file.
+        db: the receiver's SQLite file (beside which its terminals file is written).
+        database: a ``postgresql://`` URL to use instead of the SQLite file ``db``; given
+            in the child's environment (it may hold a password), never on its command line.
         terminals: the terminals it accepts, by id, with their secrets; written to
             ``terminals_file_of(db)``, replacing what was there.
         port: 0 for any free port.
@@ -72,12 +76,18 @@ def start_receiver(
     terminals_file = terminals_file_of(db)
     save_terminals(terminals_file, terminals)
     command = [sys.executable, "-m", "kiosk.receiver.cli", "serve", "--host", host]
-    command += ["--port", str(port), "--db", str(db), "--terminals", str(terminals_file)]
+    command += ["--port", str(port), "--terminals", str(terminals_file)]
+    environment = dict(os.environ)
+    if database is None:
+        command += ["--db", str(db)]
+    else:
+        environment[DATABASE_ENV] = database
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [*command, *extra_args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        env=environment,
         text=True,
         encoding="utf-8",
         errors="replace",

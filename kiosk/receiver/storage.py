@@ -1,68 +1,81 @@
-"""The receiver's SQLite file: submissions once per idempotency key, heartbeats, fault log,
+"""The receiver's database: submissions once per idempotency key, heartbeats, fault log,
 and the highest journal head each terminal sent (the anchor against a rolled-back journal).
 
 This is a demonstration back office: it keeps payloads in clear, as a town hall's own
-system would once a submission has arrived. WAL with ``synchronous=FULL``: once the
-receiver has answered 201, the submission survives a power cut.
+system would once a submission has arrived. The database is a SQLite file (the embedded
+default) or PostgreSQL (a fleet, several receivers on one database): the SQL below runs
+on both, through kiosk/receiver/database.py. A submission is committed before the
+receiver answers 201.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kiosk.audit.head import JournalHead
+from kiosk.receiver.database import Database, Migration, open_database
 
-SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS submissions (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    idempotency_key TEXT NOT NULL UNIQUE,
-    terminal_id TEXT NOT NULL,
-    body_sha256 TEXT NOT NULL,
-    payload BLOB NOT NULL,
-    reference TEXT,
-    received_at REAL NOT NULL,
-    status INTEGER NOT NULL,
-    answer BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS heartbeats (
-    terminal_id TEXT PRIMARY KEY,
-    version TEXT NOT NULL,
-    queue TEXT NOT NULL,
-    received_at REAL NOT NULL,
-    beats INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS heartbeat_details (
-    terminal_id TEXT PRIMARY KEY,
-    sent_at INTEGER,
-    catalog_version TEXT,
-    paused INTEGER
-);
-CREATE TABLE IF NOT EXISTS journal_heads (
-    terminal_id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL,
-    hash TEXT NOT NULL,
-    seen_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS statuses (
-    reference TEXT PRIMARY KEY,
-    status TEXT NOT NULL,
-    service TEXT,
-    updated_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS submissions_by_reference ON submissions (reference);
-CREATE TABLE IF NOT EXISTS faults (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    action TEXT NOT NULL,
-    idempotency_key TEXT,
-    at REAL NOT NULL
-);
-"""
+# Each table in its own statement; {serial}, {bytes} and {real} are the engine's types
+# (kiosk/receiver/database.py). A new version appends a Migration, never edits one.
+MIGRATIONS = (
+    Migration("receiver", 1, (
+        """CREATE TABLE IF NOT EXISTS submissions (
+            seq {serial},
+            idempotency_key TEXT NOT NULL UNIQUE,
+            terminal_id TEXT NOT NULL,
+            body_sha256 TEXT NOT NULL,
+            payload {bytes} NOT NULL,
+            reference TEXT,
+            received_at {real} NOT NULL,
+            status INTEGER NOT NULL,
+            answer {bytes} NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS heartbeats (
+            terminal_id TEXT PRIMARY KEY,
+            version TEXT NOT NULL,
+            queue TEXT NOT NULL,
+            received_at {real} NOT NULL,
+            beats INTEGER NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS heartbeat_details (
+            terminal_id TEXT PRIMARY KEY,
+            sent_at BIGINT,
+            catalog_version TEXT,
+            paused INTEGER
+        )""",
+        """CREATE TABLE IF NOT EXISTS journal_heads (
+            terminal_id TEXT PRIMARY KEY,
+            seq BIGINT NOT NULL,
+            hash TEXT NOT NULL,
+            seen_at {real} NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS statuses (
+            reference TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            service TEXT,
+            updated_at {real} NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS submissions_by_reference ON submissions (reference)",
+        """CREATE TABLE IF NOT EXISTS faults (
+            seq {serial},
+            action TEXT NOT NULL,
+            idempotency_key TEXT,
+            at {real} NOT NULL
+        )""",
+    )),
+    # The 201 answer is made from the row (its seq and arrival time), as it always was:
+    # storing it cost a second statement per submission, which a database server pays
+    # in round trips (docs/performance.md).
+    Migration("receiver", 2, (
+        "ALTER TABLE submissions DROP COLUMN answer",
+        "ALTER TABLE submissions DROP COLUMN status",
+    )),
+)
 
 
 @dataclass(frozen=True)
@@ -150,65 +163,68 @@ def remote_id(seq: int) -> str:
 
 
 class ReceiverStore:
-    """The receiver's database; one connection, used from the event loop's thread only."""
+    """The receiver's database; one connection, used from the event loop's thread only.
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._conn = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=10.0
-        )
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(_SCHEMA)
-        self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    ``location``: a SQLite file path, or a ``postgresql://`` URL (``DatabaseError`` when
+    it cannot be used). Several receivers may share one PostgreSQL database.
+    """
+
+    migrations: tuple[Migration, ...] = MIGRATIONS
+
+    def __init__(self, location: Path | str) -> None:
+        self.location = location
+        self._db: Database = open_database(location)
+        try:
+            self._db.migrate(self.migrations)
+        except BaseException:
+            self._db.close()
+            raise
+
+    @property
+    def engine(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._db.engine
 
     def close(self) -> None:
         """Close the connection."""
-        self._conn.close()
+        self._db.close()
 
     def answer_for(self, key: str) -> StoredAnswer | None:
-        """The first answer stored for ``key``, if any."""
-        row = self._conn.execute(
-            "SELECT body_sha256, status, answer FROM submissions WHERE idempotency_key = ?",
+        """The first answer given for ``key``, if it is stored."""
+        row = self._db.one(
+            "SELECT body_sha256, seq, received_at FROM submissions WHERE idempotency_key = ?",
             (key,),
-        ).fetchone()
-        return None if row is None else StoredAnswer(row[0], row[1], bytes(row[2]))
+        )
+        return None if row is None else _answer(row[0], int(row[1]), float(row[2]))
 
     def add_submission(
         self, *, key: str, terminal_id: str, body_sha256: str, payload: bytes
-    ) -> StoredAnswer:
-        """Store a new submission with its 201 answer in one transaction.
+    ) -> tuple[StoredAnswer, bool]:
+        """Store a submission (with the journal head it carries, in one transaction),
+        unless its key is already stored: then nothing is written and the first answer
+        comes back.
 
-        Raises ``sqlite3.IntegrityError`` if the key is already stored.
+        Returns the answer and True when this call stored it. The UNIQUE key decides, in
+        one ``INSERT ... ON CONFLICT DO NOTHING``: two receivers (or threads) storing the
+        same key at once store it once, where checking first and inserting after would
+        let both see no row.
         """
         now = time.time()
-        reference = _reference_of(payload)
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            cursor = self._conn.execute(
+        head = _head_of(payload)
+        with self._db.transaction() if head else nullcontext():
+            row = self._db.one(
                 "INSERT INTO submissions (idempotency_key, terminal_id, body_sha256, payload,"
-                " reference, received_at, status, answer) VALUES (?, ?, ?, ?, ?, ?, 201, x'')",
-                (key, terminal_id, body_sha256, payload, reference, now),
+                " reference, received_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (idempotency_key) DO NOTHING RETURNING seq",
+                (key, terminal_id, body_sha256, payload, _reference_of(payload), now),
             )
-            seq = cursor.lastrowid
-            assert seq is not None
-            answer = json.dumps(
-                {
-                    "id": remote_id(seq),
-                    "status": "received",
-                    "received_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
-                },
-                separators=(",", ":"),
-            ).encode("utf-8")
-            self._conn.execute("UPDATE submissions SET answer = ? WHERE seq = ?", (answer, seq))
-            head = _head_of(payload)
+            if row is None:
+                stored = self.answer_for(key)
+                assert stored is not None  # committed by whoever took the key
+                return stored, False
             if head is not None:
                 self._keep_head(terminal_id, head, now)
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
-        return StoredAnswer(body_sha256, 201, answer)
+        return _answer(body_sha256, int(row[0]), now), True
 
     def record_heartbeat(
         self,
@@ -223,41 +239,42 @@ class ReceiverStore:
             self._keep_head(terminal_id, journal_head, time.time())
         details = details or HeartbeatDetails()
         paused = None if details.paused is None else int(details.paused)
-        self._conn.execute(
+        self._db.execute(
             "INSERT INTO heartbeat_details (terminal_id, sent_at, catalog_version, paused)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (terminal_id) DO UPDATE SET"
             " sent_at = excluded.sent_at, catalog_version = excluded.catalog_version,"
             " paused = excluded.paused",
             (terminal_id, details.sent_at, details.catalog_version, paused),
         )
-        self._conn.execute(
+        self._db.execute(
             "INSERT INTO heartbeats (terminal_id, version, queue, received_at, beats)"
             " VALUES (?, ?, ?, ?, 1) ON CONFLICT (terminal_id) DO UPDATE SET"
             " version = excluded.version, queue = excluded.queue,"
-            " received_at = excluded.received_at, beats = beats + 1",
+            " received_at = excluded.received_at, beats = heartbeats.beats + 1",
             (terminal_id, version, json.dumps(queue, sort_keys=True), time.time()),
         )
 
     def _keep_head(self, terminal_id: str, head: JournalHead, now: float) -> None:
         """Keep ``head`` if it is the terminal's highest yet: a submission queued long ago
         carries an older head, and a journal put back to an older copy must not lower it."""
-        self._conn.execute(
+        self._db.execute(
             "INSERT INTO journal_heads (terminal_id, seq, hash, seen_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (terminal_id) DO UPDATE SET seq = excluded.seq,"
-            " hash = excluded.hash, seen_at = excluded.seen_at WHERE excluded.seq > seq",
+            " hash = excluded.hash, seen_at = excluded.seen_at"
+            " WHERE excluded.seq > journal_heads.seq",
             (terminal_id, head.seq, head.hash, now),
         )
 
     def journal_heads(self) -> list[HeadSeen]:
         """The highest journal head of each terminal, by terminal id."""
-        rows = self._conn.execute(
+        rows = self._db.all(
             "SELECT terminal_id, seq, hash, seen_at FROM journal_heads ORDER BY terminal_id"
-        ).fetchall()
+        )
         return [HeadSeen(r[0], JournalHead(int(r[1]), str(r[2])), float(r[3])) for r in rows]
 
     def record_fault(self, action: str, key: str | None) -> None:
         """Log an injected fault (tests check which submission got which)."""
-        self._conn.execute(
+        self._db.execute(
             "INSERT INTO faults (action, idempotency_key, at) VALUES (?, ?, ?)",
             (action, key, time.time()),
         )
@@ -265,14 +282,14 @@ class ReceiverStore:
     def status_of(self, reference: str) -> StatusRecord | None:
         """The status of the request with this reference: as an agent set it, else
         ``received`` since it arrived; None when no submission carries the reference."""
-        row = self._conn.execute(
+        row = self._db.one(
             "SELECT MAX(received_at) FROM submissions WHERE reference = ?", (reference,)
-        ).fetchone()
+        )
         if row is None or row[0] is None:
             return None
-        set_row = self._conn.execute(
+        set_row = self._db.one(
             "SELECT status, service, updated_at FROM statuses WHERE reference = ?", (reference,)
-        ).fetchone()
+        )
         if set_row is None:
             return StatusRecord(reference, "received", None, float(row[0]))
         return StatusRecord(reference, set_row[0], set_row[1], float(set_row[2]))
@@ -285,7 +302,7 @@ class ReceiverStore:
         if self.status_of(reference) is None:
             raise LookupError(reference)
         now = time.time()
-        self._conn.execute(
+        self._db.execute(
             "INSERT INTO statuses (reference, status, service, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (reference) DO UPDATE SET status = excluded.status,"
             " service = excluded.service, updated_at = excluded.updated_at",
@@ -295,20 +312,20 @@ class ReceiverStore:
 
     def submissions(self) -> list[Submission]:
         """Every submission, in arrival order."""
-        rows = self._conn.execute(
+        rows = self._db.all(
             "SELECT seq, idempotency_key, terminal_id, reference, received_at, payload"
             " FROM submissions ORDER BY seq"
-        ).fetchall()
+        )
         return [Submission(remote_id(r[0]), r[1], r[2], r[3], r[4], bytes(r[5])) for r in rows]
 
     def heartbeats(self) -> list[Heartbeat]:
         """The last heartbeat of each terminal."""
-        rows = self._conn.execute(
+        rows = self._db.all(
             "SELECT h.terminal_id, h.version, h.queue, h.received_at, h.beats,"
             " d.sent_at, d.catalog_version, d.paused FROM heartbeats h"
             " LEFT JOIN heartbeat_details d ON d.terminal_id = h.terminal_id"
             " ORDER BY h.terminal_id"
-        ).fetchall()
+        )
         return [
             Heartbeat(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6],
                       None if r[7] is None else bool(r[7]))
@@ -317,8 +334,21 @@ class ReceiverStore:
 
     def faults(self) -> list[FaultEvent]:
         """Every injected fault, in order."""
-        rows = self._conn.execute("SELECT action, idempotency_key FROM faults ORDER BY seq")
-        return [FaultEvent(r[0], r[1]) for r in rows.fetchall()]
+        rows = self._db.all("SELECT action, idempotency_key FROM faults ORDER BY seq")
+        return [FaultEvent(r[0], r[1]) for r in rows]
+
+
+def _answer(body_sha256: str, seq: int, received_at: float) -> StoredAnswer:
+    """The 201 answer to the ``seq``-th submission, the same bytes at every replay."""
+    answer = json.dumps(
+        {
+            "id": remote_id(seq),
+            "status": "received",
+            "received_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(received_at)),
+        },
+        separators=(",", ":"),
+    ).encode("utf-8")
+    return StoredAnswer(body_sha256, 201, answer)
 
 
 def journal_head_in(document: Any) -> JournalHead | None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.console.console_process import Console, running_console
+from tests.postgres_server import database_location, postgres  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="module")

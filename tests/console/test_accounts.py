@@ -11,8 +11,8 @@ from tests.console.console_process import PASSWORD, receiver_cli
 
 
 @pytest.fixture
-def store(tmp_path):
-    opened = ConsoleStore(tmp_path / "r.sqlite3")
+def store(database_location):
+    opened = ConsoleStore(database_location)
     yield opened
     opened.close()
 

@@ -10,36 +10,38 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from kiosk.receiver.storage import ReceiverStore, remote_id
+from kiosk.receiver.database import Migration
+from kiosk.receiver.storage import MIGRATIONS, ReceiverStore, remote_id
 
-_CONSOLE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS staff (
-    name TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    password_hash TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    failures INTEGER NOT NULL DEFAULT 0,
-    locked_until REAL NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS staff_sessions (
-    token_sha256 TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    csrf TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    last_seen REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS console_journal (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    at REAL NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    detail TEXT NOT NULL
-);
-"""
+_CONSOLE_MIGRATIONS = (
+    Migration("console", 1, (
+        """CREATE TABLE IF NOT EXISTS staff (
+            name TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at {real} NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            locked_until {real} NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE IF NOT EXISTS staff_sessions (
+            token_sha256 TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            csrf TEXT NOT NULL,
+            created_at {real} NOT NULL,
+            last_seen {real} NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS console_journal (
+            seq {serial},
+            at {real} NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            detail TEXT NOT NULL
+        )""",
+    )),
+)
 
 # A request with its status as an agent set it (none: still "received").
 _REQUESTS = (
@@ -114,44 +116,42 @@ def _parsed(payload: bytes) -> dict[str, Any]:
 class ConsoleStore(ReceiverStore):
     """The receiver's database with the console's tables."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self._conn.executescript(_CONSOLE_SCHEMA)
+    migrations = (*MIGRATIONS, *_CONSOLE_MIGRATIONS)
 
     # ---------------------------------------------------------------- staff
 
     def add_staff(self, name: str, role: str, password_hash: str) -> None:
-        """A new account; ``sqlite3.IntegrityError`` when the name is taken."""
-        self._conn.execute(
+        """A new account; an integrity error of the engine when the name is taken."""
+        self._db.execute(
             "INSERT INTO staff (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
             (name, role, password_hash, time.time()),
         )
 
     def staff(self, name: str) -> StaffAccount | None:
         """The account called ``name``, if any."""
-        row = self._conn.execute(
+        row = self._db.one(
             "SELECT name, role, password_hash, failures, locked_until FROM staff"
             " WHERE name = ?", (name,),
-        ).fetchone()
+        )
         return None if row is None else StaffAccount(*row)
 
     def all_staff(self) -> list[StaffAccount]:
         """Every account, by name."""
-        rows = self._conn.execute(
+        rows = self._db.all(
             "SELECT name, role, password_hash, failures, locked_until FROM staff ORDER BY name"
-        ).fetchall()
+        )
         return [StaffAccount(*row) for row in rows]
 
     def set_login_state(self, name: str, failures: int, locked_until: float) -> None:
         """Count failed logins and lock the account until ``locked_until`` (0: unlocked)."""
-        self._conn.execute(
+        self._db.execute(
             "UPDATE staff SET failures = ?, locked_until = ? WHERE name = ?",
             (failures, locked_until, name),
         )
 
     def set_password_hash(self, name: str, password_hash: str) -> None:
         """Replace an account's hash (rehashed with stronger parameters)."""
-        self._conn.execute(
+        self._db.execute(
             "UPDATE staff SET password_hash = ? WHERE name = ?", (password_hash, name)
         )
 
@@ -160,79 +160,81 @@ class ConsoleStore(ReceiverStore):
     def open_session(self, token_sha256: str, name: str, csrf: str) -> None:
         """Remember a session by the digest of its token (the token itself is never stored)."""
         now = time.time()
-        self._conn.execute(
+        self._db.execute(
             "INSERT INTO staff_sessions (token_sha256, name, csrf, created_at, last_seen)"
             " VALUES (?, ?, ?, ?, ?)", (token_sha256, name, csrf, now, now),
         )
 
     def session(self, token_sha256: str) -> StaffSession | None:
         """The session with this token digest and its account's role, if both exist."""
-        row = self._conn.execute(
+        row = self._db.one(
             "SELECT s.name, a.role, s.csrf, s.created_at, s.last_seen FROM staff_sessions s"
             " JOIN staff a ON a.name = s.name WHERE s.token_sha256 = ?", (token_sha256,),
-        ).fetchone()
+        )
         return None if row is None else StaffSession(*row)
 
     def touch_session(self, token_sha256: str) -> None:
         """The session was used now."""
-        self._conn.execute(
+        self._db.execute(
             "UPDATE staff_sessions SET last_seen = ? WHERE token_sha256 = ?",
             (time.time(), token_sha256),
         )
 
     def close_sessions_idle_since(self, before: float) -> None:
         """Forget every session unused since ``before`` (they can no longer be used)."""
-        self._conn.execute("DELETE FROM staff_sessions WHERE last_seen < ?", (before,))
+        self._db.execute("DELETE FROM staff_sessions WHERE last_seen < ?", (before,))
 
     def close_session(self, token_sha256: str) -> None:
         """Forget a session (logout, or expired)."""
-        self._conn.execute("DELETE FROM staff_sessions WHERE token_sha256 = ?", (token_sha256,))
+        self._db.execute("DELETE FROM staff_sessions WHERE token_sha256 = ?", (token_sha256,))
 
     # ---------------------------------------------------------------- journal
 
     def journal(self, actor: str, action: str, subject: str, detail: str = "") -> None:
         """Write one line in the console journal."""
-        self._conn.execute(
+        self._db.execute(
             "INSERT INTO console_journal (at, actor, action, subject, detail)"
             " VALUES (?, ?, ?, ?, ?)", (time.time(), actor, action, subject, detail),
         )
 
     def journal_entries(self, limit: int | None = None) -> list[JournalEntry]:
         """The journal, newest first (``limit`` lines at most)."""
-        rows = self._conn.execute(
+        newest_first = (
             "SELECT seq, at, actor, action, subject, detail FROM console_journal"
-            " ORDER BY seq DESC LIMIT ?", (-1 if limit is None else limit,),
-        ).fetchall()
+            " ORDER BY seq DESC"
+        )
+        rows = (self._db.all(newest_first) if limit is None
+                else self._db.all(newest_first + " LIMIT ?", (limit,)))
         return [JournalEntry(*row) for row in rows]
 
     # ---------------------------------------------------------------- requests
 
     def requests(self, limit: int = 200) -> list[RequestRow]:
         """The latest requests that carry a reference, newest first, with their status."""
-        rows = self._conn.execute(
+        rows = self._db.all(
             _REQUESTS + " WHERE s.reference IS NOT NULL ORDER BY s.seq DESC LIMIT ?", (limit,),
-        ).fetchall()
+        )
         return [_request_row(row) for row in rows]
 
     def request(self, reference: str) -> RequestRow | None:
         """The latest request with this reference, if any."""
-        row = self._conn.execute(
+        row = self._db.one(
             _REQUESTS + " WHERE s.reference = ? ORDER BY s.seq DESC LIMIT 1", (reference,),
-        ).fetchone()
+        )
         return None if row is None else _request_row(row)
 
     def arrivals(self, since: float, until: float) -> list[tuple[float, str]]:
         """When each submission in ``[since, until)`` arrived, and its démarche."""
-        rows = self._conn.execute(
+        rows = self._db.all(
             "SELECT received_at, payload FROM submissions"
             " WHERE received_at >= ? AND received_at < ? ORDER BY received_at",
             (since, until),
-        ).fetchall()
+        )
         return [(float(row[0]), demarche_of(_parsed(bytes(row[1])))) for row in rows]
 
     def demarches(self) -> list[str]:
         """Every démarche id that some submission names, sorted."""
-        rows = self._conn.execute("SELECT payload FROM submissions").fetchall()
+        rows = self._db.all("SELECT payload FROM submissions")
         return sorted({demarche_of(_parsed(bytes(row[0]))) for row in rows})
 
 

@@ -6,27 +6,29 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 from kiosk.exit_codes import BROKEN_PIPE, USAGE
 from kiosk.receiver.cli import main as receiver_main
 from kiosk.receiver.storage import ReceiverStore
 
 
-def _database(path: Path) -> Path:
-    store = ReceiverStore(path)
+def _database(location: str) -> str:
+    """Heartbeats of two terminals, in the receiver's database on either engine."""
+    store = ReceiverStore(location)
     try:
         store.record_heartbeat("mairie-02", "1.4.0", {"pending": 2, "dead": 1})
         store.record_heartbeat("mairie-01", "1.3.9", {"pending": 0})
         store.record_heartbeat("mairie-01", "1.4.0", {"pending": 5})
     finally:
         store.close()
-    return path
+    return location
 
 
-def test_heartbeats_lists_each_terminal_with_its_version_and_queue(tmp_path, capsys) -> None:
-    db = _database(tmp_path / "received.sqlite3")
-    assert receiver_main(["heartbeats", "--db", str(db)]) == 0
+def test_heartbeats_lists_each_terminal_with_its_version_and_queue(
+    database_location, capsys
+) -> None:
+    db = _database(database_location)
+    assert receiver_main(["heartbeats", "--db", db]) == 0
     captured = capsys.readouterr()
     first, second = captured.out.splitlines()
     assert first.startswith("mairie-01  ")
@@ -36,9 +38,9 @@ def test_heartbeats_lists_each_terminal_with_its_version_and_queue(tmp_path, cap
     assert "2 terminal(s)" in captured.err
 
 
-def test_heartbeats_as_json_for_fleet_tools(tmp_path, capsys) -> None:
-    db = _database(tmp_path / "received.sqlite3")
-    assert receiver_main(["heartbeats", "--db", str(db), "--json"]) == 0
+def test_heartbeats_as_json_for_fleet_tools(database_location, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("KIOSK_RECEIVER_DATABASE", _database(database_location))
+    assert receiver_main(["heartbeats", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(r["terminal_id"], r["version"], r["beats"], r["queue"]) for r in rows] == [
         ("mairie-01", "1.4.0", 2, {"pending": 5}),
