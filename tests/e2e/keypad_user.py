@@ -23,6 +23,20 @@ LIMIT = 40  # more presses than any screen has controls, or a keyboard has keys 
 _STEPS = {(-1, 0): Qt.Key.Key_8, (1, 0): Qt.Key.Key_2, (0, -1): Qt.Key.Key_4, (0, 1): Qt.Key.Key_6}
 
 
+def shown_keyboard(window: QWidget) -> OnScreenKeyboard:
+    """The one on-screen keyboard shown in ``window``."""
+    shown = [k for k in window.findChildren(OnScreenKeyboard) if k.isVisible()]
+    assert len(shown) == 1, f"{len(shown)} keyboards shown"
+    return shown[0]
+
+
+def key_on(keyboard: OnScreenKeyboard, kind: KeyKind, text: str = "") -> KeyboardKey:
+    """The key of ``keyboard`` of that kind that types ``text``."""
+    shown = keyboard.keys()
+    [found] = [k for k in shown if k.spec.kind is kind and k.spec.text == text]
+    return found
+
+
 class KeypadUser:
     """Presses keypad keys and listens to ``said`` (the speech test hook's texts)."""
 
@@ -85,9 +99,7 @@ class KeypadUser:
     # ------------------------------------------------------------ the keyboard's highlight
 
     def keyboard(self) -> OnScreenKeyboard:
-        shown = [k for k in self.window.findChildren(OnScreenKeyboard) if k.isVisible()]
-        assert len(shown) == 1, f"{len(shown)} keyboards shown"
-        return shown[0]
+        return shown_keyboard(self.window)
 
     def _heard_highlight(self) -> KeyboardKey:
         """The highlighted key, which the voice has just named."""
@@ -112,9 +124,7 @@ class KeypadUser:
         raise AssertionError(f"{found.accessibleName()!r} never highlighted")
 
     def key_for(self, kind: KeyKind, text: str = "") -> KeyboardKey:
-        shown = self.keyboard().keys()
-        [found] = [k for k in shown if k.spec.kind is kind and k.spec.text == text]
-        return found
+        return key_on(self.keyboard(), kind, text)
 
     def type_letters(self, text: str) -> None:
         """Each character by the highlight: "Majuscules" first for a capital."""

@@ -8,8 +8,10 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QAccessible, QColor
 
+from accessibility.sizes import TextSize
 from accessibility.themes import THEMES, ThemeName
 from tests.a11y import find_widget, walk
+from tests.e2e.journeys import TouchUser
 from tests.e2e.resident import Resident, Role, settle
 from ui.style import Appearance
 
@@ -69,3 +71,20 @@ def test_nothing_typed_shows_behind_the_idle_question(make_kiosk, qtbot, theme):
     resident.asked(QUESTION)
     assert field.isVisible()
     assert resident.text_in(FIELD) == TYPED
+
+
+def test_the_next_resident_gets_the_default_text_size_and_colours(resident: Resident) -> None:
+    """WCAG 1.4.4 and EN 301 549 5.1.3.13: what one resident chose in "Aa" ends with
+    their visit (here, the list's "Retour", which ends it)."""
+    kiosk = resident.kiosk
+    finger = TouchUser(kiosk, [], confirm=False)  # taps, as a finger's
+    resident.start()
+    for name in ("Aa : taille du texte et couleurs", "Très grand", "Sombre", "Fermer"):
+        finger.press(name)
+    assert kiosk.appearance == Appearance(ThemeName.DARK, TextSize.LARGEST)
+    finger.press("Retour")
+    assert resident.sees("Commencer")
+    assert kiosk.appearance == Appearance()
+    resident.press("Aa : taille du texte et couleurs")
+    assert resident.element("Grand").state().checked
+    assert resident.element("Clair").state().checked
