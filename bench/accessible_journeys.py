@@ -22,6 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The project, not bench/, comes first: bench/queue.py would hide the standard `queue`.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
+import pytest  # noqa: E402  (MonkeyPatch: swaps the synthesizer for a recorder, typed)
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from accessibility import qt_speech  # noqa: E402
@@ -46,15 +47,12 @@ from wiring.app import KioskApp  # noqa: E402
 def voiced_kiosk(qt_app: QApplication) -> Iterator[tuple[KioskApp, list[Utterance]]]:
     """A fresh kiosk whose synthesis is a recorder (its Speaker and privacy rules real)."""
     synth = RecordingSynthesizer()
-    real = qt_speech.Synthesizer
-    qt_speech.Synthesizer = lambda **_kwargs: synth  # type: ignore[assignment,misc]
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(qt_speech, "Synthesizer", lambda **_kwargs: synth)
         with running_kiosk(qt_app, SpeechSection(player=QUICK_PLAYER)) as app:
             app.window.activateWindow()  # the keypad's keys go to the focused widget
             settle()
             yield app, synth.submitted
-    finally:
-        qt_speech.Synthesizer = real  # type: ignore[misc]
 
 
 def keypad_presses(qt_app: QApplication, journey: Journey) -> int:
