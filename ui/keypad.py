@@ -76,6 +76,7 @@ class KeypadNavigation(QObject):
     slower_requested = Signal()
     faster_requested = Signal()
     quieter_requested = Signal()
+    used = Signal()  # a key of the keypad reached the focused widget (anonymous statistics)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
@@ -89,6 +90,7 @@ class KeypadNavigation(QObject):
         key = Qt.Key(event.key())
         if not event.modifiers() & Qt.KeyboardModifier.KeypadModifier:
             return _press_focused_button(key, focus, event)
+        self.used.emit()
         leaving = _LEAVE_KEYS.get(key)
         if leaving is None and isinstance(focus, QPlainTextEdit) and key == Qt.Key.Key_Enter:
             leaving = True  # in a box of lines, Enter would only start a new line

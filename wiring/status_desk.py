@@ -59,9 +59,11 @@ class StatusDesk(QObject):
 
     Signals:
         speak(str): text to read in audio mode (never personal: a status only).
+        looked_up: a well-formed reference is being looked up (counted, never kept).
     """
 
     speak = Signal(str)
+    looked_up = Signal()
     _answered = Signal(int, object)  # (search number, Answer) from the lookup thread
 
     def __init__(
@@ -105,6 +107,7 @@ class StatusDesk(QObject):
             self.speak.emit(message)
             return
         self.screen.show_reference(reference)
+        self.looked_up.emit()
         try:
             here = local_state(self._store, reference)
         except Exception as error:  # a queue that cannot be read: ask the back office

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from kiosk.audit.head import JournalHead
+from kiosk.statistics.keys import DayCounts, StatisticsError, check_days
 
 MAX_VERSION_LENGTH = 64
 MAX_QUEUE_STATE_LENGTH = 32
@@ -91,6 +92,7 @@ class HeartbeatBody:
     version: str
     queue: dict[str, int]
     journal_head: JournalHead | None = None
+    statistics: tuple[DayCounts, ...] = ()
 
 
 def check_heartbeat(body: bytes) -> HeartbeatBody:
@@ -120,4 +122,10 @@ def check_heartbeat(body: bytes) -> HeartbeatBody:
             head = JournalHead.from_dict(data["journal_head"])
         except ValueError as problem:
             raise BodyError("invalid_heartbeat", str(problem)) from None
-    return HeartbeatBody(version, counts, head)
+    days: list[DayCounts] = []
+    if "statistics" in data:
+        try:
+            days = check_days(data["statistics"])
+        except StatisticsError as problem:
+            raise BodyError("invalid_statistics", str(problem)) from None
+    return HeartbeatBody(version, counts, head, tuple(days))

@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kiosk.audit.head import JournalHead
+from kiosk.statistics.keys import DayCounts
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -50,6 +52,14 @@ CREATE TABLE IF NOT EXISTS statuses (
     updated_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS submissions_by_reference ON submissions (reference);
+CREATE TABLE IF NOT EXISTS statistics (
+    terminal_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    key TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    received_at REAL NOT NULL,
+    PRIMARY KEY (terminal_id, day, key)
+);
 CREATE TABLE IF NOT EXISTS faults (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     action TEXT NOT NULL,
@@ -57,6 +67,16 @@ CREATE TABLE IF NOT EXISTS faults (
     at REAL NOT NULL
 );
 """
+
+
+@dataclass(frozen=True)
+class StatisticsRow:
+    """One counter of one terminal for one day (docs/statistics.md)."""
+
+    day: str
+    terminal_id: str
+    key: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -221,6 +241,58 @@ class ReceiverStore:
             "SELECT terminal_id, seq, hash, seen_at FROM journal_heads ORDER BY terminal_id"
         ).fetchall()
         return [HeadSeen(r[0], JournalHead(int(r[1]), str(r[2])), float(r[3])) for r in rows]
+
+    def store_statistics(self, terminal_id: str, days: Sequence[DayCounts]) -> None:
+        """Keep each day's counters of a terminal, replacing what an earlier heartbeat sent
+        for that day (a terminal sends the whole day again until it is acknowledged)."""
+        if not days:
+            return
+        now = time.time()
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            for day in days:
+                self._conn.execute(
+                    "DELETE FROM statistics WHERE terminal_id = ? AND day = ?",
+                    (terminal_id, day.day),
+                )
+                self._conn.executemany(
+                    "INSERT INTO statistics (terminal_id, day, key, count, received_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    [(terminal_id, day.day, key, n, now) for key, n in day.counts.items()],
+                )
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def statistics_rows(
+        self,
+        *,
+        terminal_id: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        prefix: str | None = None,
+    ) -> list[StatisticsRow]:
+        """The stored counters, by day, terminal and key; ``since`` and ``until`` are ISO
+        days (both included), ``prefix`` keeps the keys that start with it
+        (``demarche.signalement-rue.``)."""
+        clauses, values = [], []
+        for clause, value in (
+            ("terminal_id = ?", terminal_id),
+            ("day >= ?", since),
+            ("day <= ?", until),
+            ("substr(key, 1, length(?)) = ?", prefix),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                values.extend([value] * clause.count("?"))
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._conn.execute(
+            f"SELECT day, terminal_id, key, count FROM statistics{where}"  # noqa: S608
+            " ORDER BY day, terminal_id, key",
+            values,
+        ).fetchall()
+        return [StatisticsRow(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
 
     def record_fault(self, action: str, key: str | None) -> None:
         """Log an injected fault (tests check which submission got which)."""
