@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol, TextIO
+from typing import NamedTuple, Protocol, TextIO
 
 from kiosk.audit.entries import (
     GENESIS_HASH,
@@ -154,6 +154,13 @@ _CHECKPOINT_TABLE = """
     )
 """
 _NO_DELETE_TRIGGER = _SCHEMA[2]
+
+
+class _Start(NamedTuple):
+    """Where the chain starts: seq 0 and the genesis hash, or the retention's checkpoint."""
+
+    seq: int
+    hash: str
 
 
 @dataclass(frozen=True)
@@ -302,20 +309,20 @@ class Journal(SqliteFile):
             how += f", holding entry {expect.seq} as the back office saw it"
         return VerifyResult(True, checked, None, f"{checked} entries intact ({how})", keyed)
 
-    def _start(self) -> tuple[JournalHead, tuple[int, str] | None]:
+    def _start(self) -> tuple[_Start, tuple[int, str] | None]:
         """Where the chain starts: the genesis, or the retention's checkpoint if signed."""
         with self._lock:
             row = self._conn.execute(
                 "SELECT seq, hash, mac FROM checkpoint WHERE id = 1"
             ).fetchone()
         if row is None:
-            return JournalHead(0, GENESIS_HASH), None
+            return _Start(0, GENESIS_HASH), None
         seq, cp_hash, mac = int(row[0]), str(row[1]), row[2]
         if self._key is not None and not same_mac(checkpoint_mac(self._key, seq, cp_hash), mac):
-            return JournalHead(seq, cp_hash), (
+            return _Start(seq, cp_hash), (
                 seq + 1, "the retention checkpoint is not signed with this terminal's audit key"
             )
-        return JournalHead(seq, cp_hash), None
+        return _Start(seq, cp_hash), None
 
     def _check(self, entry: JournalEntry, expected: int, prev_hash: str) -> tuple[int, str] | None:
         if entry.seq != expected:
@@ -356,7 +363,7 @@ class Journal(SqliteFile):
         return None
 
     def _check_anchor(
-        self, expect: JournalHead, last_seq: int, start: JournalHead
+        self, expect: JournalHead, last_seq: int, start: _Start
     ) -> tuple[int, str] | None:
         if expect.seq < start.seq:
             return None  # erased by the retention: nothing left to compare

@@ -78,7 +78,6 @@ def check_days(data: object) -> list[DayCounts]:
     if len(data) > MAX_DAYS_PER_HEARTBEAT:
         raise StatisticsError(f"statistics: at most {MAX_DAYS_PER_HEARTBEAT} days")
     days: list[DayCounts] = []
-    seen: set[str] = set()
     for entry in data:
         if not isinstance(entry, dict) or set(entry) != {"day", "counts"}:
             raise StatisticsError("statistics: each day is {day, counts}")
@@ -89,9 +88,6 @@ def check_days(data: object) -> list[DayCounts]:
             dt.date.fromisoformat(day)
         except ValueError:
             raise StatisticsError("statistics: day is not a real date") from None
-        if day in seen:
-            raise StatisticsError("statistics: a day appears twice")
-        seen.add(day)
         if not isinstance(counts, dict) or len(counts) > MAX_KEYS_PER_DAY:
             raise StatisticsError(f"statistics: counts, an object of at most {MAX_KEYS_PER_DAY}")
         checked: dict[str, int] = {}
