@@ -89,6 +89,11 @@ QLabel[role="answer"] {{
     border: {outline}px solid {t.border}; border-radius: {radius}px; padding: {pad * 2}px;
 }}
 QLabel[role="answer"]:focus {{ border-color: {t.focus}; }}
+QLabel[role="heading"] {{ font-weight: bold; }}
+QLabel[role="notice"] {{
+    border: {outline}px solid transparent; border-radius: {radius}px; padding: {pad}px;
+}}
+QLabel[role="notice"]:focus {{ border-color: {t.focus}; }}
 QLabel[role="muted"] {{ color: {t.muted}; font-size: {fonts.small}px; }}
 QLabel[role="error"] {{
     background: {t.error_surface}; color: {t.on_error_surface};

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from ui.technician_gesture import CornerTapDetector
     from wiring.backoffice_link import BackofficeLink
     from wiring.delivery import Delivery
+    from wiring.gdpr import GdprNotice
     from wiring.guide import Guide
     from wiring.listening import PrivateListening
     from wiring.mediation import Mediation
@@ -147,6 +148,7 @@ class KioskApp(QObject):
     guide: Guide
     mediation: Mediation
     status_desk: StatusDesk
+    gdpr: GdprNotice
 
     def __init__(
         self,
@@ -389,11 +391,15 @@ class KioskApp(QObject):
         self.welcome.language_chosen.connect(self._language_chosen)
         self.welcome.listen_requested.connect(lambda: self.set_audio_mode(True))
         self.welcome.status_requested.connect(self.open_status)
+        self.welcome.gdpr_requested.connect(self.open_gdpr_notice)
         w.top_bar.listen_toggled.connect(self.set_audio_mode)
         w.close_refused.connect(lambda: _log.info("window close refused"))
 
     def _connect_overlays(self) -> None:
+        from wiring.gdpr import GdprNotice
+
         w = self.window
+        self.gdpr = GdprNotice(w, self.config, self._say, self)
         # Before every filter, speech's included: a dropped press must not cut the speech
         # that reads the new screen.
         self.input_hub.add(w.tap_guard, w.tap_guard.EVENT_TYPES, first=True)
@@ -523,6 +529,7 @@ class KioskApp(QObject):
         self.add_wiper(self.status_desk.wipe)
         self.status_desk.speak.connect(narrator.say)
         self.status_desk.looked_up.connect(self.visit.status_looked_up)
+        self.mediation.consent.rights_requested.connect(self.open_gdpr_notice)
         self.keypad.used.connect(lambda: self._note("keypad"))
         self.status_desk.screen.back_requested.connect(self.wipe_session)
         self.mediation.panel.end_visit_requested.connect(
@@ -674,6 +681,17 @@ class KioskApp(QObject):
         self.complete_setup()
         if self._services_ready():
             self.status_desk.open()
+
+    def open_gdpr_notice(self) -> None:
+        """"Vos données" (welcome screen) or "Mes droits" (consent question)."""
+        self.complete_setup()
+        if self._filters_installed():
+            self._note("gdpr_notice")
+            self.gdpr.open()
+
+    def _say(self, text: str) -> None:
+        if self._services_ready():
+            self.narrator.say(text)
 
     def ask_still_here(self) -> None:
         self.window.idle_overlay.open()

@@ -25,12 +25,14 @@ class WelcomeScreen(QWidget):
         language_chosen(str): a language code.
         listen_requested: "Écouter" was pressed (audio mode on, the screen is read).
         status_requested: "Où en est ma demande ?" was pressed.
+        gdpr_requested: "Vos données" was pressed (what the commune does with them).
     """
 
     start_requested = Signal()
     language_chosen = Signal(str)
     listen_requested = Signal()
     status_requested = Signal()
+    gdpr_requested = Signal()
 
     def __init__(
         self,
@@ -66,6 +68,9 @@ class WelcomeScreen(QWidget):
         self.status_button.setProperty("sizing", "wide")
         self.status_button.clicked.connect(self.status_requested)
 
+        self.gdpr_button = QPushButton(self)
+        self.gdpr_button.clicked.connect(self.gdpr_requested)
+
         self._language_label = QLabel(self)
         self._language_label.setProperty("align", "center")
         languages_row = self._language_row(languages, metrics)
@@ -86,6 +91,7 @@ class WelcomeScreen(QWidget):
         layout.addStretch(1)
         layout.addWidget(self._language_label)
         layout.addLayout(languages_row)
+        layout.addLayout(centred(self.gdpr_button))
         self.retranslate()
 
     def _language_row(self, languages: tuple[str, ...], metrics: ScreenMetrics) -> QHBoxLayout:
@@ -129,6 +135,11 @@ class WelcomeScreen(QWidget):
             _("Avec le numéro de votre reçu, la borne vous dit où en est votre demande.")
         )
         self._language_label.setText(_("Choisir la langue :"))
+        self.gdpr_button.setText(_("Vos données"))
+        self.gdpr_button.setAccessibleName(_("Vos données"))
+        self.gdpr_button.setAccessibleDescription(
+            _("Ce que la mairie fait de vos réponses, et vos droits.")
+        )
 
     def show_out_of_service(self) -> None:
         """The kiosk cannot take requests (no catalog, no queue): say where to go instead."""
