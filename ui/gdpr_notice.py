@@ -33,13 +33,9 @@ class GdprNoticeCard(Card):
     def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
         super().__init__(metrics, parent)
         self.setAccessibleName(_("Vos données"))
+        self.setMinimumWidth(self.maximumWidth())  # the widest card: fewer lines to scroll
         self._metrics = metrics
         self.area = answer_scroll_area(self)
-        self._content = QWidget()
-        self._sections = QVBoxLayout(self._content)
-        self._sections.setContentsMargins(0, 0, 0, 0)
-        self._sections.setSpacing(metrics.px(2))
-        self.area.setWidget(self._content)
         self.close_button = QPushButton(self)
         self.close_button.setProperty("role", "primary")
         self.close_button.clicked.connect(self.close_requested)
@@ -62,30 +58,32 @@ class GdprNoticeCard(Card):
 
     def show_sections(self, sections: Sequence[tuple[str, str]]) -> None:
         """Replace the questions and answers shown: (heading, text) pairs."""
-        while (item := self._sections.takeAt(0)) is not None:
-            if (widget := item.widget()) is not None:
-                widget.hide()
-                widget.deleteLater()
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(self._metrics.px(1))
         self.answers = []
-        gap = self._metrics.px(3)
         for index, (title, text) in enumerate(sections):
-            heading = QLabel(title, self._content)
+            heading = QLabel(title, content)
             heading.setProperty("role", "heading")
             heading.setWordWrap(True)
-            answer = QLabel(text, self._content)
+            answer = QLabel(text, content)
             answer.setProperty("role", "notice")
             answer.setWordWrap(True)
             answer.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             answer.setAccessibleName(title)
             answer.setAccessibleDescription(text)
             if index:
-                self._sections.addSpacing(gap)
-            self._sections.addWidget(heading)
-            self._sections.addWidget(answer)
+                layout.addSpacing(self._metrics.px(3))
+            layout.addWidget(heading)
+            layout.addWidget(answer)
             self.answers.append(answer)
-        self._sections.addStretch(1)
+        layout.addStretch(1)
+        old = self.area.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.area.setWidget(content)
         chain_focus((*self.answers, self.close_button))
-        self.area.verticalScrollBar().setValue(0)
 
     def focus_first(self) -> None:
         target = self.answers[0] if self.answers else self.close_button

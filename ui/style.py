@@ -90,9 +90,7 @@ QLabel[role="answer"] {{
 }}
 QLabel[role="answer"]:focus {{ border-color: {t.focus}; }}
 QLabel[role="heading"] {{ font-weight: bold; }}
-QLabel[role="notice"] {{
-    border: {outline}px solid transparent; border-radius: {radius}px; padding: {pad}px;
-}}
+QLabel[role="notice"] {{ border: {outline}px solid transparent; }}
 QLabel[role="notice"]:focus {{ border-color: {t.focus}; }}
 QLabel[role="muted"] {{ color: {t.muted}; font-size: {fonts.small}px; }}
 QLabel[role="error"] {{

@@ -148,7 +148,6 @@ class KioskApp(QObject):
     guide: Guide
     mediation: Mediation
     status_desk: StatusDesk
-    gdpr: GdprNotice
 
     def __init__(
         self,
@@ -175,6 +174,7 @@ class KioskApp(QObject):
         self.serving = False  # the services are built: residents can be served
         self.backoffice: BackofficeLink | None = None  # with the kiosk's own back office
         self.listening: PrivateListening | None = None  # when headphones can be followed
+        self.gdpr: GdprNotice | None = None  # "Vos données", with the overlays
         self._prerendered: set[str] = set()  # languages whose static speech is cached
 
         self._initial_font = qt_app.font()
@@ -685,7 +685,7 @@ class KioskApp(QObject):
     def open_gdpr_notice(self) -> None:
         """"Vos données" (welcome screen) or "Mes droits" (consent question)."""
         self.complete_setup()
-        if self._filters_installed():
+        if self.gdpr is not None:
             self._note("gdpr_notice")
             self.gdpr.open()
 
@@ -772,6 +772,8 @@ class KioskApp(QObject):
         self.window.retranslate()
         self.welcome.retranslate()
         self.welcome.mark_language(language)
+        if self.gdpr is not None:
+            self.gdpr.retranslate()
         if self._services_ready():
             self.guide.retranslate()
             self.mediation.retranslate()

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config
-from kiosk.gdpr_notice import gdpr_notice, spoken
+from kiosk.gdpr_notice import NoticeSection, gdpr_notice, spoken
 from ui.gdpr_notice import GdprNoticeCard
 from ui.main_window import KioskWindow
 
@@ -35,15 +35,27 @@ class GdprNotice(QObject):
         self._return_to: QWidget | None = None
 
     def open(self) -> None:
-        config = self._config
-        sections = gdpr_notice(config.gdpr, config.queue, config.kiosk.commune_name)
-        self.card.retranslate()
-        self.card.show_sections(sections)
+        sections = self._fill()
         if not self.overlay.isVisible():
             self._return_to = QApplication.focusWidget()
         self.overlay.open()
         self.card.focus_first()
         self._say(spoken(sections))
+
+    def retranslate(self) -> None:
+        """The visit's language changed: an open notice is written again in it."""
+        if self.overlay.isVisible():
+            self._fill()
+            self.card.focus_first()
+        else:
+            self.card.retranslate()
+
+    def _fill(self) -> tuple[NoticeSection, ...]:
+        config = self._config
+        sections = gdpr_notice(config.gdpr, config.queue, config.kiosk.commune_name)
+        self.card.retranslate()
+        self.card.show_sections(sections)
+        return sections
 
     def _give_focus_back(self) -> None:
         target, self._return_to = self._return_to, None
