@@ -59,6 +59,8 @@ class GdprNoticeCard(Card):
     def show_sections(self, sections: Sequence[tuple[str, str]]) -> None:
         """Replace the questions and answers shown: (heading, text) pairs."""
         content = QWidget()
+        content.setProperty("role", "cardContent")  # the card's colours, in every theme
+        content.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(self._metrics.px(1))

@@ -105,6 +105,7 @@ QFrame[role="card"] {{
     border: {max(2, outline // 2)}px solid {t.border}; border-radius: {radius * 2}px;
 }}
 QFrame[role="card"] QLabel {{ color: {t.on_surface}; }}
+QWidget[role="cardContent"] {{ background: {t.surface}; }}
 QWidget[role="backdrop"] {{ background: rgba(0, 0, 0, 170); }}
 QWidget[role="cover"] {{ background: {t.background}; }}
 QPushButton {{
