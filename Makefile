@@ -22,9 +22,11 @@ test: bootstrap
 screenshots: bootstrap
 	$(VENV)/kiosk screenshots --out screenshots
 
-## The pictures of the README and docs/ (docs/images), rendered from the kiosk itself.
+## The pictures of the README and docs/ (docs/images), rendered from the kiosk itself,
+## and the commune console's pages as chromium shows them (tests/console/test_browser.py).
 docs-images: bootstrap
 	$(VENV)/python scripts/docs_images.py
+	$(VENV)/python scripts/console_images.py
 
 bench: bootstrap
 	$(VENV)/python bench/startup.py

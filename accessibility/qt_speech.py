@@ -27,7 +27,7 @@ from accessibility.speech.engine import engine_version
 from accessibility.speech.player import DEFAULT_PLAYER, PlayerCommand
 from accessibility.speech.privacy import Said, SpeechPrivacy
 from accessibility.speech.synthesizer import Synthesizer, SynthesizerLike
-from accessibility.speech.utterance import Utterance
+from accessibility.speech.utterance import EMBED_START, Utterance
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,14 @@ class Speaker(QObject):
 
     # ------------------------------------------------------------ speaking
 
-    def say(self, text: str, *, language: str, personal: bool = False) -> bool:
+    def say(
+        self,
+        text: str,
+        *,
+        language: str,
+        personal: bool = False,
+        embedded_language: str | None = None,
+    ) -> bool:
         """Speak `text` with the voice of `language`, replacing any speech at once.
 
         `personal=True` marks what a resident typed or chose: it is spoken only when private
@@ -115,8 +122,16 @@ class Speaker(QObject):
         if voice is None:
             self._warn_once(f"voice-{language}", "no speech voice for language %r", language)
             return False
-        self._privacy.remember(Said(text, language, personal))
-        self._speak(Utterance(text, voice, self._rate_wpm, self._volume, personal))
+        # Parts in another language (see utterance.segments) are said with its voice.
+        embedded_voice = (
+            self._synthesizer.voice_for(embedded_language)
+            if embedded_language and EMBED_START in text
+            else None
+        )
+        self._privacy.remember(Said(text, language, personal, embedded_language))
+        self._speak(
+            Utterance(text, voice, self._rate_wpm, self._volume, personal, embedded_voice)
+        )
         if not self._fresh:
             self._fresh = True
             QTimer.singleShot(0, self._no_longer_fresh)
@@ -159,7 +174,12 @@ class Speaker(QObject):
         said = self._privacy.to_repeat()
         if said is None:
             return False
-        return self.say(said.text, language=said.language, personal=said.personal)
+        return self.say(
+            said.text,
+            language=said.language,
+            personal=said.personal,
+            embedded_language=said.embedded_language,
+        )
 
     def prerender(self, texts: Iterable[str], language: str) -> int:
         """Render static texts (UI strings, catalog) into the cache in the background, at the

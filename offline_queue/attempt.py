@@ -36,12 +36,15 @@ class SyncEvent:
     start), ``expiring`` (items will be erased by the retention soon), ``expired``
     (an item's payload was erased undelivered), ``error`` (the queue file failed).
     ``detail`` is technical text: a back-office reason, a remote reference, a count.
+    ``remote_url``: for ``delivered``, the page the back office gave for the request (the
+    receipt's QR code then leads there), if any.
     """
 
     kind: str
     item_id: str | None = None
     reference: str | None = None
     detail: str | None = None
+    remote_url: str | None = None
 
 
 def _ask(connector: Connector, item: Outgoing) -> Outcome:
@@ -103,7 +106,9 @@ def attempt(
     ref = item.reference
     delay = 0.0
     if isinstance(outcome, Delivered):
-        event = SyncEvent("delivered", item.item_id, ref, outcome.remote_reference)
+        event = SyncEvent(
+            "delivered", item.item_id, ref, outcome.remote_reference, outcome.remote_url
+        )
     elif isinstance(outcome, RetryLater):
         delay = policy.delay(item.attempt, outcome.retry_after)
         event = SyncEvent("retry", item.item_id, ref, f"{outcome.reason}; retry in {delay:.1f} s")

@@ -615,6 +615,15 @@ class QueueStore:
         """The back office acknowledged the item: erase its payload in the same commit."""
         return self._finish(item_id, Delivered(remote_reference))[0]
 
+    def complete_remote_reference(self, item_id: str, remote_reference: str) -> bool:
+        """A delivered item's back-office id, known later (an Open311 token resolved)."""
+        with self._write() as conn:
+            changed = conn.execute(
+                "UPDATE items SET remote_reference = ? WHERE id = ? AND state = 'delivered'",
+                (remote_reference, item_id),
+            )
+        return bool(changed.rowcount)
+
     def mark_retry(
         self, item_id: str, reason: str, delay: float, retry_after: float | None = None
     ) -> bool:

@@ -14,12 +14,14 @@ cd "$(dirname "$0")/.."
 #   libwayland-cursor0 libwayland-egl1        Qt's wayland platform plugin (under cage)
 #   fonts-dejavu-core                         fallback font
 #   fonts-opendyslexic                        optional font for dyslexic readers
+#   chromium chromium-driver                  the console's browser tests (selenium, axe-core)
 SYSTEM_PACKAGES=(
   espeak-ng libespeak-ng1 espeak-ng-data alsa-utils sox
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3
   libwayland-cursor0 libwayland-egl1
   fonts-dejavu-core fonts-opendyslexic
+  chromium chromium-driver
 )
 
 missing=()

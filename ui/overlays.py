@@ -10,9 +10,10 @@ settings, the language choice, the confirmation before "Abandonner".
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
+    QApplication,
     QFrame,
     QGridLayout,
     QLabel,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from accessibility.sizes import ScreenMetrics
+from kiosk.i18n import _
 
 
 class Overlay(QWidget):
@@ -51,9 +53,13 @@ class Overlay(QWidget):
         content.installEventFilter(self)
         parent.installEventFilter(self)
         self._aside: list[QWidget] = []  # what was disabled or hidden behind the card
+        self._opener: QWidget | None = None  # had the focus when the card opened
         self.hide()
 
     def open(self) -> None:
+        focused = QApplication.focusWidget()
+        if focused is not None and not self.isAncestorOf(focused):
+            self._opener = focused
         self.setGeometry(self.parentWidget().rect())
         self._put_behind_aside()
         self.show()
@@ -83,7 +89,15 @@ class Overlay(QWidget):
                 else:
                     widget.setEnabled(True)
             self._aside = []
+            self._give_focus_back()
             self.closed.emit()
+
+    def _give_focus_back(self) -> None:
+        """Back to the control that opened the card (then said in audio mode, like any
+        focus move), when it can still take it; never left on a hidden button."""
+        opener, self._opener = self._opener, None
+        if opener is not None and shiboken6.isValid(opener) and opener.isVisibleTo(self.window()):
+            opener.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _put_behind_aside(self) -> None:
         """Modal: what is under the backdrop can be neither reached with Tab nor acted on
@@ -139,6 +153,12 @@ class Card(QFrame):
 class ChoiceRow(QWidget):
     """Exclusive, checkable choices laid out in a row (text size, theme, language).
 
+    No QButtonGroup: it would take every choice but the chosen one out of the Tab order,
+    out of reach of the keypad (4 / 6) and of Tab.
+
+    The chosen one says so in a check mark and a word, not by its colour alone (WCAG
+    1.4.1): "✓ Grand" over "choisi"; its accessible name stays "Grand", checked.
+
     Signals:
         chosen(str): the key of the choice pressed.
     """
@@ -147,26 +167,41 @@ class ChoiceRow(QWidget):
 
     def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._group = QButtonGroup(self)
-        self._group.setExclusive(True)
         self._buttons: dict[str, QPushButton] = {}
+        self._texts: dict[str, str] = {}
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setSpacing(metrics.touch_spacing_px * 2)
 
     def add_choice(self, key: str, text: str) -> QPushButton:
-        button = QPushButton(text, self)
+        button = QPushButton(self)
         button.setCheckable(True)
-        button.setAccessibleName(text)
-        button.clicked.connect(lambda _checked=False, k=key: self.chosen.emit(k))
-        self._group.addButton(button)
+        button.clicked.connect(lambda _checked=False, k=key: self._pressed(k))
+        button.toggled.connect(lambda _checked, k=key: self._show(k))
         self._grid.addWidget(button, 0, len(self._buttons))
         self._buttons[key] = button
+        self.set_text(key, text)
         return button
 
     def set_text(self, key: str, text: str) -> None:
-        self._buttons[key].setText(text)
+        self._texts[key] = text
         self._buttons[key].setAccessibleName(text)
+        self._show(key)
+
+    def retranslate(self) -> None:
+        """The word "choisi" in the language now shown."""
+        for key in self._buttons:
+            self._show(key)
+
+    def _show(self, key: str) -> None:
+        button, text = self._buttons[key], self._texts[key]
+        button.setText(f"✓ {text}\n" + _("choisi") if button.isChecked() else text)
 
     def mark(self, key: str) -> None:
-        self._buttons[key].setChecked(True)
+        """Show ``key`` as the one chosen (and no other)."""
+        for other, button in self._buttons.items():
+            button.setChecked(other == key)
+
+    def _pressed(self, key: str) -> None:
+        self.mark(key)  # pressing the chosen one again leaves it chosen
+        self.chosen.emit(key)

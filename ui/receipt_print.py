@@ -70,6 +70,9 @@ def print_receipt(
         )
         painter.drawText(box, int(Qt.TextFlag.TextWordWrap), text)
         y = box.bottom() + printer.resolution() // 6
+    if not tracking:
+        painter.end()
+        return True
     matrix = qr_matrix(tracking)
     side_modules = len(matrix) + 2 * QUIET_ZONE_MODULES
     module = max(1, int(QR_MM / 25.4 * printer.resolution()) // side_modules)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from accessibility.sizes import ScreenMetrics, TextSize
 from accessibility.themes import ThemeName
 from kiosk.i18n import LANGUAGE_NAMES, _
+from ui.keypad import BACK_PROPERTY
 from ui.overlays import Card, ChoiceRow
 
 
@@ -20,6 +21,7 @@ def _close_button(card: Card) -> QPushButton:
     button = QPushButton(card)
     button.setProperty("role", "primary")
     button.setProperty("sizing", "wide")
+    button.setProperty(BACK_PROPERTY, True)  # keypad 1 closes the panel
     card.body.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
     return button
 
@@ -99,5 +101,6 @@ class LanguageCard(Card):
 
     def retranslate(self) -> None:
         self.title.setText(_("Choisir la langue"))
+        self.choices.retranslate()
         self._close.setText(_("Fermer"))
         self._close.setAccessibleName(_("Fermer"))

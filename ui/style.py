@@ -131,6 +131,10 @@ QPushButton#keyboardKey {{ min-width: 0; min-height: {target}px; padding: 0; }}
 QPushButton#keyboardKey[shiftState="once"], QPushButton#keyboardKey[shiftState="locked"] {{
     background: {t.primary}; color: {t.on_primary};
 }}
+QPushButton#keyboardKey[highlighted="true"] {{
+    background: {t.on_background}; color: {t.background};
+    border: {outline}px solid {t.focus}; font-weight: bold;
+}}
 QPushButton[role="tile"] {{
     background: {t.surface}; color: {t.on_surface}; text-align: left;
     border: {max(2, outline // 2)}px solid {t.border}; border-radius: {radius * 2}px;
@@ -162,8 +166,16 @@ QProgressBar {{
     color: {t.on_surface};
 }}
 QProgressBar::chunk {{ background: {t.primary}; }}
-QScrollBar:vertical {{ width: {metrics.px(8.0)}px; background: {t.surface}; }}
+QScrollBar:vertical {{ width: {target}px; background: {t.surface}; }}
 QScrollBar::handle:vertical {{ background: {t.border}; min-height: {target}px; }}
+QLabel[role="logo"] {{ background: #ffffff; border-radius: {radius}px; }}
+QLabel[role="more"] {{
+    background: {t.secondary}; color: {t.on_secondary}; font-weight: bold; padding: {pad // 2}px;
+}}
+QPushButton[explored="true"], QLineEdit[explored="true"], QPlainTextEdit[explored="true"],
+QLabel[explored="true"] {{
+    border: {outline * 2}px solid {t.focus}; border-radius: {radius}px;
+}}
 """
 
 

@@ -32,14 +32,15 @@ _PRESSES = frozenset(
 
 
 def _presses_a_button(event: QKeyEvent) -> bool:
-    """Enter, Return, Select; Space and the keypad's 5 unless they type into a text box."""
+    """Enter, Return, Select, the keypad's 5 (in a box too: it types the highlighted key,
+    or a 5 in a box of digits, and a second press of 5 on "Valider" must not type into
+    the next question's box); Space unless it types into a text box."""
     key = event.key()
     if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Select):
         return True
-    if typing_into(QApplication.focusWidget()):
-        return False
-    keypad = bool(event.modifiers() & Qt.KeyboardModifier.KeypadModifier)
-    return key == Qt.Key.Key_Space or (key == Qt.Key.Key_5 and keypad)
+    if key == Qt.Key.Key_5 and event.modifiers() & Qt.KeyboardModifier.KeypadModifier:
+        return True
+    return key == Qt.Key.Key_Space and not typing_into(QApplication.focusWidget())
 
 
 class TapGuard(QObject):

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from ui.keypad import KeypadNavigation
     from ui.lockdown import LockdownFilter
     from ui.technician_gesture import CornerTapDetector
+    from ui.touch_explore import TouchExplorer
     from wiring.backoffice_link import BackofficeLink
     from wiring.delivery import Delivery
     from wiring.gdpr import GdprNotice
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
     from wiring.retention import RetentionTimer
     from wiring.status_desk import StatusDesk
 
-    AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | KeypadNavigation
+    AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | TouchExplorer | KeypadNavigation
 
 _log = logging.getLogger(__name__)
 CORNER_MM = 20.0
@@ -137,6 +138,7 @@ class KioskApp(QObject):
     idle: IdleWatcher
     corner: CornerTapDetector
     keypad: KeypadNavigation
+    touch: TouchExplorer
     input_hub: InputHub
     catalogs: CatalogStore
     narrator: Narrator
@@ -200,8 +202,8 @@ class KioskApp(QObject):
 
     def complete_setup(self) -> None:
         """Build what the welcome screen does not need: the input filters (lockdown, idle
-        watch, technician gesture, keypad), the overlays (idle question, technician PIN
-        pad, settings, languages), secrets, catalog, speech, queue, guide.
+        watch, technician gesture, touch and confirm, keypad), the overlays (idle question,
+        technician PIN pad, settings, languages), secrets, catalog, speech, queue, guide.
 
         ``show()`` runs it just after the welcome screen is up (so READY=1 and the first
         picture come as early as possible); callers that need the guide at once (tests,
@@ -293,6 +295,7 @@ class KioskApp(QObject):
             delivery=self.delivery,
             language=lambda: self.language,
             tracking_url=config.backoffice.tracking_url,
+            backoffice_kind=config.backoffice.kind,
             parent=self,
         )
         self.mediation = Mediation(
@@ -356,11 +359,15 @@ class KioskApp(QObject):
         from ui.keypad import KeypadNavigation
         from ui.lockdown import LockdownFilter
         from ui.technician_gesture import CornerTapDetector
+        from ui.touch_explore import TouchExplorer
 
         self.lockdown = LockdownFilter(self)
         self.idle = IdleWatcher(self.config.kiosk.idle_seconds * 1000, self)
         self.corner = CornerTapDetector(self.window, self.metrics.px(CORNER_MM))
         self.keypad = KeypadNavigation(self)
+        self.touch = TouchExplorer(self)
+        self.touch.active_changed.connect(self._touch_mode_changed)
+        self.add_wiper(self.touch.wipe)
         self.input_hub = InputHub(self)
         for event_filter in self._filters():
             self.input_hub.add(event_filter, event_filter.EVENT_TYPES)
@@ -380,7 +387,8 @@ class KioskApp(QObject):
             handle.setFlags(handle.flags() | QtCore.Qt.WindowType.FramelessWindowHint)
 
     def _filters(self) -> tuple[AppFilter, ...]:
-        return (self.lockdown, self.idle, self.corner, self.keypad)
+        # Touch-and-confirm after what counts every touch, before the keypad (5 confirms).
+        return (self.lockdown, self.idle, self.corner, self.touch, self.keypad)
 
     def _filters_installed(self) -> bool:
         return self._filters_ready
@@ -392,6 +400,7 @@ class KioskApp(QObject):
         self.welcome.listen_requested.connect(lambda: self.set_audio_mode(True))
         self.welcome.status_requested.connect(self.open_status)
         self.welcome.gdpr_requested.connect(self.open_gdpr_notice)
+        self.welcome.touch_mode_requested.connect(self.toggle_touch_mode)
         w.top_bar.listen_toggled.connect(self.set_audio_mode)
         w.close_refused.connect(lambda: _log.info("window close refused"))
 
@@ -515,12 +524,20 @@ class KioskApp(QObject):
         guide.demarches.back_requested.connect(self.wipe_session)
         self.keypad.repeat_requested.connect(narrator.speaker.repeat)
         self.keypad.help_requested.connect(self._keypad_help)
-        self.keypad.louder_requested.connect(narrator.speaker.louder)
+        self.keypad.louder_requested.connect(self._louder_or_listen)
+        self.keypad.say.connect(narrator.say)
+        self.keypad.typed.connect(narrator.say_typed)
+        guide.question.notice.connect(narrator.say)
+        for chosen in (w.settings.text_size_chosen, w.settings.theme_chosen):
+            chosen.connect(narrator.announce_choice)
+        w.languages.language_chosen.connect(narrator.announce_choice)
+        w.language_overlay.opened.connect(lambda: narrator.say(w.languages.title.text()))
         self.keypad.quieter_requested.connect(narrator.speaker.quieter)
         self.keypad.slower_requested.connect(narrator.speaker.slower)
         self.keypad.faster_requested.connect(narrator.speaker.faster)
         narrator.speaker.settings_changed.connect(narrator.announce_settings)
         guide.question.answer_changed.connect(narrator.announce_choice)
+        self.touch.explored.connect(narrator.announce_explored)
         guide.receipt.offer_printing(bool(self.config.kiosk.printer))
         guide.receipt.print_requested.connect(self.print_receipt)
         self.add_wiper(guide.wipe)
@@ -706,9 +723,22 @@ class KioskApp(QObject):
         self.window.idle_overlay.close_overlay()
         self.idle.start()
 
-    def _keypad_help(self) -> None:
-        if self._services_ready() and self.window.screens.currentWidget() is self.guide.question:
-            self.guide.question.help_button.setChecked(True)
+    def _keypad_help(self, keys: str) -> None:
+        """Keypad ".": the question's help text first, then what the keys do here."""
+        question = self.guide.question
+        help_button = question.help_button
+        on_question = self.window.screens.currentWidget() is question
+        if on_question and help_button.isVisible() and not help_button.isChecked():
+            help_button.setChecked(True)
+        else:
+            self.narrator.say(keys)
+
+    def _louder_or_listen(self) -> None:
+        """Keypad "+": the voice on from any screen when it is off, else louder."""
+        if self.narrator.audio_mode:
+            self.narrator.speaker.louder()
+        else:
+            self.set_audio_mode(True)
 
     # ------------------------------------------------------------ settings of the visit
 
@@ -755,6 +785,27 @@ class KioskApp(QObject):
             from kiosk.statistics.recorder import Usage
 
             self.visit.note(Usage(usage), value)
+    def toggle_touch_mode(self) -> None:
+        """"Toucher pour entendre" on the welcome screen (the keypad's 3 does it too)."""
+        self.complete_setup()
+        if self._filters_installed():
+            self.touch.toggle()
+
+    def _touch_mode_changed(self, on: bool) -> None:
+        """Touch and confirm speaks: it turns audio mode on, and says how it works."""
+        self.welcome.show_touch_mode(on)
+        if not self._services_ready():
+            return
+        if on:
+            self.set_audio_mode(True)
+            self.narrator.say(
+                _(
+                    "Toucher pour entendre : activé. Touchez l'écran : la borne dit ce qu'il "
+                    "y a sous le doigt. Pour choisir, touchez encore, ou appuyez sur 5."
+                )
+            )
+        else:
+            self.narrator.say(_("Toucher pour entendre : arrêté."))
 
     def set_appearance(self, appearance: Appearance) -> None:
         """Apply a text size and theme to every screen at once."""

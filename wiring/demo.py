@@ -3,7 +3,9 @@
 The reference receiver (kiosk-receiver) listens on the address of ``[backoffice] url``
 (127.0.0.1:8765 by default) with this terminal enrolled (its id and its keyring secret),
 so a newcomer sees a request travel from the screen to "the town hall" with no manual
-step: ``kiosk-receiver list --db FILE``.
+step: ``kiosk-receiver list --db FILE``. The commune console is served beside it, at
+``/console/``; its first administrator is made with ``kiosk-receiver staff add``
+(there is no default password): ``console_hints`` says how.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ def start_demo_receiver(
     return start_receiver(database, {config.backoffice.terminal_id: secret}, port=port)
 
 
+def console_hints(url: str, database: Path) -> list[str]:
+    """What ``make run`` prints about the console: its address, how to log in first."""
+    return [
+        f"demo: commune console on {url}/console/",
+        "demo: first time, create its administrator (the password is asked twice):",
+        f"demo:   .venv/bin/kiosk-receiver staff add --role admin NAME --db {database}",
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fullscreen", action="store_true", help="as on a terminal")
@@ -51,6 +62,8 @@ def main() -> int:
         return 1
     print(f"demo: back office listening on {url}")
     print(f"demo: see what arrived with: .venv/bin/kiosk-receiver list --db {database}")
+    for line in console_hints(url, database):
+        print(line)
     print("demo: technician exit: five taps on the logo within 3 s, then PIN 123456")
     try:
         return run_with_config(config, windowed=not args.fullscreen)

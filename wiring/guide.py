@@ -8,6 +8,7 @@ Screens only draw; the visit and its session decide.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable
 
@@ -60,6 +61,7 @@ class Guide(QObject):
         delivery: Delivery,
         language: Callable[[], str],
         tracking_url: str,
+        backoffice_kind: str = "none",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -69,7 +71,10 @@ class Guide(QObject):
         self._visit = visit
         self._delivery = delivery
         self._tracking_url = tracking_url
+        self._backoffice_kind = backoffice_kind
         self._receipt_item: str | None = None
+        # The receipt's démarche and service (no answers): redrawn on a change of language.
+        self._receipt_of: tuple[str, str, str] | None = None
         metrics = window.metrics
         self.demarches = DemarchesScreen(metrics, window)
         self.question = QuestionScreen(metrics, window)
@@ -234,45 +239,57 @@ class Guide(QObject):
         """The receipt; ``minimal``: the reference alone, when anything else failed."""
         reference = submission.reference
         self._receipt_item = submission.id
-        catalog = self._visit.catalog
-        if minimal or catalog is None:
-            view = ReceiptView(reference, "", "", "", reference, delivered=False)
+        if minimal or self._visit.catalog is None:
+            self._receipt_of = None
+            view = ReceiptView(reference, "", "", "", "", delivered=False)
         else:
-            language = self._language()
-            demarche = catalog.demarche(submission.demarche_id)
-            view = ReceiptView(
-                reference=reference,
-                demarche_title=localized(demarche.title, language),
-                service_name=localized(catalog.service(submission.service_id).name, language),
-                next_steps=localized(demarche.next_steps, language) if demarche.next_steps else "",
-                tracking=(
-                    self._tracking_url.format(reference=reference)
-                    if self._tracking_url
-                    else reference
-                ),
-                delivered=self._delivery.is_delivered(submission.id),
-            )
+            self._receipt_of = (reference, submission.demarche_id, submission.service_id)
+            view = self._receipt_view(*self._receipt_of)
         self.receipt.show_receipt(view)
         self.window.show_screen(self.receipt)
         self.speak.emit(self._spoken_receipt(view), False)
 
+    def _receipt_view(self, reference: str, demarche_id: str, service_id: str) -> ReceiptView:
+        catalog, language = self._visit.catalog, self._language()
+        assert catalog is not None  # a receipt is shown only for a visit's catalog
+        demarche = catalog.demarche(demarche_id)
+        wcs = demarche.backoffices.wcs
+        on_phone = self._backoffice_kind == "wcs" and wcs is not None and wcs.franceconnect
+        return ReceiptView(
+            reference=reference,
+            demarche_title=localized(demarche.title, language),
+            service_name=localized(catalog.service(service_id).name, language),
+            next_steps=localized(demarche.next_steps, language) if demarche.next_steps else "",
+            # A draft to finish on the phone: the QR code waits for its w.c.s. page.
+            tracking="" if on_phone else self._tracking_url.format(reference=reference),
+            delivered=self._receipt_item is not None
+            and self._delivery.is_delivered(self._receipt_item),
+            on_phone=on_phone,
+        )
+
     def _spoken_receipt(self, view: ReceiptView) -> str:
         return " ".join(
-            (
+            text for text in (
                 self.receipt.title.text(),
                 self.receipt.reference_caption.text(),
-                spell_reference(view.reference),
+                spell_reference(view.reference, self._language()),
                 _("Je répète :"),
-                spell_reference(view.reference),
+                spell_reference(view.reference, self._language()),
                 self.receipt.sent_to.text(),
                 self.receipt.status.text(),
+                self.receipt.phone_steps.text() if view.on_phone else "",
                 view.next_steps,
-            )
+            ) if text
         )
 
     def _delivery_event(self, event: SyncEvent) -> None:
         if event.kind == "delivered" and event.item_id == self._receipt_item:
             self.receipt.show_delivery(True)
+            if event.remote_url:  # the back office's own page for it (w.c.s.)
+                self.receipt.show_tracking(event.remote_url)
+                view = self.receipt.view
+                if view is not None and view.on_phone:  # the code to finish it is there
+                    self.speak.emit(self.receipt.phone_steps.text(), False)
 
     # ------------------------------------------------------------ leaving
 
@@ -291,6 +308,7 @@ class Guide(QObject):
     def wipe(self) -> None:
         """Forget the screens of the démarche (the visit's end forgot its answers)."""
         self._receipt_item = None
+        self._receipt_of = None
         self.abandon_overlay.close_overlay()
         self.question.clear()
         self.review.clear()
@@ -299,6 +317,11 @@ class Guide(QObject):
     def retranslate(self) -> None:
         """Redraw the current screen in the new language (answers kept)."""
         language = self._language()
+        if self._receipt_of is not None:
+            shown, view = self.receipt.view, self._receipt_view(*self._receipt_of)
+            if shown is not None:  # keeps the back office's own page, once it answered
+                view = dataclasses.replace(view, tracking=shown.tracking)
+            self.receipt.view = view
         for screen in (self.demarches, self.question, self.review, self.receipt):
             screen.retranslate()
         self.abandon_card.retranslate()

@@ -25,7 +25,7 @@ from kiosk.mediator.accounts import (
     AuthResult,
     MediatorRegistry,
 )
-from kiosk.mediator.consent import ConsentMethod
+from kiosk.mediator.consent import ConsentMethod, ConsentPrompt
 from kiosk.mediator.visit import MediatorVisit
 from kiosk.visit import Visit
 from ui.main_window import KioskWindow
@@ -201,12 +201,17 @@ class Mediation(QObject):
             self._ask_consent()
 
     def _ask_consent(self) -> None:
+        prompt = self._show_consent_prompt()
+        self.consent_overlay.open()
+        self.narrator.say(prompt.spoken())
+
+    def _show_consent_prompt(self) -> ConsentPrompt:
+        """Draw the consent question in the current language (on asking, and on a change)."""
         prompt = self._visit.consent_prompt()
         self.consent.show_prompt(
             prompt.title, prompt.sentences, prompt.accept_label, prompt.refuse_label
         )
-        self.consent_overlay.open()
-        self.narrator.say(prompt.spoken())
+        return prompt
 
     def _answer_consent(self, *, given: bool) -> None:
         self.consent_overlay.close_overlay()
@@ -284,6 +289,10 @@ class Mediation(QObject):
         name = self.registry.find(chosen).name if chosen else ""
         self.pad.retranslate(_("Code de {name}").format(name=name))
         self._show_banner()
+        if self.visit is not None and self.consent_overlay.isVisible():
+            self._show_consent_prompt()
+        if self.panel_overlay.isVisible():
+            self.panel.show_view(self._panel_view())
 
     def close(self) -> None:
         """Close the accounts file (the composition root ends the visit and closes the

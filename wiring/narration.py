@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -21,11 +22,13 @@ from PySide6.QtWidgets import (
 
 from accessibility.qt_speech import InterruptOnInput, Speaker
 from accessibility.speech.privacy import focus_announcements
+from kiosk.catalog.model import SOURCE_LANGUAGE, fallback_language
 from kiosk.config import Config
 from kiosk.i18n import _
 from ui.input_hub import InputHub
+from ui.keypad import WALKED_INTO_PROPERTY
 from ui.widget_tree import enclosing
-from ui.widgets.keyboard import PERSONAL_DATA_PROPERTY
+from ui.widgets.keyboard import PERSONAL_DATA_PROPERTY, KeyboardKey, OnScreenKeyboard
 from ui.widgets.pin_pad import PinPad
 
 _log = logging.getLogger(__name__)
@@ -42,6 +45,9 @@ def describe_focus(widget: QWidget) -> tuple[str, bool]:
     if isinstance(widget, QLineEdit | QPlainTextEdit):
         content = widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
         label = f"{name}. " + _("Zone de texte.")
+        if widget.property(WALKED_INTO_PROPERTY):
+            # Reached with the keypad's arrows: its keys go on moving until 5 enters it.
+            label += " " + _("Pour écrire, appuyez sur 5.")
         if not content:
             return label, False
         return f"{label} {content}", bool(widget.property(PERSONAL_DATA_PROPERTY))
@@ -52,6 +58,29 @@ def describe_focus(widget: QWidget) -> tuple[str, bool]:
         description = widget.accessibleDescription()
         return (f"{text}. {description}" if description else text), False
     return name, False
+
+
+def describe_explored(widget: QWidget) -> tuple[str, str]:
+    """What to say when touch-and-confirm explores ``widget``: the full text, and the
+    public text said instead without private listening (empty when they are the same).
+
+    A PIN pad's digit, or a key of the keyboard typing into a personal field, tells
+    what is about to be typed: only private listening hears it (EN 301 549 5.1.3.9).
+    """
+    if isinstance(widget, QLabel):
+        return widget.accessibleName() or widget.text(), ""
+    text, personal = describe_focus(widget)
+    if not widget.isEnabled():
+        text = f"{text}. " + _("Pas disponible pour le moment.")
+    if isinstance(widget, QAbstractButton) and widget.text().isdigit() and _inside_pin_pad(widget):
+        return text, _("Un chiffre.")
+    keyboard = enclosing(widget, OnScreenKeyboard)
+    character = isinstance(widget, KeyboardKey) and len(widget.spec.text) == 1
+    if character and keyboard is not None and keyboard.target_is_private():
+        return text, _("Une touche du clavier.")
+    if personal:
+        return text, widget.accessibleName()
+    return text, ""
 
 
 class Narrator(QObject):
@@ -91,8 +120,15 @@ class Narrator(QObject):
         _log.info("audio mode %s", "on" if self.speaker.enabled else "off")
 
     def say(self, text: str, personal: bool = False) -> None:
+        """Say ``text`` in the resident's language; a French text shown in its place (a
+        street name, a missing translation) with the French voice, alone or inside."""
         if text.strip():
-            self.speaker.say(text, language=self._language(), personal=personal)
+            self.speaker.say(
+                text,
+                language=fallback_language(text) or self._language(),
+                personal=personal,
+                embedded_language=SOURCE_LANGUAGE,
+            )
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is None or not self.audio_mode:
@@ -105,6 +141,14 @@ class Narrator(QObject):
         ):
             self.say(said, is_personal)
 
+    def say_typed(self, text: str, personal: bool, withheld: str) -> None:
+        """Say back what was typed or is written: personal text only with private
+        listening; on the loudspeaker ``withheld`` instead, which tells nothing of it."""
+        if personal and not self.speaker.private_listening:
+            self.say(withheld)
+        else:
+            self.say(text, personal)
+
     def announce_choice(self) -> None:
         """An option was chosen or unchosen: say its new state ("Choisi." / "Pas choisi.")."""
         focused = QApplication.focusWidget()
@@ -116,6 +160,16 @@ class Narrator(QObject):
         ):
             text, personal = describe_focus(focused)
             self.say(text, personal)
+
+    def announce_explored(self, widget: QWidget) -> None:
+        """Touch-and-confirm: say what the finger is on (``describe_explored``)."""
+        text, public = describe_explored(widget)
+        if not public:
+            self.say(text)
+        elif not self.speaker.private_listening:
+            self.say(public)
+        else:
+            self.say(text, personal=True)
 
     def announce_settings(self) -> None:
         """Say the new volume or rate, so that a change made without sight is heard."""

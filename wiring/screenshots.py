@@ -12,14 +12,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from accessibility.sizes import TextSize
 from accessibility.themes import ThemeName
 from kiosk.domain.session import DemarcheSession
 from kiosk.sample_answers import sample_answer
 from ui.style import Appearance
+from ui.widgets.keyboard import KeyboardKey
 from wiring.app import KioskApp
 
 _log = logging.getLogger(__name__)
@@ -74,6 +75,30 @@ def _demarche_step(demarche_id: str, steps: int) -> Callable[[KioskApp], None]:
         app.guide.show_current()
 
     return enter
+
+
+def _touch_explored(
+    enter_scene: Callable[[KioskApp], None], explored: Callable[[KioskApp], QWidget | None]
+) -> Callable[[KioskApp], None]:
+    """A scene with touch-and-confirm on and one control touched once (outlined)."""
+
+    def enter(app: KioskApp) -> None:
+        enter_scene(app)
+        app.touch.set_active(True)
+        # Once the shot's language is set: a new language redraws the keyboard's keys.
+        QTimer.singleShot(0, app.touch, lambda: _touch(app, explored(app)))
+
+    return enter
+
+
+def _touch(app: KioskApp, widget: QWidget | None) -> None:
+    if app.touch.active and widget is not None:
+        app.touch.explore(widget)
+
+
+def _keyboard_key(app: KioskApp) -> QWidget | None:
+    keys = [k for k in app.window.findChildren(KeyboardKey) if k.isVisible()]
+    return next((k for k in keys if k.spec.text == "e"), None)
 
 
 def demarche_scenes(app: KioskApp) -> list[Scene]:
@@ -187,6 +212,8 @@ SCENES: list[Scene] = [
     Scene("mediator-consent", _mediator_consent),
     Scene("mediator-banner", _mediator_banner),
     Scene("mediator-panel", _mediator_panel),
+    Scene("touch-welcome", _touch_explored(_welcome, lambda app: app.welcome.start_button)),
+    Scene("touch-keyboard", _touch_explored(_demarche_step("signalement-rue", 2), _keyboard_key)),
 ]
 
 

@@ -4,9 +4,11 @@ The screen hands over what was typed; this reads it as a reference
 (``normalise_reference``), looks it up in this terminal's queue (an indexed read, no
 payload decrypted) and, when the request has left the terminal or was never stored
 here, asks the back office on a short-lived thread (``kiosk.domain.request_status``,
-bounded by the connector's deadline). The answer comes back as a signal, is shown and
-spoken. An answer that comes back after the visit ended, or after another search, is
-dropped: each search has a number, and the end of a visit moves it on.
+bounded by the connector's deadline). w.c.s. and Open311 know their own ids only: for
+them the desk hands over the link this terminal kept (démarche, back-office id), and
+writes back the id an Open311 server gave later for a token. The answer comes back as
+a signal, is shown and spoken. An answer that comes back after the visit ended, or after
+another search, is dropped: each search has a number, and the end of a visit moves it on.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from accessibility.sizes import ScreenMetrics
 from kiosk.domain.reference import normalise_reference
 from kiosk.domain.request_status import (
     Answer,
+    ByLink,
+    Link,
+    LinkedStatusSource,
     Local,
     Outcome,
     StatusSource,
@@ -27,16 +32,18 @@ from kiosk.domain.request_status import (
     look_up,
 )
 from kiosk.i18n import _
-from offline_queue.store import WAITING_STATES, QueueStore, State
+from offline_queue.store import WAITING_STATES, ItemInfo, QueueStore, State
 from ui.main_window import KioskWindow
 from ui.screens.status import StatusScreen
 
 _log = logging.getLogger(__name__)
 
 
-def local_state(store: QueueStore, reference: str) -> Local:
-    """What this terminal's queue knows of ``reference`` (never its payload)."""
-    item = store.find_reference(reference)
+Source = StatusSource | LinkedStatusSource
+
+
+def local_state(item: ItemInfo | None) -> Local:
+    """What this terminal's queue knows of a reference, from its latest item (or None)."""
     if item is None:
         return Local.NOT_HERE
     if item.state in WAITING_STATES:
@@ -44,13 +51,21 @@ def local_state(store: QueueStore, reference: str) -> Local:
     return Local.DELIVERED if item.state is State.DELIVERED else Local.SET_ASIDE
 
 
+def link_of(item: ItemInfo | None) -> Link | None:
+    """The démarche and back-office id this terminal kept for a delivered item."""
+    if item is None or item.state is not State.DELIVERED or not item.remote_reference:
+        return None
+    return Link(item.kind, item.remote_reference)
+
+
 def build_status_desk(
     window: KioskWindow, store: QueueStore, connector: object, metrics: ScreenMetrics,
     parent: QObject,
 ) -> StatusDesk:
     """The desk and its screen, asking the back office's ``connector`` (the one the
-    kiosk delivers through) if it tells statuses."""
-    source = connector if isinstance(connector, StatusSource) else None
+    kiosk delivers through) if it tells statuses, by the kiosk's reference or (w.c.s.,
+    Open311) by the link this terminal kept."""
+    source = connector if isinstance(connector, StatusSource | LinkedStatusSource) else None
     return StatusDesk(window, StatusScreen(metrics, window), store, source, parent)
 
 
@@ -64,14 +79,15 @@ class StatusDesk(QObject):
 
     speak = Signal(str)
     looked_up = Signal()
-    _answered = Signal(int, object)  # (search number, Answer) from the lookup thread
+    # (search number, Answer, the source asked) from the lookup thread
+    _answered = Signal(int, object, object)
 
     def __init__(
         self,
         window: KioskWindow,
         screen: StatusScreen,
         store: QueueStore,
-        source: StatusSource | None,
+        source: Source | None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -108,40 +124,57 @@ class StatusDesk(QObject):
             return
         self.screen.show_reference(reference)
         self.looked_up.emit()
+        item: ItemInfo | None = None
         try:
-            here = local_state(self._store, reference)
+            item = self._store.find_reference(reference)
         except Exception as error:  # a queue that cannot be read: ask the back office
             _log.warning("queue not read for a status: %s", type(error).__name__)
-            here = Local.NOT_HERE
+        here = local_state(item)
         if here in (Local.WAITING, Local.SET_ASIDE) or self._source is None:
-            self._show(self._search, look_up(reference, lambda _ref: here, None))
+            self._show(self._search, look_up(reference, lambda _ref: here, None), None)
             return
+        source: StatusSource = (
+            ByLink(self._source, link_of(item), item.id if item else None)
+            if isinstance(self._source, LinkedStatusSource) else self._source
+        )
         self._busy = True
         self._shown = None
         self.screen.show_answer(_("Un instant. La borne demande à la mairie."))
         self.speak.emit(self.screen.spoken_text())
         threading.Thread(
-            target=self._ask, args=(self._search, reference, here), name="request-status",
-            daemon=True,
+            target=self._ask, args=(self._search, reference, here, source),
+            name="request-status", daemon=True,
         ).start()
 
-    def _ask(self, search: int, reference: str, here: Local) -> None:
+    def _ask(self, search: int, reference: str, here: Local, source: StatusSource) -> None:
         """On the lookup thread: the back office's answer, bounded by its deadline."""
         answer: Answer
         try:
-            answer = look_up(reference, lambda _ref: here, self._source)
+            answer = look_up(reference, lambda _ref: here, source)
         except Exception as error:  # look_up does not raise; a bug must not hang the screen
             _log.error("status lookup failed: %s", type(error).__name__)
             answer = Outcome.UNREACHABLE
         if not self._stopped:
-            self._answered.emit(search, answer)
+            self._answered.emit(search, answer, source)
 
-    def _show(self, search: int, answer: Answer) -> None:
-        """On the GUI thread: show and say the answer, if still awaited."""
+    def _show(self, search: int, answer: Answer, source: StatusSource | None) -> None:
+        """On the GUI thread: keep an id learnt on the way, then show and say the answer,
+        if still awaited."""
         self._busy = False
+        if isinstance(source, ByLink) and not self._stopped:
+            self._keep_link(source)
         if search != self._search or self._stopped:
             return  # the visit ended, or another search started, meanwhile
         self.present(answer)
+
+    def _keep_link(self, asked: ByLink) -> None:
+        """Write the back-office id an Open311 server gave for a token meanwhile."""
+        if asked.link is None or asked.link == asked.kept or asked.item_id is None:
+            return
+        try:
+            self._store.complete_remote_reference(asked.item_id, asked.link.remote_reference)
+        except Exception as error:  # kept for the next time; the answer is shown anyway
+            _log.warning("back-office id not kept: %s", type(error).__name__)
 
     def present(self, answer: Answer) -> None:
         """Show and say ``answer``."""

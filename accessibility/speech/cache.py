@@ -60,6 +60,8 @@ class SpeechCache:
                 int(utterance.rate_wpm),
                 round(float(utterance.volume), 3),
                 self.engine_version,
+                # Only when set, so that the keys of plain utterances stay as they were.
+                *([utterance.embedded_voice] if utterance.embedded_voice else []),
             ],
             ensure_ascii=False,
         )

@@ -17,11 +17,12 @@ import subprocess
 import threading
 import time
 import wave
+from dataclasses import replace
 from functools import cache
 from importlib import metadata
 from typing import Any, Protocol
 
-from accessibility.speech.utterance import Utterance
+from accessibility.speech.utterance import EMBED_START, Utterance, segments
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,23 @@ class Pyttsx3Engine:
         return self._voice_ids
 
     def render(self, utterance: Utterance) -> bytes:
-        """Render one utterance to a 22,050 Hz mono 16-bit WAV held in memory."""
+        """Render one utterance to a 22,050 Hz mono 16-bit WAV held in memory.
+
+        With an ``embedded_voice``, each part of the text is said with its own voice and
+        the parts are joined into one WAV (espeak-ng cannot switch voice inside a text).
+        """
+        if utterance.embedded_voice is None or EMBED_START not in utterance.text:
+            return self._render_one(utterance)
+        parts = [
+            replace(utterance, text=part, embedded_voice=None,
+                    voice=utterance.embedded_voice if embedded else utterance.voice)
+            for part, embedded in segments(utterance.text)
+        ]
+        if not parts:
+            raise SynthesisError("empty text")
+        return _join_wavs([self._render_one(part) for part in parts])
+
+    def _render_one(self, utterance: Utterance) -> bytes:
         text = utterance.text.strip()
         if not text:
             raise SynthesisError("empty text")  # runAndWait() would never return
@@ -164,6 +181,19 @@ def _wait_until_idle() -> None:
     deadline = time.monotonic() + IDLE_TIMEOUT_S
     while _espeak.IsPlaying() and time.monotonic() < deadline:
         time.sleep(IDLE_POLL_S)
+
+
+def _join_wavs(wavs: list[bytes]) -> bytes:
+    """One WAV holding the frames of ``wavs`` one after the other (same format: one engine)."""
+    target = io.BytesIO()
+    with wave.open(io.BytesIO(wavs[0]), "rb") as first:
+        params = first.getparams()
+    with wave.open(target, "wb") as joined:
+        joined.setparams(params)
+        for audio in wavs:
+            with wave.open(io.BytesIO(audio), "rb") as part:
+                joined.writeframes(part.readframes(part.getnframes()))
+    return target.getvalue()
 
 
 def _check_wav(audio: bytes) -> None:

@@ -22,6 +22,7 @@ class Said:
     text: str
     language: str
     personal: bool = False
+    embedded_language: str | None = None  # the language of its marked parts (a street name)
 
     def __repr__(self) -> str:
         # Personal text must not leak into logs or tracebacks through a repr.

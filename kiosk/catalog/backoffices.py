@@ -29,6 +29,7 @@ from kiosk.catalog.model import (
 from kiosk.catalog.shapes import (
     ConsequenceError,
     Where,
+    boolean,
     expect_list,
     expect_object,
     kind_of,
@@ -92,7 +93,7 @@ class MappingReader:
 
     def wcs(self, value: object, where: Where) -> WcsTarget:
         item = expect_object(value, where, frozenset({"formdef", "fields"}),
-                             frozenset({"uuid_varname", "ignore"}))
+                             frozenset({"uuid_varname", "ignore", "franceconnect"}))
         formdef = _code(item["formdef"], where.at("formdef"), WCS_SLUG,
                         "a w.c.s. form slug (lower-case letters, digits, - or _)")
         uuid_varname = _code(item.get("uuid_varname", "kiosk_uuid"), where.at("uuid_varname"),
@@ -108,7 +109,8 @@ class MappingReader:
                        key="varname", what="w.c.s. field",
                        taken={uuid_varname: "uuid_varname"})
         ignore = self._ignore(item, where, set(raw_fields))
-        return WcsTarget(formdef, MappingProxyType(fields), uuid_varname, ignore)
+        franceconnect = boolean(item.get("franceconnect", False), where, "franceconnect")
+        return WcsTarget(formdef, MappingProxyType(fields), uuid_varname, ignore, franceconnect)
 
     def wcs_field(self, value: object, where: Where, question_id: str) -> WcsFieldTarget:
         question = self._question(question_id, where)

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol, TypeVar
 
-from kiosk.i18n import LANGUAGES
+from kiosk.i18n import LANGUAGES, is_right_to_left
 from kiosk.paths import asset
 
 SCHEMA_VERSION = 1
@@ -36,6 +36,15 @@ def _by_id(items: tuple[_Item, ...], item_id: str) -> _Item:
     raise KeyError(item_id)
 
 
+# A text shown in another language than the resident's (a missing translation, a street
+# name) is wrapped in FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE: on screen it keeps
+# its own direction inside the other one (a French street name inside Arabic), and speech
+# knows to say it with the French voice (``fallback_language``). espeak-ng ignores the marks.
+FALLBACK_START, FALLBACK_END = "\u2068", "\u2069"
+RIGHT_TO_LEFT_MARK = "\u200f"
+SOURCE_LANGUAGE = "fr"
+
+
 @dataclass(frozen=True)
 class Texts:
     """One text in each language: French required, others fall back to French."""
@@ -44,9 +53,13 @@ class Texts:
     en: str | None = None
     ar: str | None = None
     draft: bool = False  # not reviewed yet: ``kiosk catalog check`` refuses to publish it
+    # A name written the same in every language (a street: "Rue des Lilas"), never missing.
+    proper_name: bool = False
 
     def missing(self, languages: Iterable[str]) -> tuple[str, ...]:
         """Which of ``languages`` this text has no translation in (French never missing)."""
+        if self.proper_name:
+            return ()
         return tuple(lang for lang in languages if lang != "fr" and not getattr(self, lang))
 
     def get(self, language: str) -> str:
@@ -56,8 +69,38 @@ class Texts:
 
 
 def localized(texts: Texts | None, language: str) -> str:
-    """``texts`` in ``language`` with French fallback; "" when there is no text at all."""
-    return "" if texts is None else texts.get(language)
+    """``texts`` in ``language`` with French fallback; "" when there is no text at all.
+
+    A French text shown to a resident of another language is wrapped in isolate marks
+    (see ``FALLBACK_START``): laid out in its own direction, said with the French voice.
+    """
+    if texts is None:
+        return ""
+    translated: str | None = getattr(texts, language, None) if language in LANGUAGES else None
+    if language == SOURCE_LANGUAGE or translated:
+        return translated or texts.fr
+    return as_french(texts.fr, language)
+
+
+def as_french(text: str, language: str) -> str:
+    """``text``, French, marked for a screen in ``language``: isolated (its own direction,
+    the French voice); in a right-to-left language, after a RIGHT-TO-LEFT MARK, so that the
+    line itself stays right to left (aligned at the right like the Arabic around it)."""
+    mark = RIGHT_TO_LEFT_MARK if is_right_to_left(language) else ""
+    return mark + FALLBACK_START + text + FALLBACK_END
+
+
+def fallback_language(text: str) -> str | None:
+    """"fr" when the whole of ``text`` is one French text shown in another language
+    (``as_french``'s marks around it), else None: then it is in the resident's language."""
+    inner = text.strip().lstrip(RIGHT_TO_LEFT_MARK)
+    if (
+        inner.startswith(FALLBACK_START)
+        and inner.endswith(FALLBACK_END)
+        and FALLBACK_START not in inner[1:]
+    ):
+        return SOURCE_LANGUAGE
+    return None
 
 
 def pictogram_path(name: str) -> Path:
@@ -247,6 +290,9 @@ class WcsTarget:
     fields: Mapping[str, WcsFieldTarget]
     uuid_varname: str = "kiosk_uuid"
     ignore: frozenset[str] = frozenset()
+    # Sent as a draft that the resident finishes on their own phone, signed in with
+    # FranceConnect (the receipt's QR code opens it); the kiosk never asks for a login.
+    franceconnect: bool = False
 
 
 @dataclass(frozen=True)

@@ -249,6 +249,9 @@ class _Reader:
                     else None
                 ),
             )
+            if places and isinstance(item["label"], str):
+                # A place written in one text is a name: the same in every language.
+                option = replace(option, label=replace(option.label, proper_name=True))
             options.append(self.place(option, item, w) if places else option)
         _unique([o.id for o in options], where, "option")
         return tuple(options)

@@ -141,9 +141,7 @@ def text(value: object, where: Where, limit: int, *, multiline: bool = False) ->
         where.fail(f"text too long: {len(value)} characters, at most {limit}")
     if not value.strip():
         where.fail("the text is empty")
-    # str.isprintable() runs in C; the line breaks a multi-line text may hold are removed first
-    printable = value.replace("\n", "").isprintable() if multiline else value.isprintable()
-    if not printable:
+    if not _printable(value, multiline):
         where.fail("the text holds control characters" + ("" if multiline else " or line breaks"))
     return value
 
@@ -151,6 +149,19 @@ def text(value: object, where: Where, limit: int, *, multiline: bool = False) ->
 def good_text(value: object, limit: int, multiline: bool) -> bool:
     if not isinstance(value, str) or len(value) > limit or not value.strip():
         return False
+    return _printable(value, multiline)
+
+
+# The invisible marks that keep a left-to-right name or number in its order inside Arabic
+# (LEFT-TO-RIGHT and RIGHT-TO-LEFT MARK; LEFT-TO-RIGHT, RIGHT-TO-LEFT, FIRST-STRONG and POP
+# DIRECTIONAL ISOLATE): allowed. Overrides (U+202A-202E) are not.
+_ISOLATES = str.maketrans("", "", "\u200e\u200f\u2066\u2067\u2068\u2069")
+
+
+def _printable(value: str, multiline: bool) -> bool:
+    """No control characters (nor line breaks unless ``multiline``) apart from isolates."""
+    # str.isprintable() runs in C; line breaks and isolate marks are removed first.
+    value = value.translate(_ISOLATES)
     return value.replace("\n", "").isprintable() if multiline else value.isprintable()
 
 

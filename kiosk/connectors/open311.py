@@ -53,6 +53,8 @@ from kiosk.connectors.bounded_http import Answer, BoundedHttp
 from kiosk.connectors.http_api import parse_retry_after
 from kiosk.connectors.look_up_first import LookUpFirst
 from kiosk.connectors.open311_mapping import Open311Service, request_fields
+from kiosk.connectors.remote_status import asked_status, open311_request_status
+from kiosk.domain.request_status import Link, RequestStatus, Status, StatusUnavailableError
 from kiosk.domain.submission import Submission
 from offline_queue.connector import Delivered, Outcome, Outgoing, Rejected, RetryLater, Unauthorized
 
@@ -144,15 +146,39 @@ class Open311Connector(LookUpFirst[_Prepared]):
         if not _REMOTE_ID.fullmatch(token):
             return None
         try:
-            answer = self._http.request(
-                "GET", self._url(f"tokens/{quote(token)}.json", []), limit=MAX_ANSWER_BYTES,
-                headers={"Accept": "application/json"},
-            )
+            answer = self.get(f"tokens/{quote(token)}.json")
         except requests.RequestException:
             return None
         records = _records(answer.json()) if 200 <= answer.status < 300 else []
         found = [_remote_id(r.get("service_request_id")) for r in records or []]
         return next((remote for remote in found if remote), None)
+
+    # ------------------------------------------------------------------ status
+
+    def complete_link(self, link: Link) -> Link:
+        """``link`` with the request's id once the server has made the request it answered
+        a token for (``resolve_token``); ``link`` itself otherwise."""
+        if not link.remote_reference.startswith(TOKEN_PREFIX):
+            return link
+        remote = self.resolve_token(link.remote_reference)
+        return link if remote is None else Link(link.demarche_id, remote)
+
+    def linked_status(self, link: Link) -> RequestStatus:
+        """The status of the request ``link`` names (``GET requests/<id>.json``): ``open``
+        is in progress, ``closed`` done, with ``agency_responsible`` and ``status_notes``.
+        A request still known by its token only was received: the server has not made it.
+
+        Raises ``UnknownReferenceError`` (a 404) or ``StatusUnavailableError``.
+        """
+        remote = link.remote_reference
+        if remote.startswith(TOKEN_PREFIX):
+            return RequestStatus(Status.RECEIVED)
+        if not _REMOTE_ID.fullmatch(remote):
+            raise StatusUnavailableError("status: the request's id cannot be asked about")
+        return asked_status(
+            lambda: self.get(f"requests/{quote(remote)}.json"),
+            lambda reply: open311_request_status(reply, remote), remote, _reason,
+        )
 
     # ------------------------------------------------------------------ LookUpFirst
 
@@ -189,10 +215,7 @@ class Open311Connector(LookUpFirst[_Prepared]):
             ("end_date", (now + LOOK_UP_MARGIN).strftime(DATE_FORMAT)),
             ("status", "open,closed"),
         ]
-        answer = self._http.request(
-            "GET", self._url("requests.json", params), limit=MAX_LOOK_UP_BYTES,
-            headers={"Accept": "application/json"},
-        )
+        answer = self.get("requests.json", params, limit=MAX_LOOK_UP_BYTES)
         if answer.status in RETRY_STATUSES or answer.status >= 500:
             return RetryLater(f"look-up: {_reason(answer)}",
                               parse_retry_after(answer.headers.get("Retry-After")))
@@ -232,6 +255,15 @@ class Open311Connector(LookUpFirst[_Prepared]):
         if isinstance(outcome, Rejected | Unauthorized):
             self._send_without_look_up.add(item_id)  # a refusal: nothing was stored
         return outcome
+
+    def get(
+        self, path: str, params: Sequence[tuple[str, str]] = (), *, limit: int = MAX_ANSWER_BYTES
+    ) -> Answer:
+        """``GET {endpoint}/{path}`` (with the jurisdiction), its answer at most ``limit``
+        bytes; raises ``requests.RequestException`` on network trouble."""
+        return self._http.request(
+            "GET", self._url(path, params), limit=limit, headers={"Accept": "application/json"}
+        )
 
     def _url(self, path: str, params: Sequence[tuple[str, str]]) -> str:
         """``{endpoint}/{path}`` with ``params`` and, for the GET calls, the jurisdiction."""

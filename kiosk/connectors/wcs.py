@@ -55,7 +55,9 @@ from kiosk.connectors.base_url import check_base_url
 from kiosk.connectors.bounded_http import Answer, BoundedHttp
 from kiosk.connectors.http_api import parse_retry_after
 from kiosk.connectors.look_up_first import LookUpFirst
+from kiosk.connectors.remote_status import asked_status, wcs_request_status
 from kiosk.connectors.wcs_signing import signed_query
+from kiosk.domain.request_status import Link, RequestStatus, StatusUnavailableError
 from kiosk.domain.submission import Submission
 from offline_queue.connector import Delivered, Outcome, Outgoing, Rejected, RetryLater, Unauthorized
 
@@ -124,13 +126,16 @@ class WcsForm:
     ``slug``: the formdef's URL name. ``fields``: the kiosk's answer key -> its field.
     ``ignored``: answers deliberately not sent (any other unmapped answer makes the item
     refused, never silently dropped). ``uuid_varname``: the field holding the
-    submission's UUID, what makes delivery exactly-once.
+    submission's UUID, what makes delivery exactly-once. ``draft``: sent as a draft
+    (``meta.draft``) that the resident finishes on their phone, signed in with
+    FranceConnect (the receipt's QR code holds the ``url`` w.c.s. gives for it).
     """
 
     slug: str
     fields: Mapping[str, WcsField]
     uuid_varname: str = "kiosk_uuid"
     ignored: frozenset[str] = frozenset()
+    draft: bool = False
 
     def __post_init__(self) -> None:
         if not _SLUG.fullmatch(self.slug):
@@ -233,14 +238,35 @@ class WcsConnector(LookUpFirst[_Prepared]):
         """True when w.c.s. answers ``GET /api/formdefs/`` (any status under 500)."""
         return self._http.reachable(self.base_url + "/api/formdefs/")
 
+    # ------------------------------------------------------------------ status
+
+    def complete_link(self, link: Link) -> Link:
+        """w.c.s. gives a form's id at once: ``link`` as it is."""
+        return link
+
+    def linked_status(self, link: Link) -> RequestStatus:
+        """The status of the form ``link`` names (signed ``GET /api/forms/<slug>/<id>/``).
+
+        Raises ``UnknownReferenceError`` (w.c.s. has no such form) or
+        ``StatusUnavailableError`` (network, another answer, no status that can be read).
+        """
+        form = self.forms.get(link.demarche_id)
+        if form is None or not _REMOTE_ID.fullmatch(link.remote_reference):
+            raise StatusUnavailableError("status: no w.c.s. form for this request's démarche")
+        remote = link.remote_reference
+        return asked_status(
+            lambda: self.signed_get(f"/api/forms/{quote(form.slug)}/{remote}/"),
+            wcs_request_status, remote, _reason,
+        )
+
     # ------------------------------------------------------------------ the two calls
 
     def _look_up(self, item: Outgoing, prepared: _Prepared) -> Outcome | None:
         """The earlier form with this UUID as ``Delivered``, None when there is none, or
         the outcome that stops this attempt (the look-up failed: nothing is sent)."""
         form, item_id = prepared[0], item.item_id
-        answer = self._request(
-            "GET", f"/api/forms/{quote(form.slug)}/list", [(f"filter-{form.uuid_varname}", item_id)]
+        answer = self.signed_get(
+            f"/api/forms/{quote(form.slug)}/list", [(f"filter-{form.uuid_varname}", item_id)]
         )
         if not 200 <= answer.status < 300:
             return _failure(answer, "look-up")
@@ -261,7 +287,7 @@ class WcsConnector(LookUpFirst[_Prepared]):
         body = json.dumps(
             {
                 "data": data,
-                "meta": {"backoffice-submission": True},
+                "meta": {"backoffice-submission": True, **({"draft": True} if form.draft else {})},
                 "context": {"channel": self.channel},
             },
             ensure_ascii=False,
@@ -280,6 +306,11 @@ class WcsConnector(LookUpFirst[_Prepared]):
         return _delivered(created)
 
     # ------------------------------------------------------------------ plumbing
+
+    def signed_get(self, path: str, params: Sequence[tuple[str, str]] = ()) -> Answer:
+        """``GET {site}{path}``, signed now (look-ups, statuses, schemas, the doctor);
+        raises ``requests.RequestException`` on network trouble."""
+        return self._request("GET", path, params)
 
     def _request(
         self,
@@ -331,6 +362,11 @@ def _failure(answer: Answer, call: str) -> Outcome:
     if 400 <= status < 500:
         return Rejected(reason)
     return RetryLater(reason)  # 1xx/3xx: not a verdict on the item; a technician looks
+
+
+def describe_refusal(answer: Answer) -> tuple[str, str | None]:
+    """A refusal's reason (``HTTP 403 access-denied: …``) and its fixed meaning, if known."""
+    return _reason(answer), _known_refusal(answer)
 
 
 def _known_refusal(answer: Answer) -> str | None:

@@ -22,6 +22,7 @@ def wcs_form(target: WcsTarget) -> WcsForm:
         }),
         uuid_varname=target.uuid_varname,
         ignored=target.ignore,
+        draft=target.franceconnect,
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from kiosk.config import Config
 from kiosk.doctor import (
     audio,
+    backoffice,
     configuration,
     delivery,
     demarches,
@@ -32,6 +33,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     *keys.CHECKS,
     *delivery.CHECKS,
     *demarches.CHECKS,
+    *backoffice.CHECKS,  # w.c.s. and Open311 asked for real
     *mediators.CHECKS,
     *display.CHECKS,
     *audio.CHECKS,

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import secrets
 
+from kiosk.domain.spelling import spell
+
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 GROUPS = 2
 GROUP_SIZE = 3
@@ -53,9 +55,11 @@ def normalise_reference(text: str) -> str | None:
     return candidate if _REFERENCE.fullmatch(candidate) else None
 
 
-def spell_reference(reference: str) -> str:
-    """The reference as it should be read aloud: each character apart, a pause per group.
+def spell_reference(reference: str, language: str) -> str:
+    """The reference as it should be read aloud in ``language``, to be written down.
 
-    ``ADM-7K3-Q9P`` -> ``A D M. 7 K 3. Q 9 P.`` (speech says letters one by one).
+    Each character apart, each letter with its word, a pause after each group:
+    ``ADM-7K3-Q9P`` -> ``A comme Anatole, D comme Désiré, M comme Marcel. 7, K comme
+    Kléber, 3. Q comme Quintal, 9, P comme Pierre.`` (see ``kiosk.domain.spelling``).
     """
-    return " ".join(" ".join(group) + "." for group in reference.split("-"))
+    return spell(reference.split("-"), language)

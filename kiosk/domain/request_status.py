@@ -20,6 +20,7 @@ from kiosk.i18n import _
 
 _log = logging.getLogger(__name__)
 MAX_SERVICE_NAME = 80  # characters of the name of the service in charge
+MAX_NOTE = 200  # characters of an agent's public note (Open311 ``status_notes``)
 
 
 class Status(enum.Enum):
@@ -38,6 +39,26 @@ class RequestStatus:
     status: Status
     service: str | None = None
     updated_at: str | None = None
+    note: str | None = None  # a note the back office publishes with the status
+
+
+def one_line(value: object, limit: int) -> str | None:
+    """``value`` as one printable line of at most ``limit`` characters, or None (not
+    text, empty, or holding control characters: it is shown and spoken as it is)."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    return text if 0 < len(text) <= limit and text.isprintable() else None
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a terminal keeps of a request it delivered to a back office that does not
+    know the kiosk's references (w.c.s., Open311): the démarche and the back office's id
+    (an Open311 ``token:…`` until the server gives the id)."""
+
+    demarche_id: str
+    remote_reference: str
 
 
 class UnknownReferenceError(LookupError):
@@ -73,6 +94,40 @@ class Outcome(enum.Enum):
     SET_ASIDE = "set_aside"
     UNKNOWN = "unknown"
     UNREACHABLE = "unreachable"
+
+
+@runtime_checkable
+class LinkedStatusSource(Protocol):
+    """A back office asked by its own id (``WcsConnector``, ``Open311Connector``)."""
+
+    def complete_link(self, link: Link) -> Link:
+        """``link`` with the back office's final id when it has one by now (an Open311
+        token resolved); ``link`` itself otherwise. Never raises."""
+        ...
+
+    def linked_status(self, link: Link) -> RequestStatus:
+        """The status; raises ``UnknownReferenceError`` or ``StatusUnavailableError``."""
+        ...
+
+
+class ByLink:
+    """A ``StatusSource`` made of a linked source and the link this terminal kept for the
+    reference asked about (None: this terminal delivered no such request, and only the
+    terminal that sent a request knows its back-office id)."""
+
+    def __init__(
+        self, source: LinkedStatusSource, link: Link | None, item_id: str | None = None
+    ) -> None:
+        self._source = source
+        self.item_id = item_id  # the terminal's item the link was kept for
+        self.kept = link  # as the terminal keeps it
+        self.link = link  # completed by ``request_status`` (a token resolved)
+
+    def request_status(self, reference: str) -> RequestStatus:
+        if self.link is None:
+            raise UnknownReferenceError(reference)
+        self.link = self._source.complete_link(self.link)
+        return self._source.linked_status(self.link)
 
 
 Answer = RequestStatus | Outcome
@@ -130,6 +185,13 @@ def describe(answer: Answer) -> str:
 
 
 def _describe_status(answer: RequestStatus) -> str:
+    text = _describe_state(answer)
+    if answer.note:
+        text += " " + _("La mairie ajoute : {note}").format(note=answer.note)
+    return text
+
+
+def _describe_state(answer: RequestStatus) -> str:
     if answer.status is Status.RECEIVED:
         return _(
             "Votre demande est bien arrivée à la mairie. Personne ne l'a encore ouverte."

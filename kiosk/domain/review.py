@@ -7,11 +7,19 @@ numbers are grouped by two digits, addresses on one line.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
-from kiosk.catalog.model import Field, FieldType, localized
+from kiosk.catalog.model import (
+    FALLBACK_END,
+    Field,
+    FieldType,
+    as_french,
+    fallback_language,
+    localized,
+)
 from kiosk.catalog.validators import AnswerValue, format_number, format_phone_fr
-from kiosk.i18n import _
+from kiosk.i18n import _, is_right_to_left
 
 _MONTHS: Mapping[str, tuple[str, ...]] = {
     "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
@@ -32,7 +40,33 @@ def format_date(iso: str, language: str) -> str:
 
 
 def format_answer(field: Field, value: AnswerValue | None, language: str) -> str:
-    """One checked answer in plain words, in ``language`` (French fallback)."""
+    """One checked answer in plain words, in ``language`` (French fallback).
+
+    In a right-to-left language, an answer written in Latin letters only (a name, an
+    address, an e-mail typed on the French kiosk) is marked as French text (see
+    ``localized``): left to right on screen, said with the French voice; groups of digits
+    (a phone number) are kept left to right.
+    """
+    text = _plain_words(field, value, language)
+    if not is_right_to_left(language) or _RIGHT_TO_LEFT.search(text):
+        return text
+    if _LATIN.search(text) and fallback_language(text) is None:
+        return as_french(text, language)
+    if _DIGIT_GROUPS.search(text):
+        # "06 12 34 56 78" would show its groups in reverse order in a right-to-left
+        # line: kept left to right, and said by the resident's voice.
+        return LEFT_TO_RIGHT_ISOLATE + text + FALLBACK_END
+    return text
+
+
+# Latin letters (accented too), and letters of right-to-left scripts (Hebrew to Arabic).
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+_DIGIT_GROUPS = re.compile("[0-9][^0-9]+[0-9]")
+LEFT_TO_RIGHT_ISOLATE = "\u2066"
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _plain_words(field: Field, value: AnswerValue | None, language: str) -> str:
     if value is None:
         return _("Pas de réponse")
     if isinstance(value, bool):

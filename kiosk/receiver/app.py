@@ -21,6 +21,8 @@ from starlette.routing import Route
 from kiosk.connectors.signing import DEFAULT_MAX_SKEW, SignatureError, verify_request
 from kiosk.domain.reference import normalise_reference
 from kiosk.receiver.bodies import BodyError, check_heartbeat, check_submission, is_json_media_type
+from kiosk.receiver.console.store import ConsoleStore
+from kiosk.receiver.console.web import Console
 from kiosk.receiver.faults import (
     RETRY_AFTER_STATUSES,
     ASGIApp,
@@ -229,7 +231,9 @@ class Receiver:
             beat = check_heartbeat(body)
         except BodyError as refusal:
             return error(400, refusal.code, str(refusal))
-        self.store.record_heartbeat(terminal_id, beat.version, beat.queue, beat.journal_head)
+        self.store.record_heartbeat(
+            terminal_id, beat.version, beat.queue, beat.journal_head, beat.details
+        )
         self.store.store_statistics(terminal_id, beat.statistics)
         answer: dict[str, object] = {"status": "ok", "server_time": int(time.time())}
         if beat.statistics:
@@ -299,11 +303,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
 
 
-def build_routes(settings: ReceiverSettings, store: ReceiverStore | None = None) -> Starlette:
-    """The Starlette app with the API's routes (without the connection-drop wrapper)."""
-    receiver = Receiver(settings, store or ReceiverStore(settings.db))
+def build_routes(settings: ReceiverSettings, store: ConsoleStore | None = None) -> Starlette:
+    """The Starlette app with the API's routes and the commune console (without the
+    connection-drop wrapper)."""
+    store = store or ConsoleStore(settings.db)
+    receiver = Receiver(settings, store)
+    console = Console(store)
     app = Starlette(
         routes=[
+            *console.routes(),
             Route("/v1/submissions", receiver.submissions, methods=["POST"]),
             Route("/v1/catalog", receiver.catalog_endpoint, methods=["GET"]),
             Route("/v1/heartbeat", receiver.heartbeat, methods=["POST"]),
@@ -318,6 +326,6 @@ def build_routes(settings: ReceiverSettings, store: ReceiverStore | None = None)
     return app
 
 
-def create_app(settings: ReceiverSettings, store: ReceiverStore | None = None) -> ASGIApp:
+def create_app(settings: ReceiverSettings, store: ConsoleStore | None = None) -> ASGIApp:
     """The receiver as an ASGI app (uvicorn: one worker; it owns its in-progress keys)."""
     return expose_abort(build_routes(settings, store))

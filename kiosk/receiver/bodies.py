@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from kiosk.audit.head import JournalHead
+from kiosk.receiver.storage import HeartbeatDetails
 from kiosk.statistics.keys import DayCounts, StatisticsError, check_days
 
 MAX_VERSION_LENGTH = 64
 MAX_QUEUE_STATE_LENGTH = 32
+MAX_UNIX_TIME = 2**53  # far beyond any clock; keeps the number exact in every database
 
 
 class BodyError(ValueError):
@@ -92,6 +94,7 @@ class HeartbeatBody:
     version: str
     queue: dict[str, int]
     journal_head: JournalHead | None = None
+    details: HeartbeatDetails = field(default_factory=HeartbeatDetails)
     statistics: tuple[DayCounts, ...] = ()
 
 
@@ -114,18 +117,36 @@ def check_heartbeat(body: bytes) -> HeartbeatBody:
         counts[state] = int(count)
     if "terminal_id" in data and not isinstance(data["terminal_id"], str):
         raise BodyError("invalid_heartbeat", "terminal_id must be a string")
-    if "sent_at" in data and not is_integer(data["sent_at"]):
+    sent_at: Any = data.get("sent_at")
+    if "sent_at" in data and not (is_integer(sent_at) and 0 <= sent_at <= MAX_UNIX_TIME):
         raise BodyError("invalid_heartbeat", "sent_at must be an integer (Unix time)")
+    catalog_version = data.get("catalog_version")
+    if "catalog_version" in data and not (
+        isinstance(catalog_version, str) and len(catalog_version) <= MAX_VERSION_LENGTH
+    ):
+        raise BodyError(
+            "invalid_heartbeat", f"catalog_version: a string of at most {MAX_VERSION_LENGTH}"
+        )
+    paused = data.get("paused")
+    if "paused" in data and not isinstance(paused, bool):
+        raise BodyError("invalid_heartbeat", "paused must be true or false")
     head = None
     if "journal_head" in data:
         try:
             head = JournalHead.from_dict(data["journal_head"])
         except ValueError as problem:
             raise BodyError("invalid_heartbeat", str(problem)) from None
-    days: list[DayCounts] = []
-    if "statistics" in data:
-        try:
-            days = check_days(data["statistics"])
-        except StatisticsError as problem:
-            raise BodyError("invalid_statistics", str(problem)) from None
-    return HeartbeatBody(version, counts, head, tuple(days))
+    details = HeartbeatDetails(
+        None if sent_at is None else int(sent_at), catalog_version, paused
+    )
+    return HeartbeatBody(version, counts, head, details, _statistics_of(data))
+
+
+def _statistics_of(data: dict[str, Any]) -> tuple[DayCounts, ...]:
+    """The heartbeat's days of statistics (none without them), or ``invalid_statistics``."""
+    if "statistics" not in data:
+        return ()
+    try:
+        return tuple(check_days(data["statistics"]))
+    except StatisticsError as problem:
+        raise BodyError("invalid_statistics", str(problem)) from None

@@ -8,6 +8,9 @@
     kiosk-receiver heads --db received.sqlite3      # each terminal's highest journal head
     kiosk-receiver heartbeats --db received.sqlite3 [--json]  # each terminal's last one
     kiosk-receiver status set ADM-7K3-Q9P in_progress --service Voirie --db received.sqlite3
+    kiosk-receiver staff add --role admin NAME --db received.sqlite3  # console accounts
+    kiosk-receiver staff list --db received.sqlite3
+    kiosk-receiver staff unlock NAME --db received.sqlite3
 
 Each terminal has its own secret (kiosk.receiver.terminals); a request signed by a
 terminal that is not enrolled is refused with ``unknown_terminal``. ``terminal add``
@@ -21,12 +24,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import getpass
 import json
 import logging
 import socket
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from secrets import token_bytes
@@ -45,9 +49,18 @@ from kiosk.domain.request_status import MAX_SERVICE_NAME
 from kiosk.exit_codes import INTERRUPTED, USAGE, exit_quietly_on_broken_pipe, in_words
 from kiosk.paths import asset
 from kiosk.receiver.app import ReceiverSettings, create_app
+from kiosk.receiver.console.accounts import (
+    AccountError,
+    Role,
+    check_name,
+    check_password,
+    create_account,
+    unlock_account,
+)
+from kiosk.receiver.console.store import ConsoleStore
 from kiosk.receiver.constants import DEFAULT_PORT, READY_PREFIX
 from kiosk.receiver.faults import FaultPlan
-from kiosk.receiver.storage import STATUSES, ReceiverStore
+from kiosk.receiver.storage import STATUSES
 from kiosk.receiver.terminals import (
     TerminalRegistry,
     TerminalsFileError,
@@ -147,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     status_set.add_argument("--service", help="the service in charge, as residents know it")
     status_set.add_argument("--db", type=Path, required=True)
     status_set.set_defaults(handler=_status_set)
+    _add_staff_commands(commands)
     return parser
 
 
@@ -155,6 +169,18 @@ def _save(path: Path, terminals: dict[str, bytes]) -> None:
         save_terminals(path, terminals)
     except OSError as problem:
         raise UsageError(f"cannot write {path}: {in_words(problem)}") from None
+
+
+def _action(
+    actions: SubParsers, name: str, help_text: str, handler: Callable[[argparse.Namespace], int],
+    argument: tuple[str, str] | None = None,
+) -> argparse.ArgumentParser:
+    """A sub-command running ``handler``, with one positional ``(dest, METAVAR)`` if given."""
+    parser = actions.add_parser(name, help=help_text)
+    if argument is not None:
+        parser.add_argument(argument[0], metavar=argument[1])
+    parser.set_defaults(handler=handler)
+    return parser
 
 
 def _add_terminal_commands(commands: SubParsers) -> None:
@@ -168,11 +194,10 @@ def _add_terminal_commands(commands: SubParsers) -> None:
     )
     add.add_argument("--replace", action="store_true", help="replace an enrolled terminal")
     add.set_defaults(handler=_terminal_add)
-    listing = actions.add_parser("list", help="the enrolled terminals and their fingerprints")
-    listing.set_defaults(handler=_terminal_list)
-    remove = actions.add_parser("remove", help="refuse a terminal from now on")
-    remove.add_argument("terminal_id", metavar="TERMINAL-ID")
-    remove.set_defaults(handler=_terminal_remove)
+    listing = _action(actions, "list", "the enrolled terminals and their fingerprints",
+                      _terminal_list)
+    remove = _action(actions, "remove", "refuse a terminal from now on", _terminal_remove,
+                     ("terminal_id", "TERMINAL-ID"))
     for action in (add, listing, remove):
         action.add_argument("--terminals", type=Path, required=True, help=TERMINALS_HELP)
 
@@ -272,11 +297,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _received(db: Path) -> Iterator[ReceiverStore]:
-    """The receiver's database, which must exist (reading never creates it)."""
-    if not db.exists():
+def _received(db: Path, *, must_exist: bool = True) -> Iterator[ConsoleStore]:
+    """The receiver's database, which must exist (reading never creates it); a first
+    staff account may create it."""
+    if must_exist and not db.exists():
         raise UsageError(f"no such database: {db}")
-    store = ReceiverStore(db)
+    store = ConsoleStore(db)
     try:
         yield store
     finally:
@@ -349,6 +375,65 @@ def _status_set(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 1
     print(f"{record.reference} {record.status}" + (f" ({record.service})" if service else ""))
+    return 0
+
+
+def _add_staff_commands(commands: SubParsers) -> None:
+    staff = commands.add_parser("staff", help="accounts of the commune console")
+    actions = staff.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser(
+        "add", help="create an account; the password is asked twice (or read from stdin)"
+    )
+    add.add_argument("name", metavar="NAME", help="login name: lowercase letters, digits, ._-")
+    add.add_argument("--role", required=True, choices=[role.value for role in Role],
+                     help="agent: terminals and requests; admin: everything; dpo: journal")
+    add.set_defaults(handler=_staff_add)
+    listing = _action(actions, "list", "the accounts, their roles, locked or not", _staff_list)
+    unlock = _action(actions, "unlock", "clear an account's lockout after failures",
+                     _staff_unlock, ("name", "NAME"))
+    for action in (add, listing, unlock):
+        action.add_argument("--db", type=Path, required=True, help="the receiver's database")
+
+
+def _new_password() -> str:
+    """The new account's password: typed twice at a terminal, else the first line of
+    standard input (for scripts); never from the command line."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise UsageError("the two passwords differ; nothing was created")
+    return first
+
+
+def _staff_add(args: argparse.Namespace) -> int:
+    try:
+        check_name(args.name)
+        password = check_password(_new_password())
+        with _received(args.db, must_exist=False) as store:
+            create_account(store, args.name, Role(args.role), password)
+    except AccountError as problem:
+        raise UsageError(str(problem)) from None
+    print(f"{args.name} ({args.role}) can now log in to the console at /console/")
+    return 0
+
+
+def _staff_list(args: argparse.Namespace) -> int:
+    now = time.time()
+    with _received(args.db) as store:
+        for account in store.all_staff():
+            locked = "  locked" if account.locked_until > now else ""
+            print(f"{account.name}  {account.role}{locked}")
+    return 0
+
+
+def _staff_unlock(args: argparse.Namespace) -> int:
+    with _received(args.db) as store:
+        try:
+            unlock_account(store, args.name, "kiosk-receiver")
+        except LookupError:
+            raise UsageError(f"no account called {args.name}") from None
+    print(f"{args.name} unlocked")
     return 0
 
 

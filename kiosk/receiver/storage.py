@@ -39,6 +39,12 @@ CREATE TABLE IF NOT EXISTS heartbeats (
     received_at REAL NOT NULL,
     beats INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS heartbeat_details (
+    terminal_id TEXT PRIMARY KEY,
+    sent_at INTEGER,
+    catalog_version TEXT,
+    paused INTEGER
+);
 CREATE TABLE IF NOT EXISTS journal_heads (
     terminal_id TEXT PRIMARY KEY,
     seq INTEGER NOT NULL,
@@ -109,6 +115,23 @@ class Heartbeat:
     queue: dict[str, int]
     received_at: float
     beats: int
+    sent_at: int | None = None  # the terminal's clock when it sent it (Unix time)
+    catalog_version: str | None = None
+    paused: bool | None = None  # None: the terminal did not say
+
+    @property
+    def clock_offset(self) -> float | None:
+        """Seconds the terminal's clock was ahead of the receiver's (None: unknown)."""
+        return None if self.sent_at is None else self.sent_at - self.received_at
+
+
+@dataclass(frozen=True)
+class HeartbeatDetails:
+    """What a heartbeat may say beyond its version and queue (all optional)."""
+
+    sent_at: int | None = None
+    catalog_version: str | None = None
+    paused: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -213,10 +236,20 @@ class ReceiverStore:
         version: str,
         queue: dict[str, int],
         journal_head: JournalHead | None = None,
+        details: HeartbeatDetails | None = None,
     ) -> None:
         """Keep the last heartbeat of a terminal and count them, and its journal head if higher."""
         if journal_head is not None:
             self._keep_head(terminal_id, journal_head, time.time())
+        details = details or HeartbeatDetails()
+        paused = None if details.paused is None else int(details.paused)
+        self._conn.execute(
+            "INSERT INTO heartbeat_details (terminal_id, sent_at, catalog_version, paused)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (terminal_id) DO UPDATE SET"
+            " sent_at = excluded.sent_at, catalog_version = excluded.catalog_version,"
+            " paused = excluded.paused",
+            (terminal_id, details.sent_at, details.catalog_version, paused),
+        )
         self._conn.execute(
             "INSERT INTO heartbeats (terminal_id, version, queue, received_at, beats)"
             " VALUES (?, ?, ?, ?, 1) ON CONFLICT (terminal_id) DO UPDATE SET"
@@ -343,10 +376,16 @@ class ReceiverStore:
     def heartbeats(self) -> list[Heartbeat]:
         """The last heartbeat of each terminal."""
         rows = self._conn.execute(
-            "SELECT terminal_id, version, queue, received_at, beats FROM heartbeats"
-            " ORDER BY terminal_id"
+            "SELECT h.terminal_id, h.version, h.queue, h.received_at, h.beats,"
+            " d.sent_at, d.catalog_version, d.paused FROM heartbeats h"
+            " LEFT JOIN heartbeat_details d ON d.terminal_id = h.terminal_id"
+            " ORDER BY h.terminal_id"
         ).fetchall()
-        return [Heartbeat(r[0], r[1], json.loads(r[2]), r[3], r[4]) for r in rows]
+        return [
+            Heartbeat(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6],
+                      None if r[7] is None else bool(r[7]))
+            for r in rows
+        ]
 
     def faults(self) -> list[FaultEvent]:
         """Every injected fault, in order."""

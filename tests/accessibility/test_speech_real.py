@@ -112,3 +112,21 @@ def test_settings_apply_to_every_utterance_in_a_row(synth: Synthesizer) -> None:
     frames = [read_wav(audio)[0].nframes for audio in order]
     assert min(slow) > 2 * max(fast)
     assert frames[0] > 2 * frames[1] < frames[2] > 2 * frames[3]
+
+
+def test_a_french_name_inside_arabic_is_said_with_the_french_voice(synth: Synthesizer) -> None:
+    arabic, french = synth.voice_for("ar"), synth.voice_for("fr")
+    assert arabic is not None
+    assert french is not None
+    mixed = synth.submit(Utterance(
+        "الشارع: \u2068Rue des Lilas\u2069. مختار.", arabic, 135, 0.8, True, embedded_voice=french,
+    )).result(WAIT)
+    parts = [render(synth, text, language) for text, language in
+             (("الشارع: ", "ar"), ("Rue des Lilas", "fr"), (". مختار.", "ar"))]
+    # One WAV holding the three parts in a row (espeak-ng's samples vary a little from
+    # one rendering to the next: lengths are compared).
+    assert len(read_wav(mixed)[1]) == pytest.approx(
+        sum(len(read_wav(part)[1]) for part in parts), rel=0.02)
+    # Without the French voice, espeak-ng's Arabic voice reads the Latin letters in English.
+    alone = render(synth, "الشارع: \u2068Rue des Lilas\u2069. مختار.", "ar")
+    assert len(read_wav(alone)[1]) != pytest.approx(len(read_wav(mixed)[1]), rel=0.03)

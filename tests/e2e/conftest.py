@@ -11,7 +11,14 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from kiosk import secrets
-from kiosk.config import BackofficeSection, Config, KioskSection, QueueSection
+from kiosk.config import (
+    BackofficeSection,
+    CatalogSection,
+    Config,
+    KioskSection,
+    QueueSection,
+    SpeechSection,
+)
 from kiosk.queue_file import QUEUE_FILE
 from offline_queue.store import ItemInfo, QueueStore
 from tests.e2e.resident import Resident
@@ -20,13 +27,16 @@ from wiring.app import KioskApp
 
 @pytest.fixture
 def make_kiosk(qapp: QApplication, data_dir: Path) -> Iterator[Callable[..., KioskApp]]:
-    """Build a windowed kiosk; ``backoffice=`` and ``queue=`` replace those sections,
-    other keyword arguments override [kiosk] keys. Without a back office by default."""
+    """Build a windowed kiosk; ``backoffice=``, ``queue=``, ``speech=`` and ``catalog=``
+    replace those sections, other keyword arguments override [kiosk] keys. Without a back
+    office by default."""
     built: list[KioskApp] = []
 
     def build(
         backoffice: BackofficeSection | None = None,
         queue: QueueSection | None = None,
+        speech: SpeechSection | None = None,
+        catalog: CatalogSection | None = None,
         **kiosk_keys: object,
     ) -> KioskApp:
         section = KioskSection(fullscreen=False, data_dir=str(data_dir), watchdog=False)
@@ -35,6 +45,8 @@ def make_kiosk(qapp: QApplication, data_dir: Path) -> Iterator[Callable[..., Kio
             kiosk=section,
             backoffice=backoffice or BackofficeSection(kind="none"),
             queue=queue or QueueSection(),
+            speech=speech or SpeechSection(),
+            catalog=catalog or CatalogSection(),
         )
         app = KioskApp(config, qapp)
         app.show()

@@ -246,9 +246,12 @@ STREET_REPORT: tuple[tuple[str, ...], ...] = (
 )
 
 
-def answer_street_report(resident: Resident) -> None:
-    """Answer the street report (open), one screen at a time, up to the review."""
-    for answer in STREET_REPORT:
+def answer_street_report(
+    resident: Resident, answers: tuple[tuple[str, ...], ...] = STREET_REPORT
+) -> None:
+    """Answer the street report (open), one screen at a time, up to the review: an
+    option to choose, or a field's name and the text to write in it, per screen."""
+    for answer in answers:
         if len(answer) == 1:
             resident.choose(answer[0])
         else:

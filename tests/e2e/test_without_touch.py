@@ -173,13 +173,9 @@ def test_a_street_problem_reported_with_the_keyboard_only(kiosk, queued):
 
 
 def test_a_birth_certificate_asked_with_the_numeric_keypad_only(kiosk, queued):
-    """Keypad only: 4/6 previous/next control, 8/2 up/down, 5 press, Enter; digits type.
-
-    No bundled démarche can be done with choices and digits alone: each asks a name or a
-    message in letters, which the keypad cannot type (the on-screen keys take no focus).
-    Here the name on the certificate is written as digits (the validator only counts
-    characters); everything else is what a keypad user really does.
-    """
+    """Keypad only: 4/6 previous/next control, 8/2 up/down, 5 press, Enter; digits type
+    in digit boxes; in a box of letters 8/2/4/6 move the keyboard's highlight and 5 types
+    the highlighted key (a whole name with accents, by ear: ``test_keypad_alone``)."""
     user = KeyUser(kiosk)
     screen = user.screen
 
@@ -218,9 +214,12 @@ def test_a_birth_certificate_asked_with_the_numeric_keypad_only(kiosk, queued):
     name = "Quel est le nom et le prénom de la personne sur l'acte ?"
     screen.asked(name)
     assert isinstance(user.focus, QLineEdit)
-    pad_digits("46")  # in a text box 4 and 6 type, they do not move
-    assert screen.text_in(name) == "46"
-    pad(Qt.Key.Key_Enter)
+    for key in "65656565":  # 6 shows the highlight on "a", then moves along the row
+        pad(Qt.Key(ord(key)))
+    assert screen.text_in(name) == "azer"
+    for key in "2226":  # down to the space bar, then "Valider" beside it
+        pad(Qt.Key(ord(key)))
+    pad(Qt.Key.Key_5)  # "Valider": on to the next question
 
     date = "Quelle est la date de la naissance, du mariage ou du décès ?"
     screen.asked(date)
@@ -256,7 +255,7 @@ def test_a_birth_certificate_asked_with_the_numeric_keypad_only(kiosk, queued):
     pad(Qt.Key.Key_5)
 
     review = screen.review()
-    assert review[name] == "46"
+    assert review[name] == "azer"
     assert review["Quel acte voulez-vous ?"] == "Acte de décès"
     pad_to("Modifier : Quel acte voulez-vous ?", Qt.Key.Key_4)
     pad(Qt.Key.Key_5)
@@ -274,8 +273,9 @@ def test_a_birth_certificate_asked_with_the_numeric_keypad_only(kiosk, queued):
     assert user.name() == item.reference  # while "Terminer" waits a moment
 
 
-def test_the_keypad_enter_leaves_a_long_text_box(kiosk):
-    """A keypad user cannot Tab: Enter in a box of several lines must lead out of it."""
+def test_the_keypad_star_leaves_a_long_text_box(kiosk):
+    """A keypad user cannot Tab: in a box of several lines, where 5 and Enter type the
+    keyboard's highlighted key, * leads out of it."""
     user = KeyUser(kiosk)
     screen = user.screen
     user.key(Qt.Key.Key_5, KEYPAD)
@@ -290,10 +290,41 @@ def test_the_keypad_enter_leaves_a_long_text_box(kiosk):
     screen.asked("Écrivez votre question.")
     box = user.focus
     assert isinstance(box, QPlainTextEdit)
-    for digit in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3):
-        user.key(digit, KEYPAD)
-    assert box.toPlainText() == "123"
-    user.key(Qt.Key.Key_Enter, KEYPAD)
+    user.key(Qt.Key.Key_6, KEYPAD)  # the keyboard's highlight, on "a"
+    user.key(Qt.Key.Key_5, KEYPAD)
+    user.key(Qt.Key.Key_Enter, KEYPAD)  # Enter types the highlighted key too
+    assert box.toPlainText() == "aa"
+    user.key(Qt.Key.Key_Asterisk, KEYPAD)  # * leaves any box
     assert user.focus is not box
-    assert box.toPlainText() == "123"
+    assert box.toPlainText() == "aa"
     assert user.name() == "Abandonner"
+
+
+def test_walking_past_the_address_box_never_types_into_it(kiosk):
+    """Issue 12: on the place question, 6 walked into the address box and the next 6 typed
+    "6" there, silently replacing the chosen street; "6" was sent."""
+    user = KeyUser(kiosk)
+    screen = user.screen
+    user.key(Qt.Key.Key_5, KEYPAD)
+    user.move_to("Un problème dans la rue", Qt.Key.Key_6, KEYPAD)
+    user.key(Qt.Key.Key_5, KEYPAD)
+    user.key(Qt.Key.Key_5, KEYPAD)  # the first problem
+    user.move_to("Suivant", Qt.Key.Key_6, KEYPAD)
+    user.key(Qt.Key.Key_5, KEYPAD)
+    screen.asked("Où est le problème ?")
+    user.move_to("Rue des Lilas", Qt.Key.Key_6, KEYPAD)
+    user.key(Qt.Key.Key_5, KEYPAD)
+    user.move_to("Adresse écrite", Qt.Key.Key_6, KEYPAD)
+    box = user.focus
+    user.key(Qt.Key.Key_6, KEYPAD)  # walks on past the box
+    assert user.focus is not box
+    assert screen.text_in("Adresse écrite") == ""
+    assert screen.is_chosen("Rue des Lilas")
+    user.key(Qt.Key.Key_4, KEYPAD)  # back onto it: still not typed into
+    assert user.focus is box
+    user.key(Qt.Key.Key_2, KEYPAD)
+    assert user.focus is not box
+    assert screen.text_in("Adresse écrite") == ""
+    user.move_to("Suivant", Qt.Key.Key_6, KEYPAD)
+    user.key(Qt.Key.Key_5, KEYPAD)
+    screen.asked("Décrivez le problème en quelques mots.")

@@ -40,6 +40,11 @@ class RunningWcs:
         forms: dict[str, list[dict[str, Any]]] = answer.json()["forms"]
         return forms
 
+    def set_status(self, slug: str, number: str, status: str, *, endpoint: bool = False) -> None:
+        """Move form ``number`` of ``slug`` to ``status``, as an agent would."""
+        self.faults(status={"slug": slug, "id": number, "status": status, "name": status,
+                            "endpoint": endpoint})
+
     def submit_requests(self) -> int:
         """How many submit requests reached it."""
         return int(requests.get(f"{self.url}/__fake__/forms", timeout=10).json()["requests"])
@@ -47,12 +52,16 @@ class RunningWcs:
 
 @contextmanager
 def running_wcs(
-    formdefs: Mapping[str, Sequence[str]], keys: Mapping[str, str] | None = None
+    formdefs: Mapping[str, Sequence[str]], keys: Mapping[str, str] | None = None,
+    *, schemas: Mapping[str, Any] | None = None, old_schema: bool = False,
 ) -> Iterator[RunningWcs]:
-    """Start the fake (formdefs: slug -> its varnames); stop it on exit."""
+    """Start the fake (formdefs: slug -> its varnames; schemas: slug -> the schema it
+    serves, else one made of the varnames); stop it on exit."""
     config = {
         "keys": dict(keys or {ORIG: KEY}),
         "formdefs": {slug: list(varnames) for slug, varnames in formdefs.items()},
+        "schemas": dict(schemas or {}),
+        "old_schema": old_schema,
     }
     with running_fake("tests.fakes.wcs_server", CONFIG_ENV, config) as url:
         yield RunningWcs(url=url)

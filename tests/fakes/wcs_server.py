@@ -17,6 +17,13 @@ it accepts connections. What it does as the real one does (wcs/api_utils.py
 - ``GET /api/forms/<slug>/list?filter-<varname>=<value>``: the forms whose field equals
   the value exactly (a plain list of ``{"id", "display_id", "url", ...}``); 400 "Invalid
   filter" on a varname the form does not have.
+- ``GET /api/forms/<slug>/<id>/``: one form's JSON (``{"id", "display_id", "url",
+  "last_update_time", "fields", "workflow": {"status": {"id", "name", "endpoint"}}}``),
+  404 for a form it does not have. A form is in the default workflow's status ``new``
+  until an agent moves it.
+- ``GET /api/formdefs/<slug>/schema``: the form's schema (signed); ``fields`` of type
+  ``string`` named by the varnames given, or the schema given for that slug; ``required``
+  a string (w.c.s. since 2025) or, with ``"old_schema": true``, a boolean.
 - ``GET /api/formdefs/``: the forms (unsigned).
 
 Not modelled: roles (every API access behaves as one whose role may submit and list
@@ -26,8 +33,10 @@ Test controls (never signed, never in the real server), JSON:
 
 - ``POST /__fake__/faults`` ``{"submit": [...], "list": [...]}`` queues one fault per
   coming request of that kind (see ``SUBMIT_FAULTS``, ``LIST_FAULTS``);
-  ``{"clear": true}`` forgets the faults still queued; ``{"clock_offset": s}`` moves
-  the fake's clock; ``{"keys": {orig: key}}`` replaces the API accesses.
+  ``{"clear": true}`` forgets the faults still queued; ``{"status": {"slug", "id",
+  "status", "name", "endpoint"}}`` moves a form to a status, as an agent would;
+  ``{"clock_offset": s}`` moves the fake's clock; ``{"keys": {orig: key}}`` replaces the
+  API accesses.
 - ``GET /__fake__/forms``: everything stored, ``{slug: [{"id", "data", "meta",
   "context"}]}``, and the submit requests seen (``"requests"``).
 """
@@ -152,6 +161,8 @@ class Site:
     faults: Faults = field(
         default_factory=lambda: Faults({"submit": SUBMIT_FAULTS, "list": LIST_FAULTS})
     )
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict)  # slug -> as given
+    old_schema: bool = False
     clock_offset: float = 0.0
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -165,7 +176,9 @@ class Site:
             number = str(len(stored) + 1)
             data = body.get("data")
             stored.append({"id": number, "data": data if isinstance(data, dict) else {},
-                           "meta": body.get("meta"), "context": body.get("context")})
+                           "meta": body.get("meta"), "context": body.get("context"),
+                           "status": {"id": "new", "name": "Nouveau", "endpoint": False},
+                           "updated": self.now().strftime("%Y-%m-%dT%H:%M:%S")})
         return self.links(slug, number)
 
     def links(self, slug: str, number: str) -> dict[str, str]:
@@ -181,6 +194,10 @@ class Site:
 class Handler(FakeHandler):
     server: Server
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header from the fake's clock (``clock_offset`` moves both)."""
+        return super().date_time_string(self.server.site.now().timestamp())
+
     # ------------------------------------------------------------------ routing
 
     def do_GET(self) -> None:
@@ -193,11 +210,19 @@ class Handler(FakeHandler):
         if parts.path == "/api/formdefs/":
             self._json(200, {"data": [{"slug": slug} for slug in site.formdefs]})
             return
+        schema = re.fullmatch(r"/api/formdefs/([^/]+)/schema/?", parts.path)
+        if schema:
+            self._answer(lambda: self._schema(unquote(schema.group(1)), parts.query))
+            return
         found = re.fullmatch(r"/api/forms/([^/]+)/list/?", parts.path)
-        if not found:
+        if found:
+            self._answer(lambda: self._list(unquote(found.group(1)), parts.query))
+            return
+        one = re.fullmatch(r"/api/forms/([^/]+)/([0-9]+)/?", parts.path)
+        if not one:
             self._json(404, Refusal(404, "not found", "not-found").body)
             return
-        self._answer(lambda: self._list(unquote(found.group(1)), parts.query))
+        self._answer(lambda: self._one(unquote(one.group(1)), one.group(2), parts.query))
 
     def do_POST(self) -> None:
         parts = urlsplit(self.path)
@@ -293,6 +318,35 @@ class Handler(FakeHandler):
             for form in matching
         ])
 
+    def _schema(self, slug: str, query: str) -> None:
+        site = self.server.site
+        site.verifier.check(query, site.now())
+        if slug not in site.formdefs:
+            raise Refusal(404, "Page not found", "not-found")
+        if slug in site.schemas:
+            self._json(200, site.schemas[slug])
+            return
+        required = False if site.old_schema else "optional"
+        self._json(200, {"name": slug, "slug": slug, "fields": [
+            {"id": str(n), "label": varname, "type": "string", "varname": varname,
+             "required": required}
+            for n, varname in enumerate(site.formdefs[slug], 1)
+        ]})
+
+    def _one(self, slug: str, number: str, query: str) -> None:
+        site = self.server.site
+        site.verifier.check(query, site.now())
+        with site.lock:
+            found = [f for f in site.forms.get(slug, []) if f["id"] == number]
+        if not found:
+            raise Refusal(404, "Page not found", "not-found")
+        form = found[0]
+        self._json(200, {
+            **site.links(slug, number), "id": int(number), "display_id": f"1-{number}",
+            "last_update_time": form["updated"], "fields": form["data"],
+            "workflow": {"status": form["status"], "real_status": form["status"]},
+        })
+
     def _control(self) -> None:
         site = self.server.site
         order = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
@@ -301,6 +355,12 @@ class Handler(FakeHandler):
             site.clock_offset = float(order.get("clock_offset", site.clock_offset))
             if "keys" in order:
                 site.verifier.keys = dict(order["keys"])
+            change = order.get("status")
+            for form in site.forms.get(change["slug"], []) if change else []:
+                if form["id"] == str(change["id"]):
+                    form["status"] = {k: change[k] for k in ("id", "name", "endpoint")
+                                      if k in change} | {"id": change["status"]}
+                    form["updated"] = site.now().strftime("%Y-%m-%dT%H:%M:%S")
         self._json(200, {"err": 0})
 
 
@@ -314,7 +374,8 @@ CONFIG_ENV = "FAKE_WCS_CONFIG"  # JSON {"keys": {orig: key}, "formdefs": {slug: 
 def main() -> None:
     """Serve on a free port of 127.0.0.1 the site described by ``$FAKE_WCS_CONFIG``."""
     config = json.loads(os.environ[CONFIG_ENV])
-    site = Site(formdefs=config["formdefs"], verifier=Verifier(dict(config["keys"])))
+    site = Site(formdefs=config["formdefs"], verifier=Verifier(dict(config["keys"])),
+                schemas=config.get("schemas", {}), old_schema=config.get("old_schema", False))
     server = Server(site, Handler)
     site.base_url = server.url
     print(f"LISTENING {site.base_url}", flush=True)

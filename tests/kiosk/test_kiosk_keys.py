@@ -63,3 +63,35 @@ def test_before_pairing_the_kiosk_makes_no_terminal_secret_and_sends_nothing(
     finally:
         kiosk.shutdown()
     assert (SERVICE, TERMINAL_SECRET) not in memory_keyring.secrets
+
+
+def test_a_paired_kiosk_builds_one_connector_for_sending_polling_and_statuses(
+    qapp, data_dir, memory_keyring, monkeypatch
+):
+    """One HTTP session per process: the worker, the back-office link and the status desk
+    share the connector the kiosk built once."""
+    import base64
+
+    from kiosk.connectors import configured
+
+    memory_keyring.set_password(SERVICE, TERMINAL_SECRET, base64.b64encode(bytes(32)).decode())
+    built = []
+    build = configured.connector_from_config
+
+    def counted(*args, **kwargs):
+        built.append(build(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(configured, "connector_from_config", counted)
+    kiosk = KioskApp(_config(data_dir, deployed=False, backoffice="http"), qapp)
+    try:
+        kiosk.show()
+        kiosk.complete_setup()
+        [connector] = built
+        assert connector is not None
+        assert kiosk.delivery.connector is connector
+        assert kiosk.backoffice is not None
+        assert kiosk.backoffice._connector is connector
+        assert kiosk.status_desk._source is connector
+    finally:
+        kiosk.shutdown()

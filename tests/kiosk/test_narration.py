@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from accessibility import qt_speech, voices
 from accessibility.speech import Synthesizer, Utterance
+from kiosk.catalog.model import Texts, localized
 from kiosk.config import BackofficeSection, Config, KioskSection, SpeechSection
 from kiosk.domain.reference import spell_reference
 from tests.accessibility.conftest import SLOW_PLAYER, RecordingSynthesizer, pid_alive
@@ -214,8 +215,8 @@ def test_the_receipt_is_spoken_with_the_reference_spelled(
     street_problem_up_to_the_review(resident)
     reference = resident.send()
     spoken = synth.last.text
-    spelled = spell_reference(reference)
-    assert spelled.startswith("A D M.")
+    spelled = spell_reference(reference, "fr")
+    assert spelled.startswith("A comme Anatole, D comme Désiré, M comme Marcel.")
     assert spoken.startswith("Votre demande est enregistrée.")
     assert spoken.count(spelled) == 2, spoken  # said, then "Je répète :"
     assert "Je répète" in spoken
@@ -461,3 +462,37 @@ def test_a_shut_down_narrator_no_longer_follows_the_focus(
     other.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is other)
     assert described == []
+
+
+def test_a_french_street_name_in_arabic_is_said_with_the_french_voice(
+    kiosk: KioskApp, synth: Recorder
+) -> None:
+    kiosk.set_language("ar")
+    kiosk.set_audio_mode(True)
+    street = localized(Texts(fr="Rue des Lilas", proper_name=True), "ar")
+    kiosk.narrator.say(street)
+    assert synth.last.voice == "roa/fr"
+    kiosk.narrator.say(localized(Texts(fr="Gare", ar="محطة القطار"), "ar"))
+    assert synth.last.voice == "sem/ar"
+
+
+def test_in_arabic_a_street_option_is_laid_out_and_said_in_french_inside_arabic(
+    resident: Resident, synth: Recorder
+) -> None:
+    listen(resident)
+    resident.start()
+    resident.open_demarche(STREET)
+    resident.choose("Lampe de rue en panne")
+    resident.next()
+    resident.kiosk.set_language("ar")  # on the place question: it is asked again in Arabic
+    assert resident.question() == "أين المشكلة؟"
+    # Isolated (left to right inside the Arabic screen), after a RIGHT-TO-LEFT MARK.
+    street = "\u200f\u2068Rue des Lilas\u2069"
+    option = resident.element(street).object()
+    assert isinstance(option, QAbstractButton)
+    option.setFocus()
+    settle()
+    said = synth.last
+    assert said.text.startswith(street)
+    assert said.voice == "sem/ar"  # "مختار" / "غير مختار", in Arabic
+    assert said.embedded_voice == "roa/fr"  # the street, in French

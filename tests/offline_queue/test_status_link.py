@@ -75,3 +75,18 @@ def test_the_worker_forgets_old_links_in_its_housekeeping(
                 time.sleep(0.02)
         finally:
             assert worker.stop(WAIT)
+
+
+def test_a_back_office_id_given_later_completes_a_delivered_link_only(
+    store: QueueStore,
+) -> None:
+    """An Open311 token resolved later: the delivered item keeps the server's id; an item
+    not delivered is left alone (its outcome is the sync thread's to record)."""
+    for item_id in ("sent", "waiting"):
+        store.enqueue(item_id, f"ADM-{item_id}", "signalement-rue", b"payload")
+    assert store.claim_next() is not None
+    store.mark_delivered("sent", "token:abc123")
+    assert store.complete_remote_reference("sent", "42")
+    assert not store.complete_remote_reference("waiting", "43")
+    assert [(i.id, i.remote_reference) for i in store.items()] == [
+        ("sent", "42"), ("waiting", None)]

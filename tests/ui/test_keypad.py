@@ -111,13 +111,17 @@ def test_0_repeats_dot_and_comma_ask_for_help_plus_and_minus_set_the_volume(pane
     assert panel.presses == []
 
 
-def test_8_and_2_are_up_and_down_for_the_focused_control(panel):
+def test_8_and_2_are_up_and_down_for_the_focused_control(panel, keypad):
+    said: list[str] = []
+    keypad.say.connect(said.append)
     catcher = ArrowCatcher(panel)
     catcher.show()
     catcher.setFocus()
     pad(Qt.Key.Key_8)
     pad(Qt.Key.Key_2)
     assert catcher.arrows == [Qt.Key.Key_Up, Qt.Key.Key_Down]
+    # The focus did not move: the keys of this place are said, not nothing.
+    assert said[-1].startswith("4 et 6 vont d'un bouton à l'autre.")
 
 
 def test_digits_type_inside_a_text_box_and_do_not_move(panel):
@@ -197,3 +201,34 @@ def test_star_and_slash_leave_a_text_box_the_keypad_cannot_fill(make_kiosk, qtbo
     keypad = Qt.KeyboardModifier.KeypadModifier
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Slash, keypad)
     assert QApplication.focusWidget() is box
+
+
+def test_a_box_reached_by_moving_is_passed_not_typed_into_until_5_enters_it(panel, keypad):
+    said: list[str] = []
+    keypad.say.connect(said.append)
+    pad(Qt.Key.Key_6)
+    assert panel.line.hasFocus()
+    assert panel.line.property("keypadWalkedInto")  # the narrator says "appuyez sur 5"
+    pad(Qt.Key.Key_6)  # on past it: nothing typed
+    assert panel.long.hasFocus()
+    pad(Qt.Key.Key_4)
+    assert panel.line.hasFocus()
+    assert panel.line.text() == ""
+    pad(Qt.Key.Key_3)  # no use here: the keys are said
+    assert said[-1].startswith("Vous êtes sur une zone de texte.")
+    pad(Qt.Key.Key_5)  # in, on purpose
+    assert said[-1].startswith("Vous écrivez dans")
+    assert not panel.line.property("keypadWalkedInto")
+    pad(Qt.Key.Key_6)
+    assert panel.line.text() == "6"
+    assert panel.presses == []
+
+
+def test_1_presses_the_back_button_and_says_so_where_there_is_none(panel, keypad):
+    said: list[str] = []
+    keypad.say.connect(said.append)
+    pad(Qt.Key.Key_1)
+    assert said[-1].startswith("Pas de retour en arrière ici.")
+    panel.last.setProperty("keypadBack", True)
+    pad(Qt.Key.Key_1)
+    assert panel.presses == ["Dernier"]

@@ -70,3 +70,26 @@ def test_a_failing_receipt_still_gives_the_reference_and_never_sends_twice(
     assert kiosk.window.screens.currentWidget() is guide.receipt
     assert len(kiosk.delivery.store.items()) == 1
 
+
+
+def test_a_draft_to_finish_on_the_phone_says_so_before_and_after_its_code(
+    make_kiosk, tmp_path: Path
+):
+    """A FranceConnect démarche: until w.c.s. gives the draft's page, no QR code and a
+    sentence saying one will come; then the code, and the sentence says to photograph it."""
+    kiosk = make_kiosk()
+    _send_street_report(kiosk)
+    receipt = kiosk.guide.receipt
+    view = dataclasses.replace(receipt.view, tracking="", on_phone=True)
+    receipt.show_receipt(view)
+    assert not receipt.qr.isVisible()
+    assert receipt.phone_steps.isVisible()
+    assert "Un code va apparaître ici" in receipt.phone_steps.text()
+    receipt.show_tracking("https://demarches.mairie.example/badge/12/")
+    assert receipt.qr.isVisible()
+    assert receipt.qr.text == "https://demarches.mairie.example/badge/12/"
+    assert "Photographiez ce code" in receipt.phone_steps.text()
+    receipt.grab().save(str(tmp_path / "receipt-on-phone.png"))
+    kiosk.set_language("ar")
+    assert "FranceConnect" in receipt.phone_steps.text()
+    receipt.grab().save(str(tmp_path / "receipt-on-phone-ar.png"))

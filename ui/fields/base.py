@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from accessibility.sizes import ScreenMetrics
@@ -16,10 +16,13 @@ class FieldEditor(QWidget):
     Signals:
         changed: the answer changed.
         submitted: the resident pressed Enter or "Valider" on the keyboard.
+        notice(str): a change of the answer the resident did not make directly (one part
+            cleared by another), to be said; never personal.
     """
 
     changed = Signal()
     submitted = Signal()
+    notice = Signal(str)
 
     def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
         super().__init__(parent)
@@ -38,6 +41,11 @@ class FieldEditor(QWidget):
     def focus_first(self) -> None:
         """Put the focus where the resident starts answering."""
         self.focusNextChild()
+
+    def tell(self, text: str) -> None:
+        """Emit ``notice`` once the key or touch that caused it has been handled: it is
+        then said after that key's own echo, which would otherwise replace it."""
+        QTimer.singleShot(0, self, lambda: self.notice.emit(text))
 
 
 class InfoEditor(FieldEditor):

@@ -120,12 +120,17 @@ class PlaceEditor(FieldEditor):
             self.layout_.addWidget(self.free)
 
     def _place_chosen(self) -> None:
-        if self.free is not None and self.options.chosen():
+        if self.free is not None and self.options.chosen() and self.free.text():
             self.free.clear()
+            self.tell(_("L'adresse écrite est effacée."))
         self.changed.emit()
 
     def _text_typed(self) -> None:
-        self.options.choose([])
+        chosen = self.options.chosen()
+        if chosen:
+            self.options.choose([])
+            place = self.options.buttons[chosen[0]].accessibleName()
+            self.tell(_("{place} n'est plus choisi : l'adresse écrite compte.").format(place=place))
         self.changed.emit()
 
     def value(self) -> RawAnswer:

@@ -64,7 +64,7 @@ class LongTextEditor(FieldEditor):
         self.text.setAccessibleName(question.label)
         self.text.setTabChangesFocus(True)  # Tab leaves the box: no focus trap (5.1.6.2)
         self.text.setMinimumHeight(metrics.px(30))
-        mark_field(self.text, question)
+        mark_field(self.text, question, "lines")  # the keyboard offers "À la ligne"
         self.text.textChanged.connect(self._limit)
         self.layout_.addWidget(self.text)
 

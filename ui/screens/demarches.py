@@ -59,12 +59,14 @@ class DemarchesScreen(QWidget):
         layout = screen_layout(self, metrics)
         layout.addWidget(self.title)
         layout.addWidget(self._scroll, 1)
+        layout.addWidget(self._scroll.more_below)
         layout.addWidget(self.navigation)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(_("Que voulez-vous faire ?"))
         self.navigation.retranslate()
+        self._scroll.retranslate()
 
     def show_groups(self, groups: tuple[TileGroup, ...]) -> None:
         """Replace the tiles (on start, and when the language or the catalog changes)."""
@@ -113,4 +115,5 @@ class DemarchesScreen(QWidget):
     def spoken_text(self) -> str:
         content = self._scroll.widget()
         tiles = content.findChildren(PictogramButton) if content else []
-        return ". ".join([self.title.text(), *(t.text() for t in tiles)])
+        parts = [self.title.text(), *(t.text() for t in tiles), self._scroll.spoken_hint()]
+        return ". ".join(part for part in parts if part)

@@ -9,18 +9,22 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QScrollArea,
+    QScroller,
+    QScrollerProperties,
     QVBoxLayout,
     QWidget,
 )
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _
+from ui.keypad import BACK_PROPERTY
 
 
 def screen_layout(screen: QWidget, metrics: ScreenMetrics) -> QVBoxLayout:
@@ -31,13 +35,41 @@ def screen_layout(screen: QWidget, metrics: ScreenMetrics) -> QVBoxLayout:
     return layout
 
 
+def drag_to_scroll(area: QScrollArea) -> None:
+    """A finger (or a mouse held down) dragging the content scrolls it.
+
+    Qt turns a touch no widget takes into a left-button press, so one left-button
+    gesture serves fingers and mice alike. Presses reach the buttons inside at once (no
+    delay) and a drag that starts on one cancels its click; no overshoot nor bounce
+    (the kiosk has no animation).
+    """
+    viewport = area.viewport()
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(viewport)
+    properties = scroller.scrollerProperties()
+    metric = QScrollerProperties.ScrollMetric
+    off = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
+    properties.setScrollMetric(metric.MousePressEventDelay, 0.0)
+    properties.setScrollMetric(metric.HorizontalOvershootPolicy, off)
+    properties.setScrollMetric(metric.VerticalOvershootPolicy, off)
+    # A flick glides only a little after the finger lifts: the content stays where it
+    # was left, a moment later.
+    properties.setScrollMetric(metric.DecelerationFactor, 1.0)
+    scroller.setScrollerProperties(properties)
+
+
 class AnswerScrollArea(QScrollArea):
-    """A frameless, resizable scroll area that keeps the focused control in view.
+    """A frameless, resizable scroll area that keeps the focused control in view, scrolls
+    by dragging (``drag_to_scroll``), and says when there is more below the fold.
 
     Qt only scrolls to a control when the focus moves from inside the area; coming from
     outside (Shift+Tab from "Retour", the keypad, ``setFocus``) it would stay hidden below
     the fold. The area itself is no focus stop: it would be an unnamed, invisible stop
     for keyboard and screen reader.
+
+    While some content is below the fold, a line under the area says so (``more_below``:
+    the screen puts it in its layout, under the area); screens add it to what audio mode
+    says (``spoken_hint``).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -45,6 +77,14 @@ class AnswerScrollArea(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        drag_to_scroll(self)
+        self.more_below = QLabel(parent)
+        self.more_below.setProperty("role", "more")
+        self.more_below.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.more_below.hide()
+        bar = self.verticalScrollBar()
+        bar.rangeChanged.connect(self._update_hint)
+        bar.valueChanged.connect(self._update_hint)
         application = QApplication.instance()
         if isinstance(application, QApplication):
             application.focusChanged.connect(self._focus_changed)
@@ -54,8 +94,28 @@ class AnswerScrollArea(QScrollArea):
         if new is not None and content is not None and content.isAncestorOf(new):
             self.ensureWidgetVisible(new, 0, 0)
 
+    def retranslate(self) -> None:
+        text = "▼ " + _("La suite est plus bas. Faites glisser vers le haut.")
+        self.more_below.setText(text)
+        self.more_below.setAccessibleName(text)
 
-def answer_scroll_area(parent: QWidget) -> QScrollArea:
+    def _update_hint(self) -> None:
+        bar = self.verticalScrollBar()
+        below = bar.value() < bar.maximum()
+        if below == self.more_below.isVisible():
+            return
+        if below:
+            self.retranslate()
+        self.more_below.setVisible(below)
+
+    def spoken_hint(self) -> str:
+        """The hint, when content is below the fold now (layouts brought up to date
+        first: a screen is read the moment it is shown, before its first paint)."""
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+        return self.more_below.text() if self.more_below.isVisible() else ""
+
+
+def answer_scroll_area(parent: QWidget) -> AnswerScrollArea:
     """The scroll area of a screen's content (see ``AnswerScrollArea``)."""
     return AnswerScrollArea(parent)
 
@@ -91,6 +151,7 @@ class NavigationBar(QWidget):
         self.abandon = QPushButton(self)
         self.abandon.setProperty("role", "danger")
         self.back = QPushButton(self)
+        self.back.setProperty(BACK_PROPERTY, True)  # keypad 1
         self.next = QPushButton(self)
         self.next.setProperty("role", "primary")
         self.next.setProperty("sizing", "wide")

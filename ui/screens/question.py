@@ -70,6 +70,7 @@ class QuestionScreen(QWidget):
         abandon_requested: "Abandonner".
         help_shown(str): the help text was opened (audio mode reads it).
         answer_changed: the answer on screen changed.
+        notice(str): a change of the answer to be said (one part cleared by another).
     """
 
     next_requested = Signal()
@@ -77,6 +78,7 @@ class QuestionScreen(QWidget):
     abandon_requested = Signal()
     help_shown = Signal(str)
     answer_changed = Signal()
+    notice = Signal(str)
 
     def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,6 +139,7 @@ class QuestionScreen(QWidget):
         layout.addLayout(question_row)
         layout.addWidget(self.help_text)
         layout.addWidget(self._scroll, 1)
+        layout.addWidget(self._scroll.more_below)
         layout.addWidget(self.error)
         layout.addWidget(self.keyboard)
         layout.addWidget(self.navigation)
@@ -145,6 +148,8 @@ class QuestionScreen(QWidget):
         self.help_button.setText(_("Aide"))
         self.help_button.setAccessibleName(_("Aide"))
         self.navigation.retranslate()
+        self.keyboard.retranslate()
+        self._scroll.retranslate()
 
     def show_question(self, question: Question, demarche_title: str) -> None:
         """Draw ``question`` (its previous answer and error included)."""
@@ -167,6 +172,7 @@ class QuestionScreen(QWidget):
         self._remove_editor()
         self.editor = editor_for(question, self.metrics, self._answer_area)
         self.editor.changed.connect(self.answer_changed)
+        self.editor.notice.connect(self.notice)
         self.editor.submitted.connect(self.next_requested)
         self._answer_layout.insertWidget(0, self.editor)
         chain_focus((self.help_button, *tab_stops(self.editor), *self.navigation.buttons()))
@@ -230,4 +236,6 @@ class QuestionScreen(QWidget):
         """What audio mode reads when the question appears."""
         if self.question is None:
             return ""
-        return spoken_question(self.question, self.error.text() if self.question.error else "")
+        spoken = spoken_question(self.question, self.error.text() if self.question.error else "")
+        hint = self._scroll.spoken_hint()
+        return f"{spoken}. {hint}" if hint else spoken

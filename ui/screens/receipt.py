@@ -36,8 +36,19 @@ class ReceiptView:
     demarche_title: str
     service_name: str
     next_steps: str
-    tracking: str  # the tracking address, or the reference when there is none
+    tracking: str  # the tracking address (the QR code's), or "" when there is none
     delivered: bool
+    on_phone: bool = False  # a draft the resident finishes on their phone (FranceConnect)
+
+
+def phone_steps(*, ready: bool) -> str:
+    """What a resident does to finish a FranceConnect démarche on their phone (FALC)."""
+    first = _("Pour finir, connectez-vous avec FranceConnect sur votre téléphone.")
+    if ready:
+        return first + " " + _("Photographiez ce code avec votre téléphone. "
+                               "Le code sert une seule fois.")
+    return first + " " + _("Un code va apparaître ici quand la demande sera à la mairie. "
+                           "Photographiez-le avec votre téléphone.")
 
 
 class ReceiptScreen(QWidget):
@@ -74,6 +85,10 @@ class ReceiptScreen(QWidget):
         self.status.setProperty("role", "banner")
         self.next_steps = QLabel(self)
         self.next_steps.setWordWrap(True)
+        self.phone_steps = QLabel(self)
+        self.phone_steps.setWordWrap(True)
+        self.phone_steps.setProperty("role", "banner")
+        self.phone_steps.hide()
         self.qr = QrCodeWidget(metrics, parent=self)
         self.qr.setFixedSize(metrics.px(QR_SIDE_MM), metrics.px(QR_SIDE_MM))
         self.qr_caption = QLabel(self)
@@ -101,7 +116,7 @@ class ReceiptScreen(QWidget):
         text_column = QVBoxLayout()
         text_column.setSpacing(metrics.px(3))
         for widget in (self.reference_caption, self.reference, self.reference_hint,
-                       self.sent_to, self.status, self.next_steps):
+                       self.sent_to, self.status, self.phone_steps, self.next_steps):
             text_column.addWidget(widget)
         text_column.addStretch(1)
         qr_column = QVBoxLayout()
@@ -133,6 +148,7 @@ class ReceiptScreen(QWidget):
         self.finish.setAccessibleName(_("Terminer"))
         self.print_button.setText(_("Imprimer"))
         self.print_button.setAccessibleName(_("Imprimer"))
+        self.qr.setAccessibleName(_("Code QR du suivi"))
         if self.view is not None:
             self._fill(self.view)
 
@@ -154,9 +170,22 @@ class ReceiptScreen(QWidget):
         )
         self.sent_to.setVisible(bool(view.demarche_title))
         self.next_steps.setText(view.next_steps)
-        self.qr.set_data(view.tracking, description=_("Numéro de demande {reference}").format(
-            reference=view.reference))
+        self.show_tracking(view.tracking)
         self.show_delivery(view.delivered)
+
+    def show_tracking(self, address: str) -> None:
+        """The QR code leads to ``address``; without one there is no QR code."""
+        if self.view is not None and self.view.tracking != address:
+            self.view = ReceiptView(**{**self.view.__dict__, "tracking": address})
+        reference = self.view.reference if self.view is not None else ""
+        self.qr.set_data(address, description=_("Page de suivi de la demande {reference}")
+                         .format(reference=reference))
+        self.qr.setVisible(bool(address))
+        self.qr_caption.setVisible(bool(address))
+        on_phone = self.view is not None and self.view.on_phone
+        self.phone_steps.setVisible(on_phone)
+        if on_phone:
+            self.phone_steps.setText(phone_steps(ready=bool(address)))
 
     def show_delivery(self, delivered: bool) -> None:
         """Say whether the request already reached the town hall, in plain words."""

@@ -55,6 +55,7 @@ class ReviewScreen(QWidget):
         for widget in (self.title, self.intro):
             layout.addWidget(widget)
         layout.addWidget(self._scroll, 1)
+        layout.addWidget(self._scroll.more_below)
         layout.addWidget(self.problem)
         layout.addWidget(self.navigation)
         self.retranslate()
@@ -63,6 +64,7 @@ class ReviewScreen(QWidget):
         self.title.setText(_("Vérifiez vos réponses"))
         self.intro.setText(_("Si une réponse est fausse, touchez « Modifier » à côté."))
         self.navigation.set_next_text(_("Envoyer"))
+        self._scroll.retranslate()
 
     def show_items(self, items: tuple[ReviewItem, ...]) -> None:
         self.items = items
@@ -121,5 +123,6 @@ class ReviewScreen(QWidget):
         for item in self.items:
             parts.append(f"{item.label} {item.answer}" if include_personal or not item.personal
                          else item.label)
+        parts.append(self._scroll.spoken_hint())
         parts.append(_("Pour envoyer, touchez « Envoyer »."))
-        return ". ".join(parts)
+        return ". ".join(part for part in parts if part)

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidg
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.domain.reference import spell_reference
-from kiosk.i18n import _
+from kiosk.i18n import _, current_language
+from ui.keypad import BACK_PROPERTY
 from ui.screens.frame import chain_focus, screen_layout
 from ui.screens.question import ErrorMessage
 from ui.widgets.keyboard import MODE_PROPERTY, KeyboardController, OnScreenKeyboard
@@ -64,6 +65,7 @@ class StatusScreen(QWidget):
         self.keyboard_controller = KeyboardController(self.keyboard)
 
         self.back = QPushButton(self)
+        self.back.setProperty(BACK_PROPERTY, True)  # keypad 1
         self.back.clicked.connect(self.back_requested)
         self.search = QPushButton(self)
         self.search.setProperty("role", "primary")
@@ -90,6 +92,7 @@ class StatusScreen(QWidget):
         layout.addLayout(buttons)
 
     def retranslate(self) -> None:
+        self.keyboard.retranslate()
         self.title.setText(_("Où en est ma demande ?"))
         self.title.setAccessibleName(self.title.text())
         self.instruction.setText(self._instruction(EXAMPLE))
@@ -148,7 +151,8 @@ class StatusScreen(QWidget):
         if self.answer.isVisible() and self.answer.text():
             return self.answer.text()
         # The example is spelled, character by character, as the receipt reads it.
-        return f"{self.title.text()} {self._instruction(spell_reference(EXAMPLE))}"
+        example = spell_reference(EXAMPLE, current_language())
+        return f"{self.title.text()} {self._instruction(example)}"
 
     @staticmethod
     def _instruction(example: str) -> str:

@@ -26,6 +26,8 @@ class WelcomeScreen(QWidget):
         listen_requested: "Écouter" was pressed (audio mode on, the screen is read).
         status_requested: "Où en est ma demande ?" was pressed.
         gdpr_requested: "Vos données" was pressed (what the commune does with them).
+        touch_mode_requested: "Toucher pour entendre" was pressed (touch and confirm on
+            or off, ``ui.touch_explore``).
     """
 
     start_requested = Signal()
@@ -33,6 +35,7 @@ class WelcomeScreen(QWidget):
     listen_requested = Signal()
     status_requested = Signal()
     gdpr_requested = Signal()
+    touch_mode_requested = Signal()
 
     def __init__(
         self,
@@ -70,6 +73,11 @@ class WelcomeScreen(QWidget):
 
         self.gdpr_button = QPushButton(self)
         self.gdpr_button.clicked.connect(self.gdpr_requested)
+        # Clicked, not toggled: the application sets the checked state (show_touch_mode).
+        self.touch_button = QPushButton(self)
+        self.touch_button.setCheckable(True)
+        self.touch_button.setProperty("sizing", "wide")
+        self.touch_button.clicked.connect(self.touch_mode_requested)
 
         self._language_label = QLabel(self)
         self._language_label.setProperty("align", "center")
@@ -84,15 +92,22 @@ class WelcomeScreen(QWidget):
         layout.addSpacing(metrics.px(6))
         layout.addLayout(centred(self.start_button))
         # Side by side: one row less, so that the largest text still fits a 1280x800 screen.
-        second_row = centred(self.listen_button)
-        second_row.insertWidget(2, self.status_button)
-        second_row.setSpacing(metrics.px(6))
-        layout.addLayout(second_row)
+        layout.addLayout(self._side_by_side(self.listen_button, self.status_button, metrics))
+        layout.addLayout(self._side_by_side(self.touch_button, self.gdpr_button, metrics))
         layout.addStretch(1)
-        layout.addWidget(self._language_label)
+        # The label beside the languages: one row less, for the row of touch and confirm.
+        languages_row.insertWidget(1, self._language_label)
         layout.addLayout(languages_row)
-        layout.addLayout(centred(self.gdpr_button))
         self.retranslate()
+
+    @staticmethod
+    def _side_by_side(first: QWidget, second: QWidget, metrics: ScreenMetrics) -> QHBoxLayout:
+        """Two buttons in one centred row ("Vos données" beside touch and confirm: no row
+        more on a 1280x800 screen at the largest text)."""
+        row = centred(first)
+        row.insertWidget(2, second)
+        row.setSpacing(metrics.px(6))
+        return row
 
     def _language_row(self, languages: tuple[str, ...], metrics: ScreenMetrics) -> QHBoxLayout:
         """One button per language, named in its own words, centred."""
@@ -115,6 +130,7 @@ class WelcomeScreen(QWidget):
         return languages_row
 
     def retranslate(self) -> None:
+        self.setAccessibleName(_("Accueil"))
         self._greeting.setText(_("Bonjour !"))
         self._intro.setText(
             _("Cette borne ne marche pas pour le moment. Adressez-vous à l'accueil. Merci.")
@@ -140,11 +156,26 @@ class WelcomeScreen(QWidget):
         self.gdpr_button.setAccessibleDescription(
             _("Ce que la mairie fait de vos réponses, et vos droits.")
         )
+        touch = (
+            _("Toucher pour entendre : activé")
+            if self.touch_button.isChecked()
+            else _("Toucher pour entendre")
+        )
+        self.touch_button.setText(touch)
+        self.touch_button.setAccessibleName(touch)
+        self.touch_button.setAccessibleDescription(
+            _("Le premier toucher dit ce qu'il y a sous le doigt. Touchez encore pour choisir.")
+        )
+
+    def show_touch_mode(self, on: bool) -> None:
+        """Touch and confirm is on or off: in words, not by colour alone."""
+        self.touch_button.setChecked(on)
+        self.retranslate()
 
     def show_out_of_service(self) -> None:
         """The kiosk cannot take requests (no catalog, no queue): say where to go instead."""
         self._out_of_service = True
-        for button in (self.start_button, self.status_button):
+        for button in (self.start_button, self.status_button, self.touch_button):
             button.setEnabled(False)
             button.hide()
         self.retranslate()
@@ -158,7 +189,15 @@ class WelcomeScreen(QWidget):
     def spoken_text(self) -> str:
         """What audio mode reads when this screen appears."""
         return " ".join(
-            (self._greeting.text(), self._intro.text(), _("Pour commencer, appuyez sur Commencer."))
+            (
+                self._greeting.text(),
+                self._intro.text(),
+                _("Pour commencer, appuyez sur Commencer."),
+                _(
+                    "Pour entendre ce que vous touchez avant de choisir, appuyez sur "
+                    "Toucher pour entendre, ou sur la touche 3 du clavier à chiffres."
+                ),
+            )
         )
 
 

@@ -8,13 +8,18 @@ numbers, dates, postcodes and phone numbers.
 Choices:
 - Keys never take the focus (``Qt.NoFocus``): the text cursor stays in the field while
   the resident taps, and a physical keyboard keeps typing into the field directly. A
-  keyboard-only user therefore types on their own keys, not by moving over this one; a
-  screen-reader user still reaches every key by name through the accessibility API
-  (press action), which does not need the focus.
+  screen-reader user reaches every key by name through the accessibility API (press
+  action), which does not need the focus. A keypad user moves a highlight over the keys
+  instead (``move_highlight`` / ``activate_highlight``, driven by ``ui.keypad``): the
+  highlighted key has the ``highlighted`` property for the stylesheet (a thick outline
+  and inverted colours, not a colour alone), and the focus stays in the field.
 - The keyboard is an ordinary child widget that the screen places under the question
   (never a popup or a window of its own), so the field being typed into stays visible.
-- It stays left-to-right in a right-to-left (Arabic) interface: the data asked by a French
-  administration is written in Latin letters, and a mirrored AZERTY would be unknown to all.
+- It stays left-to-right in a right-to-left (Arabic) interface, as physical keyboards do.
+  In Arabic it has an Arabic page too, and a key to go from one alphabet to the other
+  (see ui.widgets.keyboard_layouts for which comes first).
+- ``retranslate()`` (called by the screen on a language change) renames the keys in the
+  new language and shows the layouts of that language.
 - Colours and fonts come from the application's stylesheet: keys are QPushButtons named
   ``keyboardKey`` with a ``role`` property (``character``, ``accent``, ``special``, and
   ``primary`` for "Valider", as for every main action in ui.style),
@@ -45,14 +50,16 @@ from PySide6.QtWidgets import (
 )
 
 from accessibility.sizes import ScreenMetrics
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, current_language
 from ui.widget_tree import enclosing
 from ui.widgets.keyboard_layouts import (
     ACCENT_DESCRIPTIONS,
     ACCENTED_LETTERS,
     CHARACTER_LABELS,
     CHARACTER_NAMES,
+    LAYOUTS,
     SPECIAL_NAMES,
+    SWITCH_LABELS,
     KeyboardLayout,
     KeyboardMode,
     KeyKind,
@@ -104,13 +111,19 @@ _SHIFT_HELP = {
 def _role_for(spec: KeySpec) -> str:
     if spec.kind is KeyKind.OK:
         return "primary"  # the role ui.style already gives main actions
-    if spec.kind is KeyKind.CHARACTER and spec.text != " ":
+    if spec.kind is KeyKind.CHARACTER and not spec.text.isspace():
         return "accent" if spec.text in ACCENTED_LETTERS else "character"
     return "special"
 
 
 class KeyboardKey(QPushButton):
-    """One key: never takes the focus, at least one touch target in both directions."""
+    """One key: never takes the focus, at least one touch target in both directions.
+
+    ``row``, ``column`` and ``span`` place it in its layout's grid (for the highlight).
+    """
+
+    row = 0
+    column = 0
 
     def __init__(
         self,
@@ -165,11 +178,20 @@ class KeyboardKey(QPushButton):
         self.style().unpolish(self)
         self.style().polish(self)
 
+    def retranslate(self) -> None:
+        """Its label and names in the current language (the shift key goes back to off)."""
+        self._refresh()
+
     def _refresh(self) -> None:
         spec = self.spec
         if spec.kind is KeyKind.SHIFT:
             self.setAccessibleName(_(SPECIAL_NAMES[spec.kind]))
             self.set_shift_state(ShiftState.OFF)
+            return
+        if spec.kind is KeyKind.SWITCH:
+            shown, spoken = SWITCH_LABELS[spec.text]
+            self.setText(shown)
+            self.setAccessibleName(_(spoken))
             return
         if spec.kind is not KeyKind.CHARACTER:
             name = _(SPECIAL_NAMES[spec.kind])
@@ -182,6 +204,20 @@ class KeyboardKey(QPushButton):
         special_name = CHARACTER_NAMES.get(text)
         self.setAccessibleName(_(special_name) if special_name else text)
         self.setAccessibleDescription(self._describe(text))
+
+    def spoken(self) -> str:
+        """What the keypad's highlight says on it: a letter's description when it has one
+        ("e accent aigu", "h, majuscule": an "é" heard alone is taken for an "e"), else
+        its name ("a", "Espace", "Une majuscule")."""
+        if self.spec.kind is KeyKind.CHARACTER and self.accessibleDescription():
+            return self.accessibleDescription()
+        return self.accessibleName()
+
+    def set_highlighted(self, on: bool) -> None:
+        if bool(self.property("highlighted")) != on:
+            self.setProperty("highlighted", on)
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     def _describe(self, text: str) -> str:
         accent = ACCENT_DESCRIPTIONS.get(text.lower())
@@ -216,6 +252,8 @@ def mode_for_field(widget: QWidget) -> KeyboardMode:
             return KeyboardMode.TEXT
     if isinstance(widget, QAbstractSpinBox):
         return KeyboardMode.NUMBER
+    if isinstance(widget, QPlainTextEdit | QTextEdit):
+        return KeyboardMode.LINES
     hints = widget.inputMethodHints()
     hint = Qt.InputMethodHint
     for flag, mode in (
@@ -240,7 +278,8 @@ class OnScreenKeyboard(QWidget):
         erased(): "Effacer" removed the character before the cursor (or the selection).
         special_key(str): the spoken name of a key that typed nothing ("Majuscules"...).
         accepted(): "Valider".
-        layout_changed(str): the layout shown now ("letters", "email", "digits", "phone").
+        layout_changed(str): the layout shown now ("letters", "lines", "email", "digits",
+            "phone").
         shift_changed(str): "off", "once" or "locked".
     """
 
@@ -260,6 +299,8 @@ class OnScreenKeyboard(QWidget):
         self._shift = ShiftState.OFF
         self._pages: dict[str, QWidget] = {}
         self._layout_name = ""
+        self._highlight: KeyboardKey | None = None  # shown once the keypad moves it
+        self._anchor_column = 0  # where up / down aim, as a text cursor keeps its column
         self.setObjectName("onScreenKeyboard")
         self.setAccessibleName(_("Clavier"))
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -301,6 +342,7 @@ class OnScreenKeyboard(QWidget):
         """
         self._target = field
         self.set_shift_state(ShiftState.OFF)
+        self._set_highlight(None)
 
     def set_mode(self, mode: KeyboardMode | str) -> None:
         """Show the layout for a kind of field (letters, e-mail, digits, phone)."""
@@ -308,7 +350,22 @@ class OnScreenKeyboard(QWidget):
             self._mode = KeyboardMode(mode)
         except ValueError:
             self._mode = KeyboardMode.TEXT
-        layout = layout_for(self._mode)
+        self._show_layout(layout_for(self._mode, current_language()))
+
+    def retranslate(self) -> None:
+        """Rename every key in the current language and show that language's layout.
+
+        Pages already built are kept (never deleted while a screen reader or a tap may
+        still hold a key) and renamed; a layout of the new language is built when needed.
+        """
+        self.setAccessibleName(_("Clavier"))
+        for page in self._pages.values():
+            for key in page.findChildren(KeyboardKey):
+                key.retranslate()
+        self.set_mode(self._mode)
+        self._apply_shift_to_keys()
+
+    def _show_layout(self, layout: KeyboardLayout) -> None:
         if layout.name == self._layout_name:
             return
         if layout.name not in self._pages:
@@ -317,6 +374,7 @@ class OnScreenKeyboard(QWidget):
             # Explicit: a page built while the keyboard is shown would stay hidden.
             page.setVisible(name == layout.name)
         self._layout_name = layout.name
+        self._set_highlight(None)
         self._apply_shift_to_keys()
         self.layout_changed.emit(layout.name)
 
@@ -353,6 +411,59 @@ class OnScreenKeyboard(QWidget):
         """The keys of the layout shown now, in reading order."""
         page = self._pages[self._layout_name]
         return page.findChildren(KeyboardKey)
+
+    # ------------------------------------------------------------------ highlight (keypad)
+    def highlighted(self) -> KeyboardKey | None:
+        """The key the keypad's highlight is on, None until the keypad first moves it."""
+        if self._highlight is not None and not shiboken6.isValid(self._highlight):
+            self._highlight = None
+        return self._highlight
+
+    def move_highlight(self, rows: int = 0, columns: int = 0) -> KeyboardKey:
+        """Move the highlight by one row (``rows`` = -1 / 1) or one key (``columns``);
+        it stops at the edges. The first move only shows it, on the "a" (or first) key.
+        Returns the key highlighted now."""
+        current = self.highlighted()
+        keys = self.keys()
+        if current is None:
+            key = next((k for k in keys if k.spec.text == "a"), keys[0])
+            self._anchor_column = key.column
+        elif columns:
+            row = sorted((k for k in keys if k.row == current.row), key=lambda k: k.column)
+            index = min(max(row.index(current) + columns, 0), len(row) - 1)
+            key = row[index]
+            self._anchor_column = key.column
+        else:
+            key = self._key_above_or_below(current, rows, keys)
+        self._set_highlight(key)
+        return key
+
+    def activate_highlight(self) -> KeyboardKey | None:
+        """Press the highlighted key, as a tap would; None, pressing nothing, while no key
+        is highlighted (a key is never typed before the resident heard its name)."""
+        key = self.highlighted()
+        if key is not None:
+            key.click()
+        return key
+
+    def _key_above_or_below(
+        self, current: KeyboardKey, rows: int, keys: list[KeyboardKey]
+    ) -> KeyboardKey:
+        row = current.row + rows
+        while 0 <= row <= max(k.row for k in keys):
+            for key in keys:
+                if key.row == row and 0 <= self._anchor_column - key.column < key.spec.span:
+                    return key
+            row += rows  # a gap under the anchor: look one row further
+        return current
+
+    def _set_highlight(self, key: KeyboardKey | None) -> None:
+        previous = self.highlighted()
+        if previous is not None and previous is not key:
+            previous.set_highlighted(False)
+        self._highlight = key
+        if key is not None:
+            key.set_highlighted(True)
 
     def set_shift_state(self, state: ShiftState) -> None:
         if state is self._shift:
@@ -422,6 +533,7 @@ class OnScreenKeyboard(QWidget):
                     key = KeyboardKey(
                         spec, self._metrics, preferred_width_px=key_width * spec.span, parent=page
                     )
+                    key.row, key.column = row_index, column
                     key.clicked.connect(partial(self._on_key, key))
                     grid.addWidget(key, row_index, column, 1, spec.span)
                 column += spec.span
@@ -467,6 +579,9 @@ class OnScreenKeyboard(QWidget):
             self.special_key.emit(key.accessibleName())
         elif kind is KeyKind.OK:
             self.accepted.emit()
+        elif kind is KeyKind.SWITCH:
+            self._show_layout(LAYOUTS[key.spec.text])
+            self.special_key.emit(key.accessibleName())
 
 
 def _send_key(field: QWidget, key: Qt.Key, text: str) -> None:

@@ -2,6 +2,14 @@
 
 Kept free of widgets so the arrangement can be read (and changed) at a glance. Layouts are
 grids: each row lists its keys left to right, a key may span several columns.
+
+Languages: French AZERTY for French and English (what is typed on a French kiosk is
+mostly names and addresses in Latin letters). In Arabic, two pages and a key to go from
+one to the other ("أ ب ت" / "ABC"): the Arabic letters come first for a message written
+in the resident's own words (``KeyboardMode.LINES``); Latin letters come first for a
+name, an address, a reference (``KeyboardMode.TEXT``), which the town hall must read as
+they are written on papers. Both pages keep the grid left to right, as a physical
+Arabic keyboard does (ض at the top left).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ class KeyKind(enum.Enum):
     BACKSPACE = "backspace"
     SHIFT = "shift"
     OK = "ok"
+    SWITCH = "switch"  # shows the layout named by ``text`` (Arabic letters / Latin letters)
     GAP = "gap"  # an empty cell: keeps the grid aligned
 
 
@@ -31,6 +40,7 @@ class KeyboardMode(enum.Enum):
     PHONE = "phone"
     DATE = "date"
     POSTCODE = "postcode"
+    LINES = "lines"  # a message of several lines: letters and "À la ligne"
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,7 @@ class KeyboardLayout:
 # named by themselves.
 CHARACTER_NAMES: dict[str, str] = {
     " ": N_("Espace"),
+    "\n": N_("À la ligne"),
     "@": N_("Arobase"),
     ".": N_("Point"),
     "-": N_("Tiret"),
@@ -62,7 +73,7 @@ CHARACTER_NAMES: dict[str, str] = {
     "_": N_("Tiret bas"),
 }
 # Shown on keys whose character is invisible.
-CHARACTER_LABELS: dict[str, str] = {" ": N_("Espace")}
+CHARACTER_LABELS: dict[str, str] = {" ": N_("Espace"), "\n": N_("À la ligne")}
 # Said after the letter, so "é" is not mistaken for "e" when heard.
 ACCENT_DESCRIPTIONS: dict[str, str] = {
     "é": N_("e accent aigu"),
@@ -84,16 +95,34 @@ SPECIAL_NAMES: dict[KeyKind, str] = {
     KeyKind.OK: N_("Valider"),
 }
 ACCENTED_LETTERS = "éèêàâçùûôîïë"
+# Layouts of the Arabic interface: Latin letters with a key to the Arabic ones, and back;
+# for one line, or with "À la ligne" for a message.
+LATIN_WITH_ARABIC, LATIN_LINES_WITH_ARABIC = "letters-ar", "lines-ar"
+ARABIC, ARABIC_LINES = "arabic", "arabic-lines"
+# The switch key, by the layout it shows: its label (the first letters of that alphabet)
+# and its name.
+_TO_ARABIC = ("أ ب ت", N_("Lettres arabes"))
+_TO_LATIN = ("ABC", N_("Lettres latines"))
+SWITCH_LABELS: dict[str, tuple[str, str]] = {
+    ARABIC: _TO_ARABIC,
+    ARABIC_LINES: _TO_ARABIC,
+    LATIN_WITH_ARABIC: _TO_LATIN,
+    LATIN_LINES_WITH_ARABIC: _TO_LATIN,
+}
 
 
 def _chars(characters: str) -> tuple[KeySpec, ...]:
     return tuple(KeySpec(KeyKind.CHARACTER, c) for c in characters)
 
 
-def _letters_layout(name: str, punctuation: str) -> KeyboardLayout:
-    """French AZERTY letters, digits on top, the accented letters as a block on the right.
+def _letters_layout(
+    name: str, punctuation: str, *, new_line: bool = False, switch_to: str | None = None
+) -> KeyboardLayout:
+    """French AZERTY letters, digits on top, the accented letters as a block on the right;
+    with ``new_line``, an "À la ligne" key beside the space bar (for a message).
 
-    Everything is on one page: changing pages is a step many first-time users get lost in.
+    Everything is on one page: changing pages is a step many first-time users get lost in
+    (only Arabic needs a second alphabet: ``switch_to`` adds the key to it).
     """
     accents = ACCENTED_LETTERS
     return KeyboardLayout(
@@ -103,12 +132,38 @@ def _letters_layout(name: str, punctuation: str) -> KeyboardLayout:
             _chars("1234567890" + accents[0:4]),
             _chars("azertyuiop" + accents[4:8]),
             _chars("qsdfghjklm" + accents[8:12]),
-            (*_chars("wxcvbn" + punctuation), KeySpec(KeyKind.BACKSPACE, span=4)),
-            (
-                KeySpec(KeyKind.SHIFT, span=3),
-                KeySpec(KeyKind.CHARACTER, " ", span=7),
-                KeySpec(KeyKind.OK, span=4),
-            ),
+            (*_chars("wxcvbn" + punctuation), *_erase_row_end(switch_to)),
+            (KeySpec(KeyKind.SHIFT, span=3), *_space(new_line), KeySpec(KeyKind.OK, span=4)),
+        ),
+    )
+
+
+def _space(new_line: bool) -> tuple[KeySpec, ...]:
+    """The space bar (7 columns), or space and "À la ligne" side by side."""
+    if new_line:
+        return (KeySpec(KeyKind.CHARACTER, " ", span=4), KeySpec(KeyKind.CHARACTER, "\n", span=3))
+    return (KeySpec(KeyKind.CHARACTER, " ", span=7),)
+
+
+def _erase_row_end(switch_to: str | None) -> tuple[KeySpec, ...]:
+    """"Effacer" (4 columns), or the key to the other alphabet and "Effacer" (2 each)."""
+    if switch_to is None:
+        return (KeySpec(KeyKind.BACKSPACE, span=4),)
+    return (KeySpec(KeyKind.SWITCH, switch_to, span=2), KeySpec(KeyKind.BACKSPACE, span=2))
+
+
+def _arabic_layout(name: str, switch_to: str, *, new_line: bool = False) -> KeyboardLayout:
+    """The Arabic letters in the order of an Arabic keyboard, digits 0-9 on top (the digits
+    of French papers), the hamza forms at the ends of the rows; no capitals."""
+    return KeyboardLayout(
+        name=name,
+        columns=14,
+        rows=(
+            _chars("1234567890" + "أإآء"),
+            _chars("ضصثقفغعهخحجد" + "ؤئ"),
+            _chars("شسيبلاتنمكط" + "ىةذ"),
+            (*_chars("رزوظ" + "،.-'؟"), KeySpec(KeyKind.GAP), *_erase_row_end(switch_to)),
+            (KeySpec(KeyKind.GAP, span=3), *_space(new_line), KeySpec(KeyKind.OK, span=4)),
         ),
     )
 
@@ -129,16 +184,28 @@ def _numeric_layout(name: str, extra: KeySpec) -> KeyboardLayout:
 
 
 LETTERS = _letters_layout("letters", "'-.@")
+LINES = _letters_layout("lines", "'-.@", new_line=True)
 # An e-mail address rarely holds an apostrophe but often an underscore.
 EMAIL = _letters_layout("email", "_-.@")
 DIGITS = _numeric_layout("digits", KeySpec(KeyKind.GAP))
 PHONE = _numeric_layout("phone", KeySpec(KeyKind.CHARACTER, " "))
+LETTERS_WITH_ARABIC = _letters_layout(LATIN_WITH_ARABIC, "'-.@", switch_to=ARABIC)
+LINES_WITH_ARABIC = _letters_layout(
+    LATIN_LINES_WITH_ARABIC, "'-.@", new_line=True, switch_to=ARABIC_LINES
+)
+ARABIC_LETTERS = _arabic_layout(ARABIC, LATIN_WITH_ARABIC)
+ARABIC_LINES_LETTERS = _arabic_layout(ARABIC_LINES, LATIN_LINES_WITH_ARABIC, new_line=True)
 
 LAYOUTS: dict[str, KeyboardLayout] = {
-    layout.name: layout for layout in (LETTERS, EMAIL, DIGITS, PHONE)
+    layout.name: layout
+    for layout in (
+        LETTERS, LINES, EMAIL, DIGITS, PHONE,
+        LETTERS_WITH_ARABIC, LINES_WITH_ARABIC, ARABIC_LETTERS, ARABIC_LINES_LETTERS,
+    )
 }
 MODE_LAYOUTS: dict[KeyboardMode, KeyboardLayout] = {
     KeyboardMode.TEXT: LETTERS,
+    KeyboardMode.LINES: LINES,
     KeyboardMode.EMAIL: EMAIL,
     KeyboardMode.NUMBER: DIGITS,
     KeyboardMode.DATE: DIGITS,
@@ -147,9 +214,17 @@ MODE_LAYOUTS: dict[KeyboardMode, KeyboardLayout] = {
 }
 
 
-def layout_for(mode: KeyboardMode | str) -> KeyboardLayout:
-    """The layout for a field mode; an unknown mode name gets the full letters layout."""
+# Where a language needs other layouts than the French ones.
+LANGUAGE_LAYOUTS: dict[str, dict[KeyboardMode, KeyboardLayout]] = {
+    "ar": {KeyboardMode.TEXT: LETTERS_WITH_ARABIC, KeyboardMode.LINES: ARABIC_LINES_LETTERS},
+}
+
+
+def layout_for(mode: KeyboardMode | str, language: str = "fr") -> KeyboardLayout:
+    """The first layout for a field mode in ``language``; an unknown mode name gets the
+    full letters layout."""
     try:
-        return MODE_LAYOUTS[KeyboardMode(mode)]
+        mode = KeyboardMode(mode)
     except ValueError:
-        return LETTERS
+        mode = KeyboardMode.TEXT
+    return LANGUAGE_LAYOUTS.get(language, {}).get(mode, MODE_LAYOUTS[mode])

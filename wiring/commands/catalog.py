@@ -1,4 +1,5 @@
 """``kiosk catalog check [FILE] [--backoffice wcs|open311]``: is a catalog ready to publish?
+``kiosk catalog import-wcs SLUG [--into CATALOG]``: a draft démarche from a w.c.s. form.
 
 One line per problem, every problem of the file (not only the first), each naming the
 démarche, the field and the key; then one summary line. Exit code 0 when the catalog can
@@ -40,6 +41,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="also require every démarche to be mapped to this back office",
     )
     check.set_defaults(handler=run_check)
+    importer = commands.add_parser(
+        "import-wcs",
+        help="write a draft démarche from a w.c.s. form's schema",
+        description="Reads the schema of the w.c.s. form SLUG (signed, with [backoffice] "
+        "url and orig and the key of `kiosk enroll wcs-key`) and writes a draft démarche: "
+        "types and varnames filled in, every text marked draft, to rewrite in FALC and "
+        "translate before `kiosk catalog check` lets it be published.",
+    )
+    importer.add_argument("slug", help="the w.c.s. form's slug (its URL name)")
+    importer.add_argument(
+        "--into", type=Path, metavar="CATALOG",
+        help="add the démarche to this catalog file (written in place); default: print it",
+    )
+    importer.add_argument("--service", help="the service id (default: the catalog's first)")
+    importer.add_argument("--category", help="the category id (default: the catalog's first)")
+    importer.set_defaults(handler=run_import_wcs)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -75,3 +92,16 @@ def check_file(
     if checked.catalog is not None:
         findings += review(checked.catalog, languages=languages, backoffice=backoffice)
     return sorted(findings, key=lambda f: f.severity is not Severity.ERROR)
+
+
+def run_import_wcs(args: argparse.Namespace) -> int:
+    from wiring.commands.common import CommandError, prepare
+    from wiring.commands.wcs_import import import_wcs
+
+    config = prepare(args, read_only=True)
+    try:
+        return import_wcs(config, args.slug, into=args.into, service=args.service,
+                          category=args.category)
+    except CommandError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 1

@@ -41,6 +41,8 @@ def take_screenshots(args: argparse.Namespace) -> int:
             kiosk=config.kiosk._replace(fullscreen=False, watchdog=False, data_dir=scratch),
             backoffice=config.backoffice._replace(kind="none"),
             security=config.security._replace(deployed=False),  # so the kiosk makes them
+            # Silent: the touch-and-confirm scenes turn audio mode on, as a resident does.
+            speech=config.speech._replace(enabled=False),
         )
         return _render(config, args.out, tuple(args.scene))
 

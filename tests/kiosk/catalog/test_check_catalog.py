@@ -131,7 +131,7 @@ def test_review_refuses_drafts_and_warns_about_missing_languages() -> None:
               if f.severity is Severity.WARNING}
     assert warned[("essai", None, "title")] == "no translation in en (French is shown instead)"
     assert ("essai", "bienvenue", "label") in warned
-    assert (None, None, "places[0].label") in warned  # the commune's places, once
+    assert (None, None, "places[0].label") not in warned  # a street name: never translated
     assert not any(w[1] == "lieu" and "places" in (w[2] or "") for w in warned)
     assert ("essai", "sujet", "options[0].label") not in warned  # has English
     assert all(f.severity is Severity.ERROR for f in review(catalog, languages=("fr",)))

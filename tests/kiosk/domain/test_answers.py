@@ -97,7 +97,8 @@ def test_refused_answers_say_what_to_do(field_id: str, raw: Any, words: str) -> 
 
 def test_catalog_message_follows_the_language() -> None:
     assert check("precision", "ab", "en")[1] == "Too short."
-    assert check("precision", "ab", "ar")[1] == "Trop court."  # French fallback
+    # French fallback, isolated: its own direction and voice inside Arabic
+    assert check("precision", "ab", "ar")[1] == "\u200f\u2068Trop court.\u2069"
 
 
 def test_place_without_free_text_needs_a_listed_place() -> None:

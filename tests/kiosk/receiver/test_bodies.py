@@ -10,12 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.receiver.bodies import (
+    MAX_UNIX_TIME,
     BodyError,
     HeartbeatBody,
     check_heartbeat,
     check_submission,
     is_json_media_type,
 )
+from kiosk.receiver.storage import HeartbeatDetails
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -47,10 +49,17 @@ def test_any_body_is_a_submission_or_a_coded_refusal(body):
 
 
 @given(st.dictionaries(st.text(max_size=32), st.integers(min_value=0)),
-       st.text(max_size=64), st.integers())
-def test_every_heartbeat_the_spec_allows_is_accepted(queue, version, sent_at):
-    body = json.dumps({"version": version, "queue": queue, "sent_at": sent_at}).encode()
-    assert check_heartbeat(body) == HeartbeatBody(version, queue)
+       st.text(max_size=64), st.integers(min_value=0, max_value=MAX_UNIX_TIME),
+       st.none() | st.text(max_size=64), st.none() | st.booleans())
+def test_every_heartbeat_the_spec_allows_is_accepted(
+    queue, version, sent_at, catalog_version, paused
+):
+    fields = {"catalog_version": catalog_version, "paused": paused}
+    document = {"version": version, "queue": queue, "sent_at": sent_at}
+    document |= {name: value for name, value in fields.items() if value is not None}
+    assert check_heartbeat(json.dumps(document).encode()) == HeartbeatBody(
+        version, queue, None, HeartbeatDetails(sent_at, catalog_version, paused)
+    )
 
 
 @given(st.text(max_size=60))

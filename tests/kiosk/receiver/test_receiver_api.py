@@ -176,6 +176,15 @@ def test_a_heartbeat_is_recorded(receiver):
     b'{"version": "1", "queue": {}, "sent_at": "1750000000"}',
     b'{"version": "1", "queue": {}, "sent_at": 1.5}',
     b'{"version": "1", "queue": {}, "terminal_id": 12}',
+    b'{"version": "1", "queue": {}, "sent_at": -1}',
+    b'{"version": "1", "queue": {}, "sent_at": 1e300}',
+    b'{"version": "1", "queue": {}, "catalog_version": 3}',
+    b'{"version": "1", "queue": {}, "catalog_version": "' + b"9" * 65 + b'"}',
+    b'{"version": "1", "queue": {}, "paused": "yes"}',
+    b'{"version": "1", "queue": {}, "paused": 1}',
+    b'{"version": "1", "queue": {}, "paused": null}',
+    b'{"version": "1", "queue": {}, "catalog_version": null}',
+    b'{"version": "1", "queue": {}, "sent_at": null}',
 ])
 def test_a_heartbeat_outside_the_spec_is_a_400(receiver, body):
     answer = beat(receiver, body)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from accessibility.sizes import ScreenMetrics
+from kiosk.i18n import set_language
 from ui.widgets.keyboard import (
     KeyboardController,
     KeyboardMode,
@@ -347,6 +348,67 @@ def test_right_to_left_interface_keeps_a_working_latin_keyboard(qtbot):
     assert s.field.text() == "az"
 
 
+@pytest.fixture
+def arabic() -> Iterator[None]:
+    set_language("ar")
+    yield
+    set_language("fr")
+
+
+def test_in_arabic_a_message_starts_on_arabic_letters_and_latin_is_one_key_away(
+    qtbot, arabic
+):
+    s = _make_screen(qtbot)
+    s.root.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    s.field.setFocus()
+    s.keyboard.show_for(s.field, KeyboardMode.LINES)
+    assert s.keyboard.layout_name == "arabic-lines"
+    assert "Majuscules" not in names(s.keyboard)  # Arabic has no capitals
+    tap(qtbot, s.keyboard, "س", "ل", "ا", "م", "مسافة")
+    switched: list[str] = []
+    s.keyboard.special_key.connect(switched.append)
+    tap(qtbot, s.keyboard, "حروف لاتينية")  # "Lettres latines"
+    assert switched == ["حروف لاتينية"]
+    assert s.keyboard.layout_name == "lines-ar"
+    tap(qtbot, s.keyboard, "حروف كبيرة", "L", "é", "o")
+    tap(qtbot, s.keyboard, "حروف عربية")  # and back
+    assert s.keyboard.layout_name == "arabic-lines"
+    assert s.field.text() == "سلام Léo"
+
+
+def test_in_arabic_a_name_starts_on_latin_letters(qtbot, arabic):
+    s = _make_screen(qtbot)
+    s.keyboard.show_for(s.field, KeyboardMode.TEXT)
+    assert s.keyboard.layout_name == "letters-ar"
+    assert "حروف عربية" in names(s.keyboard)
+    s.keyboard.show_for(s.field, KeyboardMode.EMAIL)  # an e-mail address: Latin only
+    assert "حروف عربية" not in names(s.keyboard)
+
+
+@pytest.mark.parametrize("mode", [KeyboardMode.TEXT, KeyboardMode.LINES])
+def test_the_arabic_pages_keep_keys_named_big_and_apart(qtbot, arabic, mode):
+    s = _make_screen(qtbot, stylesheet=f"* {{ font-size: {LARGEST_FONT_PX}px; }}")
+    s.keyboard.show_for(s.field, mode)
+    _assert_keys_named_big_and_apart(qtbot, s)
+
+
+def test_a_language_change_renames_every_key_and_changes_the_layout(qtbot, screen):
+    assert "Effacer" in names(screen.keyboard)
+    set_language("ar")
+    try:
+        screen.keyboard.retranslate()
+        after = names(screen.keyboard)
+        assert screen.keyboard.layout_name == "letters-ar"
+        assert "Effacer" not in after
+        assert "مسح" in after
+        assert "حروف عربية" in after
+    finally:
+        set_language("fr")
+    screen.keyboard.retranslate()
+    assert "Effacer" in names(screen.keyboard)
+    assert screen.keyboard.layout_name == "letters"
+
+
 # ---------------------------------------------------------------- opening by itself
 def test_controller_opens_for_text_fields_and_closes_for_buttons(qtbot):
     s = _make_screen(qtbot)
@@ -381,3 +443,65 @@ def test_controller_reads_the_field_mode_and_the_opt_out(qtbot):
 
     private.setFocus()
     qtbot.waitUntil(lambda: not s.keyboard.isVisible())
+
+
+# ---------------------------------------------------------------- the keypad's highlight
+def test_the_highlight_starts_on_a_and_stops_at_the_edges(screen):
+    keyboard = screen.keyboard
+    assert keyboard.highlighted() is None  # nothing shown until the keypad moves it
+    assert keyboard.move_highlight(columns=1).accessibleName() == "a"  # first move: shown
+    assert keyboard.move_highlight(columns=-1).accessibleName() == "a"  # the left edge
+    assert keyboard.move_highlight(rows=-1).accessibleName() == "1"
+    assert keyboard.move_highlight(rows=-1).accessibleName() == "1"  # the top edge
+    for _ in range(20):
+        last = keyboard.move_highlight(columns=1)
+    assert last.accessibleName() == "à"  # the end of the row
+    shown = keyboard.keys()
+    highlighted = [k for k in shown if k.property("highlighted")]
+    assert highlighted == [last]  # one key shown at a time, for the stylesheet
+
+
+def test_up_and_down_keep_the_column_across_a_wide_key(screen):
+    keyboard = screen.keyboard
+    keyboard.move_highlight()
+    for step in ((1, 0), (1, 0), (0, 1), (0, 1)):  # down to "w", right to "c"
+        keyboard.move_highlight(*step)
+    assert keyboard.highlighted().accessibleName() == "c"
+    assert keyboard.move_highlight(rows=1).accessibleName() == "Majuscules"  # 3 keys wide
+    assert keyboard.move_highlight(rows=-1).accessibleName() == "c"  # not back to "w"
+
+
+def test_the_highlighted_key_types_as_a_tap_does_and_the_focus_stays(screen):
+    keyboard = screen.keyboard
+    typed: list[str] = []
+    keyboard.key_typed.connect(typed.append)
+    assert keyboard.activate_highlight() is None  # nothing typed before it is shown
+    assert screen.field.text() == ""
+    keyboard.move_highlight()
+    assert keyboard.activate_highlight().accessibleName() == "a"
+    keyboard.move_highlight(rows=1)
+    keyboard.move_highlight(rows=1)
+    keyboard.move_highlight(rows=1)
+    assert keyboard.highlighted().accessibleName() == "Majuscules"
+    keyboard.activate_highlight()
+    keyboard.move_highlight(rows=-1)
+    assert keyboard.highlighted().spoken() == "w, majuscule"  # said apart from "w"
+    keyboard.activate_highlight()
+    assert screen.field.text() == "aW"
+    assert typed == ["a", "W"]
+    assert QApplication.focusWidget() is screen.field
+    keyboard.attach(screen.field)
+    assert keyboard.highlighted() is None  # a new field starts without it
+
+
+def test_a_box_of_lines_gets_a_new_line_key(qtbot):
+    box = QPlainTextEdit()
+    s = _make_screen(qtbot, extra=(box,))
+    box.setFocus()
+    assert mode_for_field(box) is KeyboardMode.LINES
+    s.keyboard.show_for(box)
+    assert s.keyboard.layout_name == "lines"
+    tap(qtbot, s.keyboard, "a", "À la ligne", "b")
+    assert box.toPlainText() == "a\nb"
+    key = key_named(s.keyboard, "À la ligne").object()
+    assert key.property("role") == "special"
