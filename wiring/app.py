@@ -797,6 +797,7 @@ class KioskApp(QObject):
         if not self._services_ready():
             return
         if on:
+            self._note("touch_confirm")
             self.set_audio_mode(True)
             self.narrator.say(
                 _(
