@@ -40,6 +40,8 @@ class GdprNoticeCard(Card):
         self.close_button.setProperty("role", "primary")
         self.close_button.clicked.connect(self.close_requested)
         self.body.addWidget(self.area, 1)
+        self.area.more_below.setWordWrap(True)
+        self.body.addWidget(self.area.more_below)  # "La suite est plus bas", while it is
         self.body.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.answers: list[QLabel] = []
         self.retranslate()
