@@ -25,7 +25,7 @@ class ConfigError(ValueError):
 
 
 # The sections are named tuples rather than frozen dataclasses: as immutable, but Python
-# 3.11 builds a frozen dataclass in about 1 ms against 0.13 ms, and these eight are on the
+# 3.11 builds a frozen dataclass in about 1 ms against 0.13 ms, and these nine are on the
 # way to the welcome screen at every start (docs/performance.md). Change one value with
 # ``section._replace(key=value)``.
 
@@ -101,6 +101,20 @@ class SecuritySection(NamedTuple):
     credential_key: str = "auto"  # systemd-creds encrypt --with-key=...
 
 
+class GdprSection(NamedTuple):
+    # What the information screen "Vos données" says (docs/gdpr.md). Empty: the screen
+    # says what the software knows and that the town hall gives the rest on request.
+    controller: str = ""  # who is responsible: "Mairie de Villeneuve, 1 place de la Mairie"
+    dpo_contact: str = ""  # the data protection officer: "dpo@villeneuve.fr, 01 23 45 67 89"
+    purpose: str = ""  # empty: "Envoyer votre demande à la mairie, et la suivre."
+    legal_basis: str = ""  # empty: a public-interest task (RGPD article 6.1.e)
+    recipients: str = ""  # empty: the town hall's staff who handle the request
+    # Retention on the terminal (the queue's own periods are [queue] retention_days for an
+    # undelivered request and status_link_days for a delivered one's link).
+    statistics_days: int = 395  # anonymous daily counts: 13 months
+    journal_days: int = 365  # the mediators' and technicians' journal, by whole days
+
+
 class Config(NamedTuple):
     kiosk: KioskSection = KioskSection()
     screen: ScreenSection = ScreenSection()
@@ -109,6 +123,7 @@ class Config(NamedTuple):
     backoffice: BackofficeSection = BackofficeSection()
     queue: QueueSection = QueueSection()
     security: SecuritySection = SecuritySection()
+    gdpr: GdprSection = GdprSection()
     source: str = "embedded defaults"  # where the values came from, for logs and doctor
 
     def data_path(self) -> Path:
@@ -261,6 +276,15 @@ CHECKS: Mapping[str, Mapping[str, Check]] = {
         "credstore": _absolute_path,
         "credential_key": _one_of(("auto", "host", "tpm2", "host+tpm2")),
     },
+    "gdpr": {
+        "controller": _text(300),
+        "dpo_contact": _text(300),
+        "purpose": _text(300),
+        "legal_basis": _text(300),
+        "recipients": _text(300),
+        "statistics_days": _whole(1, 3650, "days"),
+        "journal_days": _whole(30, 3650, "days"),
+    },
 }
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -271,6 +295,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "backoffice": BackofficeSection,
     "queue": QueueSection,
     "security": SecuritySection,
+    "gdpr": GdprSection,
 }
 
 

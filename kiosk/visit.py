@@ -41,6 +41,7 @@ from kiosk.domain.submission import Submission
 from kiosk.mediator.accounts import AuthResult
 from kiosk.mediator.consent import ConsentMethod, ConsentPrompt, attach_consent, consent_prompt
 from kiosk.mediator.visit import ConsentState, EndReason, MediatorVisit
+from kiosk.statistics.recorder import Usage, VisitStatistics
 
 _log = logging.getLogger(__name__)
 
@@ -69,8 +70,16 @@ class NoDemarcheError(RuntimeError):
 class Visit:
     """The kiosk's current visit; see the module's description."""
 
-    def __init__(self, *, outbox: Outbox, journal: VisitJournal, figures: DailyFigures) -> None:
+    def __init__(
+        self,
+        *,
+        outbox: Outbox,
+        journal: VisitJournal,
+        figures: DailyFigures,
+        statistics: VisitStatistics | None = None,
+    ) -> None:
         self.figures = figures
+        self.statistics = statistics or VisitStatistics()
         self.journal = journal
         self._outbox = outbox
         self._session: DemarcheSession | None = None
@@ -130,6 +139,7 @@ class Visit:
         self._catalog = catalog
         self._session = DemarcheSession.start(catalog, demarche_id, language=language)
         self.figures.demarche_started()
+        self.statistics.demarche_started(demarche_id)
         _log.info("démarche started: %s", demarche_id)
         return self._session
 
@@ -142,6 +152,7 @@ class Visit:
         """"Abandonner", confirmed: the answers are forgotten and the figures count it."""
         if self._session is not None:
             self.figures.demarche_abandoned()
+            self._count_abandoned(self._session)
         self._forget_session()
         _log.info("démarche abandoned")
 
@@ -164,6 +175,7 @@ class Visit:
         self._outbox.enqueue(submission)
         self._forget_session()
         self.figures.demarche_finished(submission.assisted)
+        self.statistics.demarche_sent(submission.demarche_id, assisted=submission.assisted)
         self._journal_submission(submission)
         return submission
 
@@ -204,6 +216,15 @@ class Visit:
             mediator.refuse_consent(session.demarche.id, method)
         return True
 
+    def note(self, usage: Usage, value: str | None = None) -> None:
+        """The resident used a feature (audio, keypad, a text size...): counted once per
+        visit, anonymously."""
+        self.statistics.used(usage, value)
+
+    def status_looked_up(self) -> None:
+        """"Où en est ma demande ?" answered about one reference (counted)."""
+        self.statistics.status_lookup()
+
     def record(self, kind: EntryKind, details: Details | None = None) -> bool:
         """Journal a panel action by the mediator; False (nothing journaled) without one."""
         if self._mediator is None:
@@ -220,8 +241,16 @@ class Visit:
             self._mediator.end(reason)
             self._mediator = None
             _log.info("mediator logged out (%s)", reason.value)
+        if self._session is not None:  # left without sending: given up where it stood
+            self._count_abandoned(self._session)
         self._forget_session()
         self._catalog = None
+        self.statistics.visit_over()
+
+    def _count_abandoned(self, session: DemarcheSession) -> None:
+        current = session.current
+        where = "review" if current is None else current.id
+        self.statistics.demarche_abandoned(session.demarche.id, where)
 
     def _forget_session(self) -> None:
         if self._session is not None:

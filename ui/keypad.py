@@ -175,6 +175,7 @@ class KeypadNavigation(QObject):
     slower_requested = Signal()
     faster_requested = Signal()
     quieter_requested = Signal()
+    used = Signal()  # a key of the keypad reached the focused widget (anonymous statistics)
     say = Signal(str)
     typed = Signal(str, bool, str)
 
@@ -200,6 +201,7 @@ class KeypadNavigation(QObject):
         key = Qt.Key(event.key())
         if not event.modifiers() & Qt.KeyboardModifier.KeypadModifier:
             return _press_focused_button(key, focus, event)
+        self.used.emit()
         return self._on_keypad(key, focus, event.text())
 
     # ------------------------------------------------------------------ where the focus is

@@ -83,14 +83,16 @@ class MediatorNamesCard(Card):
 
 
 class ConsentCard(Card):
-    """The resident's consent, shown and spoken, answered with one of two big buttons.
+    """The resident's consent, shown and spoken, answered with one of two big buttons;
+    "Mes droits" opens the notice of what is done with their data.
 
     Signals:
-        accepted, refused.
+        accepted, refused, rights_requested.
     """
 
     accepted = Signal()
     refused = Signal()
+    rights_requested = Signal()
 
     def __init__(self, metrics: ScreenMetrics, parent: QWidget | None = None) -> None:
         super().__init__(metrics, parent)
@@ -100,17 +102,21 @@ class ConsentCard(Card):
         self.refuse = _button(self, "")
         self.accept.clicked.connect(self.accepted)
         self.refuse.clicked.connect(self.refused)
+        self.rights = _button(self, "")
+        self.rights.clicked.connect(self.rights_requested)
         row = QHBoxLayout()
         row.setSpacing(metrics.px(8))
         row.addWidget(self.refuse)
         row.addWidget(self.accept)
         self.body.addWidget(self.text)
         self.body.addLayout(row)
+        self.body.addWidget(self.rights, 0, Qt.AlignmentFlag.AlignHCenter)
 
     def show_prompt(self, title: str, sentences: tuple[str, ...], accept: str, refuse: str) -> None:
         self.title.setText(title)
         self.text.setText("\n".join(sentences))
-        for button, label in ((self.accept, accept), (self.refuse, refuse)):
+        rights = _("Mes droits")
+        for button, label in ((self.accept, accept), (self.refuse, refuse), (self.rights, rights)):
             button.setText(label)
             button.setAccessibleName(label)
         self.accept.setFocus(Qt.FocusReason.OtherFocusReason)

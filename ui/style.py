@@ -89,6 +89,9 @@ QLabel[role="answer"] {{
     border: {outline}px solid {t.border}; border-radius: {radius}px; padding: {pad * 2}px;
 }}
 QLabel[role="answer"]:focus {{ border-color: {t.focus}; }}
+QLabel[role="heading"] {{ font-weight: bold; }}
+QLabel[role="notice"] {{ border: {outline}px solid transparent; }}
+QLabel[role="notice"]:focus {{ border-color: {t.focus}; }}
 QLabel[role="muted"] {{ color: {t.muted}; font-size: {fonts.small}px; }}
 QLabel[role="error"] {{
     background: {t.error_surface}; color: {t.on_error_surface};
@@ -102,6 +105,7 @@ QFrame[role="card"] {{
     border: {max(2, outline // 2)}px solid {t.border}; border-radius: {radius * 2}px;
 }}
 QFrame[role="card"] QLabel {{ color: {t.on_surface}; }}
+QWidget[role="cardContent"] {{ background: {t.surface}; }}
 QWidget[role="backdrop"] {{ background: rgba(0, 0, 0, 170); }}
 QWidget[role="cover"] {{ background: {t.background}; }}
 QPushButton {{

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
     from accessibility.headphones import HeadphoneJack
+    from accessibility.sizes import TextSize
+    from accessibility.themes import ThemeName
     from kiosk.audit.journal import Journal
     from kiosk.catalog.model import Catalog
     from kiosk.catalog.store import CatalogStore
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from kiosk.connectors.wcs import WcsForm
     from kiosk.mediator.visit import EndReason
     from kiosk.security.technician_lockout import TechnicianLockout
+    from kiosk.statistics.store import StatisticsStore
     from kiosk.visit import Visit
     from ui.idle import IdleWatcher
     from ui.input_hub import InputHub
@@ -53,10 +56,12 @@ if TYPE_CHECKING:
     from ui.touch_explore import TouchExplorer
     from wiring.backoffice_link import BackofficeLink
     from wiring.delivery import Delivery
+    from wiring.gdpr import GdprNotice
     from wiring.guide import Guide
     from wiring.listening import PrivateListening
     from wiring.mediation import Mediation
     from wiring.narration import Narrator
+    from wiring.retention import RetentionTimer
     from wiring.status_desk import StatusDesk
 
     AppFilter = LockdownFilter | IdleWatcher | CornerTapDetector | TouchExplorer | KeypadNavigation
@@ -139,6 +144,8 @@ class KioskApp(QObject):
     narrator: Narrator
     delivery: Delivery
     journal: Journal
+    statistics: StatisticsStore
+    retention: RetentionTimer
     visit: Visit
     guide: Guide
     mediation: Mediation
@@ -169,6 +176,7 @@ class KioskApp(QObject):
         self.serving = False  # the services are built: residents can be served
         self.backoffice: BackofficeLink | None = None  # with the kiosk's own back office
         self.listening: PrivateListening | None = None  # when headphones can be followed
+        self.gdpr: GdprNotice | None = None  # "Vos données", with the overlays
         self._prerendered: set[str] = set()  # languages whose static speech is cached
 
         self._initial_font = qt_app.font()
@@ -262,6 +270,8 @@ class KioskApp(QObject):
     def _build_visit_services(self) -> None:
         from kiosk.audit.terminal import open_terminal_journal
         from kiosk.domain.figures import DailyFigures
+        from kiosk.statistics.recorder import VisitStatistics
+        from kiosk.statistics.store import STATISTICS_FILE, StatisticsStore
         from kiosk.visit import Visit
         from wiring.guide import Guide
         from wiring.mediation import Mediation
@@ -270,7 +280,13 @@ class KioskApp(QObject):
 
         config = self.config
         self.journal = open_terminal_journal(config.data_path())
-        self.visit = Visit(outbox=self.delivery, journal=self.journal, figures=DailyFigures())
+        self.statistics = StatisticsStore(config.data_path() / STATISTICS_FILE)
+        self.visit = Visit(
+            outbox=self.delivery,
+            journal=self.journal,
+            figures=DailyFigures(),
+            statistics=VisitStatistics(self.statistics),
+        )
         self.narrator = Narrator(config, self.qt_app, self.input_hub, lambda: self.language)
         self.guide = Guide(
             self.window,
@@ -298,15 +314,23 @@ class KioskApp(QObject):
         self._connect_services()
         self._follow_headphones()
         self._link_backoffice()
+        self._keep_retention()
+
+    def _keep_retention(self) -> None:
+        """The retention periods, applied now and every day (journaled)."""
+        from kiosk.retention import Retention
+        from wiring.retention import RetentionTimer
+
+        retention = Retention(self.config, self.statistics, self.delivery.store, self.journal)
+        self.retention = RetentionTimer(retention, self)
+        self.retention.start()
 
     def _follow_headphones(self) -> None:
         from wiring.listening import PrivateListening, configured_jack
 
         jack = self._headphones or configured_jack(self.config)
         if jack is not None:
-            self.listening = PrivateListening(
-                jack, self.narrator, lambda: self.set_audio_mode(True), self
-            )
+            self.listening = PrivateListening(jack, self.narrator, self._headphones_in, self)
             self.add_wiper(self.listening.wipe)  # after the narrator's
 
     def catalog(self) -> Catalog:
@@ -372,15 +396,19 @@ class KioskApp(QObject):
     def _connect(self) -> None:
         w = self.window
         self.welcome.start_requested.connect(self.start_visit)
-        self.welcome.language_chosen.connect(self.set_language)
+        self.welcome.language_chosen.connect(self._language_chosen)
         self.welcome.listen_requested.connect(lambda: self.set_audio_mode(True))
         self.welcome.status_requested.connect(self.open_status)
+        self.welcome.gdpr_requested.connect(self.open_gdpr_notice)
         self.welcome.touch_mode_requested.connect(self.toggle_touch_mode)
         w.top_bar.listen_toggled.connect(self.set_audio_mode)
         w.close_refused.connect(lambda: _log.info("window close refused"))
 
     def _connect_overlays(self) -> None:
+        from wiring.gdpr import GdprNotice
+
         w = self.window
+        self.gdpr = GdprNotice(w, self.config, self._say, self)
         # Before every filter, speech's included: a dropped press must not cut the speech
         # that reads the new screen.
         self.input_hub.add(w.tap_guard, w.tap_guard.EVENT_TYPES, first=True)
@@ -391,14 +419,10 @@ class KioskApp(QObject):
         w.technician_overlay.opened.connect(w.technician_pad.clear)
         w.technician_pad.pin_entered.connect(self._check_technician_pin)
         w.technician_pad.cancelled.connect(w.technician_overlay.close_overlay)
-        w.settings.text_size_chosen.connect(
-            lambda size: self.set_appearance(self.appearance.with_text_size(size))
-        )
-        w.settings.theme_chosen.connect(
-            lambda theme: self.set_appearance(self.appearance.with_theme(theme))
-        )
+        w.settings.text_size_chosen.connect(self._text_size_chosen)
+        w.settings.theme_chosen.connect(self._theme_chosen)
         w.language_overlay.opened.connect(lambda: w.languages.choices.mark(self.language))
-        w.languages.language_chosen.connect(self.set_language)
+        w.languages.language_chosen.connect(self._language_chosen)
 
     def _prerender_speech(self) -> None:
         """Static texts of every screen to WAV in the background (speech then starts at once).
@@ -466,6 +490,7 @@ class KioskApp(QObject):
             self.config.backoffice.poll_minutes,
             self,
             journal_head=self.visit.journal_head,
+            statistics=self.statistics,
         )
         self.backoffice.catalog_changed.connect(self._catalog_changed)
         self.backoffice.start()
@@ -520,6 +545,9 @@ class KioskApp(QObject):
         self.add_wiper(self.mediation.wipe)
         self.add_wiper(self.status_desk.wipe)
         self.status_desk.speak.connect(narrator.say)
+        self.status_desk.looked_up.connect(self.visit.status_looked_up)
+        self.mediation.consent.rights_requested.connect(self.open_gdpr_notice)
+        self.keypad.used.connect(lambda: self._note("keypad"))
         self.status_desk.screen.back_requested.connect(self.wipe_session)
         self.mediation.panel.end_visit_requested.connect(
             lambda: self.wipe_session(EndReason.FINISHED)
@@ -582,9 +610,11 @@ class KioskApp(QObject):
                 self.listening.stop()
             self.narrator.shutdown()
             self.status_desk.stop()
+            self.retention.stop()
             self.visit.end(EndReason.SHUTDOWN)
             self.mediation.close()
             self.journal.close()
+            self.statistics.close()
             if not self.delivery.stop():
                 _log.warning("kiosk stopping with a delivery still under way; that request "
                              "is sent again at the next start")
@@ -669,6 +699,17 @@ class KioskApp(QObject):
         if self._services_ready():
             self.status_desk.open()
 
+    def open_gdpr_notice(self) -> None:
+        """"Vos données" (welcome screen) or "Mes droits" (consent question)."""
+        self.complete_setup()
+        if self.gdpr is not None:
+            self._note("gdpr_notice")
+            self.gdpr.open()
+
+    def _say(self, text: str) -> None:
+        if self._services_ready():
+            self.narrator.say(text)
+
     def ask_still_here(self) -> None:
         self.window.idle_overlay.open()
         self.window.idle_question.start()
@@ -706,6 +747,8 @@ class KioskApp(QObject):
         if not self._services_ready():
             return
         self.narrator.set_audio_mode(on)
+        if self.narrator.audio_mode:
+            self._note("audio")
         self.window.top_bar.listen_button.setChecked(self.narrator.audio_mode)
         self.window.top_bar.retranslate()
         if self.narrator.audio_mode:
@@ -719,6 +762,29 @@ class KioskApp(QObject):
             elif spoken is not None:
                 self.narrator.say(spoken())
 
+    def _headphones_in(self) -> None:
+        self._note("headphones")
+        self.set_audio_mode(True)
+
+    def _text_size_chosen(self, size: TextSize) -> None:
+        self._note("text_size", size.name.lower())
+        self.set_appearance(self.appearance.with_text_size(size))
+
+    def _theme_chosen(self, theme: ThemeName) -> None:
+        self._note("theme", theme.value)
+        self.set_appearance(self.appearance.with_theme(theme))
+
+    def _language_chosen(self, language: str) -> None:
+        self._note("language", language)
+        self.set_language(language)
+
+    def _note(self, usage: str, value: str | None = None) -> None:
+        """A resident's choice (a ``Usage`` by name), counted anonymously once the services
+        are up (the statistics module is imported after READY=1)."""
+        if self._services_ready():
+            from kiosk.statistics.recorder import Usage
+
+            self.visit.note(Usage(usage), value)
     def toggle_touch_mode(self) -> None:
         """"Toucher pour entendre" on the welcome screen (the keypad's 3 does it too)."""
         self.complete_setup()
@@ -731,6 +797,7 @@ class KioskApp(QObject):
         if not self._services_ready():
             return
         if on:
+            self._note("touch_confirm")
             self.set_audio_mode(True)
             self.narrator.say(
                 _(
@@ -757,6 +824,8 @@ class KioskApp(QObject):
         self.window.retranslate()
         self.welcome.retranslate()
         self.welcome.mark_language(language)
+        if self.gdpr is not None:
+            self.gdpr.retranslate()
         if self._services_ready():
             self.guide.retranslate()
             self.mediation.retranslate()

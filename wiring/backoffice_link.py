@@ -2,7 +2,9 @@
 
 Every ``[backoffice] poll_minutes`` the kiosk asks ``GET /v1/catalog`` (conditional on the
 ETag it has) and says ``POST /v1/heartbeat`` (terminal id, version, queue counts, the
-journal's head; nothing about anyone). The head is the anchor the back office keeps, so
+journal's head, the days of anonymous statistics not yet acknowledged; nothing about
+anyone). The days the back office says it stored are marked sent; the others go again with
+the next heartbeat (docs/statistics.md). The head is the anchor the back office keeps, so
 that an older copy of the journal put back on the terminal is seen (``kiosk.audit.head``).
 The network work and the check of a downloaded catalog (about a second for an 8 MiB one)
 run on a short-lived thread; the checked catalog, or its named problem, comes back to the
@@ -24,6 +26,7 @@ from kiosk.catalog.model import Catalog
 from kiosk.catalog.parser import CatalogError
 from kiosk.catalog.store import CatalogStore
 from kiosk.connectors.http_api import ConnectorError, HttpApiConnector
+from kiosk.statistics.store import PendingDay, StatisticsStore
 
 _log = logging.getLogger(__name__)
 MINUTE_MS = 60_000
@@ -51,8 +54,10 @@ class BackofficeLink(QObject):
         parent: QObject | None = None,
         *,
         journal_head: Callable[[], JournalHead | None],
+        statistics: StatisticsStore | None = None,
     ) -> None:
         super().__init__(parent)
+        self._statistics = statistics
         self._connector = connector
         self._catalogs = catalogs
         self._queue_counts = queue_counts
@@ -81,8 +86,10 @@ class BackofficeLink(QObject):
         try:
             counts = dict(self._queue_counts())
             head = self._journal_head()
+            days = self._statistics.pending() if self._statistics is not None else []
             threading.Thread(
-                target=self._round, args=(counts, head, self._etag), name="backoffice-poll",
+                target=self._round, args=(counts, head, days, self._etag),
+                name="backoffice-poll",
                 daemon=True,
             ).start()
         except Exception as error:
@@ -90,10 +97,15 @@ class BackofficeLink(QObject):
             _log.warning("back-office round not started: %s", type(error).__name__)
 
     def _round(
-        self, counts: Mapping[str, int], head: JournalHead | None, etag: str | None
+        self,
+        counts: Mapping[str, int],
+        head: JournalHead | None,
+        days: list[PendingDay],
+        etag: str | None,
     ) -> None:
         try:
-            self._ask(counts, head, etag)
+            self._beat(counts, head, days)
+            self._ask(etag)
         except Exception as error:
             _log.warning("back-office round failed: %s", type(error).__name__)
         finally:
@@ -101,8 +113,16 @@ class BackofficeLink(QObject):
             if not self._stopped:
                 self.round_finished.emit()
 
-    def _ask(self, counts: Mapping[str, int], head: JournalHead | None, etag: str | None) -> None:
-        self._connector.heartbeat(counts, journal_head=head)
+    def _beat(
+        self, counts: Mapping[str, int], head: JournalHead | None, days: list[PendingDay]
+    ) -> None:
+        answer = self._connector.heartbeat(
+            counts, journal_head=head, statistics=[day.counts for day in days]
+        )
+        if self._statistics is not None and answer.statistics_stored:
+            self._statistics.acknowledge(days, answer.statistics_stored)
+
+    def _ask(self, etag: str | None) -> None:
         try:
             answer = self._connector.fetch_catalog(etag)
         except ConnectorError as error:

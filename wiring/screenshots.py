@@ -168,6 +168,18 @@ def _mediator_panel(app: KioskApp) -> None:
     app.mediation.open()
 
 
+def _gdpr_notice(app: KioskApp) -> None:
+    """"Vos données", opened from the welcome screen."""
+    app.wipe_session()
+    app.open_gdpr_notice()
+
+
+def _gdpr_from_consent(app: KioskApp) -> None:
+    """"Mes droits", pressed on the consent question."""
+    _mediator_consent(app)
+    app.mediation.consent.rights.click()
+
+
 def _status(app: KioskApp) -> None:
     """"Où en est ma demande ?" with a reference being typed, the keyboard open."""
     app.wipe_session()
@@ -191,6 +203,8 @@ SCENES: list[Scene] = [
     Scene("settings", _overlay("settings_overlay")),
     Scene("language", _overlay("language_overlay")),
     Scene("demarches", _demarches),
+    Scene("gdpr-notice", _gdpr_notice),
+    Scene("gdpr-from-consent", _gdpr_from_consent),
     Scene("status", _status),
     Scene("status-answer", _status_answer),
     Scene("mediator-names", _mediator_names),

@@ -74,9 +74,11 @@ class StatusDesk(QObject):
 
     Signals:
         speak(str): text to read in audio mode (never personal: a status only).
+        looked_up: a well-formed reference is being looked up (counted, never kept).
     """
 
     speak = Signal(str)
+    looked_up = Signal()
     # (search number, Answer, the source asked) from the lookup thread
     _answered = Signal(int, object, object)
 
@@ -121,6 +123,7 @@ class StatusDesk(QObject):
             self.speak.emit(message)
             return
         self.screen.show_reference(reference)
+        self.looked_up.emit()
         item: ItemInfo | None = None
         try:
             item = self._store.find_reference(reference)

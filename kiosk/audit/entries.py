@@ -48,6 +48,7 @@ class EntryKind(StrEnum):
     MEDIATOR_UNLOCKED = "mediator_unlocked"
     TECHNICIAN_LOCKED = "technician_locked"
     TECHNICIAN_UNLOCKED = "technician_unlocked"
+    RETENTION_PURGE = "retention_purge"
 
 
 # The only detail fields each kind may carry; none of them is a resident's personal data.
@@ -69,6 +70,9 @@ ALLOWED_DETAILS: Mapping[EntryKind, frozenset[str]] = {
     EntryKind.MEDIATOR_UNLOCKED: frozenset({"mediator"}),
     EntryKind.TECHNICIAN_LOCKED: frozenset({"failures", "seconds"}),
     EntryKind.TECHNICIAN_UNLOCKED: frozenset({"failures"}),
+    EntryKind.RETENTION_PURGE: frozenset(
+        {"statistics_days", "status_links", "journal_entries", "journal_through"}
+    ),
 }
 
 _MEDIATOR_ID = re.compile(r"med-[0-9a-f]{8}")
@@ -124,6 +128,13 @@ def entry_mac(key: bytes, entry_hash: str) -> str:
 def head_mac(key: bytes, seq: int, entry_hash: str) -> str:
     """HMAC of the head record (last seq and hash), so a cut tail is seen."""
     return hmac.new(key, f"head:{seq}:{entry_hash}".encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def checkpoint_mac(key: bytes, seq: int, entry_hash: str) -> str:
+    """HMAC of the retention's checkpoint (the last erased entry), so it cannot be moved."""
+    return hmac.new(
+        key, f"checkpoint:{seq}:{entry_hash}".encode("ascii"), hashlib.sha256
+    ).hexdigest()
 
 
 def same_mac(expected: str, found: str | None) -> bool:

@@ -8,8 +8,12 @@
     journal.export_csv(date(2025, 1, 1), out)
 
 Triggers refuse UPDATE and DELETE on the entries through SQLite, so the application itself
-cannot rewrite history. Someone editing the file directly can drop the triggers: that is
-what ``verify()`` is for. It walks the chain from seq 1 and names the first entry that is
+cannot rewrite history. The one exception is the retention (``purge_before``): it erases
+whole days from the start of the chain, in one transaction that lifts the delete trigger,
+and leaves a signed checkpoint (the last erased entry's seq and hash): ``verify()`` then
+starts from it, so what remains is proven as before. Someone editing the file directly
+can drop the triggers: that is what ``verify()`` is for. It walks the chain from seq 1
+(or the checkpoint) and names the first entry that is
 missing, out of place, changed, or (with the audit key) not signed by the terminal. A
 ``head`` row (last seq and hash, signed) shows entries cut from the end. An older copy of
 the whole file is consistent in itself: only the head the back office was sent
@@ -28,7 +32,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol, TextIO
+from typing import NamedTuple, Protocol, TextIO
 
 from kiosk.audit.entries import (
     GENESIS_HASH,
@@ -39,6 +43,7 @@ from kiosk.audit.entries import (
     chain_hash,
     check_actor,
     check_details,
+    checkpoint_mac,
     entry_mac,
     head_mac,
     same_mac,
@@ -138,6 +143,34 @@ class VerifyResult:
     keyed: bool
 
 
+# Added after schema 1 (created on open when missing): where the chain starts after the
+# retention erased its first days.
+_CHECKPOINT_TABLE = """
+    CREATE TABLE IF NOT EXISTS checkpoint (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        mac TEXT
+    )
+"""
+_NO_DELETE_TRIGGER = _SCHEMA[2]
+
+
+class _Start(NamedTuple):
+    """Where the chain starts: seq 0 and the genesis hash, or the retention's checkpoint."""
+
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What ``purge_before`` erased: how many entries, up to which seq (0: none)."""
+
+    entries: int
+    through_seq: int
+
+
 class Journal(SqliteFile):
     """The kiosk's append-only, hash-chained journal in one SQLite file."""
 
@@ -150,6 +183,42 @@ class Journal(SqliteFile):
         super().__init__(path, _SCHEMA, SCHEMA_VERSION)
         self._key = hmac_key
         self._clock = clock
+        with self._lock:
+            self._conn.execute(_CHECKPOINT_TABLE)
+
+    def purge_before(self, day: dt.date) -> Purged:
+        """Erase the entries of the days before ``day`` (local date of each entry), by whole
+        days from the start, behind a signed checkpoint; the last entry always stays (it is
+        the head the back office knows). Returns what went."""
+        with self._lock, immediate(self._conn) as conn:
+            last = conn.execute("SELECT MAX(seq) FROM entries").fetchone()[0]
+            through = 0
+            rows = conn.execute("SELECT seq, at, hash FROM entries ORDER BY seq").fetchall()
+            for seq, at, entry_hash in rows:
+                try:
+                    old = dt.datetime.fromisoformat(str(at)).date() < day
+                except ValueError:
+                    old = False  # an unreadable time stops the purge: kept for verify
+                if not old or seq == last:
+                    break
+                through, through_hash = int(seq), str(entry_hash)
+            if not through:
+                return Purged(0, 0)
+            conn.execute("DROP TRIGGER entries_are_never_deleted")
+            erased = conn.execute("DELETE FROM entries WHERE seq <= ?", (through,)).rowcount
+            conn.execute(_NO_DELETE_TRIGGER)
+            mac = checkpoint_mac(self._key, through, through_hash) if self._key else None
+            conn.execute(
+                "INSERT OR REPLACE INTO checkpoint (id, seq, hash, mac) VALUES (1, ?, ?, ?)",
+                (through, through_hash, mac),
+            )
+        return Purged(int(erased), through)
+
+    def checkpoint(self) -> JournalHead | None:
+        """Where the chain starts after a purge (the last erased entry), or None."""
+        with self._lock:
+            row = self._conn.execute("SELECT seq, hash FROM checkpoint WHERE id = 1").fetchone()
+        return None if row is None else JournalHead(int(row[0]), str(row[1]))
 
     # ------------------------------------------------------------ writing
 
@@ -216,23 +285,44 @@ class Journal(SqliteFile):
         """
         keyed = self._key is not None
         checked = 0
-        prev_hash = GENESIS_HASH
-        for expected, entry in enumerate(self.entries(), start=1):
+        start, problem = self._start()
+        if problem is not None:
+            return VerifyResult(False, 0, problem[0], problem[1], keyed)
+        prev_hash = start.hash
+        for expected, entry in enumerate(self.entries(), start=start.seq + 1):
             problem = self._check(entry, expected, prev_hash)
             if problem is not None:
                 broken_seq, reason = problem
                 return VerifyResult(False, checked, broken_seq, reason, keyed)
             checked += 1
             prev_hash = entry.hash
-        problem = self._check_head(checked, prev_hash)
+        last_seq = start.seq + checked
+        problem = self._check_head(last_seq, prev_hash)
         if problem is None and expect is not None:
-            problem = self._check_anchor(expect, checked)
+            problem = self._check_anchor(expect, last_seq, start)
         if problem is not None:
             return VerifyResult(False, checked, problem[0], problem[1], keyed)
         how = "hash chain and HMACs" if keyed else "hash chain only (no audit key)"
-        if expect is not None:
+        if start.seq:
+            how += f", from the retention's checkpoint after entry {start.seq}"
+        if expect is not None and expect.seq > start.seq:
             how += f", holding entry {expect.seq} as the back office saw it"
         return VerifyResult(True, checked, None, f"{checked} entries intact ({how})", keyed)
+
+    def _start(self) -> tuple[_Start, tuple[int, str] | None]:
+        """Where the chain starts: the genesis, or the retention's checkpoint if signed."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT seq, hash, mac FROM checkpoint WHERE id = 1"
+            ).fetchone()
+        if row is None:
+            return _Start(0, GENESIS_HASH), None
+        seq, cp_hash, mac = int(row[0]), str(row[1]), row[2]
+        if self._key is not None and not same_mac(checkpoint_mac(self._key, seq, cp_hash), mac):
+            return _Start(seq, cp_hash), (
+                seq + 1, "the retention checkpoint is not signed with this terminal's audit key"
+            )
+        return _Start(seq, cp_hash), None
 
     def _check(self, entry: JournalEntry, expected: int, prev_hash: str) -> tuple[int, str] | None:
         if entry.seq != expected:
@@ -272,7 +362,18 @@ class Journal(SqliteFile):
             return last_seq, "the journal head is not signed with this terminal's audit key"
         return None
 
-    def _check_anchor(self, expect: JournalHead, last_seq: int) -> tuple[int, str] | None:
+    def _check_anchor(
+        self, expect: JournalHead, last_seq: int, start: _Start
+    ) -> tuple[int, str] | None:
+        if expect.seq < start.seq:
+            return None  # erased by the retention: nothing left to compare
+        if expect.seq == start.seq:
+            if expect.hash == start.hash:
+                return None
+            return expect.seq, (
+                f"rolled back: the retention checkpoint at entry {expect.seq} is not the "
+                "entry the back office saw"
+            )
         if expect.seq > last_seq:
             return last_seq + 1, (
                 f"rolled back: the back office saw entry {expect.seq}, but the journal ends at "

@@ -31,7 +31,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, NamedTuple
@@ -52,6 +52,7 @@ from kiosk.domain.request_status import (
     StatusUnavailableError,
     UnknownReferenceError,
 )
+from kiosk.statistics.keys import DayCounts
 from offline_queue.connector import (
     ClockRefused,
     Delivered,
@@ -104,6 +105,17 @@ class CatalogAnswer(NamedTuple):
     status: int
     body: bytes | None
     etag: str | None
+
+
+class HeartbeatAnswer(NamedTuple):
+    """Whether a heartbeat was accepted, and the days of statistics the back office says
+    it stored (``statistics_stored`` in its answer; none from one that does not keep them)."""
+
+    accepted: bool
+    statistics_stored: frozenset[str]
+
+    def __bool__(self) -> bool:
+        return self.accepted
 
 
 class AccessCheck(NamedTuple):
@@ -247,27 +259,29 @@ class HttpApiConnector:
         queue_counts: Mapping[str, int],
         version: str = __version__,
         journal_head: JournalHead | None = None,
-    ) -> bool:
-        """``POST /v1/heartbeat`` (terminal id, version, queue counts, the journal's head);
-        True when accepted.
+        statistics: Sequence[DayCounts] = (),
+    ) -> HeartbeatAnswer:
+        """``POST /v1/heartbeat`` (terminal id, version, queue counts, the journal's head,
+        the days of statistics not yet acknowledged); its answer says whether it was
+        accepted and which days of statistics the back office stored.
 
         Never raises for network trouble: a missed heartbeat is only logged.
         """
         try:
-            answer = self._post_heartbeat(queue_counts, version, journal_head)
+            answer = self._post_heartbeat(queue_counts, version, journal_head, statistics)
         except requests.RequestException as error:
             _log.info("heartbeat not sent: %s", _describe_network_error(error))
-            return False
+            return HeartbeatAnswer(False, frozenset())
         if 200 <= answer.status < 300:
-            return True
+            return HeartbeatAnswer(True, _stored_days(answer))
         _log.warning("heartbeat refused: %s", _status_reason(answer))
-        return False
+        return HeartbeatAnswer(False, frozenset())
 
     def check_access(self, queue_counts: Mapping[str, int]) -> AccessCheck:
         """One signed heartbeat, to learn whether the back office accepts this terminal's
         credentials now (``kiosk queue resume``); never raises for network trouble."""
         try:
-            answer = self._post_heartbeat(queue_counts, __version__, None)
+            answer = self._post_heartbeat(queue_counts, __version__, None, ())
         except requests.RequestException as error:
             return AccessCheck(None, f"network: {_describe_network_error(error)}")
         reason = _status_reason(answer)
@@ -278,7 +292,11 @@ class HttpApiConnector:
         return AccessCheck(None, reason)  # a clock refusal, a server error: cannot tell
 
     def _post_heartbeat(
-        self, queue_counts: Mapping[str, int], version: str, journal_head: JournalHead | None
+        self,
+        queue_counts: Mapping[str, int],
+        version: str,
+        journal_head: JournalHead | None,
+        statistics: Sequence[DayCounts],
     ) -> _Answer:
         beat: dict[str, object] = {
             "terminal_id": self.terminal_id,
@@ -288,6 +306,8 @@ class HttpApiConnector:
         }
         if journal_head is not None:
             beat["journal_head"] = journal_head.to_dict()
+        if statistics:
+            beat["statistics"] = [day.to_dict() for day in statistics]
         body = json.dumps(beat, separators=(",", ":"), sort_keys=True).encode("utf-8")
         return self._request("POST", HEARTBEAT_PATH, body, {"Content-Type": "application/json"})
 
@@ -544,3 +564,15 @@ def _describe_network_error(error: requests.RequestException) -> str:
     if isinstance(error, requests.ConnectionError):
         return "connection failed or reset"
     return type(error).__name__
+
+
+def _stored_days(answer: _Answer) -> frozenset[str]:
+    """The ``statistics_stored`` days of a heartbeat's answer (none when absent or odd)."""
+    try:
+        document = json.loads(answer.body or b"")
+    except ValueError:
+        return frozenset()
+    days = document.get("statistics_stored") if isinstance(document, dict) else None
+    if not isinstance(days, list):
+        return frozenset()
+    return frozenset(day for day in days if isinstance(day, str))

@@ -32,7 +32,7 @@ from kiosk.receiver.faults import (
 from kiosk.receiver.storage import ReceiverStore, StoredAnswer
 
 MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
-MAX_HEARTBEAT_BYTES = 16 * 1024
+MAX_HEARTBEAT_BYTES = 2 * 1024 * 1024  # a few days of statistics (docs/statistics.md)
 REPLAYED_HEADER = "Idempotent-Replayed"
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,128}")
 _log = logging.getLogger("kiosk.receiver")
@@ -235,7 +235,11 @@ class Receiver:
         self.store.record_heartbeat(
             terminal_id, beat.version, beat.queue, beat.journal_head, beat.details
         )
-        return JSONResponse({"status": "ok", "server_time": int(time.time())})
+        self.store.store_statistics(terminal_id, beat.statistics)
+        answer: dict[str, object] = {"status": "ok", "server_time": int(time.time())}
+        if beat.statistics:
+            answer["statistics_stored"] = [day.day for day in beat.statistics]
+        return JSONResponse(answer)
 
     async def request_status(self, request: Request) -> Response:
         """Where a request is, by its reference: any enrolled terminal may ask (a resident

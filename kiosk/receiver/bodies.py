@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 from kiosk.audit.head import JournalHead
 from kiosk.receiver.storage import HeartbeatDetails
+from kiosk.statistics.keys import DayCounts, StatisticsError, check_days
 
 MAX_VERSION_LENGTH = 64
 MAX_QUEUE_STATE_LENGTH = 32
@@ -94,6 +95,7 @@ class HeartbeatBody:
     queue: dict[str, int]
     journal_head: JournalHead | None = None
     details: HeartbeatDetails = field(default_factory=HeartbeatDetails)
+    statistics: tuple[DayCounts, ...] = ()
 
 
 def check_heartbeat(body: bytes) -> HeartbeatBody:
@@ -137,4 +139,14 @@ def check_heartbeat(body: bytes) -> HeartbeatBody:
     details = HeartbeatDetails(
         None if sent_at is None else int(sent_at), catalog_version, paused
     )
-    return HeartbeatBody(version, counts, head, details)
+    return HeartbeatBody(version, counts, head, details, _statistics_of(data))
+
+
+def _statistics_of(data: dict[str, Any]) -> tuple[DayCounts, ...]:
+    """The heartbeat's days of statistics (none without them), or ``invalid_statistics``."""
+    if "statistics" not in data:
+        return ()
+    try:
+        return tuple(check_days(data["statistics"]))
+    except StatisticsError as problem:
+        raise BodyError("invalid_statistics", str(problem)) from None

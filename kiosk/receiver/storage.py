@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 from kiosk.audit.head import JournalHead
 from kiosk.receiver.database import Database, Migration, open_database
+from kiosk.statistics.keys import DayCounts
 
 # Each table in its own statement; {serial}, {bytes} and {real} are the engine's types
 # (kiosk/receiver/database.py). A new version appends a Migration, never edits one.
@@ -75,7 +77,29 @@ MIGRATIONS = (
         "ALTER TABLE submissions DROP COLUMN answer",
         "ALTER TABLE submissions DROP COLUMN status",
     )),
+    # Each terminal's anonymous counters per day (docs/statistics.md): a day sent again
+    # replaces what was stored for it.
+    Migration("receiver", 3, (
+        """CREATE TABLE IF NOT EXISTS statistics (
+            terminal_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            key TEXT NOT NULL,
+            count BIGINT NOT NULL,
+            received_at {real} NOT NULL,
+            PRIMARY KEY (terminal_id, day, key)
+        )""",
+    )),
 )
+
+
+@dataclass(frozen=True)
+class StatisticsRow:
+    """One counter of one terminal for one day (docs/statistics.md)."""
+
+    day: str
+    terminal_id: str
+    key: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -271,6 +295,54 @@ class ReceiverStore:
             "SELECT terminal_id, seq, hash, seen_at FROM journal_heads ORDER BY terminal_id"
         )
         return [HeadSeen(r[0], JournalHead(int(r[1]), str(r[2])), float(r[3])) for r in rows]
+
+    def store_statistics(self, terminal_id: str, days: Sequence[DayCounts]) -> None:
+        """Keep each day's counters of a terminal, replacing what an earlier heartbeat sent
+        for that day (a terminal sends the whole day again until it is acknowledged)."""
+        if not days:
+            return
+        now = time.time()
+        with self._db.transaction():
+            for day in days:
+                self._db.execute(
+                    "DELETE FROM statistics WHERE terminal_id = ? AND day = ?",
+                    (terminal_id, day.day),
+                )
+                for key, n in day.counts.items():
+                    self._db.execute(
+                        "INSERT INTO statistics (terminal_id, day, key, count, received_at)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        (terminal_id, day.day, key, n, now),
+                    )
+
+    def statistics_rows(
+        self,
+        *,
+        terminal_id: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        prefix: str | None = None,
+    ) -> list[StatisticsRow]:
+        """The stored counters, by day, terminal and key; ``since`` and ``until`` are ISO
+        days (both included), ``prefix`` keeps the keys that start with it
+        (``demarche.signalement-rue.``)."""
+        clauses, values = [], []
+        for clause, value in (
+            ("terminal_id = ?", terminal_id),
+            ("day >= ?", since),
+            ("day <= ?", until),
+            ("substr(key, 1, length(?)) = ?", prefix),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                values.extend([value] * clause.count("?"))
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._db.all(
+            f"SELECT day, terminal_id, key, count FROM statistics{where}"  # noqa: S608
+            " ORDER BY day, terminal_id, key",
+            tuple(values),
+        )
+        return [StatisticsRow(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
 
     def record_fault(self, action: str, key: str | None) -> None:
         """Log an injected fault (tests check which submission got which)."""

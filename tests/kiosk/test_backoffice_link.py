@@ -3,6 +3,7 @@ catalog, keeps the last good one when a new one is broken, and sends heartbeats.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 import sqlite3
@@ -18,6 +19,7 @@ from kiosk.catalog import store as store_module
 from kiosk.catalog.store import CatalogStore, bundled_catalog_path
 from kiosk.connectors.http_api import CatalogAnswer, HttpApiConnector
 from kiosk.receiver.storage import ReceiverStore
+from kiosk.statistics.store import STATISTICS_FILE, StatisticsStore
 from tests.receiver_process import running_receiver
 from wiring.backoffice_link import BackofficeLink
 
@@ -189,3 +191,35 @@ def test_each_heartbeat_carries_the_journal_head_to_the_back_office(tmp_path: Pa
         kept.close()
         assert (seen.terminal_id, seen.head) == (receiver.terminal_id, journal.head())
         assert seen.head.seq == 3
+
+
+def test_statistics_go_with_the_heartbeat_and_stay_until_acknowledged(tmp_path: Path, qtbot):
+    catalogs = CatalogStore()
+    catalogs.load()
+    day = dt.date(2026, 12, 1)
+    with (
+        StatisticsStore(tmp_path / STATISTICS_FILE, today=lambda: day) as statistics,
+        running_receiver(tmp_path / "rx", "--no-catalog") as receiver,
+    ):
+        statistics.count(["visits", "audio"])
+        day = dt.date(2026, 12, 2)
+        statistics.count(["visits"])
+        wrong_secret = HttpApiConnector(receiver.url, receiver.terminal_id, b"x" * 32, timeout=5)
+        refused = BackofficeLink(wrong_secret, catalogs, lambda: {}, poll_minutes=60,
+                                 journal_head=lambda: None, statistics=statistics)
+        _one_round(qtbot, refused)
+        assert len(statistics.pending()) == 2  # not acknowledged: kept for the next heartbeat
+        connector = HttpApiConnector(receiver.url, receiver.terminal_id, receiver.secret,
+                                     timeout=5)
+        link = BackofficeLink(connector, catalogs, lambda: {}, poll_minutes=60,
+                              journal_head=lambda: None, statistics=statistics)
+        _one_round(qtbot, link)
+        assert statistics.pending() == []
+        statistics.count(["visits"])  # today again
+        _one_round(qtbot, link)
+        link.stop()
+        kept = ReceiverStore(receiver.db)
+        rows = {(r.day, r.key): r.count for r in kept.statistics_rows()}
+        kept.close()
+    assert rows == {("2026-12-01", "visits"): 1, ("2026-12-01", "audio"): 1,
+                    ("2026-12-02", "visits"): 2}

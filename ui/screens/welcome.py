@@ -28,6 +28,7 @@ class WelcomeScreen(QWidget):
         language_chosen(str): a language code.
         listen_requested: "Écouter" was pressed (audio mode on, the screen is read).
         status_requested: "Où en est ma demande ?" was pressed.
+        gdpr_requested: "Vos données" was pressed (what the commune does with them).
         touch_mode_requested: "Toucher pour entendre" was pressed (touch and confirm on
             or off, ``ui.touch_explore``).
     """
@@ -36,6 +37,7 @@ class WelcomeScreen(QWidget):
     language_chosen = Signal(str)
     listen_requested = Signal()
     status_requested = Signal()
+    gdpr_requested = Signal()
     touch_mode_requested = Signal()
 
     def __init__(
@@ -72,6 +74,8 @@ class WelcomeScreen(QWidget):
         self.status_button.setProperty("sizing", "wide")
         self.status_button.clicked.connect(self.status_requested)
 
+        self.gdpr_button = QPushButton(self)
+        self.gdpr_button.clicked.connect(self.gdpr_requested)
         # Clicked, not toggled: the application sets the checked state (show_touch_mode).
         self.touch_button = QPushButton(self)
         self.touch_button.setCheckable(True)
@@ -92,16 +96,22 @@ class WelcomeScreen(QWidget):
         layout.addSpacing(metrics.px(6))
         layout.addLayout(centred(self.start_button))
         # Side by side: one row less, so that the largest text still fits a 1280x800 screen.
-        second_row = centred(self.listen_button)
-        second_row.insertWidget(2, self.status_button)
-        second_row.setSpacing(metrics.px(6))
-        layout.addLayout(second_row)
-        layout.addLayout(centred(self.touch_button))
+        layout.addLayout(self._side_by_side(self.listen_button, self.status_button, metrics))
+        layout.addLayout(self._side_by_side(self.touch_button, self.gdpr_button, metrics))
         layout.addStretch(1)
         # The label beside the languages: one row less, for the row of touch and confirm.
         languages_row.insertWidget(1, self._language_label)
         layout.addLayout(languages_row)
         self.retranslate()
+
+    @staticmethod
+    def _side_by_side(first: QWidget, second: QWidget, metrics: ScreenMetrics) -> QHBoxLayout:
+        """Two buttons in one centred row ("Vos données" beside touch and confirm: no row
+        more on a 1280x800 screen at the largest text)."""
+        row = centred(first)
+        row.insertWidget(2, second)
+        row.setSpacing(metrics.px(6))
+        return row
 
     def _language_row(self, languages: tuple[str, ...], metrics: ScreenMetrics) -> QHBoxLayout:
         """One button per language, named in its own words, centred: radio buttons of a
@@ -149,6 +159,11 @@ class WelcomeScreen(QWidget):
         )
         self._language_label.setText(_("Choisir la langue :"))
         self._languages.setAccessibleName(self._language_label.text())
+        self.gdpr_button.setText(_("Vos données"))
+        self.gdpr_button.setAccessibleName(_("Vos données"))
+        self.gdpr_button.setAccessibleDescription(
+            _("Ce que la mairie fait de vos réponses, et vos droits.")
+        )
         touch = (
             _("Toucher pour entendre : activé")
             if self.touch_button.isChecked()

@@ -342,7 +342,7 @@ def test_the_catalog_is_fetched_conditionally(server):
 
 def test_the_heartbeat_carries_counts_and_version_and_nothing_personal(server):
     server.answer(200, b'{"status": "ok"}')
-    assert connector(server).heartbeat({"pending": 2, "dead": 1}, "9.9.9") is True
+    assert connector(server).heartbeat({"pending": 2, "dead": 1}, "9.9.9").accepted is True
     [(method, path, headers, body)] = server.requests
     assert (method, path) == ("POST", "/v1/heartbeat")
     verify_request(lambda t: SECRET, headers, method, path, body)
@@ -350,14 +350,14 @@ def test_the_heartbeat_carries_counts_and_version_and_nothing_personal(server):
     assert set(sent) == {"terminal_id", "version", "queue", "sent_at"}
     assert sent["queue"] == {"pending": 2, "dead": 1}
     server.answer(401, b'{"error": "bad_signature"}')
-    assert connector(server).heartbeat({}) is False
+    assert connector(server).heartbeat({}).accepted is False
 
 
 def test_a_lost_heartbeat_does_not_raise():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         api = HttpApiConnector(f"http://127.0.0.1:{sock.getsockname()[1]}", "b", SECRET, timeout=1)
-        assert api.heartbeat({"pending": 0}) is False
+        assert api.heartbeat({"pending": 0}).accepted is False
         with pytest.raises(ConnectorError):
             api.fetch_catalog()
 

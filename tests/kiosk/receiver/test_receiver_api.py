@@ -15,6 +15,7 @@ import requests
 
 from kiosk.connectors.http_api import HttpApiConnector
 from kiosk.connectors.signing import sign_request
+from kiosk.receiver.app import MAX_HEARTBEAT_BYTES
 from offline_queue.connector import Delivered, Outgoing, Rejected, Unauthorized
 from tests.receiver_process import TERMINAL_ID, RunningReceiver, running_receiver
 
@@ -207,7 +208,7 @@ def test_a_body_not_declared_json_is_a_415(receiver, content_type):
 
 
 def test_the_documented_size_limits_give_413(receiver):
-    big = json.dumps({"version": "1", "queue": {}, "pad": "x" * 16 * 1024}).encode()
+    big = json.dumps({"version": "1", "queue": {}, "pad": "x" * MAX_HEARTBEAT_BYTES}).encode()
     assert (beat(receiver, big).status_code, beat(receiver, big).json()["error"]) == (
         413, "payload_too_large")
     headers = receiver.signed_headers("GET", "/v1/catalog", b"{}")
