@@ -162,7 +162,7 @@ def sizes_for(index: int) -> tuple[TextSize, ...]:
 
 # Every scene in every language at two sizes: about 50 s alone, several minutes on a
 # loaded 2-core machine with coverage on; the global 120 s would cut it there.
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(1200)
 def test_nothing_is_clipped_and_every_button_is_big_enough_on_every_screen(kiosk):
     scenes: list[Scene] = all_scenes(kiosk)
     failures = []
