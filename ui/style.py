@@ -127,11 +127,16 @@ QPushButton[sizing="hero"] {{
 }}
 QPushButton[sizing="wide"] {{ min-width: {metrics.px(80.0)}px; }}
 QPushButton[sizing="key"] {{ min-height: {metrics.px(17.0)}px; min-width: {metrics.px(24.0)}px; }}
-QPushButton#keyboardKey {{ min-width: 0; min-height: {target}px; padding: 0; }}
+QPushButton#keyboardKey {{
+    min-width: 0; min-height: {target}px; padding: 0; border-width: {outline}px;
+}}
 QPushButton#keyboardKey[shiftState="once"], QPushButton#keyboardKey[shiftState="locked"] {{
     background: {t.primary}; color: {t.on_primary};
 }}
-QPushButton#keyboardKey[highlighted="true"] {{
+/* A touched key (touch and confirm) looks like the keypad's highlighted key. Keys always
+   have this border's width, so a highlight changes colours, never a key's size (a wider
+   border made the key grow until it touched its neighbours). */
+QPushButton#keyboardKey[highlighted="true"], QPushButton#keyboardKey[explored="true"] {{
     background: {t.on_background}; color: {t.background};
     border: {outline}px solid {t.focus}; font-weight: bold;
 }}
