@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -88,6 +88,21 @@ class AnswerScrollArea(QScrollArea):
         application = QApplication.instance()
         if isinstance(application, QApplication):
             application.focusChanged.connect(self._focus_changed)
+
+    def minimumSizeHint(self) -> QSize:
+        """No taller than its content needs.
+
+        Qt's own minimum is the scroll bar's (two arrows and a handle, each a 15 mm
+        target: 3 targets high), even when the content is shorter. At the largest text,
+        that minimum left no room for the keyboard under a short answer (a date), which
+        the screen's layout then squeezed until its rows were under 3 mm apart.
+        """
+        hint = super().minimumSizeHint()
+        content = self.widget()
+        if content is None:
+            return hint
+        needed = content.minimumSizeHint().height() + 2 * self.frameWidth()
+        return QSize(hint.width(), min(hint.height(), needed))
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         content = self.widget()
