@@ -62,11 +62,19 @@ def test_where_residents_give_up_is_listed_most_first_and_small_ones_after():
               ("2026-05-30", "demarche.cg.abandoned_at.nom"): 3}
     report = steering.build(rows(counts), START, END, "cg", ["cg"], 5)
     steps = [(line.label, line.shown.text) for line in report.demarches[0].steps.lines]
-    # 17 = 9 + 5 + (3): the 3 could be worked out, so one more step is masked; not the 5
-    # (17 - 9 = "masqué" + "< 5" would tell the "< 5" is at most 3), the 9
-    assert steps == [("Question « adresse »", "5"), ("Question « nom »", "< 5"),
-                     ("Relecture avant l’envoi", MASKED)]
-    assert report.demarches[0].funnel.lines[2].shown.text == "17"
+    # 17 = 9 + 5 + (3): the 3 could be worked out, so the total is masked too
+    assert steps == [("Relecture avant l’envoi", "9"), ("Question « adresse »", "5"),
+                     ("Question « nom »", "< 5")]
+    assert report.demarches[0].funnel.lines[2].shown.text == MASKED
+
+
+def test_when_masking_the_total_is_not_enough_the_smallest_part_goes_too():
+    values = {"all": 17, "a": 9, "b": 5, "c": 3, "up": 17}
+    relations = [Relation("all", ("a", "b", "c"), exact=True),
+                 Relation("up", ("all",), exact=True)]  # "all" is "up": known anyway
+    shown = suppress(values, relations, 5)
+    # masking 5: 17 - 9 = "masqué" + "< 5" would tell the "< 5" is at most 3; mask the 9
+    assert [shown[cell].text for cell in ("all", "a", "b", "c")] == ["17", MASKED, "5", "< 5"]
 
 
 def test_a_total_beside_a_nearly_whole_part_is_masked_not_the_part():

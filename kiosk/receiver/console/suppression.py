@@ -118,28 +118,36 @@ def suppress(
     shown = {cell for cell, count in values.items() if not _small(count, minimum)}
     while problems := audit.problems(shown):
         relation = problems[0]
-        candidates = _candidates(relation, values, shown)
+        total, parts = _candidates(relation, values, shown)
+        candidates = total + parts
         if not candidates:  # known only through other relations: mask across them all
-            candidates = sorted(
+            parts = sorted(
                 (cell for r in relations for cell in (r.total, *r.parts)
                  if cell in shown and values[cell] > 0),
                 key=lambda cell: values[cell],
             )
+            candidates = parts
         if not candidates:  # every cell shown is 0: only inconsistent counts are left
             break
+        # The first that settles the relation; else one more part (each part masked
+        # widens what the hidden ones may hold), or the total when no part is left.
         chosen = next(
             (cell for cell in candidates if relation not in audit.problems(shown - {cell})),
-            candidates[0],
+            (parts or total)[0],
         )
         shown.discard(chosen)
     return {cell: _shown(count, cell in shown, minimum) for cell, count in values.items()}
 
 
-def _candidates(relation: Relation[K], values: Mapping[K, int], shown: set[K]) -> list[K]:
+def _candidates(
+    relation: Relation[K], values: Mapping[K, int], shown: set[K]
+) -> tuple[list[K], list[K]]:
+    """The relation's total (if shown) and its parts shown, smallest first; zeros are
+    never masked (a masked cell reads as 5 or more)."""
     parts = sorted((p for p in relation.parts if p in shown and values[p] > 0),
                    key=lambda part: values[part])
     total = [relation.total] if relation.total in shown and values[relation.total] > 0 else []
-    return parts + total if relation.exact else total + parts
+    return total, parts
 
 
 def _shown(count: int, shown: bool, minimum: int) -> Shown:
