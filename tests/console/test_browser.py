@@ -34,7 +34,8 @@ CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 DESK, PHONE = (1280, 900), (390, 844)
-DOC_PAGES = {"login", "terminals", "requests", "request-error", "statistics", "journal"}
+DOC_PAGES = {"login", "terminals", "requests", "request-error", "statistics",
+             "statistics-demarche", "journal"}
 REFERENCES = ("ADM-7K3-Q9P", "ADM-4XC-77M", "ETC-9PP-2KD")
 COUNTS = {  # one day of a terminal's counters (docs/statistics.md)
     "visits": 64, "visits.hour.09": 30, "visits.hour.14": 34, "audio": 12, "headphones": 7,

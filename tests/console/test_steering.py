@@ -62,25 +62,29 @@ def test_where_residents_give_up_is_listed_most_first_and_small_ones_after():
               ("2026-05-30", "demarche.cg.abandoned_at.nom"): 3}
     report = steering.build(rows(counts), START, END, "cg", ["cg"], 5)
     steps = [(line.label, line.shown.text) for line in report.demarches[0].steps.lines]
-    # 17 = 9 + 5 + (3): the 3 could be worked out, so the total is masked too
-    assert steps == [("Relecture avant l’envoi", "9"), ("Question « adresse »", "5"),
-                     ("Question « nom »", "< 5")]
-    assert report.demarches[0].funnel.lines[2].shown.text == MASKED
+    # 17 = 9 + 5 + (3): the 3 could be worked out, so one more step is masked: not the 5
+    # (17 - 9 = "masqué" + "< 5" would tell the "< 5" is at most 3) but the 9; the total,
+    # a main number, stays
+    assert steps == [("Question « adresse »", "5"), ("Question « nom »", "< 5"),
+                     ("Relecture avant l’envoi", MASKED)]
+    assert report.demarches[0].funnel.lines[2].shown.text == "17"
 
 
-def test_when_masking_the_total_is_not_enough_the_smallest_part_goes_too():
+def test_the_smallest_cell_is_masked_unless_ranked_to_stay():
+    values = {"visits": 40, "audio": 38}
+    relation = [Relation("visits", ("audio",), exact=False)]
+    plain = suppress(values, relation, 5)
+    assert (plain["visits"].text, plain["audio"].text) == ("40", MASKED)
+    kept = suppress(values, relation, 5, rank=lambda cell: int(cell == "audio"))
+    assert (kept["visits"].text, kept["audio"].text) == (MASKED, "38")
+
+
+def test_a_total_known_from_elsewhere_is_not_masked_in_vain():
     values = {"all": 17, "a": 9, "b": 5, "c": 3, "up": 17}
     relations = [Relation("all", ("a", "b", "c"), exact=True),
-                 Relation("up", ("all",), exact=True)]  # "all" is "up": known anyway
-    shown = suppress(values, relations, 5)
-    # masking 5: 17 - 9 = "masqué" + "< 5" would tell the "< 5" is at most 3; mask the 9
+                 Relation("up", ("all",), exact=True)]  # "all" is "up": masking it hides nothing
+    shown = suppress(values, relations, 5, rank=lambda cell: -1 if cell == "all" else 0)
     assert [shown[cell].text for cell in ("all", "a", "b", "c")] == ["17", MASKED, "5", "< 5"]
-
-
-def test_a_total_beside_a_nearly_whole_part_is_masked_not_the_part():
-    values = {"visits": 40, "audio": 38}
-    shown = suppress(values, [Relation("visits", ("audio",), exact=False)], 5)
-    assert (shown["visits"].text, shown["audio"].text) == (MASKED, "38")
 
 
 def test_the_charts_are_well_formed_svg_with_a_title_and_a_bar_per_shown_line():

@@ -128,7 +128,7 @@ def build(
     days = [start + dt.timedelta(days=n) for n in range((end - start).days + 1)]
     if not demarche:
         _overall_cells(counts, days, values, relations)
-    shown = suppress(values, relations, minimum)
+    shown = suppress(values, relations, minimum, rank=_rank)
     return Report(
         overall=not demarche,
         visits=shown.get(("visites", "", "total"), Shown(None, "")),
@@ -141,6 +141,16 @@ def build(
         demarches=[_demarche_report(name, shown) for name in chosen],
         shown=shown,
     )
+
+
+def _rank(cell: Cell) -> int:
+    """Masked last: visits, sent and abandoned démarches; then the démarches begun; any
+    detail (a day, a step, a duration, an aid, a choice) before them."""
+    section, _, item = cell
+    if (section, item) in {("visites", "total"), ("demarche", "envoyees"),
+                           ("demarche", "abandonnees")}:
+        return 2
+    return 1 if (section, item) == ("demarche", "commencees") else 0
 
 
 def _demarche_cells(
@@ -186,7 +196,7 @@ def _overall_cells(
     relations.append(Relation(("aide", "", "audio"), (("aide", "", "headphones"),), exact=False))
     for section, (prefix, labels) in CHOICES.items():
         found = counts.under(prefix)
-        for item in sorted({*labels, *found}):
+        for item in [*labels, *sorted(set(found) - set(labels))]:
             values[section, "", item] = found.get(item, 0)
             relations.append(Relation(visits, ((section, "", item),), exact=False))
     values["suivi_demande", "", "recherches"] = counts.total["status_lookup"]
@@ -200,7 +210,7 @@ def _aid_blocks(shown: dict[Cell, Shown]) -> list[Block]:
     titles = {"taille_texte": "Taille du texte choisie (visites)",
               "theme": "Couleurs choisies (visites)", "langue": "Langue choisie (visites)"}
     for section, (_, labels) in CHOICES.items():
-        items = sorted(item for s, _, item in shown if s == section)
+        items = [item for s, _, item in shown if s == section]  # in the order made
         blocks.append(Block(section, titles[section], "Choix", [
             Line(labels.get(item, item), shown[section, "", item]) for item in items]))
     return blocks

@@ -18,7 +18,7 @@ rest, visits without audio, is never shown but could be worked out).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -110,44 +110,33 @@ class _Audit(Generic[K]):
 
 
 def suppress(
-    values: Mapping[K, int], relations: Iterable[Relation[K]], minimum: int
+    values: Mapping[K, int], relations: Iterable[Relation[K]], minimum: int,
+    rank: Callable[[K], int] = lambda _: 0,
 ) -> dict[K, Shown]:
-    """Every cell of ``values`` as it may be published (rules 1 and 2 above)."""
+    """Every cell of ``values`` as it may be published (rules 1 and 2 above); ``rank``
+    says which cells to mask last (higher: later)."""
     relations = list(relations)
     audit = _Audit(values, relations, minimum)
     shown = {cell for cell, count in values.items() if not _small(count, minimum)}
     while problems := audit.problems(shown):
         relation = problems[0]
-        total, parts = _candidates(relation, values, shown)
-        candidates = total + parts
-        if not candidates:  # known only through other relations: mask across them all
-            parts = sorted(
-                (cell for r in relations for cell in (r.total, *r.parts)
-                 if cell in shown and values[cell] > 0),
-                key=lambda cell: values[cell],
-            )
-            candidates = parts
+        members = [relation.total, *relation.parts]
+        if not any(cell in shown and values[cell] > 0 for cell in members):
+            # known only through other relations: mask across them all
+            members = [cell for r in relations for cell in (r.total, *r.parts)]
+        # zeros are never masked: a masked cell reads as 5 or more
+        candidates = sorted({cell for cell in members if cell in shown and values[cell] > 0},
+                            key=lambda cell: (rank(cell), values[cell]))
         if not candidates:  # every cell shown is 0: only inconsistent counts are left
             break
         # The first that settles the relation; else one more part (each part masked
         # widens what the hidden ones may hold), or the total when no part is left.
         chosen = next(
             (cell for cell in candidates if relation not in audit.problems(shown - {cell})),
-            (parts or total)[0],
+            next((cell for cell in candidates if cell in relation.parts), candidates[0]),
         )
         shown.discard(chosen)
     return {cell: _shown(count, cell in shown, minimum) for cell, count in values.items()}
-
-
-def _candidates(
-    relation: Relation[K], values: Mapping[K, int], shown: set[K]
-) -> tuple[list[K], list[K]]:
-    """The relation's total (if shown) and its parts shown, smallest first; zeros are
-    never masked (a masked cell reads as 5 or more)."""
-    parts = sorted((p for p in relation.parts if p in shown and values[p] > 0),
-                   key=lambda part: values[part])
-    total = [relation.total] if relation.total in shown and values[relation.total] > 0 else []
-    return total, parts
 
 
 def _shown(count: int, shown: bool, minimum: int) -> Shown:
