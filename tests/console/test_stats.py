@@ -4,6 +4,7 @@ test_steering.py)."""
 from __future__ import annotations
 
 import datetime as dt
+
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -27,6 +27,12 @@ def rows(counts: dict[tuple[str, str], int], terminals: int = 1) -> list[Statist
     return found
 
 
+def build(counts: dict[tuple[str, str], int], demarche: str, demarches: list[str],
+          terminals: int = 1) -> steering.Report:
+    return steering.build(rows(counts, terminals), START, END, demarche=demarche,
+                          demarches=demarches, minimum=5)
+
+
 def published(report: steering.Report) -> dict[tuple[str, str, str], str]:
     return {(r[0], r[1], r[2]): r[3] for r in report.csv_rows()[1:]}
 
@@ -41,7 +47,7 @@ def test_counters_are_added_over_days_and_terminals_and_cut_per_demarche():
         ("2026-05-30", "language.ar"): 7, ("2026-05-30", "status_lookup"): 11,
         ("2026-05-30", "demarche.ec.started"): 6,
     }
-    report = steering.build(rows(counts, terminals=3), START, END, "", ["cg", "ec"], 5)
+    report = build(counts, "", ["cg", "ec"], terminals=3)
     cells = published(report)
     assert cells["visites", "", "total"] == "50"
     assert [line.shown.text for line in report.per_day.lines] == ["0", "20", "30"]
@@ -50,7 +56,7 @@ def test_counters_are_added_over_days_and_terminals_and_cut_per_demarche():
     assert cells["duree", "cg", "2_to_5_min"] == "20"
     assert cells["langue", "", "ar"] == "7"
     assert cells["suivi_demande", "", "recherches"] == "11"
-    one = steering.build(rows(counts), START, END, "ec", ["cg", "ec"], 5)
+    one = build(counts, "ec", ["cg", "ec"])
     assert not one.overall
     assert {cell[1] for cell in published(one)} == {"ec"}  # no visit or aid without a démarche
 
@@ -60,7 +66,7 @@ def test_where_residents_give_up_is_listed_most_first_and_small_ones_after():
               ("2026-05-30", "demarche.cg.abandoned_at.adresse"): 5,
               ("2026-05-30", "demarche.cg.abandoned_at.review"): 9,
               ("2026-05-30", "demarche.cg.abandoned_at.nom"): 3}
-    report = steering.build(rows(counts), START, END, "cg", ["cg"], 5)
+    report = build(counts, "cg", ["cg"])
     steps = [(line.label, line.shown.text) for line in report.demarches[0].steps.lines]
     # 17 = 9 + 5 + (3): the 3 could be worked out, so one more step is masked: not the 5
     # (17 - 9 = "masqué" + "< 5" would tell the "< 5" is at most 3) but the 9; the total,
@@ -90,7 +96,7 @@ def test_a_total_known_from_elsewhere_is_not_masked_in_vain():
 def test_the_charts_are_well_formed_svg_with_a_title_and_a_bar_per_shown_line():
     counts = {("2026-05-30", "visits"): 6, ("2026-05-29", "visits"): 2,
               ("2026-05-30", "audio"): 6}
-    report = steering.build(rows(counts), START, END, "", [], 5)
+    report = build(counts, "", [])
     svg = ElementTree.fromstring(charts.columns(report.per_day, 5))
     assert svg.find(f"{SVG}title").text == "Visites par jour"
     titles = [rect.find(f"{SVG}title").text for rect in svg.iter(f"{SVG}rect")]
@@ -150,7 +156,7 @@ def page_relations(cells: dict[tuple[str, str, str], str]) -> list[tuple[tuple, 
 @settings(max_examples=300, deadline=None)
 @given(kiosk_counts(), st.sampled_from(["", "cg"]), st.integers(1, 2))
 def test_no_number_from_1_to_4_can_be_read_or_worked_out(counts, demarche, terminals):
-    report = steering.build(rows(counts, terminals), START, END, demarche, ["cg", "ec"], 5)
+    report = build(counts, demarche, ["cg", "ec"], terminals=terminals)
     cells = published(report)
     known = {cell: int(text) for cell, text in cells.items() if text.isdigit()}
     assert all(not 1 <= n <= 4 for n in known.values())

@@ -28,7 +28,7 @@ def _open(block: Block, width: int, height: int) -> list[str]:
     ]
 
 
-def _bar(x: float, y: float, width: float, height: float, small: bool, label: str) -> str:
+def _bar(x: float, y: float, width: float, height: float, *, small: bool, label: str) -> str:
     style = (f'fill="none" stroke="{BAR_COLOUR}" stroke-dasharray="3 2"' if small
              else f'fill="{BAR_COLOUR}"')
     return (f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}"'
@@ -59,8 +59,8 @@ def hbars(block: Block, minimum: int) -> str:
         parts.append(f'{text} fill="{INK}">{escape(_clip(line.label))}</text>')
         if not line.shown.masked:
             length, small = _length(line.shown.count, top, minimum, room)
-            parts.append(_bar(LABEL_WIDTH, y + 4, max(1.0, length), ROW - 10, small,
-                              f"{line.label} : {line.shown.text}"))
+            parts.append(_bar(LABEL_WIDTH, y + 4, max(1.0, length), ROW - 10, small=small,
+                              label=f"{line.label} : {line.shown.text}"))
         else:
             length = 0.0
         parts.append(f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 18}" font-size="14"'
@@ -69,7 +69,7 @@ def hbars(block: Block, minimum: int) -> str:
     return "".join(parts)
 
 
-def _clip(label: str, size: int = 32) -> str:
+def _clip(label: str, size: int = 30) -> str:
     return label if len(label) <= size else label[: size - 1] + "…"
 
 
@@ -78,7 +78,8 @@ def columns(block: Block, minimum: int) -> str:
     top = _top(block, minimum)
     plot_w, plot_h = WIDTH - 2 * MARGIN, HEIGHT - 2 * MARGIN
     step = plot_w / max(1, len(block.lines))
-    parts = _open(block, WIDTH, HEIGHT) + [
+    parts = [
+        *_open(block, WIDTH, HEIGHT),
         f'<line x1="{MARGIN}" y1="{HEIGHT - MARGIN}" x2="{WIDTH - MARGIN}"'
         f' y2="{HEIGHT - MARGIN}" stroke="#333" />',
         f'<text x="{MARGIN - 6}" y="{MARGIN + 4}" text-anchor="end" font-size="12">{top}</text>',
@@ -89,8 +90,8 @@ def columns(block: Block, minimum: int) -> str:
             continue
         height, small = _length(line.shown.count, top, minimum, plot_h)
         parts.append(_bar(MARGIN + index * step + step * 0.1, HEIGHT - MARGIN - height,
-                          max(1.0, step * 0.8), height, small,
-                          f"{line.label} : {line.shown.text}"))
+                          max(1.0, step * 0.8), height, small=small,
+                          label=f"{line.label} : {line.shown.text}"))
     for index in sorted({0, len(block.lines) - 1} if block.lines else set()):
         anchor = "start" if index == 0 else "end"
         x = MARGIN + index * step + step / 2

@@ -23,7 +23,7 @@ FUNNEL = {
     "commencees": ("started", "Commencées"),
     "envoyees": ("sent", "Envoyées"),
     "abandonnees": ("abandoned", "Abandonnées"),
-    "avec_mediateur": ("assisted", "Envoyées avec l’aide d’un médiateur"),
+    "avec_mediateur": ("assisted", "Envoyées avec un médiateur"),
 }
 _BOUNDS = [0] + [minutes for minutes, _ in DURATION_BUCKETS]
 DURATIONS = {  # the kiosk's buckets (keys.DURATION_BUCKETS), in their order
@@ -115,7 +115,7 @@ class _Counts:
 
 
 def build(
-    rows: Iterable[StatisticsRow], start: dt.date, end: dt.date, demarche: str,
+    rows: Iterable[StatisticsRow], start: dt.date, end: dt.date, *, demarche: str,
     demarches: list[str], minimum: int,
 ) -> Report:
     """The report of ``rows`` (one period's counters) for one démarche or all (``""``)."""

@@ -10,10 +10,11 @@ rest, visits without audio, is never shown but could be worked out).
    each relation whose total is known (shown, or added up from shown parts), what is not
    shown of it (total minus the known parts) must not be from 1 to 4, and must leave each
    hidden part its whole range (a ``< 5`` part could be any of 1 to 4, a masked part
-   anything from 5; counts that contradict the relation tell nothing). When it does not, one more cell is masked: the total of a subset
-   relation first (it keeps the parts that were asked for), the smallest other part of
-   an exact one; the first whose masking settles the relation, else the first of them;
-   and the check runs again until nothing small can be rebuilt.
+   anything from 5; counts that contradict the relation tell nothing). When it does
+   not, one more cell is masked, in the order of the cells' rank (details before the
+   main numbers), the smallest first: the first whose masking settles the relation,
+   else the first part; and the check runs again until nothing small can be rebuilt.
+   Zeros are never masked.
 """
 
 from __future__ import annotations

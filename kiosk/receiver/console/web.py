@@ -340,8 +340,8 @@ class Console:
     def _report(self, query: stats.StatsQuery, demarches: list[str]) -> steering.Report:
         rows = self.store.statistics_rows(since=query.start.isoformat(),
                                           until=query.end.isoformat())
-        return steering.build(rows, query.start, query.end, query.demarche, demarches,
-                              self.min_count)
+        return steering.build(rows, query.start, query.end, demarche=query.demarche,
+                              demarches=demarches, minimum=self.min_count)
 
     async def statistics(self, request: Request, staff: Staff) -> Response:
         form, demarches = self._stats_form(request)
