@@ -42,13 +42,14 @@ COUNTS = {  # one day of a terminal's counters (docs/statistics.md)
     "keypad": 5, "touch_confirm": 3, "text_size.large": 18, "text_size.largest": 9,
     "theme.high_contrast": 6, "theme.dark": 2, "language.en": 5, "language.ar": 8,
     "gdpr_notice": 4, "status_lookup": 11,
-    "demarche.signalement-rue.started": 40, "demarche.signalement-rue.sent": 21,
-    "demarche.signalement-rue.assisted": 8, "demarche.signalement-rue.abandoned": 16,
+    "demarche.signalement-rue.started": 50, "demarche.signalement-rue.sent": 22,
+    "demarche.signalement-rue.assisted": 8, "demarche.signalement-rue.abandoned": 23,
     "demarche.signalement-rue.abandoned_at.photo": 14,
-    "demarche.signalement-rue.abandoned_at.adresse": 2,
+    "demarche.signalement-rue.abandoned_at.adresse": 7,
+    "demarche.signalement-rue.abandoned_at.nom": 2,
     "demarche.signalement-rue.duration.2_to_5_min": 6,
     "demarche.signalement-rue.duration.5_to_10_min": 11,
-    "demarche.signalement-rue.duration.10_to_20_min": 4,
+    "demarche.signalement-rue.duration.10_to_20_min": 5,
     "demarche.carte-grise.started": 9, "demarche.carte-grise.sent": 7,
     "demarche.carte-grise.abandoned": 2, "demarche.carte-grise.abandoned_at.review": 2,
     "demarche.carte-grise.duration.over_20_min": 7, "demarche.carte-grise.assisted": 7,
@@ -196,6 +197,7 @@ def test_the_statistics_are_drawn_and_downloaded_with_small_counts_hidden(
     lines = saved.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "rubrique,demarche,element,nombre"
     assert "abandon_etape,signalement-rue,photo,14" in lines
+    assert "abandon_etape,signalement-rue,adresse,masqué" in lines  # 23 - 14 - 7 = 2
     assert not any(line.endswith((",1", ",2", ",3", ",4")) for line in lines), lines
     Select(driver.find_element(By.ID, "demarche")).select_by_visible_text("signalement-rue")
     driver.find_element(By.XPATH, "//button[text()='Afficher']").click()
