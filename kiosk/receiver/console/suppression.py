@@ -89,21 +89,28 @@ class _Audit(Generic[K]):
     def problems(self, shown: set[K]) -> list[Relation[K]]:
         """The relations from which a small count can be worked out."""
         known, leaks = self.known(shown)
-        for relation in self.relations:
-            if relation.total not in known:
-                continue
-            hidden = [part for part in relation.parts if part not in known]
-            if not hidden and relation.exact:
-                continue
-            rest = self.values[relation.total] - sum(
-                self.values[part] for part in relation.parts if part in known
-            )
-            floor = sum(self._floor(part) for part in hidden)
-            some_small = any(_small(self.values[part], self.minimum) for part in hidden)
-            narrow = some_small and 0 <= rest - floor < self.minimum - 2
-            if _small(rest, self.minimum) or narrow:
-                leaks.append(relation)
-        return leaks
+        return leaks + [r for r in self.relations if self._leaks(r, known)]
+
+    def settled(self, relation: Relation[K], shown: set[K]) -> bool:
+        """Whether nothing small can be worked out from ``relation`` any more."""
+        known, leaks = self.known(shown)
+        return relation not in leaks and not self._leaks(relation, known)
+
+    def _leaks(self, relation: Relation[K], known: set[K]) -> bool:
+        """What is not shown of the relation's known total is small, or narrows a
+        hidden ``< 5`` below its whole range."""
+        if relation.total not in known:
+            return False
+        hidden = [part for part in relation.parts if part not in known]
+        if not hidden and relation.exact:
+            return False
+        rest = self.values[relation.total] - sum(
+            self.values[part] for part in relation.parts if part in known
+        )
+        floor = sum(self._floor(part) for part in hidden)
+        some_small = any(_small(self.values[part], self.minimum) for part in hidden)
+        narrow = some_small and 0 <= rest - floor < self.minimum - 2
+        return _small(rest, self.minimum) or narrow
 
     def _floor(self, cell: K) -> int:
         """The least a reader knows a hidden cell holds: 1 for ``< 5``, 5 when masked."""
@@ -133,7 +140,7 @@ def suppress(
         # The first that settles the relation; else one more part (each part masked
         # widens what the hidden ones may hold), or the total when no part is left.
         chosen = next(
-            (cell for cell in candidates if relation not in audit.problems(shown - {cell})),
+            (cell for cell in candidates if audit.settled(relation, shown - {cell})),
             next((cell for cell in candidates if cell in relation.parts), candidates[0]),
         )
         shown.discard(chosen)
