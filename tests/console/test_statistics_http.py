@@ -1,5 +1,6 @@
 """The statistics page over real HTTP: the kiosks' counters sent with a heartbeat become
-the commune's steering view and its CSV, small counts hidden, for every role that may."""
+the commune's steering view and its CSV, small counts hidden, for every role that may;
+and the démarches of its filter, read on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import datetime as dt
 import pytest
 import requests
 
+from kiosk.receiver.console.store import ConsoleStore
+from kiosk.statistics.keys import DayCounts
 from tests.console.console_process import ROLES, Console
 
 TODAY = dt.date.today().isoformat()
@@ -93,3 +96,14 @@ def test_a_bad_filter_on_the_csv_gives_the_page_with_its_error(console, sessions
     assert answer.status_code == 400
     assert answer.headers["content-type"].startswith("text/html")
     assert 'id="end-error"' in answer.text
+
+
+def test_the_demarches_of_the_filter_are_those_the_counters_name(database_location):
+    store = ConsoleStore(database_location)
+    try:
+        store.store_statistics("t1", [DayCounts("2026-05-30", {
+            "visits": 3, "demarche.b-2.started": 1, "demarche.a_1.abandoned_at.nom": 1,
+            "demarches.x.y": 1, "demarche.solo": 1})])
+        assert store.statistics_demarches() == ["a_1", "b-2"]
+    finally:
+        store.close()
