@@ -223,19 +223,17 @@ class ConsoleStore(ReceiverStore):
         )
         return None if row is None else _request_row(row)
 
-    def arrivals(self, since: float, until: float) -> list[tuple[float, str]]:
-        """When each submission in ``[since, until)`` arrived, and its démarche."""
+    def statistics_demarches(self) -> list[str]:
+        """Every démarche the kiosks' counters name (``demarche.<d>.…``), sorted."""
         rows = self._db.all(
-            "SELECT received_at, payload FROM submissions"
-            " WHERE received_at >= ? AND received_at < ? ORDER BY received_at",
-            (since, until),
+            "SELECT DISTINCT key FROM statistics WHERE substr(key, 1, 9) = 'demarche.'"
         )
-        return [(float(row[0]), demarche_of(_parsed(bytes(row[1])))) for row in rows]
+        return sorted({found for (key,) in rows if (found := _demarche_of_key(str(key)))})
 
-    def demarches(self) -> list[str]:
-        """Every démarche id that some submission names, sorted."""
-        rows = self._db.all("SELECT payload FROM submissions")
-        return sorted({demarche_of(_parsed(bytes(row[0]))) for row in rows})
+
+def _demarche_of_key(key: str) -> str | None:
+    parts = key.split(".")
+    return parts[1] if len(parts) >= 3 and parts[0] == "demarche" else None
 
 
 def _request_row(row: tuple[Any, ...]) -> RequestRow:
