@@ -370,7 +370,7 @@ def test_the_heartbeat_says_the_catalog_and_the_pause_by_its_code_only(server):
 
 @pytest.mark.parametrize(("paused", "cause", "said"), [
     (False, None, {"paused": False}),
-    (True, None, {"paused": True}),  # a pause a technician asked for: no cause
+    (True, None, {"paused": True}),  # a pause whose cause the queue does not know
     (True, PAUSE_CONFIGURATION, {"paused": True, "pause_cause": "configuration"}),
     (True, "a cause from a damaged file", {"paused": True}),  # not a code of the API
     (False, PAUSE_CREDENTIALS, {"paused": False}),  # left over: not paused any more
