@@ -262,7 +262,7 @@ def test_the_heartbeat_says_the_catalog_in_use_and_why_the_queue_is_paused(
                               journal_head=lambda: None)
         with qtbot.waitSignals([link.catalog_changed, link.round_finished], timeout=15_000):
             link.start()
-        first = _last_heartbeat(receiver.db)
+        first = _last_heartbeat(receiver)
         assert (first.catalog_version, first.paused, first.pause_cause) == (
             bundled, True, "credentials")  # the catalog in use when the round started
         assert first.queue["pending"] == 2
@@ -271,7 +271,7 @@ def test_the_heartbeat_says_the_catalog_in_use_and_why_the_queue_is_paused(
         claimed = queue.claim_next()
         queue.record_outcome(claimed.item_id, Misconfigured("the back-office URL answers 404"))
         _one_round(qtbot, link)
-        second = _last_heartbeat(receiver.db)
+        second = _last_heartbeat(receiver)
         published = catalog_version(served.read_bytes())
         assert (second.catalog_version, second.paused, second.pause_cause) == (
             published, True, "configuration")
@@ -281,17 +281,13 @@ def test_the_heartbeat_says_the_catalog_in_use_and_why_the_queue_is_paused(
         queue.resume()
         _one_round(qtbot, link)
         link.stop()
-        third = _last_heartbeat(receiver.db)
+        third = _last_heartbeat(receiver)
         assert (third.catalog_version, third.paused, third.pause_cause) == (
             published, False, None)
 
 
-def _last_heartbeat(db: Path | str):
-    kept = ReceiverStore(db)
-    try:
-        [beat] = kept.heartbeats()
-    finally:
-        kept.close()
+def _last_heartbeat(receiver):
+    [beat] = receiver.heartbeats()
     return beat
 
 
