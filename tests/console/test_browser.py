@@ -141,12 +141,13 @@ def test_a_terminal_appears_after_its_heartbeat(driver, console):
     assert console.receiver.terminal_id not in driver.page_source
     check_page(driver, "terminals-empty")
     console.heartbeat({"version": "0.1.0", "queue": {"pending": 1, "delivered": 42},
-                       "sent_at": int(time.time()), "catalog_version": "2026.11",
+                       "sent_at": int(time.time()),
+                       "catalog_version": "3f1c9a0be2d84c7f95a61e0d4b27c8e1",
                        "journal_head": {"seq": 118, "hash": "9f" * 32}})
     driver.refresh()
     card = driver.find_element(By.XPATH, f"//h2[text()='{console.receiver.terminal_id}']/..")
     assert "Aucune alerte" in card.text
-    assert "2026.11" in card.text
+    assert "3f1c9a0be2d84c7f95a61e0d4b27c8e1" in card.text
     check_page(driver, "terminals")
 
 

@@ -72,6 +72,16 @@ QUEUE_LABELS = {  # the kiosk's queue states (offline_queue.store.State), as sta
     "delivered": "remises",
     "dead": "en échec",
 }
+PAUSE_ALERTS = {  # a heartbeat's pause_cause (docs/api/openapi.yaml), as staff say it
+    None: "En pause : les envois de ce terminal sont arrêtés",
+    "credentials": (
+        "En pause : la mairie refuse l’accès de ce terminal. "
+        "Son identifiant ou son secret est à vérifier (technicien)"
+    ),
+    "configuration": (
+        "En pause : l’adresse de la mairie est mal réglée sur ce terminal (technicien)"
+    ),
+}
 ALL_ROLES = frozenset(Role)
 STAFF = frozenset({Role.AGENT, Role.ADMIN})
 OVERSIGHT = frozenset({Role.ADMIN, Role.DPO})
@@ -462,7 +472,7 @@ def _alerts(beat: Heartbeat, now: float) -> list[str]:
     if now - beat.received_at > SILENT_SECONDS:
         alerts.append("Muet : aucun signal depuis plus de 45 minutes")
     if beat.paused:
-        alerts.append("En pause : les envois sont arrêtés")
+        alerts.append(PAUSE_ALERTS.get(beat.pause_cause, PAUSE_ALERTS[None]))
     offset = beat.clock_offset
     if offset is not None and abs(offset) > CLOCK_TOLERANCE:
         alerts.append(f"Horloge décalée de {abs(int(offset)) // 60} min")
