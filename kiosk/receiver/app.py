@@ -9,9 +9,11 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -93,15 +95,21 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 
 class Receiver:
-    """The endpoints, sharing one store and the in-progress keys."""
+    """The endpoints, sharing one store and the in-progress keys.
+
+    Every call to the store runs in Starlette's thread pool (``run_in_threadpool``): a
+    statement waits on a disk or a database server, and on the event loop it would stop
+    every other request meanwhile. Several requests' statements are then in flight at
+    once, each on a connection of its own (kiosk/receiver/database.py).
+    """
 
     def __init__(self, settings: ReceiverSettings, store: ReceiverStore) -> None:
         self.settings = settings
         self.store = store
         self.catalog = _Catalog(settings.catalog)
-        # Keys whose first request is being processed here, with their body digest. Other
-        # receiver processes on the same database have their own: the UNIQUE key in the
-        # database decides between them (ReceiverStore.add_submission).
+        # Keys whose first request is in its processing delay here (tests), with their
+        # body digest. Once it is stored, the UNIQUE key in the database decides between
+        # concurrent requests, of this process or another (ReceiverStore.add_submission).
         self.in_progress: dict[str, str] = {}
 
     async def _verified(
@@ -150,7 +158,7 @@ class Receiver:
             return error(400, refusal.code, str(refusal))
         action = self.settings.faults.next_action()
         if action != "ok":
-            self.store.record_fault(action, key)
+            await run_in_threadpool(self.store.record_fault, action, key)
             faulty = await self._fault(request, action)
             if faulty is not None:
                 return faulty
@@ -162,7 +170,7 @@ class Receiver:
     async def _idempotent(self, key: str, terminal_id: str, body: bytes) -> Response:
         """Store a first submission, replay the answer to a repeat, refuse a reused key."""
         digest = hashlib.sha256(body).hexdigest()
-        answer = self.store.answer_for(key)
+        answer = await run_in_threadpool(self.store.answer_for, key)
         if answer is None:
             in_progress = self.in_progress.get(key)
             if in_progress is None:
@@ -178,17 +186,18 @@ class Receiver:
     async def _accept(
         self, key: str, terminal_id: str, digest: str, body: bytes
     ) -> tuple[StoredAnswer, bool]:
-        """Store the submission; False with the stored answer when another receiver
-        process on the same database stored this key in the meantime."""
-        self.in_progress[key] = digest
-        try:
-            if self.settings.processing_delay > 0:
+        """Store the submission; False with the stored answer when another request (here
+        or in another receiver process on the same database) stored this key meanwhile."""
+        if self.settings.processing_delay > 0:
+            self.in_progress[key] = digest
+            try:
                 await asyncio.sleep(self.settings.processing_delay)
-            answer, first = self.store.add_submission(
-                key=key, terminal_id=terminal_id, body_sha256=digest, payload=body
-            )
-        finally:
-            del self.in_progress[key]
+            finally:
+                del self.in_progress[key]
+        answer, first = await run_in_threadpool(
+            partial(self.store.add_submission,
+                    key=key, terminal_id=terminal_id, body_sha256=digest, payload=body)
+        )
         if first:
             _log.info("submission %s from %s stored", key, terminal_id)
         return answer, first
@@ -232,10 +241,13 @@ class Receiver:
             beat = check_heartbeat(body)
         except BodyError as refusal:
             return error(400, refusal.code, str(refusal))
-        self.store.record_heartbeat(
-            terminal_id, beat.version, beat.queue, beat.journal_head, beat.details
-        )
-        self.store.store_statistics(terminal_id, beat.statistics)
+        def keep() -> None:
+            self.store.record_heartbeat(
+                terminal_id, beat.version, beat.queue, beat.journal_head, beat.details
+            )
+            self.store.store_statistics(terminal_id, beat.statistics)
+
+        await run_in_threadpool(keep)
         answer: dict[str, object] = {"status": "ok", "server_time": int(time.time())}
         if beat.statistics:
             answer["statistics_stored"] = [day.day for day in beat.statistics]
@@ -250,7 +262,7 @@ class Receiver:
         reference = request.path_params["reference"]
         if normalise_reference(reference) != reference:
             return error(400, "invalid_reference", "a reference is written like ADM-7K3-Q9P")
-        record = self.store.status_of(reference)
+        record = await run_in_threadpool(self.store.status_of, reference)
         if record is None:
             return error(404, "unknown_reference", "no request has this reference")
         body: dict[str, str] = {
