@@ -9,7 +9,6 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -108,8 +107,8 @@ class Receiver:
         self.store = store
         self.catalog = _Catalog(settings.catalog)
         # Keys whose first request is in its processing delay here (tests), with their
-        # body digest. Once it is stored, the UNIQUE key in the database decides between
-        # concurrent requests, of this process or another (ReceiverStore.add_submission).
+        # body digest. Otherwise the UNIQUE key in the database decides between concurrent
+        # requests, of this process or another (ReceiverStore.add_submission).
         self.in_progress: dict[str, str] = {}
 
     async def _verified(
@@ -170,37 +169,50 @@ class Receiver:
     async def _idempotent(self, key: str, terminal_id: str, body: bytes) -> Response:
         """Store a first submission, replay the answer to a repeat, refuse a reused key."""
         digest = hashlib.sha256(body).hexdigest()
-        answer = await run_in_threadpool(self.store.answer_for, key)
-        if answer is None:
-            in_progress = self.in_progress.get(key)
-            if in_progress is None:
-                answer, first = await self._accept(key, terminal_id, digest, body)
-                if first:
-                    return _stored(answer, replayed=False)
-            elif in_progress == digest:
-                return error(409, "in_progress", "the first request with this key is not finished")
-        if answer is not None and answer.body_sha256 == digest:
-            return _stored(answer, replayed=True)
-        return error(422, "idempotency_key_reused", "this key was used with another payload")
-
-    async def _accept(
-        self, key: str, terminal_id: str, digest: str, body: bytes
-    ) -> tuple[StoredAnswer, bool]:
-        """Store the submission; False with the stored answer when another request (here
-        or in another receiver process on the same database) stored this key meanwhile."""
         if self.settings.processing_delay > 0:
-            self.in_progress[key] = digest
-            try:
-                await asyncio.sleep(self.settings.processing_delay)
-            finally:
-                del self.in_progress[key]
+            refusal = await self._delay_first(key, digest)
+            if refusal is not None:
+                return refusal
         answer, first = await run_in_threadpool(
-            partial(self.store.add_submission,
-                    key=key, terminal_id=terminal_id, body_sha256=digest, payload=body)
+            self._stored_or_added, key, terminal_id, digest, body
         )
         if first:
             _log.info("submission %s from %s stored", key, terminal_id)
-        return answer, first
+            return _stored(answer, replayed=False)
+        if answer.body_sha256 == digest:
+            return _stored(answer, replayed=True)
+        return _key_reused()
+
+    def _stored_or_added(
+        self, key: str, terminal_id: str, digest: str, body: bytes
+    ) -> tuple[StoredAnswer, bool]:
+        """In the thread pool, both statements in one trip: the answer stored for ``key``,
+        else the submission stored now (True). Another request storing the same key at
+        the same time, here or in another receiver process, waits for the first's
+        commit and gets its answer (ReceiverStore.add_submission)."""
+        answer = self.store.answer_for(key)
+        if answer is not None:
+            return answer, False
+        return self.store.add_submission(
+            key=key, terminal_id=terminal_id, body_sha256=digest, payload=body
+        )
+
+    async def _delay_first(self, key: str, digest: str) -> Response | None:
+        """``--processing-delay`` (tests): a first submission stays in progress that long,
+        and a repeat meanwhile is answered 409 (422 with another payload)."""
+        if await run_in_threadpool(self.store.answer_for, key) is not None:
+            return None  # a repeat: replayed at once
+        in_progress = self.in_progress.get(key)
+        if in_progress is not None:
+            if in_progress == digest:
+                return error(409, "in_progress", "the first request with this key is not finished")
+            return _key_reused()
+        self.in_progress[key] = digest
+        try:
+            await asyncio.sleep(self.settings.processing_delay)
+        finally:
+            del self.in_progress[key]
+        return None
 
     async def _fault(self, request: Request, action: str) -> Response | None:
         """The answer of an injected fault, or None to go on (``ok``, ``lost``)."""
@@ -301,6 +313,10 @@ async def _read_body(request: Request, limit: int) -> bytes | Response:
         )
         return Response(status_code=400)  # the server drops it: the connection is gone
     return bytes(buffer)
+
+
+def _key_reused() -> Response:
+    return error(422, "idempotency_key_reused", "this key was used with another payload")
 
 
 def _stored(answer: StoredAnswer, *, replayed: bool) -> Response:
