@@ -25,8 +25,9 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,7 @@ def _schema_for(engine: str, statement: str) -> str:
     return statement.format(**_TYPES[engine])
 
 
-class Database:
+class Database(ABC):
     """What the stores use, whatever the engine: DB-API connections in autocommit mode,
     with explicit transactions, and the schema versions table. Safe to share between
     threads: see the module's docstring."""
@@ -95,11 +96,9 @@ class Database:
     def _sql(self, sql: str) -> str:
         return sql
 
-    @contextmanager
-    def _borrowed(self) -> Iterator[Any]:
+    @abstractmethod
+    def _borrowed(self) -> AbstractContextManager[Any]:
         """A connection for one statement or one transaction, this thread's alone."""
-        raise NotImplementedError
-        yield  # pragma: no cover
 
     @contextmanager
     def _connection(self) -> Iterator[Any]:
@@ -142,6 +141,7 @@ class Database:
             finally:
                 self._held.conn = None
 
+    @abstractmethod
     def _lock_schema(self) -> None:
         """Inside the migration transaction: keep other processes out until it ends."""
 
@@ -165,8 +165,9 @@ class Database:
                     (migration.component, migration.version),
                 )
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Close the connection(s)."""
 
 
 class SQLiteDatabase(Database):
@@ -195,6 +196,9 @@ class SQLiteDatabase(Database):
     def _borrowed(self) -> Iterator[Any]:
         with self._lock:
             yield self._conn
+
+    def _lock_schema(self) -> None:
+        """Nothing to add: ``BEGIN IMMEDIATE`` took the file's write lock already."""
 
     def close(self) -> None:
         self._conn.close()

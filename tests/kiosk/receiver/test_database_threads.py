@@ -1,0 +1,118 @@
+"""One receiver's store used from several threads at once, as the receiver's thread pool
+uses it: on PostgreSQL each thread's statement or transaction has a connection of its
+own from the pool; on SQLite the threads take the one connection in turn."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+
+import psycopg
+import pytest
+
+from kiosk.receiver.database import DatabaseError, open_database
+from kiosk.receiver.storage import ReceiverStore
+from tests.postgres_server import PostgresServer
+
+THREADS = 6
+
+
+def at_once(count: int, work: Callable[[int], None]) -> None:
+    """``work(i)`` in ``count`` threads; the first failure is raised here."""
+    failures: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            work(i)
+        except BaseException as problem:  # handed to the test's thread
+            failures.append(problem)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    if failures:
+        raise failures[0]
+
+
+def test_threads_storing_at_once_each_get_their_own_transaction(database_location: str) -> None:
+    """Submissions carrying a journal head are one transaction each (the submission and
+    the head): six threads storing at once on one store store everything, every head
+    kept at its highest, and each key once."""
+    store = ReceiverStore(database_location)
+    start = threading.Barrier(THREADS)
+
+    def terminal(i: int) -> None:
+        start.wait(timeout=30)
+        for n in range(15):
+            payload = json.dumps({"journal_head": {"seq": n + 1, "hash": "ab" * 32}}).encode()
+            for _ in range(2):  # the second is a repeat: replayed, nothing written
+                store.add_submission(key=f"t{i}-{n}", terminal_id=f"t{i}",
+                                     body_sha256="d" * 64, payload=payload)
+
+    try:
+        at_once(THREADS, terminal)
+        assert len(store.submissions()) == THREADS * 15
+        assert {(seen.terminal_id, seen.head.seq) for seen in store.journal_heads()} == {
+            (f"t{i}", 15) for i in range(THREADS)}
+    finally:
+        store.close()
+
+
+def test_transactions_of_several_threads_run_on_connections_of_their_own(
+    postgres: PostgresServer,
+) -> None:
+    """Three transactions open at the same instant, from three threads: three server
+    processes, none waiting for another (one shared connection would serialise them)."""
+    db = open_database(postgres.create_database(), pool_size=3)
+    inside = threading.Barrier(3)
+    backends: list[int] = []
+
+    def transaction(_: int) -> None:
+        with db.transaction():
+            row = db.one("SELECT pg_backend_pid()")
+            assert row is not None
+            backends.append(int(row[0]))
+            inside.wait(timeout=30)  # all three are in their transaction now
+
+    try:
+        at_once(3, transaction)
+    finally:
+        db.close()
+    assert len(set(backends)) == 3
+
+
+def test_after_a_lost_server_the_pool_drops_every_dead_connection(
+    postgres: PostgresServer,
+) -> None:
+    """The pool held several connections when the server dropped them all: the statement
+    that meets the first dead one fails, and the next is served at once (the pool tested
+    its idle connections), not failed again on another dead one."""
+    database = postgres.create_database()
+    store = ReceiverStore(database, pool_size=4)
+    try:
+        db = store._db
+        inside = threading.Barrier(4)
+
+        def hold(_: int) -> None:
+            with db.transaction():
+                db.execute("SELECT 1")
+                inside.wait(timeout=30)
+
+        at_once(4, hold)  # four connections made, now idle in the pool
+        with psycopg.connect(database, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                          " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        with pytest.raises(psycopg.OperationalError):
+            store.add_submission(key="during", terminal_id="t", body_sha256="d", payload=b"{}")
+        store.add_submission(key="after", terminal_id="t", body_sha256="d", payload=b"{}")
+        assert [s.idempotency_key for s in store.submissions()] == ["after"]
+    finally:
+        store.close()
+
+
+def test_a_pool_of_no_connection_is_refused(postgres: PostgresServer) -> None:
+    with pytest.raises(DatabaseError, match="at least 1"):
+        open_database(postgres.create_database(), pool_size=0)
