@@ -8,7 +8,6 @@ import json
 import threading
 from collections.abc import Callable
 
-import psycopg
 import pytest
 
 from kiosk.receiver.database import DatabaseError, open_database
@@ -82,35 +81,6 @@ def test_transactions_of_several_threads_run_on_connections_of_their_own(
     finally:
         db.close()
     assert len(set(backends)) == 3
-
-
-def test_after_a_lost_server_the_pool_drops_every_dead_connection(
-    postgres: PostgresServer,
-) -> None:
-    """The pool held several connections when the server dropped them all: the statement
-    that meets the first dead one fails, and the next is served at once (the pool tested
-    its idle connections), not failed again on another dead one."""
-    database = postgres.create_database()
-    store = ReceiverStore(database, pool_size=4)
-    try:
-        db = store._db
-        inside = threading.Barrier(4)
-
-        def hold(_: int) -> None:
-            with db.transaction():
-                db.execute("SELECT 1")
-                inside.wait(timeout=30)
-
-        at_once(4, hold)  # four connections made, now idle in the pool
-        with psycopg.connect(database, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                          " WHERE datname = current_database() AND pid <> pg_backend_pid()")
-        with pytest.raises(psycopg.OperationalError):
-            store.add_submission(key="during", terminal_id="t", body_sha256="d", payload=b"{}")
-        store.add_submission(key="after", terminal_id="t", body_sha256="d", payload=b"{}")
-        assert [s.idempotency_key for s in store.submissions()] == ["after"]
-    finally:
-        store.close()
 
 
 def test_a_pool_of_no_connection_is_refused(postgres: PostgresServer) -> None:
