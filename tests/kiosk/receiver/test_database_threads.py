@@ -1,18 +1,25 @@
 """One receiver's store used from several threads at once, as the receiver's thread pool
 uses it: on PostgreSQL each thread's statement or transaction has a connection of its
-own from the pool; on SQLite the threads take the one connection in turn."""
+own from the pool (``serve --pool-size``); on SQLite the threads take the one connection
+in turn."""
 
 from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+import requests
 
+from kiosk.exit_codes import USAGE
+from kiosk.receiver.cli import main as receiver_main
 from kiosk.receiver.database import DatabaseError, open_database
 from kiosk.receiver.storage import ReceiverStore
 from tests.postgres_server import PostgresServer
+from tests.receiver_process import running_receiver
 
 THREADS = 6
 
@@ -86,3 +93,41 @@ def test_transactions_of_several_threads_run_on_connections_of_their_own(
 def test_a_pool_of_no_connection_is_refused(postgres: PostgresServer) -> None:
     with pytest.raises(DatabaseError, match="at least 1"):
         open_database(postgres.create_database(), pool_size=0)
+
+
+def test_a_receiver_with_a_pool_smaller_than_its_requests_serves_them_all(
+    postgres: PostgresServer, tmp_path: Path
+) -> None:
+    """``serve --pool-size 2`` under eight deliveries at once, each twice: the requests
+    wait their turn for a connection, each is stored once, every repeat replayed."""
+    database = postgres.create_database()
+    with running_receiver(tmp_path, "--pool-size", "2", "--no-catalog",
+                          database=database) as receiver:
+        start = threading.Barrier(8)
+        statuses: list[tuple[int, str | None]] = []
+
+        def terminal(i: int) -> None:
+            body = json.dumps({"reference": f"TST-{i:04d}"}).encode()
+            start.wait(timeout=30)
+            for _ in range(2):
+                headers = {"Content-Type": "application/json", "Idempotency-Key": f"k-{i}",
+                           **receiver.signed_headers("POST", "/v1/submissions", body)}
+                answer = requests.post(receiver.url + "/v1/submissions", data=body,
+                                       headers=headers, timeout=30)
+                statuses.append((answer.status_code, answer.headers.get("Idempotent-Replayed")))
+
+        at_once(8, terminal)
+        stored = receiver.submissions()
+    assert Counter(statuses) == {(201, None): 8, (201, "true"): 8}, receiver.output()
+    assert sorted(s.idempotency_key for s in stored) == sorted(f"k-{i}" for i in range(8))
+
+
+def test_a_pool_size_below_one_is_refused_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        receiver_main(["serve", "--terminals", str(tmp_path / "terminals"),
+                       "--db", str(tmp_path / "received.sqlite3"), "--pool-size", "0"])
+    assert stopped.value.code == USAGE
+    assert "--pool-size: a whole number of connections, 1 or more: '0'" in capsys.readouterr().err
+    assert not (tmp_path / "received.sqlite3").exists()
