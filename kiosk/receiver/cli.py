@@ -349,7 +349,10 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"{READY_PREFIX}http://{host}:{port}", flush=True)
         await task
 
-    asyncio.run(serve())
+    try:
+        asyncio.run(serve())
+    finally:
+        store.close()  # PostgreSQL: the pool's connections end cleanly, not cut
     return 0
 
 
