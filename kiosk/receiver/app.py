@@ -253,6 +253,7 @@ class Receiver:
             beat = check_heartbeat(body)
         except BodyError as refusal:
             return error(400, refusal.code, str(refusal))
+
         def keep() -> None:
             self.store.record_heartbeat(
                 terminal_id, beat.version, beat.queue, beat.journal_head, beat.details
