@@ -13,7 +13,8 @@ loop of the same number of threads, each with its own connection to the same dat
 doing one ``INSERT`` + ``COMMIT`` of the same bytes per row (SQLite: WAL and
 ``synchronous=FULL`` as the receiver uses them): what the disk and the database cost
 anyway, without HTTP, signatures, the receiver's look-up of the key before its INSERT,
-and a single receiver process's one connection.
+and its trips to the thread pool that runs its statements (on PostgreSQL over a pool of
+connections, ``serve --pool-size``; on SQLite over its one connection).
 
 Without ``--postgres`` a throwaway cluster is started (tests/postgres_server.py) with
 PostgreSQL's durable defaults (fsync on), in a temporary directory on this machine.

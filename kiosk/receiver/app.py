@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
@@ -94,15 +95,21 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 
 class Receiver:
-    """The endpoints, sharing one store and the in-progress keys."""
+    """The endpoints, sharing one store and the in-progress keys.
+
+    Every call to the store runs in Starlette's thread pool (``run_in_threadpool``): a
+    statement waits on a disk or a database server, and on the event loop it would stop
+    every other request meanwhile. Several requests' statements are then in flight at
+    once, each on a connection of its own (kiosk/receiver/database.py).
+    """
 
     def __init__(self, settings: ReceiverSettings, store: ReceiverStore) -> None:
         self.settings = settings
         self.store = store
         self.catalog = _Catalog(settings.catalog)
-        # Keys whose first request is being processed here, with their body digest. Other
-        # receiver processes on the same database have their own: the UNIQUE key in the
-        # database decides between them (ReceiverStore.add_submission).
+        # Keys whose first request is in its processing delay here (tests), with their
+        # body digest. Otherwise the UNIQUE key in the database decides between concurrent
+        # requests, of this process or another (ReceiverStore.add_submission).
         self.in_progress: dict[str, str] = {}
 
     async def _verified(
@@ -151,7 +158,7 @@ class Receiver:
             return error(400, refusal.code, str(refusal))
         action = self.settings.faults.next_action()
         if action != "ok":
-            self.store.record_fault(action, key)
+            await run_in_threadpool(self.store.record_fault, action, key)
             faulty = await self._fault(request, action)
             if faulty is not None:
                 return faulty
@@ -163,36 +170,50 @@ class Receiver:
     async def _idempotent(self, key: str, terminal_id: str, body: bytes) -> Response:
         """Store a first submission, replay the answer to a repeat, refuse a reused key."""
         digest = hashlib.sha256(body).hexdigest()
-        answer = self.store.answer_for(key)
-        if answer is None:
-            in_progress = self.in_progress.get(key)
-            if in_progress is None:
-                answer, first = await self._accept(key, terminal_id, digest, body)
-                if first:
-                    return _stored(answer, replayed=False)
-            elif in_progress == digest:
-                return error(409, "in_progress", "the first request with this key is not finished")
-        if answer is not None and answer.body_sha256 == digest:
-            return _stored(answer, replayed=True)
-        return error(422, "idempotency_key_reused", "this key was used with another payload")
-
-    async def _accept(
-        self, key: str, terminal_id: str, digest: str, body: bytes
-    ) -> tuple[StoredAnswer, bool]:
-        """Store the submission; False with the stored answer when another receiver
-        process on the same database stored this key in the meantime."""
-        self.in_progress[key] = digest
-        try:
-            if self.settings.processing_delay > 0:
-                await asyncio.sleep(self.settings.processing_delay)
-            answer, first = self.store.add_submission(
-                key=key, terminal_id=terminal_id, body_sha256=digest, payload=body
-            )
-        finally:
-            del self.in_progress[key]
+        if self.settings.processing_delay > 0:
+            refusal = await self._delay_first(key, digest)
+            if refusal is not None:
+                return refusal
+        answer, first = await run_in_threadpool(
+            self._stored_or_added, key, terminal_id, digest, body
+        )
         if first:
             _log.info("submission %s from %s stored", key, terminal_id)
-        return answer, first
+            return _stored(answer, replayed=False)
+        if answer.body_sha256 == digest:
+            return _stored(answer, replayed=True)
+        return _key_reused()
+
+    def _stored_or_added(
+        self, key: str, terminal_id: str, digest: str, body: bytes
+    ) -> tuple[StoredAnswer, bool]:
+        """In the thread pool, both statements in one trip: the answer stored for ``key``,
+        else the submission stored now (True). Another request storing the same key at
+        the same time, here or in another receiver process, waits for the first's
+        commit and gets its answer (ReceiverStore.add_submission)."""
+        answer = self.store.answer_for(key)
+        if answer is not None:
+            return answer, False
+        return self.store.add_submission(
+            key=key, terminal_id=terminal_id, body_sha256=digest, payload=body
+        )
+
+    async def _delay_first(self, key: str, digest: str) -> Response | None:
+        """``--processing-delay`` (tests): a first submission stays in progress that long,
+        and a repeat meanwhile is answered 409 (422 with another payload)."""
+        if await run_in_threadpool(self.store.answer_for, key) is not None:
+            return None  # a repeat: replayed at once
+        in_progress = self.in_progress.get(key)
+        if in_progress is not None:
+            if in_progress == digest:
+                return error(409, "in_progress", "the first request with this key is not finished")
+            return _key_reused()
+        self.in_progress[key] = digest
+        try:
+            await asyncio.sleep(self.settings.processing_delay)
+        finally:
+            del self.in_progress[key]
+        return None
 
     async def _fault(self, request: Request, action: str) -> Response | None:
         """The answer of an injected fault, or None to go on (``ok``, ``lost``)."""
@@ -233,10 +254,14 @@ class Receiver:
             beat = check_heartbeat(body)
         except BodyError as refusal:
             return error(400, refusal.code, str(refusal))
-        self.store.record_heartbeat(
-            terminal_id, beat.version, beat.queue, beat.journal_head, beat.details
-        )
-        self.store.store_statistics(terminal_id, beat.statistics)
+
+        def keep() -> None:
+            self.store.record_heartbeat(
+                terminal_id, beat.version, beat.queue, beat.journal_head, beat.details
+            )
+            self.store.store_statistics(terminal_id, beat.statistics)
+
+        await run_in_threadpool(keep)
         answer: dict[str, object] = {"status": "ok", "server_time": int(time.time())}
         if beat.statistics:
             answer["statistics_stored"] = [day.day for day in beat.statistics]
@@ -251,7 +276,7 @@ class Receiver:
         reference = request.path_params["reference"]
         if normalise_reference(reference) != reference:
             return error(400, "invalid_reference", "a reference is written like ADM-7K3-Q9P")
-        record = self.store.status_of(reference)
+        record = await run_in_threadpool(self.store.status_of, reference)
         if record is None:
             return error(404, "unknown_reference", "no request has this reference")
         body: dict[str, str] = {
@@ -290,6 +315,10 @@ async def _read_body(request: Request, limit: int) -> bytes | Response:
         )
         return Response(status_code=400)  # the server drops it: the connection is gone
     return bytes(buffer)
+
+
+def _key_reused() -> Response:
+    return error(422, "idempotency_key_reused", "this key was used with another payload")
 
 
 def _stored(answer: StoredAnswer, *, replayed: bool) -> Response:

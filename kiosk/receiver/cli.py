@@ -67,7 +67,7 @@ from kiosk.receiver.console.accounts import (
 )
 from kiosk.receiver.console.store import ConsoleStore
 from kiosk.receiver.constants import DATABASE_ENV, DEFAULT_PORT, READY_PREFIX
-from kiosk.receiver.database import DatabaseError, is_url
+from kiosk.receiver.database import DEFAULT_POOL_SIZE, DatabaseError, is_url
 from kiosk.receiver.faults import FaultPlan
 from kiosk.receiver.storage import STATUSES, Heartbeat
 from kiosk.receiver.terminals import (
@@ -108,14 +108,23 @@ def _database_of(args: argparse.Namespace) -> str:
     return str(args.db)
 
 
-def _opened(location: str, *, must_exist: bool = True) -> ConsoleStore:
+def _pool_size(text: str) -> int:
+    """``--pool-size``: a whole number of connections, at least one."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of connections, 1 or more: {text!r}")
+    return int(text)
+
+
+def _opened(
+    location: str, *, must_exist: bool = True, pool_size: int = DEFAULT_POOL_SIZE
+) -> ConsoleStore:
     """The receiver's database with the console's tables, or the problem in words
     (``UsageError`` for a location that cannot be right, ``DataError`` for a server or
     file that refuses)."""
     if must_exist and not is_url(location) and not Path(location).exists():
         raise UsageError(f"no such database: {location}")
     try:
-        return ConsoleStore(location)
+        return ConsoleStore(location, pool_size=pool_size)
     except DatabaseError as problem:
         raise (DataError if problem.unreachable else UsageError)(str(problem)) from None
 
@@ -169,6 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--retry-after", type=int, default=1, help="seconds, for 429/503 faults")
     serve.add_argument(
         "--processing-delay", type=float, default=0.0, help="seconds a submission is in progress"
+    )
+    serve.add_argument(
+        "--pool-size", type=_pool_size, default=DEFAULT_POOL_SIZE, metavar="N",
+        help=f"PostgreSQL connections this receiver may hold at once (default"
+             f" {DEFAULT_POOL_SIZE}; SQLite: always one)",
     )
     serve.add_argument("--log-level", default="warning", choices=["debug", "info", "warning"])
     serve.set_defaults(handler=_serve)
@@ -294,7 +308,7 @@ def _serve(args: argparse.Namespace) -> int:
             "until `kiosk-receiver terminal add` enrols one", args.terminals
         )
     location = _database_of(args)
-    store = _opened(location, must_exist=False)
+    store = _opened(location, must_exist=False, pool_size=args.pool_size)
     settings = ReceiverSettings(
         db=location,
         secret_for=terminals.secret_for,
@@ -335,7 +349,10 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"{READY_PREFIX}http://{host}:{port}", flush=True)
         await task
 
-    asyncio.run(serve())
+    try:
+        asyncio.run(serve())
+    finally:
+        store.close()  # PostgreSQL: the pool's connections end cleanly, not cut
     return 0
 
 

@@ -11,14 +11,23 @@ and how two processes creating the schema at once are serialised.
 A location is a ``postgresql://`` (or ``postgres://``) URL, or else a SQLite file path
 (``sqlite:///path`` is accepted too). ``open_database`` refuses a location it cannot use
 with ``DatabaseError``, whose message names the problem without the password.
+
+Threads: a ``Database`` may be used from several threads at once (the receiver runs its
+statements in Starlette's thread pool, off the event loop). Each statement, or each
+``transaction()`` whole, borrows a connection and gives it back: on PostgreSQL from a
+pool of up to ``pool_size`` connections (psycopg_pool), so that the statements of
+several requests are in flight together and the server commits them together; on SQLite
+the one connection, behind a lock (SQLite takes one writer at a time anyway).
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+import threading
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +37,10 @@ Row = tuple[Any, ...]
 Params = Sequence[Any]
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 CONNECT_TIMEOUT_SECONDS = 10
+# Connections one receiver process may hold on PostgreSQL (docs/install.md, section 13,
+# sizes it for a fleet): Starlette's thread pool runs up to 40 requests' statements at
+# once; past this many, a statement waits for a connection to be given back.
+DEFAULT_POOL_SIZE = 10
 
 
 class DatabaseError(Exception):
@@ -67,50 +80,68 @@ def _schema_for(engine: str, statement: str) -> str:
     return statement.format(**_TYPES[engine])
 
 
-class Database:
-    """What the stores use, whatever the engine: a DB-API connection in autocommit mode,
-    with explicit transactions, and the schema versions table."""
+class Database(ABC):
+    """What the stores use, whatever the engine: DB-API connections in autocommit mode,
+    with explicit transactions, and the schema versions table. Safe to share between
+    threads: see the module's docstring."""
 
     engine = ""  # "sqlite" or "postgresql"
     integrity_errors: tuple[type[Exception], ...] = ()
     _begin = "BEGIN"
 
-    def __init__(self, conn: Any) -> None:
-        self._conn = conn
+    def __init__(self) -> None:
+        # The connection of the transaction this thread is in: its statements go there.
+        self._held = threading.local()
 
     def _sql(self, sql: str) -> str:
         return sql
 
-    def _live(self) -> Any:
-        """The connection to run the next statement on."""
-        return self._conn
+    @abstractmethod
+    def _borrowed(self) -> AbstractContextManager[Any]:
+        """A connection for one statement or one transaction, this thread's alone."""
 
-    def _run(self, sql: str, params: Params = ()) -> Any:
-        return self._live().execute(self._sql(sql), tuple(params))
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        held = getattr(self._held, "conn", None)
+        if held is not None:
+            yield held
+        else:
+            with self._borrowed() as conn:
+                yield conn
 
     def execute(self, sql: str, params: Params = ()) -> None:
-        self._run(sql, params)
+        with self._connection() as conn:
+            conn.execute(self._sql(sql), tuple(params))
 
     def one(self, sql: str, params: Params = ()) -> Row | None:
-        row = self._run(sql, params).fetchone()
+        with self._connection() as conn:
+            row = conn.execute(self._sql(sql), tuple(params)).fetchone()
         return None if row is None else tuple(row)
 
     def all(self, sql: str, params: Params = ()) -> list[Row]:
-        return [tuple(row) for row in self._run(sql, params)]
+        with self._connection() as conn:
+            return [tuple(row) for row in conn.execute(self._sql(sql), tuple(params))]
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction: committed at the end, rolled back on any exception."""
-        conn = self._live()
-        conn.execute(self._begin)
-        try:
-            yield
-        except BaseException:
-            if not getattr(conn, "closed", False):  # a lost server has nothing to undo
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        """One write transaction: committed at the end, rolled back on any exception.
+        The statements this thread runs inside it go to its connection."""
+        assert getattr(self._held, "conn", None) is None, "transactions do not nest"
+        with self._borrowed() as conn:
+            self._held.conn = conn
+            try:
+                conn.execute(self._begin)
+                try:
+                    yield
+                except BaseException:
+                    if not getattr(conn, "closed", False):  # a lost server has nothing to undo
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            finally:
+                self._held.conn = None
 
+    @abstractmethod
     def _lock_schema(self) -> None:
         """Inside the migration transaction: keep other processes out until it ends."""
 
@@ -134,8 +165,9 @@ class Database:
                     (migration.component, migration.version),
                 )
 
+    @abstractmethod
     def close(self) -> None:
-        self._conn.close()
+        """Close the connection(s)."""
 
 
 class SQLiteDatabase(Database):
@@ -156,25 +188,57 @@ class SQLiteDatabase(Database):
         except sqlite3.Error as problem:
             raise DatabaseError(f"cannot open the SQLite file {path}: {problem}",
                                 unreachable=True) from None
-        super().__init__(conn)
+        super().__init__()
+        self._conn = conn
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def _borrowed(self) -> Iterator[Any]:
+        with self._lock:
+            yield self._conn
+
+    def _lock_schema(self) -> None:
+        """Nothing to add: ``BEGIN IMMEDIATE`` took the file's write lock already."""
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 class PostgresDatabase(Database):
-    """A PostgreSQL database through psycopg 3, in autocommit mode (each statement is its
-    own transaction unless inside ``transaction()``), READ COMMITTED: every write the
-    receiver makes is one atomic statement or an INSERT guarded by a UNIQUE constraint,
-    which PostgreSQL serialises itself (a second INSERT of a key waits for the first to
-    commit, then sees the conflict)."""
+    """A PostgreSQL database through psycopg 3 and a pool of connections (psycopg_pool),
+    each in autocommit mode (a statement is its own transaction unless inside
+    ``transaction()``), READ COMMITTED: every write the receiver makes is one atomic
+    statement or an INSERT guarded by a UNIQUE constraint, which PostgreSQL serialises
+    itself (a second INSERT of a key waits for the first to commit, then sees the
+    conflict), whichever connection or receiver process sends it.
+
+    A connection reused from the pool keeps psycopg's prepared statements: a statement
+    run five times on it is parsed and planned once, then only executed."""
 
     engine = "postgresql"
     _MARK = re.compile(r"\?")
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool_size: int = DEFAULT_POOL_SIZE) -> None:
         import psycopg  # only a fleet's receiver needs the driver loaded
+        from psycopg_pool import ConnectionPool
 
+        if pool_size < 1:
+            raise DatabaseError(f"the pool size must be at least 1, not {pool_size}")
         self.integrity_errors = (psycopg.IntegrityError,)
         self._url = url
-        super().__init__(self._connect())
+        # Connecting once first names a bad URL or an unreachable server at start, in
+        # words; the pool would only retry in the background.
+        self._connect().close()
+        super().__init__()
+        self._pool: ConnectionPool[Any] = ConnectionPool(
+            url,
+            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_SECONDS},
+            min_size=1,
+            max_size=pool_size,
+            timeout=CONNECT_TIMEOUT_SECONDS,
+            name="kiosk-receiver",
+            open=True,
+        )
 
     def _connect(self) -> Any:
         import psycopg
@@ -193,12 +257,18 @@ class PostgresDatabase(Database):
                 unreachable=True,
             ) from None
 
-    def _live(self) -> Any:
+    @contextmanager
+    def _borrowed(self) -> Iterator[Any]:
         # A server restarted or a connection cut by the network: the statement that met
-        # it failed (the terminal retries under the same key); the next one reconnects.
-        if self._conn.closed:
-            self._conn = self._connect()
-        return self._conn
+        # it fails (the terminal retries under the same key), the pool drops that
+        # connection and tests the idle ones, so that the next statement gets a live one.
+        conn = self._pool.getconn()
+        try:
+            yield conn
+        finally:
+            self._pool.putconn(conn)  # a transaction left open is rolled back there
+            if conn.closed:
+                self._pool.check()
 
     def _sql(self, sql: str) -> str:
         return self._MARK.sub("%s", sql)
@@ -209,14 +279,20 @@ class PostgresDatabase(Database):
         # makes the second wait and then find the schema up to date.
         self.execute("SELECT pg_advisory_xact_lock(4242001)")
 
+    def close(self) -> None:
+        self._pool.close()
 
-def open_database(location: str | Path) -> SQLiteDatabase | PostgresDatabase:
-    """The database at ``location``: a PostgreSQL URL, ``sqlite:///path``, or a path."""
+
+def open_database(
+    location: str | Path, *, pool_size: int = DEFAULT_POOL_SIZE
+) -> SQLiteDatabase | PostgresDatabase:
+    """The database at ``location``: a PostgreSQL URL, ``sqlite:///path``, or a path.
+    ``pool_size``: the PostgreSQL connections it may hold at once (SQLite: one)."""
     if isinstance(location, Path):
         return SQLiteDatabase(location)
     scheme = urlsplit(location).scheme.lower() if "://" in location else ""
     if scheme in POSTGRES_SCHEMES:
-        return PostgresDatabase(location)
+        return PostgresDatabase(location, pool_size)
     if scheme == "sqlite":
         path = location[len("sqlite://"):]
         if not path.startswith("/") or path == "/":

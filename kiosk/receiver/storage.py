@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.audit.head import JournalHead
-from kiosk.receiver.database import Database, Migration, open_database
+from kiosk.receiver.database import DEFAULT_POOL_SIZE, Database, Migration, open_database
 from kiosk.statistics.keys import DayCounts
 
 # Each table in its own statement; {serial}, {bytes} and {real} are the engine's types
@@ -193,17 +193,18 @@ def remote_id(seq: int) -> str:
 
 
 class ReceiverStore:
-    """The receiver's database; one connection, used from the event loop's thread only.
+    """The receiver's database, safe to use from several threads at once.
 
     ``location``: a SQLite file path, or a ``postgresql://`` URL (``DatabaseError`` when
-    it cannot be used). Several receivers may share one PostgreSQL database.
+    it cannot be used). Several receivers may share one PostgreSQL database; each holds
+    up to ``pool_size`` connections to it (kiosk/receiver/database.py).
     """
 
     migrations: tuple[Migration, ...] = MIGRATIONS
 
-    def __init__(self, location: Path | str) -> None:
+    def __init__(self, location: Path | str, *, pool_size: int = DEFAULT_POOL_SIZE) -> None:
         self.location = location
-        self._db: Database = open_database(location)
+        self._db: Database = open_database(location, pool_size=pool_size)
         try:
             self._db.migrate(self.migrations)
         except BaseException:

@@ -120,15 +120,34 @@ def test_a_wrong_database_name_on_a_running_server_is_named(
 
 
 
+def open_connections(store: ReceiverStore, count: int) -> None:
+    """Make the store's pool hold ``count`` connections: as many transactions at once."""
+    inside = threading.Barrier(count)
+
+    def hold() -> None:
+        with store._db.transaction():
+            inside.wait(timeout=30)
+
+    threads = [threading.Thread(target=hold) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+
+@pytest.mark.parametrize("pooled", [1, 4])
 def test_a_lost_connection_fails_one_statement_then_the_store_reconnects(
-    postgres: PostgresServer,
+    postgres: PostgresServer, pooled: int
 ) -> None:
-    """A database server restarted under a running receiver: the request that meets the
-    dead connection fails (the terminal retries it), the next ones are served."""
+    """A database server restarted under a running receiver whose pool holds one
+    connection or several: the request that meets a dead connection fails (the terminal
+    retries it), the next ones are served: the pool tested its other idle connections
+    instead of handing out another dead one."""
     database = postgres.create_database()
-    store = ReceiverStore(database)
+    store = ReceiverStore(database, pool_size=pooled)
     try:
         store.add_submission(key="before", terminal_id="t", body_sha256="d", payload=b"{}")
+        open_connections(store, pooled)
         with psycopg.connect(database, autocommit=True) as admin:
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                           " WHERE datname = current_database() AND pid <> pg_backend_pid()")
