@@ -368,7 +368,8 @@ class Handler(FakeHandler):
             self._json(200, site.schemas[slug])
             return
         required = False if site.old_schema else "optional"
-        self._json(200, {"name": slug, "slug": slug, "fields": [
+        self._json(200, {"name": slug, "slug": slug,
+                         "enable_tracking_codes": slug in site.tracking_codes, "fields": [
             {"id": str(n), "label": varname, "type": "string", "varname": varname,
              "required": required}
             for n, varname in enumerate(site.formdefs[slug], 1)
