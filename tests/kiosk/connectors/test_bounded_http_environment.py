@@ -8,11 +8,11 @@ import socket
 
 import pytest
 
+from kiosk.connectors.wcs import WcsConnector
 from offline_queue.connector import Delivered, RetryLater
 from tests.fakes.wcs_process import KEY, ORIG, RunningWcs, running_wcs
 from tests.kiosk.connectors.connector_support import outgoing
 from tests.kiosk.connectors.wcs_support import DEMARCHE, FORM, SLUG, VARNAMES, submission
-
 
 
 def _free_port() -> int:
@@ -33,9 +33,7 @@ def proxy() -> RunningWcs:
         yield started
 
 
-def connector_via_environment():
-    from kiosk.connectors.wcs import WcsConnector
-
+def connector_via_environment() -> WcsConnector:
     return WcsConnector(AWAY, ORIG, KEY, {DEMARCHE: FORM}, deadline=2.0)
 
 

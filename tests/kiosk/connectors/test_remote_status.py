@@ -86,7 +86,8 @@ def test_a_wcs_form_without_a_visible_status_is_received(server: Scripted) -> No
 
 
 def test_a_form_wcs_does_not_have_is_unknown(server: Scripted) -> None:
-    server.answer(404, b'{"err": 1, "err_class": "Page not found", "err_code": "not-found", "err_desc": null}', JSON_TYPE)
+    server.answer(404, b'{"err": 1, "err_class": "Page not found", "err_code": "not-found", '
+                       b'"err_desc": null}', JSON_TYPE)
     with pytest.raises(UnknownReferenceError):
         wcs(server.url).linked_status(Link(DEMARCHE, "7"))
 
