@@ -37,10 +37,16 @@ def connector_via_environment() -> WcsConnector:
     return WcsConnector(AWAY, ORIG, KEY, {DEMARCHE: FORM}, deadline=2.0)
 
 
-def test_the_environment_proxy_is_used(proxy: RunningWcs, monkeypatch) -> None:
+@pytest.fixture
+def via_proxy(proxy: RunningWcs, monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """The environment names the fake as the HTTP proxy, and no site to bypass it."""
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
+    for name in ("NO_PROXY", "no_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_the_environment_proxy_is_used(proxy: RunningWcs, via_proxy) -> None:
     connector = connector_via_environment()
     assert connector.reachable()
     sub = submission(1)
@@ -48,20 +54,16 @@ def test_the_environment_proxy_is_used(proxy: RunningWcs, monkeypatch) -> None:
     assert [f["data"]["kiosk_uuid"] for f in proxy.stored()[SLUG]] == [sub.id]
 
 
-def test_no_proxy_is_honoured(proxy: RunningWcs, monkeypatch) -> None:
-    monkeypatch.setenv("HTTP_PROXY", proxy.url)
-    monkeypatch.setenv("NO_PROXY", "localhost")
+def test_no_proxy_is_honoured(via_proxy) -> None:
+    via_proxy.setenv("NO_PROXY", "localhost")
     connector = connector_via_environment()
     assert not connector.reachable()
     assert isinstance(connector.deliver(outgoing(submission(2))), RetryLater)
 
 
-def test_the_proxies_are_read_once_per_site(proxy: RunningWcs, monkeypatch) -> None:
-    monkeypatch.setenv("HTTP_PROXY", proxy.url)
-    monkeypatch.delenv("NO_PROXY", raising=False)
-    monkeypatch.delenv("no_proxy", raising=False)
+def test_the_proxies_are_read_once_per_site(via_proxy) -> None:
     connector = connector_via_environment()
     assert connector.reachable()
-    monkeypatch.delenv("HTTP_PROXY")  # a running kiosk's environment does not change
+    via_proxy.delenv("HTTP_PROXY")  # a running kiosk's environment does not change
     assert connector.reachable()
     assert not connector_via_environment().reachable()
