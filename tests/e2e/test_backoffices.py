@@ -209,7 +209,7 @@ def test_a_franceconnect_demarche_is_a_draft_finished_on_the_phone(
     kiosk.set_audio_mode(True)
     qr = kiosk.guide.receipt.qr
     ready = ("Pour finir, connectez-vous avec FranceConnect sur votre téléphone. "
-             "Photographiez ce code avec votre téléphone. Le code sert une seule fois.")
+             "Photographiez ce code avec votre téléphone. Le code marche pendant 5 minutes.")
 
     def receipt_says_to_finish_on_the_phone() -> None:
         delivered(queued, qtbot)
