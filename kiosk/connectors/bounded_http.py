@@ -100,7 +100,7 @@ class BoundedHttp:
         """Close the pooled connections."""
         self._session.close()
 
-    def proxies_for(self, url: str) -> dict[str, str]:
+    def _proxies_for(self, url: str) -> dict[str, str]:
         """The proxies the environment gives for ``url``'s site (none when ``NO_PROXY``
         names it), read the first time that site is called."""
         parts = urlsplit(url)
@@ -128,7 +128,7 @@ class BoundedHttp:
                 headers=dict(headers or {}),
                 timeout=(self.connect_timeout, self.deadline),
                 allow_redirects=False,
-                proxies=self.proxies_for(url),
+                proxies=self._proxies_for(url),
                 verify=self._verify,
                 stream=True,
             )
@@ -146,7 +146,7 @@ class BoundedHttp:
                     url,
                     timeout=(self.probe_timeout, self.probe_timeout),
                     allow_redirects=False,
-                    proxies=self.proxies_for(url),
+                    proxies=self._proxies_for(url),
                     verify=self._verify,
                     stream=True,
                 )
