@@ -291,7 +291,7 @@ def bench_drain_wcs(args: argparse.Namespace) -> None:
     reports = [submission(n) for n in range(count)]
     bodies = {r.to_json(): json.dumps({"data": form_data(FORM, r), "context":
                                        {"channel": "counter"},
-                                       "meta": {"backoffice-submission": True}}).encode()
+                                       "meta": {}}).encode()
               for r in reports}
 
     def floor_loop(chunk: list[bytes]) -> float:

@@ -7,18 +7,29 @@ and body, each socket read given only the time left (``kiosk.connectors.deadline
 the kiosk's own API connector does), so an answer that trickles in, headers included, is
 cut at the deadline. Redirects are never followed and TLS is always verified. A body
 longer than the call's limit is not read further (``body`` None).
+
+The environment is read once, not for every request: requests otherwise looks through
+every environment variable for proxies (twice) and for ``~/.netrc`` on each call, about a
+millisecond per request on a busy two-core machine (bench/queue.py drain-wcs, profiled:
+docs/performance.md), and a running kiosk's environment does not change. The proxy
+variables (``HTTPS_PROXY``, ``HTTP_PROXY``, ``NO_PROXY``...) are read for a site the
+first time it is called, ``REQUESTS_CA_BUNDLE`` (or ``CURL_CA_BUNDLE``) when the object is
+made; ``~/.netrc`` never: a back office's credentials are the connector's own.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+from requests.utils import get_environ_proxies
 
 from kiosk import __version__
 from kiosk.connectors.deadline import (
@@ -73,6 +84,11 @@ class BoundedHttp:
         self.connect_timeout = min(float(connect_timeout), self.deadline)
         self.probe_timeout = float(probe_timeout)
         self._session = session or requests.Session()
+        self._session.trust_env = False  # read once instead (see the module docstring)
+        self._verify: bool | str = (
+            os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        )
+        self._proxies: dict[str, dict[str, str]] = {}  # per scheme://host:port
         self._session.headers["User-Agent"] = f"borne-citoyenne/{__version__}"
         # Pieces of the answer are read as they come: no compression to decode.
         self._session.headers["Accept-Encoding"] = "identity"
@@ -83,6 +99,15 @@ class BoundedHttp:
     def close(self) -> None:
         """Close the pooled connections."""
         self._session.close()
+
+    def _proxies_for(self, url: str) -> dict[str, str]:
+        """The proxies the environment gives for ``url``'s site (none when ``NO_PROXY``
+        names it), read the first time that site is called."""
+        parts = urlsplit(url)
+        site = f"{parts.scheme}://{parts.netloc}"
+        if site not in self._proxies:
+            self._proxies[site] = get_environ_proxies(site)
+        return self._proxies[site]
 
     def request(
         self,
@@ -103,7 +128,8 @@ class BoundedHttp:
                 headers=dict(headers or {}),
                 timeout=(self.connect_timeout, self.deadline),
                 allow_redirects=False,
-                verify=True,
+                proxies=self._proxies_for(url),
+                verify=self._verify,
                 stream=True,
             )
             try:
@@ -120,7 +146,8 @@ class BoundedHttp:
                     url,
                     timeout=(self.probe_timeout, self.probe_timeout),
                     allow_redirects=False,
-                    verify=True,
+                    proxies=self._proxies_for(url),
+                    verify=self._verify,
                     stream=True,
                 )
                 response.close()

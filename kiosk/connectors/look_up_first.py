@@ -21,9 +21,10 @@ class LookUpFirst(ABC, Generic[Prepared]):
     the look-up failed; None: nothing there), then ``_send``. Network trouble and
     unexpected errors become ``RetryLater``."""
 
-    def __init__(self, http: BoundedHttp) -> None:
+    def __init__(self, http: BoundedHttp, *, most_requests: int = 2) -> None:
         self._http = http
         self.deadline = http.deadline
+        self._most_requests = most_requests  # in one ``deliver``
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -31,9 +32,10 @@ class LookUpFirst(ABC, Generic[Prepared]):
 
     @property
     def longest_call(self) -> float:
-        """Seconds one ``deliver`` may last at most (a look-up, then a send), for the
-        kiosk's stop (each request is cut at its deadline, see bounded_http)."""
-        return 2 * (self._http.deadline + self._http.connect_timeout)
+        """Seconds one ``deliver`` may last at most (a look-up, then a send, and what
+        follows the send, if anything), for the kiosk's stop (each request is cut at its
+        deadline, see bounded_http)."""
+        return self._most_requests * (self._http.deadline + self._http.connect_timeout)
 
     def deliver(self, item: Outgoing) -> Outcome:
         """Look up (from the second attempt on), then send; never raises."""

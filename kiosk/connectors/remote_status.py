@@ -5,11 +5,18 @@ status) is None, which the status desk tells the resident as "try again later"; 
 raises and never shows the back office's text, except an Open311 ``status_notes``, which
 GeoReport v2 publishes to anyone, as one short line.
 
-w.c.s. (a form's JSON, ``GET /api/forms/<slug>/<id>/``): ``workflow.status`` is
-``{"id", "name", "endpoint"}``. Its default workflow's statuses are ``just_submitted``
-and ``new`` (received; a ``draft`` too), ``accepted`` (in progress), ``rejected`` and
+w.c.s. (a form's JSON, ``GET /api/forms/<slug>/<id>/``; ``wcs/formdata.py``
+``get_json_export_dict`` and ``wcs/workflows.py`` ``get_default_workflow`` in w.c.s.'s
+source, see docs/back-office.md): ``workflow.status`` is the status the form's submitter
+may see, ``{"id", "name", "endpoint", "first_arrival_datetime",
+"latest_arrival_datetime"}`` (``workflow.real_status``, the agents' one, is not read: it
+may be a status w.c.s. hides from the submitter). The default workflow's status ids are
+``just_submitted`` and ``new`` (received), ``accepted`` (in progress), ``rejected`` and
 ``finished``; a commune's own workflow names its statuses as it likes, so any other
-status is "in progress", or "done" when w.c.s. marks it as an end (``endpoint``).
+status is "in progress", or "done" when w.c.s. marks it as an end (``endpoint``). A form
+with ``workflow`` but no visible status is a draft (a FranceConnect démarche the resident
+has not finished: w.c.s. gives a draft no status) or waits in a status hidden from its
+submitter: received.
 
 Open311 (``GET requests/<id>.json``, a list of one record): ``status`` is ``open`` or
 ``closed`` (GeoReport v2); ``agency_responsible`` names the service in charge.
@@ -34,7 +41,6 @@ from kiosk.domain.request_status import (
 )
 
 WCS_STATUSES = {
-    "draft": Status.RECEIVED,  # a FranceConnect démarche the resident has not finished
     "just_submitted": Status.RECEIVED,
     "new": Status.RECEIVED,
     "accepted": Status.IN_PROGRESS,
@@ -50,7 +56,12 @@ def wcs_request_status(reply: Any) -> RequestStatus | None:
     if not isinstance(reply, Mapping):
         return None
     workflow = reply.get("workflow")
-    status = workflow.get("status") if isinstance(workflow, Mapping) else None
+    if not isinstance(workflow, Mapping):
+        return None
+    updated_at = one_line(reply.get("last_update_time"), MAX_DATE)
+    status = workflow.get("status")
+    if status is None:  # a draft, or a status hidden from the submitter
+        return RequestStatus(Status.RECEIVED, updated_at=updated_at)
     if not isinstance(status, Mapping):
         return None
     status_id = status.get("id")
@@ -59,7 +70,7 @@ def wcs_request_status(reply: Any) -> RequestStatus | None:
     known = WCS_STATUSES.get(status_id)
     if known is None:
         known = Status.DONE if status.get("endpoint") is True else Status.IN_PROGRESS
-    return RequestStatus(known, updated_at=one_line(reply.get("last_update_time"), MAX_DATE))
+    return RequestStatus(known, updated_at=updated_at)
 
 
 def open311_request_status(reply: Any, remote_id: str) -> RequestStatus | None:

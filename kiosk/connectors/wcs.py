@@ -1,9 +1,25 @@
 """Delivery to Publik w.c.s. (Entr'ouvert's forms engine, run by many French communes).
 
 ``WcsConnector.deliver`` turns one queued submission into a signed
-``POST /api/formdefs/<slug>/submit`` (body ``{"data": {varname: value}, "meta":
-{"backoffice-submission": true}, "context": {"channel": ...}}``) and whatever happens into
-one of the queue's outcomes; it never raises for network or server trouble.
+``POST /api/formdefs/<slug>/submit`` (body ``{"data": {varname: value}, "meta": {},
+"context": {"channel": ...}}``, ``"meta": {"draft": true}`` for a FranceConnect démarche)
+and whatever happens into one of the queue's outcomes; it never raises for network or
+server trouble.
+
+What w.c.s. does with it, read in its source (``wcs/api.py``
+``ApiFormdefDirectory.submit``, in the snapshot kept in the public repository
+``LoganSeven/publik_famille_demo``, commit 3654d1f7, folder ``wcs_snapshot/``; see
+docs/back-office.md "How w.c.s. does it"): an API access with a role is an API user, and
+w.c.s. records its forms as back-office submissions (the form's back-office submission
+roles must hold that role) whatever ``meta`` says; ``meta.backoffice-submission`` asks
+the same of a signature without an API user and is refused for it ("User not
+authenticated."), so the kiosk never sends it. ``context.channel`` becomes the form's
+submission channel. ``meta.draft`` stores a draft (workflow not started) and answers as
+for a form, plus ``tracking_code`` beside ``data`` when the form has tracking codes; a
+draft is opened on another device only through its tracking code, so for a draft the
+connector asks ``GET /api/code/<code>`` for the temporary access link (``load_url``,
+valid 5 minutes) and gives that as the outcome's URL (the receipt's QR code). w.c.s. never
+lists drafts: the look-up below cannot find one (docs/back-office.md says what remains).
 
 Exactly once although w.c.s. has no idempotency on submit: the submission's UUID is sent
 in a field of the form (``WcsForm.uuid_varname``, e.g. ``kiosk_uuid``). An attempt that is
@@ -17,7 +33,8 @@ How w.c.s.'s answers are classified (reasons carry the status, w.c.s.'s ``err_co
 and, for the messages listed in ``_KNOWN_REFUSALS``, a fixed description; never free
 text, which could echo personal data):
 
-- 200 ``{"err": 0, "data": {"id", "url", ...}}``: ``Delivered(id, url)``.
+- 200 ``{"err": 0, "data": {"id", "url", ...}}``: ``Delivered(id, url)`` (a draft:
+  ``Delivered(id, load_url)``, or no URL when the draft's link cannot be had).
 - 403 "timestamp is more than 30 seconds…" or "Nonce already used.": ``RetryLater``
   (the next attempt signs afresh; a terminal clock off by more than 30 s needs NTP).
 - 403 about one form (disabled, no back-office submission role, the API access's role
@@ -32,7 +49,7 @@ text, which could echo personal data):
 
 Every HTTP request is bounded by ``deadline`` seconds in all, its answer by
 ``MAX_ANSWER_BYTES`` (``kiosk.connectors.bounded_http``). ``deliver`` makes at most two
-requests (look-up, then submit).
+requests (look-up, then submit), three for a draft (then its link).
 """
 
 from __future__ import annotations
@@ -52,7 +69,7 @@ from kiosk.catalog.backoffices import WCS_SLUG as _SLUG
 from kiosk.catalog.backoffices import WCS_VARNAME as _VARNAME
 from kiosk.connectors.answer_mapping import MappingError, mapped_choice
 from kiosk.connectors.base_url import check_base_url
-from kiosk.connectors.bounded_http import Answer, BoundedHttp
+from kiosk.connectors.bounded_http import Answer, BoundedHttp, describe_network_error
 from kiosk.connectors.http_api import parse_retry_after
 from kiosk.connectors.look_up_first import LookUpFirst
 from kiosk.connectors.remote_status import asked_status, wcs_request_status
@@ -70,6 +87,7 @@ AUTH_STATUSES = frozenset({401, 403})
 DEFAULT_CHANNEL = "counter"
 
 _ERR_CODE = re.compile(r"[a-z0-9_-]{1,64}")
+_TRACKING_CODE = re.compile(r"[A-Za-z0-9]{1,64}")
 _REMOTE_ID = re.compile(r"[0-9]{1,20}")
 _REMOTE_URL = re.compile(r"https?://[\x21-\x7e]{1,2040}")
 _log = logging.getLogger(__name__)
@@ -91,7 +109,7 @@ _KNOWN_REFUSALS: tuple[tuple[str, str], ...] = (
     ("Invalid orig", "w.c.s. does not know this API access (orig)"),
     ("Invalid signature", "w.c.s. refused the signature (wrong key?)"),
     ("Missing/multiple", "w.c.s. found a signature parameter missing or repeated"),
-    ("User not authenticated", "w.c.s. found no role on the API access"),
+    ("User not authenticated", "w.c.s. saw no API user (an API access without a role?)"),
     ("Unsigned API call", "w.c.s. saw no signature"),
     ("Expected JSON", "w.c.s. refused the body (not JSON)"),
     ("Invalid filter", "the form has no field for the submission's UUID"),
@@ -210,7 +228,7 @@ class WcsConnector(LookUpFirst[_Prepared]):
         super().__init__(BoundedHttp(
             deadline=deadline, connect_timeout=connect_timeout, probe_timeout=probe_timeout,
             session=session,
-        ))
+        ), most_requests=3 if any(form.draft for form in forms.values()) else 2)
         signed_query((), orig, key)  # fail early on an empty orig or key
         self.base_url = base_url.rstrip("/")
         self.orig = orig
@@ -287,7 +305,7 @@ class WcsConnector(LookUpFirst[_Prepared]):
         body = json.dumps(
             {
                 "data": data,
-                "meta": {"backoffice-submission": True, **({"draft": True} if form.draft else {})},
+                "meta": {"draft": True} if form.draft else {},
                 "context": {"channel": self.channel},
             },
             ensure_ascii=False,
@@ -303,7 +321,31 @@ class WcsConnector(LookUpFirst[_Prepared]):
         if not isinstance(created, dict):
             # Perhaps stored: the next attempt looks it up before sending anything.
             return RetryLater(f"submit: HTTP {answer.status} answer unreadable")
-        return _delivered(created)
+        delivered = _delivered(created)
+        if form.draft:
+            return Delivered(delivered.remote_reference, self._draft_link(form, reply))
+        return delivered
+
+    def _draft_link(self, form: WcsForm, reply: Mapping[str, Any]) -> str | None:
+        """The temporary link that opens a just stored draft on the resident's phone, or
+        None. Never raises: the draft is stored, and a re-send would store a second one."""
+        code = reply.get("tracking_code")
+        if not isinstance(code, str) or not _TRACKING_CODE.fullmatch(code):
+            _log.warning("w.c.s. gave no tracking code for a draft of form %s: enable "
+                         "tracking codes on it, or residents cannot open it", form.slug)
+            return None
+        try:
+            answer = self.signed_get(f"/api/code/{code}")
+        except requests.RequestException as error:
+            _log.warning("no link for a draft of form %s: %s", form.slug,
+                         describe_network_error(error))
+            return None
+        link = answer.json()
+        url = link.get("load_url") if isinstance(link, dict) and link.get("err") == 0 else None
+        if answer.status != 200 or not isinstance(url, str) or not _REMOTE_URL.fullmatch(url):
+            _log.warning("no link for a draft of form %s: %s", form.slug, _reason(answer))
+            return None
+        return url
 
     # ------------------------------------------------------------------ plumbing
 

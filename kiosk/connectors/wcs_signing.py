@@ -2,7 +2,8 @@
 
 The rule, from w.c.s.'s own source (``wcs/api_utils.py``: ``sign_query``, ``sign_string``
 and the check ``is_url_signed``; read in the snapshot kept in the public repository
-``LoganSeven/publik_famille_demo``, path ``wcs_snapshot/wcs/api_utils.py``):
+``LoganSeven/publik_famille_demo``, commit 3654d1f7, path
+``wcs_snapshot/wcs/api_utils.py``; quoted in docs/back-office.md "How w.c.s. does it"):
 
 1. The query string holds the caller's parameters and ``orig=<API access identifier>``.
 2. ``algo=sha256&timestamp=<UTC, %Y-%m-%dT%H:%M:%SZ>&nonce=<random>`` is appended (after
@@ -12,12 +13,16 @@ and the check ``is_url_signed``; read in the snapshot kept in the public reposit
 4. It is appended last, URL-quoted (``+`` -> ``%2B``, ``=`` -> ``%3D``), as
    ``&signature=<quoted>``.
 
-w.c.s. recomputes the HMAC over ``query[:query.find('&signature=')]`` (the raw query,
-not re-encoded), compares it with the decoded ``signature`` parameter, then refuses a
-timestamp more than 30 s away from its clock (either way) and a nonce already used
-(nonces are compared lower-cased). It answers 403 ``{"err": 1, "err_desc": ...}`` with
-"Invalid orig.", "Invalid signature.", "timestamp is more than 30 seconds in the past: …",
-"Nonce already used.". The body of a POST is not signed.
+w.c.s. finds the key of ``orig`` (an API access's, or the site option ``api-secrets``),
+recomputes the HMAC over ``query[:query.find('&signature=')]`` (the raw query, not
+re-encoded) and compares it with the decoded ``signature`` parameter, then refuses a
+timestamp more than 30 s away from its clock (either way), then, when there is a nonce
+(it is optional for w.c.s.; the kiosk always sends one), a nonce already used in the
+last 30 s (normalised: ``simplify(nonce[:128])``, lower case). It answers 403 ``{"err":
+1, "err_class": "Access denied", "err_code": "access-denied", "err_desc": ...}`` with
+"Invalid orig.", "Invalid signature.", "timestamp is more than 30 seconds in the past:
+…", "Nonce already used.", in that order of checks: a wrong key says "Invalid
+signature." whatever the clock. The body of a POST is not signed.
 
 So: sign at send time, afresh for every attempt (a retry needs a new timestamp and
 nonce), and keep the terminal's clock NTP-synced.

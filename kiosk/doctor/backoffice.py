@@ -169,7 +169,8 @@ _WCS_ACTIONS = {  # w.c.s.'s refusal (wcs._KNOWN_REFUSALS) -> what to do
     "API access in w.c.s. (Settings > API access)",
     "w.c.s. refused the signature (wrong key?)": "enrol the API access's key again: "
     "kiosk enroll wcs-key --force",
-    "w.c.s. found no role on the API access": "give the API access a role in w.c.s.",
+    "w.c.s. saw no API user (an API access without a role?)": "give the API access a role "
+    "in w.c.s.",
     "the API access's role may not list this form": "let the API access's role see this "
     "form's requests (the form's options in w.c.s.)",
     "the form has no field for the submission's UUID": "add a text field whose varname is "
@@ -207,6 +208,11 @@ def _wcs_schema_matches(connector: WcsConnector, demarche: str, form: WcsForm) -
     if missing:
         raise _Problem(f"{where}: the form has no field {', '.join(missing)}; add it in "
                        "w.c.s. or fix the catalog's backoffices.wcs.fields")
+    if form.draft and answer.json().get("enable_tracking_codes") is False:
+        # Only its tracking code opens the kiosk's draft elsewhere (docs/back-office.md).
+        raise _Problem(f"{where}: a FranceConnect démarche, but the form has no tracking "
+                       "codes, so no phone can open its drafts; turn them on in the form's "
+                       "options in w.c.s.")
 
 
 def _wcs_may_list(connector: WcsConnector, demarche: str, form: WcsForm) -> None:

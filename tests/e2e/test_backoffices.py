@@ -48,7 +48,7 @@ def open311() -> Iterator[RunningOpen311]:
 
 @pytest.fixture
 def wcs() -> Iterator[RunningWcs]:
-    with running_wcs({SLUG: VARNAMES}) as site:
+    with running_wcs({SLUG: VARNAMES}, tracking_codes=[SLUG]) as site:
         yield site
 
 
@@ -209,11 +209,14 @@ def test_a_franceconnect_demarche_is_a_draft_finished_on_the_phone(
     kiosk.set_audio_mode(True)
     qr = kiosk.guide.receipt.qr
     ready = ("Pour finir, connectez-vous avec FranceConnect sur votre téléphone. "
-             "Photographiez ce code avec votre téléphone. Le code sert une seule fois.")
+             "Photographiez ce code avec votre téléphone. Le code marche pendant 5 minutes.")
 
     def receipt_says_to_finish_on_the_phone() -> None:
         delivered(queued, qtbot)
-        qtbot.waitUntil(lambda: qr.text == f"{wcs.url}/{SLUG}/1/", timeout=10_000)
+        # The draft's temporary link (w.c.s.'s /code/<token>/load), not its page: only
+        # the link opens a draft on another device.
+        qtbot.waitUntil(lambda: qr.text.startswith(f"{wcs.url}/code/"), timeout=10_000)
+        assert qr.text.endswith("/load")
         resident = Resident(kiosk)
         assert resident.sees(ready, (Role.StaticText,))
         assert ready in speech.texts
@@ -221,5 +224,5 @@ def test_a_franceconnect_demarche_is_a_draft_finished_on_the_phone(
 
     report_a_bench(kiosk, receipt_says_to_finish_on_the_phone)
     [form] = wcs.stored()[SLUG]
-    assert form["meta"] == {"backoffice-submission": True, "draft": True}
+    assert form["meta"] == {"draft": True}
     assert not qr.text.startswith("https://mairie.example/")  # the draft, not the tracking

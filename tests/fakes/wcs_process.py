@@ -26,15 +26,17 @@ class RunningWcs:
         self,
         submit: Sequence[str] = (),
         lookup: Sequence[str] = (),
+        code: Sequence[str] = (),
         **settings: Any,
     ) -> None:
-        """Queue faults for the coming submit / list requests, or change ``clock_offset``
-        or ``keys``."""
-        order = {"submit": list(submit), "list": list(lookup), **settings}
+        """Queue faults for the coming submit / list / tracking code requests, or change
+        ``clock_offset`` or ``keys`` (and ``roleless``)."""
+        order = {"submit": list(submit), "list": list(lookup), "code": list(code), **settings}
         requests.post(f"{self.url}/__fake__/faults", json=order, timeout=10).raise_for_status()
 
     def stored(self) -> dict[str, list[dict[str, Any]]]:
-        """Every form stored, per slug: ``{"id", "data", "meta", "context"}``."""
+        """Every form stored, per slug: ``{"id", "data", "meta", "context", "status",
+        "tracking_code"}`` (``status`` None for a draft)."""
         answer = requests.get(f"{self.url}/__fake__/forms", timeout=10)
         answer.raise_for_status()
         forms: dict[str, list[dict[str, Any]]] = answer.json()["forms"]
@@ -54,11 +56,15 @@ class RunningWcs:
 def running_wcs(
     formdefs: Mapping[str, Sequence[str]], keys: Mapping[str, str] | None = None,
     *, schemas: Mapping[str, Any] | None = None, old_schema: bool = False,
+    tracking_codes: Sequence[str] = (),
 ) -> Iterator[RunningWcs]:
     """Start the fake (formdefs: slug -> its varnames; schemas: slug -> the schema it
-    serves, else one made of the varnames); stop it on exit."""
+    serves, else one made of the varnames; tracking_codes: the slugs of the forms that
+    have them); stop it on exit. Every API access has a role (``faults(keys=...,
+    roleless=[...])`` changes that)."""
     config = {
         "keys": dict(keys or {ORIG: KEY}),
+        "tracking_codes": list(tracking_codes),
         "formdefs": {slug: list(varnames) for slug, varnames in formdefs.items()},
         "schemas": dict(schemas or {}),
         "old_schema": old_schema,

@@ -3,13 +3,16 @@ the fakes in subprocesses: each failing check names what is wrong and what to do
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from kiosk import doctor, secrets
-from kiosk.config import BackofficeSection, Config
+from kiosk.catalog.store import bundled_catalog_path
+from kiosk.config import BackofficeSection, CatalogSection, Config
 from kiosk.doctor import CheckResult, Level
 from kiosk.doctor.backoffice import (
     check_backoffice,
@@ -95,6 +98,26 @@ def test_a_form_without_a_mapped_field_is_named() -> None:
     assert level is Level.FAIL
     assert "démarche signalement-rue (form signalement-voirie)" in detail
     assert "no field kiosk_uuid, telephone" in detail
+
+
+def test_a_franceconnect_form_needs_tracking_codes(tmp_path: Path) -> None:
+    """Only a draft's tracking code opens it on the resident's phone."""
+    catalog = json.loads(bundled_catalog_path().read_text(encoding="utf-8"))
+    street = next(d for d in catalog["demarches"] if d["id"] == "signalement-rue")
+    street["backoffices"]["wcs"]["franceconnect"] = True
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
+    results = []
+    for codes in ([], [SLUG]):
+        with running_wcs({SLUG: VARNAMES}, tracking_codes=codes) as site:
+            office = wcs_config(site).backoffice
+            cfg = Config(backoffice=office, catalog=CatalogSection(path=str(path)))
+            results.append(verdict(check_backoffice(cfg)))
+    [(without, detail), (with_codes, _)] = results
+    assert without is Level.FAIL
+    assert "démarche signalement-rue (form signalement-voirie)" in detail
+    assert "no tracking codes" in detail
+    assert with_codes is Level.OK
 
 
 def test_a_form_missing_on_the_site_is_named() -> None:

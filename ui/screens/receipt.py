@@ -46,8 +46,10 @@ def phone_steps(*, ready: bool) -> str:
     """What a resident does to finish a FranceConnect démarche on their phone (FALC)."""
     first = _("Pour finir, connectez-vous avec FranceConnect sur votre téléphone.")
     if ready:
+        # w.c.s.'s temporary access link lasts 5 minutes and is not single use
+        # (docs/back-office.md, "How w.c.s. does it").
         return first + " " + _("Photographiez ce code avec votre téléphone. "
-                               "Le code sert une seule fois.")
+                               "Le code marche pendant 5 minutes.")
     return first + " " + _("Un code va apparaître ici quand la demande sera à la mairie. "
                            "Photographiez-le avec votre téléphone.")
 

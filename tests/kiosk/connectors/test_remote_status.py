@@ -59,7 +59,6 @@ def wcs_form(status: object) -> bytes:
     [
         ({"id": "new", "name": "Nouveau"}, Status.RECEIVED),
         ({"id": "just_submitted"}, Status.RECEIVED),
-        ({"id": "draft"}, Status.RECEIVED),
         ({"id": "accepted", "name": "En cours"}, Status.IN_PROGRESS),
         ({"id": "rejected"}, Status.REJECTED),
         ({"id": "finished"}, Status.DONE),
@@ -77,8 +76,18 @@ def test_a_wcs_form_status_is_asked_signed(server: Scripted, status, expected) -
     assert "&signature=" in path
 
 
+def test_a_wcs_form_without_a_visible_status_is_received(server: Scripted) -> None:
+    """w.c.s. gives a draft (a FranceConnect démarche not finished yet) no status at all,
+    and a form in a status hidden from its submitter only its ``real_status``."""
+    for workflow in ({}, {"real_status": {"id": "st2", "name": "Contrôle interne"}}):
+        server.answer(200, json.dumps({"id": 7, "workflow": workflow}).encode(), JSON_TYPE)
+        assert wcs(server.url).linked_status(Link(DEMARCHE, "7")) == RequestStatus(
+            Status.RECEIVED)
+
+
 def test_a_form_wcs_does_not_have_is_unknown(server: Scripted) -> None:
-    server.answer(404, b'{"err": 1, "err_desc": "Page not found"}', JSON_TYPE)
+    server.answer(404, b'{"err": 1, "err_class": "Page not found", "err_code": "not-found", '
+                       b'"err_desc": null}', JSON_TYPE)
     with pytest.raises(UnknownReferenceError):
         wcs(server.url).linked_status(Link(DEMARCHE, "7"))
 
@@ -88,6 +97,8 @@ UNUSABLE = [
     (200, b"not json", {}),
     (200, b'[{"status": "new"}]', JSON_TYPE),
     (200, b'{"workflow": {"status": {"id": 3}}}', JSON_TYPE),
+    (200, b'{"workflow": {"status": "new"}}', JSON_TYPE),
+    (200, b'{"id": 7}', JSON_TYPE),  # no workflow at all
     (500, b"<html>Server Error</html>", {"Content-Type": "text/html"}),
     (403, b'{"err": 1, "err_desc": "Invalid signature."}', JSON_TYPE),
     (302, b"", {"Location": "http://127.0.0.1:9/"}),
