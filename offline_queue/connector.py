@@ -20,12 +20,18 @@ class Outgoing:
         reference: the short reference given to the resident (e.g. ``ADM-7K3-Q9P``).
         payload: the decrypted payload (JSON bytes), in memory only.
         attempt: 1 for the first attempt.
+        carried_over: the item was waiting when this queue connection was opened (the
+            sync worker opens its own at start), so an attempt of an earlier run may have
+            reached the back office even when the queue shows none: the worker's commits
+            do not wait for the disk, and a power cut can undo the one that counted it.
+            A back office without idempotency looks such an item up before sending.
     """
 
     item_id: str
     reference: str
     payload: bytes
     attempt: int
+    carried_over: bool = False
 
 
 @dataclass(frozen=True)

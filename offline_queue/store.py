@@ -225,6 +225,13 @@ class QueueStore:
         try:
             migrate(self._conn)
             self._check_key()
+            # The items not yet delivered when this connection was opened: an earlier run
+            # may have sent them (``Outgoing.carried_over``). A set of ids, not a time:
+            # a clock set back must not make an old item look new.
+            self._carried_over: frozenset[str] = frozenset(
+                row[0]
+                for row in self._conn.execute("SELECT id FROM items WHERE state != 'delivered'")
+            )
         except BaseException:
             self._conn.close()
             raise
@@ -527,7 +534,13 @@ class QueueStore:
             "WHERE id = ?",
             (now, item_id),
         )
-        return Outgoing(item_id=item_id, reference=reference, payload=payload, attempt=attempts + 1)
+        return Outgoing(
+            item_id=item_id,
+            reference=reference,
+            payload=payload,
+            attempt=attempts + 1,
+            carried_over=item_id in self._carried_over,
+        )
 
     def record_outcome(
         self, item_id: str, outcome: Outcome, *, delay: float = 0.0, claim_next: bool = False

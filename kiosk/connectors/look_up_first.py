@@ -1,5 +1,7 @@
 """The shape of a connector to a back office without idempotency (w.c.s., Open311): from
-an item's second attempt on, look for what an earlier attempt may have stored, and send
+an item's second attempt on, and for an item carried over from an earlier run of the
+worker (a power cut may have undone the count of an attempt that reached the back office:
+``Outgoing.carried_over``), look for what an earlier attempt may have stored, and send
 only when there is nothing; never raise."""
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ _log = logging.getLogger(__name__)
 
 class LookUpFirst(ABC, Generic[Prepared]):
     """``deliver`` = ``_prepare`` (before any request: what to send, or why it cannot go),
-    then ``_look_up`` from the second attempt on (an outcome ends the attempt: found, or
-    the look-up failed; None: nothing there), then ``_send``. Network trouble and
-    unexpected errors become ``RetryLater``."""
+    then ``_look_up`` from the second attempt on or when carried over (an outcome ends
+    the attempt: found, or the look-up failed; None: nothing there), then ``_send``.
+    Network trouble and unexpected errors become ``RetryLater``."""
 
     def __init__(self, http: BoundedHttp, *, most_requests: int = 2) -> None:
         self._http = http
@@ -38,13 +40,14 @@ class LookUpFirst(ABC, Generic[Prepared]):
         return self._most_requests * (self._http.deadline + self._http.connect_timeout)
 
     def deliver(self, item: Outgoing) -> Outcome:
-        """Look up (from the second attempt on), then send; never raises."""
+        """Look up (from the second attempt on, or carried over), then send; never
+        raises."""
         prepared = self._prepare(item)
         if isinstance(prepared, Rejected):
             return prepared
 
         def attempt() -> Outcome:
-            if item.attempt > 1 and self._must_look_up(item):
+            if (item.attempt > 1 or item.carried_over) and self._must_look_up(item):
                 earlier = self._look_up(item, prepared)
                 if earlier is not None:
                     return earlier
@@ -53,7 +56,8 @@ class LookUpFirst(ABC, Generic[Prepared]):
         return guarded(attempt, item.reference, _log)
 
     def _must_look_up(self, item: Outgoing) -> bool:
-        """Whether this (not first) attempt looks up before sending."""
+        """Whether this attempt (not a first one, or carried over) looks up before
+        sending."""
         return True
 
     @abstractmethod

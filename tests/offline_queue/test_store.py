@@ -421,6 +421,23 @@ def test_a_corrupted_next_item_goes_dead_in_the_chained_claim(
     assert claimed.item_id == "c"
 
 
+def test_items_queued_before_the_connection_opened_are_carried_over(
+    queue_path: Path, queue_key: bytes
+) -> None:
+    """The worker opens its own connection at start: what was queued before may have been
+    sent by an earlier run whose count of the attempt a power cut undid."""
+    gui = QueueStore(queue_path, queue_key)
+    gui.enqueue("old", "R-old", "k", b"x")
+    with QueueStore(queue_path, queue_key) as worker:
+        gui.enqueue("new", "R-new", "k", b"y")
+        first, second = worker.claim_next(), worker.claim_next()
+    gui.close()
+    assert first is not None
+    assert second is not None
+    assert (first.item_id, first.attempt, first.carried_over) == ("old", 1, True)
+    assert (second.item_id, second.attempt, second.carried_over) == ("new", 1, False)
+
+
 def test_release_gives_a_claimed_item_back_uncounted(store: QueueStore) -> None:
     store.enqueue("a", "R-a", "k", _payload())
     assert store.claim_next() is not None

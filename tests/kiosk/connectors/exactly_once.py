@@ -84,6 +84,21 @@ class ExactlyOnce(RuleBasedStateMachine):
             self.sender.deliver(item)
             self.store.recover_sending()
 
+    @precondition(lambda self: self.enqueued)
+    @rule()
+    def power_cut_after_sending(self) -> None:
+        """The back office stored the item, then the power went: the worker's commits do
+        not wait for the disk, so the one that counted the attempt is lost too (the item
+        is as before its claim), and the kiosk starts again with a new connection."""
+        item = self.store.claim_next()
+        if item is not None:
+            self.sender.deliver(item)
+            self.store.release(item.item_id)  # what the lost commit leaves: not claimed
+            self.store.close()
+            self.store = QueueStore(
+                Path(self.dir.name) / "queue.sqlite3", KEY, clock=self.clock
+            )
+
     def _attempt(self) -> None:
         event = attempt_next(self.store, self.sender, self.policy)
         if event is not None and event.kind == "paused":
