@@ -478,6 +478,7 @@ class KioskApp(QObject):
     def _link_backoffice(self) -> None:
         """Catalog updates and heartbeats, when there is a back office."""
         from kiosk.connectors.http_api import HttpApiConnector
+        from kiosk.mediator.console_sync import RosterSync
         from wiring.backoffice_link import BackofficeLink
 
         connector = self.delivery.connector
@@ -491,6 +492,7 @@ class KioskApp(QObject):
             self,
             journal_head=self.visit.journal_head,
             statistics=self.statistics,
+            mediators=RosterSync(connector, self.mediation.registry),
         )
         self.backoffice.catalog_changed.connect(self._catalog_changed)
         self.backoffice.start()
