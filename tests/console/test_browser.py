@@ -33,7 +33,8 @@ CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 DESK, PHONE = (1280, 900), (390, 844)
-DOC_PAGES = {"login", "terminals", "requests", "request-error", "statistics", "journal"}
+DOC_PAGES = {"login", "terminals", "requests", "request-error", "statistics", "journal",
+             "mediators"}
 REFERENCES = ("ADM-7K3-Q9P", "ADM-4XC-77M", "ETC-9PP-2KD")
 
 if CHROMIUM is None or CHROMEDRIVER is None:
@@ -196,6 +197,28 @@ def test_the_accounts_page_says_a_mistake_by_its_field(driver, console):
     assert "au moins 12 caractères" in driver.find_element(By.ID, "password-error").text
     assert driver.find_element(By.ID, "name").get_attribute("value") == "Marie Dupont"
     check_page(driver, "accounts-error")
+
+
+def test_the_mediators_page_says_a_mistake_by_its_field_and_never_gives_back_the_pin(
+    driver, console
+):
+    driver.get(console.url + "/mediateurs")
+    check_page(driver, "mediators-empty")
+    driver.find_element(By.ID, "name").send_keys("Camille Été")
+    driver.find_element(By.ID, "pin").send_keys("735190")
+    driver.find_element(By.ID, "pin2").send_keys("735191")
+    create = "//button[text()='Créer le médiateur']"
+    driver.find_element(By.XPATH, create).click()
+    assert "différents" in driver.find_element(By.ID, "pin2-error").text
+    assert driver.find_element(By.ID, "name").get_attribute("value") == "Camille Été"
+    assert driver.find_element(By.ID, "pin").get_attribute("value") == ""
+    check_page(driver, "mediators-error")
+    driver.find_element(By.ID, "pin").send_keys("735190")
+    driver.find_element(By.ID, "pin2").send_keys("735190")
+    driver.find_element(By.XPATH, create).click()
+    assert "Médiateur créé" in driver.find_element(By.CSS_SELECTOR, "[role=status]").text
+    assert driver.find_element(By.XPATH, "//th[text()='Camille Été']")
+    check_page(driver, "mediators")
 
 
 def test_a_role_without_access_gets_an_accessible_refusal(driver, console):
