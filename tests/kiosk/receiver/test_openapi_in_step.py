@@ -31,7 +31,8 @@ def test_the_openapi_file_is_3_1_and_lists_exactly_the_receiver_routes(tmp_path)
 
 
 def test_every_error_code_of_the_receiver_is_documented():
-    source = "".join(inspect.getsource(module) for module in (receiver_app, signing, bodies, mediator_api))
+    modules = (receiver_app, signing, bodies, mediator_api)
+    source = "".join(inspect.getsource(module) for module in modules)
     pattern = (r'(?:error\(\d{3}, |(?:Signature|Body)Error\(|parse_json_object\(body, )'
                r'\s*"([a-z_]+)"')
     codes = set(re.findall(pattern, source))
