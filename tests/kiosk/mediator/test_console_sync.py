@@ -221,3 +221,13 @@ def test_a_version_1_file_is_upgraded_and_its_accounts_stay_local(data_dir, jour
     assert [row[1] for row in old.execute("PRAGMA table_info(mediators)")] == columns
     fresh.close()
     old.close()
+
+
+def test_a_file_too_old_for_the_known_upgrades_is_refused_by_name(data_dir):
+    from kiosk.audit.sqlite_file import connect
+
+    path = data_dir / "old.sqlite3"
+    connect(path, ("CREATE TABLE t (a INTEGER)",), 1).close()
+    with pytest.raises(sqlite3.DatabaseError, match="has schema 1, which this kiosk cannot"):
+        connect(path, ("CREATE TABLE t (a INTEGER, b INTEGER)",), 3,
+                {3: ("ALTER TABLE t ADD COLUMN b INTEGER",)})
