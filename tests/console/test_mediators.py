@@ -10,10 +10,11 @@ import requests
 from kiosk.receiver.console import mediators
 from kiosk.receiver.console.mediator_store import DAY_SECONDS
 from kiosk.receiver.console.store import ConsoleStore
-from kiosk.security.pin import verify_pin
+from kiosk.security.pin import hash_pin, verify_pin
 from tests.console.console_process import Console, csrf_of
 
 PIN = "735190"
+HASH = hash_pin(PIN)
 NOW = 1_750_000_000.0
 
 
@@ -33,7 +34,7 @@ def cheap_scrypt(monkeypatch):
 
 
 def test_a_mediator_is_stored_with_a_scrypt_hash_only_and_journaled(store):
-    mediator_id = mediators.create_mediator(store, "  Camille  D. ", PIN, "admin")
+    mediator_id = mediators.create_mediator(store, "  Camille  D. ", HASH, "admin")
     account = store.mediator(mediator_id)
     assert account.name == "Camille D."
     assert account.pin_hash.startswith("scrypt$")
@@ -44,16 +45,16 @@ def test_a_mediator_is_stored_with_a_scrypt_hash_only_and_journaled(store):
 
 
 def test_two_active_mediators_cannot_share_a_name(store):
-    first = mediators.create_mediator(store, "Camille", PIN, "admin")
+    first = mediators.create_mediator(store, "Camille", HASH, "admin")
     with pytest.raises(mediators.MediatorFormError, match="s’appelle déjà"):
-        mediators.create_mediator(store, "CAMILLE", PIN, "admin")
+        mediators.create_mediator(store, "CAMILLE", HASH, "admin")
     mediators.disable_mediator(store, first, "admin")
-    mediators.create_mediator(store, "Camille", PIN, "admin")  # the name is free again
+    mediators.create_mediator(store, "Camille", HASH, "admin")  # the name is free again
 
 
 def test_every_change_takes_a_higher_version_and_the_roster_shows_it(store):
-    camille = mediators.create_mediator(store, "Camille", PIN, "admin")
-    lea = mediators.create_mediator(store, "Léa", PIN, "admin")
+    camille = mediators.create_mediator(store, "Camille", HASH, "admin")
+    lea = mediators.create_mediator(store, "Léa", HASH, "admin")
     first = mediators.roster(store)
     assert first["version"] == 2
     assert mediators.reset_lockout(store, camille, "admin")
@@ -72,8 +73,8 @@ def test_every_change_takes_a_higher_version_and_the_roster_shows_it(store):
 
 def test_an_account_unused_for_the_set_days_is_disabled_and_journaled(store):
     mediators.set_expiry_days(store, 30, "admin")
-    used = mediators.create_mediator(store, "Camille", PIN, "admin")
-    idle = mediators.create_mediator(store, "Léa", PIN, "admin")
+    used = mediators.create_mediator(store, "Camille", HASH, "admin")
+    idle = mediators.create_mediator(store, "Léa", HASH, "admin")
     later = store.mediator(idle).created_at + 31 * DAY_SECONDS
     mediators.record_uses(store, [(used, int(later - DAY_SECONDS))], now=later)
     assert mediators.expire_stale(store, now=later) == [idle]
@@ -85,7 +86,7 @@ def test_an_account_unused_for_the_set_days_is_disabled_and_journaled(store):
 
 
 def test_a_use_keeps_the_latest_time_and_a_future_one_counts_as_now(store):
-    camille = mediators.create_mediator(store, "Camille", PIN, "admin")
+    camille = mediators.create_mediator(store, "Camille", HASH, "admin")
     mediators.record_uses(store, [(camille, int(NOW))], now=NOW + 100)
     mediators.record_uses(store, [(camille, int(NOW - 50))], now=NOW + 100)  # older: kept
     assert store.mediator(camille).last_used_at == NOW

@@ -238,7 +238,8 @@ def test_each_round_merges_the_communes_mediator_roster(tmp_path: Path, qtbot, m
         tmp_path / MEDIATORS_FILE
     ) as registry:
         console = ConsoleStore(receiver.db)
-        made = mediators.create_mediator(console, "Camille", "735190", "admin")
+        made = mediators.create_mediator(console, "Camille", mediators.hashed_pin("735190"),
+                                         "admin")
         console.close()
         connector = HttpApiConnector(receiver.url, receiver.terminal_id, receiver.secret,
                                      timeout=5)

@@ -78,10 +78,11 @@ class MediatorPages:
         name = str(form.get("name", ""))
         values = {"name": name.strip()}
         try:
-            mediators.checked_pin(str(form.get("pin", "")), str(form.get("pin2", "")))
-            # scrypt takes some 50 ms: off the event loop.
-            await run_in_threadpool(mediators.create_mediator, self.store, name,
-                                    str(form.get("pin", "")), staff.name)
+            pin = mediators.checked_pin(str(form.get("pin", "")), str(form.get("pin2", "")))
+            mediators.checked_name(name)
+            # scrypt off the event loop; the store stays on it (one connection, one thread).
+            pin_hash = await run_in_threadpool(mediators.hashed_pin, pin)
+            mediators.create_mediator(self.store, name, pin_hash, staff.name)
         except mediators.MediatorFormError as problem:
             errors = {problem.field: str(problem)}
             if problem.field != "name":
