@@ -26,7 +26,8 @@ webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = shutil.which("chromium")
@@ -103,6 +104,8 @@ def log_in(driver: webdriver.Chrome, console: Console, name: str) -> None:
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    # The click does not wait for the answer (Argon2id: slow on a loaded machine).
+    WebDriverWait(driver, 30).until(lambda d: not d.title.startswith("Connexion"))
 
 
 def test_the_login_page_is_accessible_and_a_wrong_password_is_said(driver, console):
@@ -199,6 +202,12 @@ def test_the_accounts_page_says_a_mistake_by_its_field(driver, console):
     check_page(driver, "accounts-error")
 
 
+def shown(driver: webdriver.Chrome, by: str, value: str) -> WebElement:
+    """The element once the page after a form's submission shows it (a loaded machine)."""
+    found = WebDriverWait(driver, 20).until(lambda d: d.find_elements(by, value))
+    return found[0]
+
+
 def test_the_mediators_page_says_a_mistake_by_its_field_and_never_gives_back_the_pin(
     driver, console
 ):
@@ -209,14 +218,14 @@ def test_the_mediators_page_says_a_mistake_by_its_field_and_never_gives_back_the
     driver.find_element(By.ID, "pin2").send_keys("735191")
     create = "//button[text()='Créer le médiateur']"
     driver.find_element(By.XPATH, create).click()
-    assert "différents" in driver.find_element(By.ID, "pin2-error").text
+    assert "différents" in shown(driver, By.ID, "pin2-error").text
     assert driver.find_element(By.ID, "name").get_attribute("value") == "Camille Été"
     assert driver.find_element(By.ID, "pin").get_attribute("value") == ""
     check_page(driver, "mediators-error")
     driver.find_element(By.ID, "pin").send_keys("735190")
     driver.find_element(By.ID, "pin2").send_keys("735190")
     driver.find_element(By.XPATH, create).click()
-    assert "Médiateur créé" in driver.find_element(By.CSS_SELECTOR, "[role=status]").text
+    assert "Médiateur créé" in shown(driver, By.CSS_SELECTOR, "[role=status]").text
     assert driver.find_element(By.XPATH, "//th[text()='Camille Été']")
     check_page(driver, "mediators")
 
