@@ -84,7 +84,8 @@ def main() -> None:
     print(f"{len(clicks)} 'Suivant' clicks over the six démarches, {args.rounds} rounds")
     report("click 'Suivant' -> next painted", clicks, floors)
     print(f"{'  GUI thread CPU per click':<34} p50 {percentile(cpu, 0.5) * 1e3:6.2f} ms  "
-          f"p95 {percentile(cpu, 0.95) * 1e3:6.2f} ms   (the click's own work, without the waits for a core)")
+          f"p95 {percentile(cpu, 0.95) * 1e3:6.2f} ms   "
+          "(the click's own work, without the waits for a core)")
     met = percentile(clicks, 0.95) < 0.016
     print(f"goal: p95 under 16 ms -> {'met' if met else 'NOT met'}"
           f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
