@@ -489,7 +489,7 @@ class KioskApp(QObject):
         self.backoffice = BackofficeLink(
             connector,
             self.catalogs,
-            lambda: {state.value: n for state, n in self.delivery.status().counts.items()},
+            self.delivery.status,
             self.config.backoffice.poll_minutes,
             self,
             journal_head=self.visit.journal_head,
