@@ -481,6 +481,7 @@ class KioskApp(QObject):
         if connector is None or self.config.backoffice.kind != "http":
             return  # checked first: the connector's module imports requests (~10 MiB)
         from kiosk.connectors.http_api import HttpApiConnector
+        from kiosk.mediator.console_sync import RosterSync
         from wiring.backoffice_link import BackofficeLink
 
         if not isinstance(connector, HttpApiConnector):
@@ -493,6 +494,7 @@ class KioskApp(QObject):
             self,
             journal_head=self.visit.journal_head,
             statistics=self.statistics,
+            mediators=RosterSync(connector, self.mediation.registry),
         )
         self.backoffice.catalog_changed.connect(self._catalog_changed)
         self.backoffice.start()

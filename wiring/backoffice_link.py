@@ -6,7 +6,8 @@ version of the catalog in use, whether the queue is paused and the pause's cause
 journal's head, the days of anonymous statistics not yet acknowledged; nothing about
 anyone). What it says is read on the GUI thread when the round starts: a catalog that
 round brings is told by the next heartbeat. The days the back office says it stored are
-marked sent; the others go again with the next heartbeat (docs/statistics.md). The head is
+marked sent; the others go again with the next heartbeat (docs/statistics.md). The
+commune's mediator roster is fetched and merged too (docs/mediators.md). The head is
 the anchor the back office keeps, so that an older copy of the journal put back on the
 terminal is seen (``kiosk.audit.head``). The network work and the check of a downloaded
 catalog (about a second for an 8 MiB one) run on a short-lived thread; the checked
@@ -29,6 +30,7 @@ from kiosk.catalog.model import Catalog
 from kiosk.catalog.parser import CatalogError
 from kiosk.catalog.store import CatalogStore
 from kiosk.connectors.http_api import ConnectorError, HttpApiConnector, TerminalState
+from kiosk.mediator.console_sync import RosterSync
 from kiosk.statistics.store import PendingDay, StatisticsStore
 from offline_queue.store import QueueStatus
 
@@ -59,8 +61,10 @@ class BackofficeLink(QObject):
         *,
         journal_head: Callable[[], JournalHead | None],
         statistics: StatisticsStore | None = None,
+        mediators: RosterSync | None = None,
     ) -> None:
         super().__init__(parent)
+        self._mediators = mediators
         self._statistics = statistics
         self._connector = connector
         self._catalogs = catalogs
@@ -112,6 +116,7 @@ class BackofficeLink(QObject):
     ) -> None:
         try:
             self._beat(counts, state, head, days)
+            self._sync_mediators()
             self._ask(etag)
         except Exception as error:
             _log.warning("back-office round failed: %s", type(error).__name__)
@@ -132,6 +137,15 @@ class BackofficeLink(QObject):
         )
         if self._statistics is not None and answer.statistics_stored:
             self._statistics.acknowledge(days, answer.statistics_stored)
+
+    def _sync_mediators(self) -> None:
+        """The commune's mediator roster (kiosk.mediator.console_sync); never stops the round."""
+        if self._mediators is None:
+            return
+        try:
+            self._mediators.run()
+        except Exception as error:
+            _log.warning("mediator roster not merged: %s", type(error).__name__)
 
     def _ask(self, etag: str | None) -> None:
         try:

@@ -23,9 +23,9 @@ from kiosk.mediator.accounts import (
     MEDIATORS_FILE,
     AuthOutcome,
     AuthResult,
-    MediatorRegistry,
 )
 from kiosk.mediator.consent import ConsentMethod, ConsentPrompt
+from kiosk.mediator.console_sync import SyncedRegistry
 from kiosk.mediator.visit import MediatorVisit
 from kiosk.visit import Visit
 from ui.main_window import KioskWindow
@@ -70,7 +70,8 @@ class Mediation(QObject):
         self.window, self.delivery, self.narrator = window, delivery, narrator
         self._visit = visit
         self.journal = journal
-        self.registry = MediatorRegistry(data_dir / MEDIATORS_FILE, journal)
+        # Synced: the back-office poll merges the commune's roster into it (app.py).
+        self.registry = SyncedRegistry(data_dir / MEDIATORS_FILE, journal)
         self._chosen: str | None = None
         self._attempt = 0  # numbers each PIN check; only the latest one's answer counts
         self._checking: int | None = None

@@ -4,7 +4,7 @@ technician pad's lockout), with the wall clock its locks are counted on."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from kiosk.audit.entries import EntryKind
@@ -15,12 +15,14 @@ from kiosk.audit.sqlite_file import SqliteFile
 class JournaledFile(SqliteFile):
     """``SqliteFile`` plus an optional journal and a clock (wall-clock seconds).
 
-    A subclass names its ``SCHEMA`` and ``SCHEMA_VERSION``. The clock is the wall clock
+    A subclass names its ``SCHEMA`` and ``SCHEMA_VERSION``, and the ``UPGRADES`` that bring
+    an older file to it. The clock is the wall clock
     because a lock must outlive a reboot, which a monotonic clock does not.
     """
 
     SCHEMA: Sequence[str]
     SCHEMA_VERSION: int
+    UPGRADES: Mapping[int, Sequence[str]] = {}
 
     def __init__(
         self,
@@ -28,7 +30,7 @@ class JournaledFile(SqliteFile):
         journal: Recorder | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        super().__init__(path, self.SCHEMA, self.SCHEMA_VERSION)
+        super().__init__(path, self.SCHEMA, self.SCHEMA_VERSION, self.UPGRADES)
         self._journal = journal
         self._clock = clock
 

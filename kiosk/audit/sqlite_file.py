@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
@@ -29,8 +29,16 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def connect(path: Path, schema: Sequence[str], version: int) -> sqlite3.Connection:
+def connect(
+    path: Path,
+    schema: Sequence[str],
+    version: int,
+    upgrades: Mapping[int, Sequence[str]] | None = None,
+) -> sqlite3.Connection:
     """Open ``path`` (creating it 0600), switch to WAL, and create ``schema`` if it is new.
+
+    ``schema`` makes the latest version at once; ``upgrades[v]`` brings a file from
+    version ``v - 1`` to ``v`` (a file older than the first upgrade cannot be opened).
 
     The connection is in autocommit mode and may be used from several threads: the caller
     serialises its use with a lock.
@@ -57,19 +65,38 @@ def connect(path: Path, schema: Sequence[str], version: int) -> sqlite3.Connecti
                 for statement in schema:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {version}")
+            elif found < version:
+                _upgrade(conn, path, found, version, upgrades or {})
     except sqlite3.Error:
         conn.close()
         raise
     return conn
 
 
+def _upgrade(
+    conn: sqlite3.Connection, path: Path, found: int, version: int,
+    upgrades: Mapping[int, Sequence[str]],
+) -> None:
+    """Bring the file from ``found`` to ``version`` (inside the caller's transaction)."""
+    for step in range(found + 1, version + 1):
+        if step not in upgrades:
+            raise sqlite3.DatabaseError(f"{path.name} has schema {found}, which this kiosk "
+                                        f"cannot bring to {version}")
+        for statement in upgrades[step]:
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {version}")
+
+
 class SqliteFile:
     """Base of a class that owns one such file: its connection, a lock, ``with`` support."""
 
-    def __init__(self, path: Path, schema: Sequence[str], version: int) -> None:
+    def __init__(
+        self, path: Path, schema: Sequence[str], version: int,
+        upgrades: Mapping[int, Sequence[str]] | None = None,
+    ) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._conn = connect(path, schema, version)
+        self._conn = connect(path, schema, version, upgrades)
 
     def close(self) -> None:
         """Close the file; using the object afterwards raises ``sqlite3.ProgrammingError``."""

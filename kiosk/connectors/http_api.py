@@ -52,6 +52,7 @@ from kiosk.domain.request_status import (
     StatusUnavailableError,
     UnknownReferenceError,
 )
+from kiosk.mediator.roster import MAX_ROSTER_BYTES
 from kiosk.statistics.keys import DayCounts
 from offline_queue.connector import (
     ClockRefused,
@@ -70,6 +71,8 @@ CATALOG_PATH = "/v1/catalog"
 HEARTBEAT_PATH = "/v1/heartbeat"
 HEALTH_PATH = "/v1/health"
 STATUS_PATH = "/v1/requests/{reference}/status"
+MEDIATORS_PATH = "/v1/mediators"
+MEDIATOR_USAGE_PATH = "/v1/mediators/usage"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 
@@ -364,6 +367,38 @@ class HttpApiConnector:
         if status is None:
             raise StatusUnavailableError("status: an answer that is not a RequestStatus")
         return status
+
+    def fetch_mediators(self) -> bytes | None:
+        """``GET /v1/mediators``: the commune's mediator roster, unchecked (the caller
+        checks it: kiosk.mediator.roster); None, logged, when there is none this time."""
+        try:
+            answer = self._request("GET", MEDIATORS_PATH, b"", {"Accept": "application/json"},
+                                   limit=MAX_ROSTER_BYTES)
+        except requests.RequestException as error:
+            _log.info("no mediator roster this time: %s", _describe_network_error(error))
+            return None
+        if answer.status != 200:
+            _log.info("no mediator roster this time: %s", _status_reason(answer))
+            return None
+        if answer.body is None:
+            _log.warning("mediator roster refused, the last good one stays: roster too big: "
+                         "more than %d bytes", MAX_ROSTER_BYTES)
+        return answer.body
+
+    def report_mediator_uses(self, uses: Sequence[tuple[str, int]]) -> bool:
+        """``POST /v1/mediators/usage``: the last logins of console accounts here."""
+        body = json.dumps({"mediators": [{"id": mediator_id, "last_used_at": at}
+                                         for mediator_id, at in uses]}).encode("utf-8")
+        try:
+            answer = self._request("POST", MEDIATOR_USAGE_PATH, body,
+                                   {"Content-Type": "application/json"})
+        except requests.RequestException as error:
+            _log.info("mediator uses not sent: %s", _describe_network_error(error))
+            return False
+        if 200 <= answer.status < 300:
+            return True
+        _log.warning("mediator uses refused: %s", _status_reason(answer))
+        return False
 
     # ------------------------------------------------------------------ plumbing
 

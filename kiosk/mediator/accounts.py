@@ -53,7 +53,7 @@ from kiosk.security.pin import (
 MEDIATORS_FILE = "mediators.sqlite3"
 MEDIATOR_PIN_MIN_LENGTH = 6
 MAX_NAME_LENGTH = 40
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _log = logging.getLogger(__name__)
 
@@ -73,11 +73,30 @@ _SCHEMA = (
         created_at TEXT NOT NULL,
         failures INTEGER NOT NULL DEFAULT 0,   -- attempts since the last strike or right PIN
         strikes INTEGER NOT NULL DEFAULT 0,    -- locks since the last right PIN
-        locked_until REAL NOT NULL DEFAULT 0   -- wall-clock seconds
+        locked_until REAL NOT NULL DEFAULT 0,  -- wall-clock seconds
+        source TEXT NOT NULL DEFAULT 'local',  -- 'console': from the commune's roster
+        remote_version INTEGER NOT NULL DEFAULT 0,  -- the roster's version of the row
+        remote_reset INTEGER NOT NULL DEFAULT 0,  -- the console's lockout resets seen
+        last_used_at REAL NOT NULL DEFAULT 0,  -- the last right PIN (0: never)
+        use_reported_at REAL NOT NULL DEFAULT 0  -- the last use told to the console
     )
     """,
 )
-_COLUMNS = "id, name, role, active, created_at, failures, strikes, locked_until"
+# Version 1 files (before the commune's console managed mediators) get the new columns.
+_UPGRADES = {
+    2: tuple(
+        f"ALTER TABLE mediators ADD COLUMN {column}"
+        for column in (
+            "source TEXT NOT NULL DEFAULT 'local'",
+            "remote_version INTEGER NOT NULL DEFAULT 0",
+            "remote_reset INTEGER NOT NULL DEFAULT 0",
+            "last_used_at REAL NOT NULL DEFAULT 0",
+            "use_reported_at REAL NOT NULL DEFAULT 0",
+        )
+    ),
+}
+_COLUMNS = "id, name, role, active, created_at, failures, strikes, locked_until, source"
+CONSOLE = "console"  # the source of an account the commune's console manages
 
 
 class Role(StrEnum):
@@ -107,6 +126,12 @@ class Mediator:
     failures: int
     strikes: int
     locked_until: float
+    source: str = "local"
+
+    @property
+    def managed(self) -> bool:
+        """True for an account of the commune's console (docs/mediators.md)."""
+        return self.source == CONSOLE
 
     def locked_for(self, now: float) -> float:
         """Seconds before a PIN may be tried (0 when it may)."""
@@ -196,6 +221,7 @@ class MediatorRegistry(JournaledFile):
 
     SCHEMA = _SCHEMA
     SCHEMA_VERSION = SCHEMA_VERSION
+    UPGRADES = _UPGRADES
 
     # ------------------------------------------------------------ technician
 
@@ -310,6 +336,8 @@ class MediatorRegistry(JournaledFile):
     def _succeeded(self, mediator_id: str) -> AuthResult:
         with self._lock, immediate(self._conn):
             self._reset(mediator_id)
+            self._conn.execute("UPDATE mediators SET last_used_at = ? WHERE id = ?",
+                               (self._clock(), mediator_id))
             mediator = self._get(mediator_id)
         _log.info("mediator %s logged in", mediator_id)
         self._record(EntryKind.MEDIATOR_LOGIN, mediator_id, {"name": mediator.name})
@@ -364,9 +392,9 @@ class MediatorRegistry(JournaledFile):
 
 
 def _mediator(row: sqlite3.Row | tuple[object, ...]) -> Mediator:
-    mediator_id, name, role, active, created_at, failures, strikes, locked_until = row
+    mediator_id, name, role, active, created_at, failures, strikes, locked_until, source = row
     return Mediator(
         id=str(mediator_id), name=str(name), role=Role(str(role)), active=bool(active),
         created_at=str(created_at), failures=int(str(failures)), strikes=int(str(strikes)),
-        locked_until=float(str(locked_until)),
+        locked_until=float(str(locked_until)), source=str(source),
     )

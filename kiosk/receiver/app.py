@@ -31,6 +31,7 @@ from kiosk.receiver.faults import (
     drop_connection,
     expose_abort,
 )
+from kiosk.receiver.mediator_api import MediatorApi
 from kiosk.receiver.storage import ReceiverStore, StoredAnswer
 
 MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
@@ -340,6 +341,7 @@ def build_routes(settings: ReceiverSettings, store: ConsoleStore | None = None) 
     store = store or ConsoleStore(settings.db)
     receiver = Receiver(settings, store)
     console = Console(store)
+    mediators = MediatorApi(receiver._verified, store)  # the same signature check
     app = Starlette(
         routes=[
             *console.routes(),
@@ -350,6 +352,8 @@ def build_routes(settings: ReceiverSettings, store: ConsoleStore | None = None) 
             Route(
                 "/v1/requests/{reference}/status", receiver.request_status, methods=["GET"]
             ),
+            Route("/v1/mediators", mediators.roster, methods=["GET"]),
+            Route("/v1/mediators/usage", mediators.usage, methods=["POST"]),
         ],
         exception_handlers={HTTPException: _http_error},
     )

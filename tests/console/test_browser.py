@@ -27,7 +27,8 @@ webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = shutil.which("chromium")
@@ -35,7 +36,7 @@ CHROMEDRIVER = shutil.which("chromedriver")
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 DESK, PHONE = (1280, 900), (390, 844)
 DOC_PAGES = {"login", "terminals", "requests", "request-error", "statistics",
-             "statistics-demarche", "journal"}
+             "statistics-demarche", "journal", "mediators"}
 REFERENCES = ("ADM-7K3-Q9P", "ADM-4XC-77M", "ETC-9PP-2KD")
 COUNTS = {  # one day of a terminal's counters (docs/statistics.md)
     "visits": 64, "visits.hour.09": 30, "visits.hour.14": 34, "audio": 12, "headphones": 7,
@@ -121,6 +122,8 @@ def log_in(driver: webdriver.Chrome, console: Console, name: str) -> None:
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    # The click does not wait for the answer (Argon2id: slow on a loaded machine).
+    WebDriverWait(driver, 30).until(lambda d: not d.title.startswith("Connexion"))
 
 
 def test_the_login_page_is_accessible_and_a_wrong_password_is_said(driver, console):
@@ -228,6 +231,34 @@ def test_the_accounts_page_says_a_mistake_by_its_field(driver, console):
     assert "au moins 12 caractères" in driver.find_element(By.ID, "password-error").text
     assert driver.find_element(By.ID, "name").get_attribute("value") == "Marie Dupont"
     check_page(driver, "accounts-error")
+
+
+def shown(driver: webdriver.Chrome, by: str, value: str) -> WebElement:
+    """The element once the page after a form's submission shows it (a loaded machine)."""
+    found = WebDriverWait(driver, 20).until(lambda d: d.find_elements(by, value))
+    return found[0]
+
+
+def test_the_mediators_page_says_a_mistake_by_its_field_and_never_gives_back_the_pin(
+    driver, console
+):
+    driver.get(console.url + "/mediateurs")
+    check_page(driver, "mediators-empty")
+    driver.find_element(By.ID, "name").send_keys("Camille Été")
+    driver.find_element(By.ID, "pin").send_keys("735190")
+    driver.find_element(By.ID, "pin2").send_keys("735191")
+    create = "//button[text()='Créer le médiateur']"
+    driver.find_element(By.XPATH, create).click()
+    assert "différents" in shown(driver, By.ID, "pin2-error").text
+    assert driver.find_element(By.ID, "name").get_attribute("value") == "Camille Été"
+    assert driver.find_element(By.ID, "pin").get_attribute("value") == ""
+    check_page(driver, "mediators-error")
+    driver.find_element(By.ID, "pin").send_keys("735190")
+    driver.find_element(By.ID, "pin2").send_keys("735190")
+    driver.find_element(By.XPATH, create).click()
+    assert "Médiateur créé" in shown(driver, By.CSS_SELECTOR, "[role=status]").text
+    assert driver.find_element(By.XPATH, "//th[text()='Camille Été']")
+    check_page(driver, "mediators")
 
 
 def test_a_role_without_access_gets_an_accessible_refusal(driver, console):

@@ -298,3 +298,30 @@ def requests_etag(receiver) -> str:
         return connector.fetch_catalog().etag
     finally:
         connector.close()
+
+
+def test_each_round_merges_the_communes_mediator_roster(tmp_path: Path, qtbot, monkeypatch):
+    from kiosk.mediator.accounts import MEDIATORS_FILE
+    from kiosk.mediator.console_sync import RosterSync, SyncedRegistry
+    from kiosk.receiver.console import mediators
+    from kiosk.receiver.console.store import ConsoleStore
+
+    monkeypatch.setattr("kiosk.security.pin._N", 2**4)
+    store = CatalogStore()
+    store.load()
+    with running_receiver(tmp_path / "rx") as receiver, SyncedRegistry(
+        tmp_path / MEDIATORS_FILE
+    ) as registry:
+        console = ConsoleStore(receiver.db)
+        made = mediators.create_mediator(console, "Camille", mediators.hashed_pin("735190"),
+                                         "admin")
+        console.close()
+        connector = HttpApiConnector(receiver.url, receiver.terminal_id, receiver.secret,
+                                     timeout=5)
+        link = BackofficeLink(connector, store, _queue, poll_minutes=60,
+                              journal_head=lambda: None,
+                              mediators=RosterSync(connector, registry))
+        _one_round(qtbot, link)
+        link.stop()
+        assert registry.find(made).managed
+        assert registry.authenticate(made, "735190").ok

@@ -105,10 +105,10 @@ def _list(registry: MediatorRegistry, args: argparse.Namespace) -> int:
         print(NO_ACCOUNT)
         return 0
     now = dt.datetime.now().timestamp()
-    print(f"{'ID':<13} {'NAME':<24} {'ROLE':<10} {'CREATED':<25} STATE")
+    print(f"{'ID':<13} {'NAME':<24} {'ROLE':<10} {'FROM':<8} {'CREATED':<25} STATE")
     for mediator in accounts:
         print(f"{mediator.id:<13} {mediator.name:<24} {mediator.role.value:<10} "
-              f"{mediator.created_at:<25} {_state(mediator, now)}")
+              f"{mediator.source:<8} {mediator.created_at:<25} {_state(mediator, now)}")
     return 0
 
 

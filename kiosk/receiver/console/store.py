@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.receiver.console.mediator_store import MIGRATIONS as MEDIATOR_MIGRATIONS
+from kiosk.receiver.console.mediator_store import MediatorTables
 from kiosk.receiver.database import Migration
 from kiosk.receiver.storage import MIGRATIONS, ReceiverStore, remote_id
 
@@ -113,10 +115,10 @@ def _parsed(payload: bytes) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-class ConsoleStore(ReceiverStore):
-    """The receiver's database with the console's tables."""
+class ConsoleStore(MediatorTables, ReceiverStore):
+    """The receiver's database with the console's tables (and the commune's mediators)."""
 
-    migrations = (*MIGRATIONS, *_CONSOLE_MIGRATIONS)
+    migrations = (*MIGRATIONS, *_CONSOLE_MIGRATIONS, *MEDIATOR_MIGRATIONS)
 
     # ---------------------------------------------------------------- staff
 

@@ -39,6 +39,7 @@ from kiosk.receiver.console.accounts import (
     create_account,
     unlock_account,
 )
+from kiosk.receiver.console.mediator_pages import MediatorPages
 from kiosk.receiver.console.store import ConsoleStore, RequestRow
 from kiosk.receiver.storage import STATUSES, Heartbeat
 
@@ -104,6 +105,7 @@ PAGES = (
     Page(f"{PREFIX}/statistiques", "Statistiques", ALL_ROLES),
     Page(f"{PREFIX}/journal", "Journal", OVERSIGHT),
     Page(f"{PREFIX}/comptes", "Comptes", frozenset({Role.ADMIN})),
+    Page(f"{PREFIX}/mediateurs", "Médiateurs", frozenset({Role.ADMIN})),
 )
 ADMIN = frozenset({Role.ADMIN})
 
@@ -148,6 +150,7 @@ class Console:
     def __init__(self, store: ConsoleStore, min_count: int = stats.MIN_COUNT) -> None:
         self.store = store
         self.min_count = min_count
+        self.mediators = MediatorPages(store, self.render, PREFIX)
 
     # ---------------------------------------------------------------- plumbing
 
@@ -464,6 +467,7 @@ class Console:
             ("GET", f"{PREFIX}/comptes", ADMIN, self.accounts),
             ("POST", f"{PREFIX}/comptes", ADMIN, self.add_account),
             ("POST", f"{PREFIX}/comptes/{{name}}/deverrouiller", ADMIN, self.unlock),
+            *((method, path, ADMIN, handler) for method, path, handler in self.mediators.routes()),
         ]
 
 

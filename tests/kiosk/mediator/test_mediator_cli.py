@@ -245,3 +245,21 @@ def test_a_deployed_terminal_makes_no_key_for_a_new_mediator(config_file, monkey
         extra.write("deployed = true\n")
     assert add(config_file, "Camille", PIN, monkeypatch) == exit_codes.DATA
     assert "'audit-key' is missing" in capsys.readouterr().err
+
+
+def test_the_list_says_which_accounts_the_console_manages(config_file, data_dir, monkeypatch,
+                                                         capsys) -> None:
+    from kiosk.mediator.console_sync import SyncedRegistry
+    from kiosk.mediator.roster import Roster, RosterEntry
+    from kiosk.security.pin import hash_pin
+
+    assert add(config_file, "Bob", "739164", monkeypatch) == 0
+    with SyncedRegistry(data_dir / MEDIATORS_FILE) as registry:
+        registry.apply_roster(Roster(1, (RosterEntry(
+            "med-0a1b2c3d", "Camille", hash_pin(PIN), disabled=False, version=1,
+            lockout_reset=0),)))
+    capsys.readouterr()
+    assert kiosk(config_file, "mediator", "list") == 0
+    rows = {line.split()[1]: line.split()[3] for line in capsys.readouterr().out.splitlines()[1:]}
+    assert rows == {"Bob": "local", "Camille": "console"}
+    assert kiosk(config_file, "mediator", "unlock", "Camille") == 0  # the CLI still works

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kiosk.connectors import signing
 from kiosk.receiver import app as receiver_app
-from kiosk.receiver import bodies
+from kiosk.receiver import bodies, mediator_api
 from kiosk.receiver.app import ReceiverSettings, build_routes
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -27,16 +27,18 @@ def test_the_openapi_file_is_3_1_and_lists_exactly_the_receiver_routes(tmp_path)
               if not route.path.startswith("/console")}  # web pages, not the API
     assert routes == documented_paths() == {
         "/v1/submissions", "/v1/catalog", "/v1/heartbeat", "/v1/health",
-        "/v1/requests/{reference}/status"}
+        "/v1/requests/{reference}/status", "/v1/mediators", "/v1/mediators/usage"}
 
 
 def test_every_error_code_of_the_receiver_is_documented():
-    source = "".join(inspect.getsource(module) for module in (receiver_app, signing, bodies))
+    modules = (receiver_app, signing, bodies, mediator_api)
+    source = "".join(inspect.getsource(module) for module in modules)
     pattern = (r'(?:error\(\d{3}, |(?:Signature|Body)Error\(|parse_json_object\(body, )'
                r'\s*"([a-z_]+)"')
     codes = set(re.findall(pattern, source))
     assert {"bad_signature", "idempotency_key_reused", "in_progress", "invalid_json",
-            "invalid_heartbeat", "invalid_submission", "unsupported_media_type"} <= codes
+            "invalid_heartbeat", "invalid_submission", "unsupported_media_type",
+            "invalid_usage"} <= codes
     for code in codes:
         assert f"`{code}`" in OPENAPI, code
 
