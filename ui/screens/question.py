@@ -22,6 +22,7 @@ from kiosk.domain.session import Question
 from kiosk.i18n import _
 from ui.fields import FieldEditor, editor_for
 from ui.screen_reader import Alert, Heading
+from ui.typography import show_text
 from ui.screens.frame import (
     NavigationBar,
     answer_scroll_area,
@@ -154,14 +155,13 @@ class QuestionScreen(QWidget):
         """Draw ``question`` (its previous answer and error included)."""
         self.question = question
         self.setAccessibleName(demarche_title)
-        self.demarche_title.setText(demarche_title)
+        show_text(self.demarche_title, demarche_title)
         self.step.setText(question.step_text)
         self.progress.setRange(0, question.step_total)
         self.progress.setValue(question.step_number)
         self.progress.setAccessibleName(question.step_text)
-        self.label.setText(question.label)
-        self.label.setAccessibleName(question.label)
-        self.help_text.setText(question.help)
+        show_text(self.label, question.label)
+        show_text(self.help_text, question.help)
         self.help_button.setVisible(bool(question.help))
         self.help_button.setChecked(False)
         self._replace_editor(question)
@@ -218,7 +218,7 @@ class QuestionScreen(QWidget):
     def _toggle_help(self, shown: bool) -> None:
         self.help_text.setVisible(shown)
         if shown:
-            self.help_shown.emit(self.help_text.text())
+            self.help_shown.emit(self.help_text.accessibleName())
 
     def _keyboard_done(self) -> None:
         """"Valider" on the on-screen keyboard: like Enter in a one-line box."""
