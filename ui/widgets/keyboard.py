@@ -2,7 +2,7 @@
 
 Qt Virtual Keyboard is GPL-only and outside keyboards do not run under the ``cage``
 compositor, so the kiosk has its own: French AZERTY with the accented letters always in
-sight, capitals, digits, ``@ . - '``, space, "Effacer", "Valider"; or a 12-key pad for
+sight, capitals, digits, ``, ? ' - . @``, space, "Effacer", "Valider"; or a 12-key pad for
 numbers, dates, postcodes and phone numbers.
 
 Choices:
