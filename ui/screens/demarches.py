@@ -119,5 +119,6 @@ class DemarchesScreen(QWidget):
     def spoken_text(self) -> str:
         content = self._scroll.widget()
         tiles = content.findChildren(PictogramButton) if content else []
-        parts = [self.title.accessibleName(), *(t.text() for t in tiles), self._scroll.spoken_hint()]
+        title = self.title.accessibleName()
+        parts = [title, *(t.text() for t in tiles), self._scroll.spoken_hint()]
         return ". ".join(part for part in parts if part)

@@ -81,6 +81,8 @@ class AnswerScrollArea(QScrollArea):
         self.more_below = QLabel(parent)
         self.more_below.setProperty("role", "more")
         self.more_below.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # On two lines rather than wider than a 1280-pixel screen (Arabic, largest text).
+        self.more_below.setWordWrap(True)
         self.more_below.hide()
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._update_hint)

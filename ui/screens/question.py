@@ -22,7 +22,6 @@ from kiosk.domain.session import Question
 from kiosk.i18n import _
 from ui.fields import FieldEditor, editor_for
 from ui.screen_reader import Alert, Heading
-from ui.typography import show_text
 from ui.screens.frame import (
     NavigationBar,
     answer_scroll_area,
@@ -30,6 +29,7 @@ from ui.screens.frame import (
     screen_layout,
     tab_stops,
 )
+from ui.typography import show_text
 from ui.widgets.keyboard import KeyboardController, OnScreenKeyboard
 
 
@@ -208,11 +208,13 @@ class QuestionScreen(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.keyboard and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
-            # With the keyboard up, the question needs the room: the step line stays,
-            # the démarche's name and the bar go until the keyboard closes.
+            # With the keyboard up, the question needs the room: the démarche's name, the
+            # bar and the step line go until the keyboard closes (at the largest text on
+            # a 1280x800 panel, the question, the box, the keyboard and "Suivant" just
+            # fit). The step is still said, and shown again with the keyboard closed.
             compact = event.type() == QEvent.Type.Show
-            self.demarche_title.setVisible(not compact)
-            self.progress.setVisible(not compact)
+            for widget in (self.demarche_title, self.progress, self.step):
+                widget.setVisible(not compact)
         return False
 
     def _toggle_help(self, shown: bool) -> None:

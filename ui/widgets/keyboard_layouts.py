@@ -153,15 +153,18 @@ def _bottom_row(
     first: KeySpec, switch_to: str | None, *, new_line: bool
 ) -> tuple[KeySpec, ...]:
     """``first`` (3 columns), the key to the other alphabet (2), the space bar (the rest)
-    or space and "À la ligne" side by side, "Valider" (4)."""
+    or space and "À la ligne" side by side (3 each), "Valider" (4; 3 when all are there,
+    so that the space bar stays at least as wide as "À la ligne")."""
     switch = () if switch_to is None else (KeySpec(KeyKind.SWITCH, switch_to, span=2),)
-    space = 14 - first.span - 2 * len(switch) - 4
+    ok = 3 if switch and new_line else 4
+    space = 14 - first.span - 2 * len(switch) - ok
+    keys: tuple[KeySpec, ...]
     if new_line:
         keys = (KeySpec(KeyKind.CHARACTER, " ", span=space - 3),
                 KeySpec(KeyKind.CHARACTER, "\n", span=3))
     else:
         keys = (KeySpec(KeyKind.CHARACTER, " ", span=space),)
-    return (first, *switch, *keys, KeySpec(KeyKind.OK, span=4))
+    return (first, *switch, *keys, KeySpec(KeyKind.OK, span=ok))
 
 
 def _arabic_layout(name: str, switch_to: str, *, new_line: bool = False) -> KeyboardLayout:
