@@ -34,7 +34,12 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def walk_once(app: KioskApp, clicks: list[float], floors: list[float]) -> None:
+def walk_once(
+    app: KioskApp, clicks: list[float], floors: list[float], cpu: list[float] | None = None
+) -> None:
+    """One walk through every question; each click's wall time goes to ``clicks``, its
+    GUI thread's CPU time to ``cpu`` (what the click costs without waiting for a core:
+    on a shared machine the wall time also counts the other processes' turns)."""
     window, guide = app.window, app.guide
     for demarche in app.catalog().demarches:
         app.wipe_session()
@@ -49,10 +54,12 @@ def walk_once(app: KioskApp, clicks: list[float], floors: list[float]) -> None:
             start = time.perf_counter()
             window.repaint()
             floors.append(time.perf_counter() - start)
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             guide.question.navigation.next.click()
             window.repaint()
             clicks.append(time.perf_counter() - start)
+            if cpu is not None:
+                cpu.append(time.thread_time() - start_cpu)
 
 
 def report(name: str, samples: list[float], floor: list[float]) -> None:
@@ -71,12 +78,17 @@ def main() -> None:
         walk_once(app, [], [])  # warm-up: first use of every editor and pictogram
         clicks: list[float] = []
         floors: list[float] = []
+        cpu: list[float] = []
         for _ in range(args.rounds):
-            walk_once(app, clicks, floors)
+            walk_once(app, clicks, floors, cpu)
     print(f"{len(clicks)} 'Suivant' clicks over the six démarches, {args.rounds} rounds")
     report("click 'Suivant' -> next painted", clicks, floors)
+    print(f"{'  GUI thread CPU per click':<34} p50 {percentile(cpu, 0.5) * 1e3:6.2f} ms  "
+          f"p95 {percentile(cpu, 0.95) * 1e3:6.2f} ms   "
+          "(the click's own work, without the waits for a core)")
     met = percentile(clicks, 0.95) < 0.016
-    print(f"goal: p95 under 16 ms -> {'met' if met else 'NOT met'}")
+    print(f"goal: p95 under 16 ms -> {'met' if met else 'NOT met'}"
+          f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

@@ -50,14 +50,31 @@ def offscreen_screen(tmp_path: Path) -> str:
     return f"offscreen:configfile={settings}"
 
 
-def terminal_config(tmp_path: Path) -> Path:
-    """A terminal's configuration: its own data directory, a touch screen, no back office."""
+# The kiosk's own back office on a port where nothing listens: the terminal is paired
+# (terminal secret enrolled), builds its connector (and imports requests) as a deployed
+# terminal does, and keeps its queue, as when the network is down.
+HTTP_BACKOFFICE = (
+    '[backoffice]\nkind = "http"\nurl = "http://127.0.0.1:9"\nterminal_id = "borne-bench"\n'
+)
+
+
+def terminal_config(tmp_path: Path, backoffice: str) -> Path:
+    """A terminal's configuration: its own data directory, a touch screen, and no back
+    office (``none``) or a paired one (``http``, secrets enrolled here)."""
     config = tmp_path / "kiosk.toml"
+    office = HTTP_BACKOFFICE if backoffice == "http" else '[backoffice]\nkind = "none"\n'
     config.write_text(
         f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\nlog_level = "WARNING"\n'
-        'hide_cursor = true\n[backoffice]\nkind = "none"\n',
+        f"hide_cursor = true\n{office}",
         encoding="utf-8",
     )
+    if backoffice == "http":
+        script = Path(sys.executable).with_name("kiosk")
+        for what in (["data-keys"], ["terminal-secret", "--out", str(tmp_path / "secret")]):
+            subprocess.run(
+                [str(script), "enroll", "--config", str(config), *what],
+                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
     return config
 
 
@@ -141,11 +158,16 @@ def paired_ratio(kiosk: list[Start], floor: list[Start], what: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--backoffice", choices=("none", "http"), default="none",
+        help="none: no back office (the figure kept since the first session); http: a "
+             "paired terminal whose back office is unreachable (what a terminal loads)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         env = installed_like_env(tmp_path)
-        config = terminal_config(tmp_path)
+        config = terminal_config(tmp_path, args.backoffice)
         # The installed console script, as systemd starts it (not `python -m`, which adds
         # runpy's import to every start).
         script = Path(sys.executable).with_name("kiosk")
@@ -157,7 +179,8 @@ def main() -> None:
         for _ in range(args.runs):  # interleaved, so both see the same machine load
             floor_samples.append(measure(floor, env, tmp_path))
             kiosk_samples.append(measure(kiosk, env, tmp_path))
-    print(f"start-up to READY=1, {args.runs} runs each, offscreen platform")
+    print(f"start-up to READY=1, {args.runs} runs each, offscreen platform, "
+          f"back office: {args.backoffice}")
     summarize("floor (bare QLabel)", floor_samples)
     summarize("kiosk (welcome screen)", kiosk_samples)
     rss = max(start.rss_mib for start in kiosk_samples)

@@ -81,7 +81,7 @@ def main() -> None:
         env["NOTIFY_SOCKET"] = str(tmp_path / "notify.sock")
         notify.bind(env["NOTIFY_SOCKET"])  # READY=1 is sent there; nobody needs to read it
         floor = instructions(FLOOR_UNTIL_READY, [], env)
-        kiosk = instructions(KIOSK, ["--config", str(terminal_config(tmp_path))], env)
+        kiosk = instructions(KIOSK, ["--config", str(terminal_config(tmp_path, "none"))], env)
     print("start-up to READY=1 in instructions (valgrind callgrind), offscreen 1920x1080")
     print(f"floor (bare QLabel)      {floor / 1e6:8.1f} M")
     print(f"kiosk (welcome screen)   {kiosk / 1e6:8.1f} M")

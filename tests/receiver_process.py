@@ -25,7 +25,7 @@ import pytest
 
 from kiosk.connectors.signing import sign_request
 from kiosk.receiver.launcher import start_receiver, stop_receiver
-from kiosk.receiver.storage import FaultEvent, ReceiverStore, Submission
+from kiosk.receiver.storage import FaultEvent, Heartbeat, ReceiverStore, Submission
 from offline_queue.store import QueueStore, State
 
 TERMINAL_ID = "test-terminal-01"
@@ -45,6 +45,10 @@ class RunningReceiver:
     def submissions(self) -> list[Submission]:
         """What the receiver stored, read from its database."""
         return self._read(ReceiverStore.submissions)
+
+    def heartbeats(self) -> list[Heartbeat]:
+        """The last heartbeat of each terminal, read from its database."""
+        return self._read(ReceiverStore.heartbeats)
 
     def faults(self) -> list[FaultEvent]:
         """The faults it injected, in order."""

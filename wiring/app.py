@@ -476,17 +476,19 @@ class KioskApp(QObject):
         return QPrinter(info, QPrinter.PrinterMode.HighResolution)
 
     def _link_backoffice(self) -> None:
-        """Catalog updates and heartbeats, when there is a back office."""
+        """Catalog updates and heartbeats, when the back office is the kiosk's own API."""
+        connector = self.delivery.connector
+        if connector is None or self.config.backoffice.kind != "http":
+            return  # checked first: the connector's module imports requests (~10 MiB)
         from kiosk.connectors.http_api import HttpApiConnector
         from wiring.backoffice_link import BackofficeLink
 
-        connector = self.delivery.connector
         if not isinstance(connector, HttpApiConnector):
             return
         self.backoffice = BackofficeLink(
             connector,
             self.catalogs,
-            lambda: {state.value: n for state, n in self.delivery.status().counts.items()},
+            self.delivery.status,
             self.config.backoffice.poll_minutes,
             self,
             journal_head=self.visit.journal_head,

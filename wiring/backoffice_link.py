@@ -2,15 +2,18 @@
 
 Every ``[backoffice] poll_minutes`` the kiosk asks ``GET /v1/catalog`` (conditional on the
 ETag it has) and says ``POST /v1/heartbeat`` (terminal id, version, queue counts, the
+version of the catalog in use, whether the queue is paused and the pause's cause code, the
 journal's head, the days of anonymous statistics not yet acknowledged; nothing about
-anyone). The days the back office says it stored are marked sent; the others go again with
-the next heartbeat (docs/statistics.md). The head is the anchor the back office keeps, so
-that an older copy of the journal put back on the terminal is seen (``kiosk.audit.head``).
-The network work and the check of a downloaded catalog (about a second for an 8 MiB one)
-run on a short-lived thread; the checked catalog, or its named problem, comes back to the
-GUI thread as a signal, and only there is it put in use or refused. A refused catalog is
-logged and the last good catalog stays in use; its ETag is remembered and sent as
-``If-None-Match``, so the same broken catalog is neither downloaded nor checked again.
+anyone). What it says is read on the GUI thread when the round starts: a catalog that
+round brings is told by the next heartbeat. The days the back office says it stored are
+marked sent; the others go again with the next heartbeat (docs/statistics.md). The head is
+the anchor the back office keeps, so that an older copy of the journal put back on the
+terminal is seen (``kiosk.audit.head``). The network work and the check of a downloaded
+catalog (about a second for an 8 MiB one) run on a short-lived thread; the checked
+catalog, or its named problem, comes back to the GUI thread as a signal, and only there is
+it put in use or refused. A refused catalog is logged and the last good catalog stays in
+use; its ETag is remembered and sent as ``If-None-Match``, so the same broken catalog is
+neither downloaded nor checked again.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from kiosk.audit.head import JournalHead
 from kiosk.catalog.model import Catalog
 from kiosk.catalog.parser import CatalogError
 from kiosk.catalog.store import CatalogStore
-from kiosk.connectors.http_api import ConnectorError, HttpApiConnector
+from kiosk.connectors.http_api import ConnectorError, HttpApiConnector, TerminalState
 from kiosk.statistics.store import PendingDay, StatisticsStore
+from offline_queue.store import QueueStatus
 
 _log = logging.getLogger(__name__)
 MINUTE_MS = 60_000
@@ -49,7 +53,7 @@ class BackofficeLink(QObject):
         self,
         connector: HttpApiConnector,
         catalogs: CatalogStore,
-        queue_counts: Callable[[], Mapping[str, int]],
+        queue_status: Callable[[], QueueStatus],
         poll_minutes: int,
         parent: QObject | None = None,
         *,
@@ -60,7 +64,7 @@ class BackofficeLink(QObject):
         self._statistics = statistics
         self._connector = connector
         self._catalogs = catalogs
-        self._queue_counts = queue_counts
+        self._queue_status = queue_status
         self._journal_head = journal_head
         # The ETag of the last catalog checked, good or refused: sent as If-None-Match.
         self._etag: str | None = None
@@ -84,11 +88,13 @@ class BackofficeLink(QObject):
         if not self._busy.acquire(blocking=False):
             return
         try:
-            counts = dict(self._queue_counts())
+            queue = self._queue_status()
+            counts = {state.value: count for state, count in queue.counts.items()}
+            state = TerminalState.of(queue, self._catalogs.version)
             head = self._journal_head()
             days = self._statistics.pending() if self._statistics is not None else []
             threading.Thread(
-                target=self._round, args=(counts, head, days, self._etag),
+                target=self._round, args=(counts, state, head, days, self._etag),
                 name="backoffice-poll",
                 daemon=True,
             ).start()
@@ -99,12 +105,13 @@ class BackofficeLink(QObject):
     def _round(
         self,
         counts: Mapping[str, int],
+        state: TerminalState,
         head: JournalHead | None,
         days: list[PendingDay],
         etag: str | None,
     ) -> None:
         try:
-            self._beat(counts, head, days)
+            self._beat(counts, state, head, days)
             self._ask(etag)
         except Exception as error:
             _log.warning("back-office round failed: %s", type(error).__name__)
@@ -114,10 +121,14 @@ class BackofficeLink(QObject):
                 self.round_finished.emit()
 
     def _beat(
-        self, counts: Mapping[str, int], head: JournalHead | None, days: list[PendingDay]
+        self,
+        counts: Mapping[str, int],
+        state: TerminalState,
+        head: JournalHead | None,
+        days: list[PendingDay],
     ) -> None:
         answer = self._connector.heartbeat(
-            counts, journal_head=head, statistics=[day.counts for day in days]
+            counts, journal_head=head, statistics=[day.counts for day in days], state=state
         )
         if self._statistics is not None and answer.statistics_stored:
             self._statistics.acknowledge(days, answer.statistics_stored)

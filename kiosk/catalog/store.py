@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kiosk.catalog.model import Catalog
 from kiosk.catalog.parser import CatalogError, load_catalog_bytes
+from kiosk.catalog.version import catalog_version
 from kiosk.paths import asset
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class CatalogStore:
         self.cache_path = cache_path
         self.pictogram_dir = pictogram_dir if pictogram_dir is not None else pictograms_dir()
         self.current: Catalog | None = None
+        self.version: str | None = None  # catalog_version() of the current catalog's bytes
         self.last_error: CatalogError | None = None
 
     def check(self, raw: bytes) -> Catalog:
@@ -74,6 +76,7 @@ class CatalogStore:
     def use(self, catalog: Catalog, raw: bytes) -> None:
         """Put a catalog that passed ``check()`` in use, and cache its bytes."""
         self.current = catalog
+        self.version = catalog_version(raw)
         self.last_error = None
         self._write_cache(raw)
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Protocol
 
 from kiosk import secrets
 from kiosk.config import Config
-from kiosk.connectors.http_api import HttpApiConnector
 from offline_queue.connector import Connector
 
 if TYPE_CHECKING:
@@ -58,6 +57,8 @@ def connector_from_config(
         _log.warning("no terminal secret is enrolled (kiosk enroll terminal-secret): requests "
                      "stay queued and none is sent until the terminal is paired")
         return None
+    from kiosk.connectors.http_api import HttpApiConnector  # requests' import: ~10 MiB
+
     return HttpApiConnector(
         office.url,
         office.terminal_id,

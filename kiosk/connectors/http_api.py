@@ -63,6 +63,7 @@ from offline_queue.connector import (
     RetryLater,
     Unauthorized,
 )
+from offline_queue.store import PAUSE_CONFIGURATION, PAUSE_CREDENTIALS, QueueStatus
 
 SUBMISSIONS_PATH = "/v1/submissions"
 CATALOG_PATH = "/v1/catalog"
@@ -87,6 +88,7 @@ _DIGITS = re.compile(r"[0-9]{1,20}")
 _ERROR_CODE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 _REMOTE_REFERENCE = re.compile(rf"[\x21-\x7e]{{1,{MAX_REMOTE_REFERENCE}}}")
 UNKNOWN_REFERENCE = "unknown_reference"  # the error code of a 404 on a request's status
+PAUSE_CAUSES = frozenset({PAUSE_CREDENTIALS, PAUSE_CONFIGURATION})  # a heartbeat's pause_cause
 _log = logging.getLogger(__name__)
 
 
@@ -116,6 +118,30 @@ class HeartbeatAnswer(NamedTuple):
 
     def __bool__(self) -> bool:
         return self.accepted
+
+
+@dataclass(frozen=True)
+class TerminalState:
+    """What a heartbeat says of the terminal beside its queue counts: the version of the
+    catalog it runs (``kiosk.catalog.version``), whether its queue is paused, and why when
+    the queue knows it (a code of ``PAUSE_CAUSES``, never the pause's free text). A field
+    left None is not sent."""
+
+    catalog_version: str | None = None
+    paused: bool | None = None
+    pause_cause: str | None = None
+
+    @classmethod
+    def of(cls, queue: QueueStatus, catalog_version: str | None = None) -> TerminalState:
+        """The state of a terminal whose queue is ``queue``."""
+        cause = queue.pause_cause if queue.paused and queue.pause_cause in PAUSE_CAUSES else None
+        return cls(catalog_version, queue.paused, cause)
+
+    def fields(self) -> dict[str, object]:
+        """The heartbeat's fields that say this state."""
+        named = {"catalog_version": self.catalog_version, "paused": self.paused,
+                 "pause_cause": self.pause_cause}
+        return {name: value for name, value in named.items() if value is not None}
 
 
 class AccessCheck(NamedTuple):
@@ -260,15 +286,16 @@ class HttpApiConnector:
         version: str = __version__,
         journal_head: JournalHead | None = None,
         statistics: Sequence[DayCounts] = (),
+        state: TerminalState = TerminalState(),
     ) -> HeartbeatAnswer:
         """``POST /v1/heartbeat`` (terminal id, version, queue counts, the journal's head,
-        the days of statistics not yet acknowledged); its answer says whether it was
-        accepted and which days of statistics the back office stored.
+        the days of statistics not yet acknowledged, the terminal's ``state``); its answer
+        says whether it was accepted and which days of statistics the back office stored.
 
         Never raises for network trouble: a missed heartbeat is only logged.
         """
         try:
-            answer = self._post_heartbeat(queue_counts, version, journal_head, statistics)
+            answer = self._post_heartbeat(queue_counts, version, journal_head, statistics, state)
         except requests.RequestException as error:
             _log.info("heartbeat not sent: %s", _describe_network_error(error))
             return HeartbeatAnswer(False, frozenset())
@@ -277,11 +304,13 @@ class HttpApiConnector:
         _log.warning("heartbeat refused: %s", _status_reason(answer))
         return HeartbeatAnswer(False, frozenset())
 
-    def check_access(self, queue_counts: Mapping[str, int]) -> AccessCheck:
+    def check_access(
+        self, queue_counts: Mapping[str, int], state: TerminalState = TerminalState()
+    ) -> AccessCheck:
         """One signed heartbeat, to learn whether the back office accepts this terminal's
         credentials now (``kiosk queue resume``); never raises for network trouble."""
         try:
-            answer = self._post_heartbeat(queue_counts, __version__, None, ())
+            answer = self._post_heartbeat(queue_counts, __version__, None, (), state)
         except requests.RequestException as error:
             return AccessCheck(None, f"network: {_describe_network_error(error)}")
         reason = _status_reason(answer)
@@ -297,12 +326,14 @@ class HttpApiConnector:
         version: str,
         journal_head: JournalHead | None,
         statistics: Sequence[DayCounts],
+        state: TerminalState,
     ) -> _Answer:
         beat: dict[str, object] = {
             "terminal_id": self.terminal_id,
             "version": version,
-            "queue": {str(state): int(count) for state, count in queue_counts.items()},
+            "queue": {str(name): int(count) for name, count in queue_counts.items()},
             "sent_at": int(time.time()),
+            **state.fields(),
         }
         if journal_head is not None:
             beat["journal_head"] = journal_head.to_dict()

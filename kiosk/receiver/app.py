@@ -17,6 +17,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from kiosk.catalog.version import catalog_version
 from kiosk.connectors.signing import DEFAULT_MAX_SKEW, SignatureError, verify_request
 from kiosk.domain.reference import normalise_reference
 from kiosk.receiver.bodies import BodyError, check_heartbeat, check_submission, is_json_media_type
@@ -75,7 +76,7 @@ class _Catalog:
             stamp = (stat.st_mtime, stat.st_size)
             if stamp != self._stamp:
                 self.body = self.path.read_bytes()
-                self.etag = '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
+                self.etag = f'"{catalog_version(self.body)}"'
                 self._stamp = stamp
         except OSError:
             return None

@@ -14,10 +14,12 @@ from typing import Any, NoReturn
 from kiosk.audit.head import JournalHead
 from kiosk.receiver.storage import HeartbeatDetails
 from kiosk.statistics.keys import DayCounts, StatisticsError, check_days
+from offline_queue.store import PAUSE_CONFIGURATION, PAUSE_CREDENTIALS
 
 MAX_VERSION_LENGTH = 64
 MAX_QUEUE_STATE_LENGTH = 32
 MAX_UNIX_TIME = 2**53  # far beyond any clock; keeps the number exact in every database
+PAUSE_CAUSES = (PAUSE_CREDENTIALS, PAUSE_CONFIGURATION)  # the spec's enum, in its order
 
 
 class BodyError(ValueError):
@@ -117,6 +119,17 @@ def check_heartbeat(body: bytes) -> HeartbeatBody:
         counts[state] = int(count)
     if "terminal_id" in data and not isinstance(data["terminal_id"], str):
         raise BodyError("invalid_heartbeat", "terminal_id must be a string")
+    head = None
+    if "journal_head" in data:
+        try:
+            head = JournalHead.from_dict(data["journal_head"])
+        except ValueError as problem:
+            raise BodyError("invalid_heartbeat", str(problem)) from None
+    return HeartbeatBody(version, counts, head, _details_of(data), _statistics_of(data))
+
+
+def _details_of(data: dict[str, Any]) -> HeartbeatDetails:
+    """The heartbeat's optional details (its clock, catalog and pause), or ``BodyError``."""
     sent_at: Any = data.get("sent_at")
     if "sent_at" in data and not (is_integer(sent_at) and 0 <= sent_at <= MAX_UNIX_TIME):
         raise BodyError("invalid_heartbeat", "sent_at must be an integer (Unix time)")
@@ -130,16 +143,14 @@ def check_heartbeat(body: bytes) -> HeartbeatBody:
     paused = data.get("paused")
     if "paused" in data and not isinstance(paused, bool):
         raise BodyError("invalid_heartbeat", "paused must be true or false")
-    head = None
-    if "journal_head" in data:
-        try:
-            head = JournalHead.from_dict(data["journal_head"])
-        except ValueError as problem:
-            raise BodyError("invalid_heartbeat", str(problem)) from None
-    details = HeartbeatDetails(
-        None if sent_at is None else int(sent_at), catalog_version, paused
+    pause_cause = data.get("pause_cause")
+    if "pause_cause" in data and pause_cause not in PAUSE_CAUSES:
+        raise BodyError("invalid_heartbeat", f"pause_cause: one of {', '.join(PAUSE_CAUSES)}")
+    if pause_cause is not None and paused is not True:
+        raise BodyError("invalid_heartbeat", "pause_cause goes with paused: true only")
+    return HeartbeatDetails(
+        None if sent_at is None else int(sent_at), catalog_version, paused, pause_cause
     )
-    return HeartbeatBody(version, counts, head, details, _statistics_of(data))
 
 
 def _statistics_of(data: dict[str, Any]) -> tuple[DayCounts, ...]:

@@ -69,7 +69,7 @@ from kiosk.receiver.console.store import ConsoleStore
 from kiosk.receiver.constants import DATABASE_ENV, DEFAULT_PORT, READY_PREFIX
 from kiosk.receiver.database import DatabaseError, is_url
 from kiosk.receiver.faults import FaultPlan
-from kiosk.receiver.storage import STATUSES
+from kiosk.receiver.storage import STATUSES, Heartbeat
 from kiosk.receiver.terminals import (
     TerminalRegistry,
     TerminalsFileError,
@@ -384,15 +384,24 @@ def _heads(args: argparse.Namespace) -> int:
 
 
 def _heartbeats(args: argparse.Namespace) -> int:
-    """One line per terminal: id, last seen, version, heartbeats counted, queue counts."""
+    """One line per terminal: id, last seen, version, heartbeats counted, queue counts,
+    and PAUSED (with its cause) while its queue is paused."""
     with _received(args) as store:
         beats = store.heartbeats()
     _show([({"terminal_id": beat.terminal_id, "last_seen": beat.received_at,
-              "version": beat.version, "beats": beat.beats, "queue": beat.queue},
+              "version": beat.version, "beats": beat.beats, "queue": beat.queue,
+              "catalog_version": beat.catalog_version, "paused": beat.paused,
+              "pause_cause": beat.pause_cause},
              f"{beat.terminal_id}  {_when(beat.received_at)}  {beat.version}  "
-             f"{beat.beats} beat(s)  {_counts(beat.queue)}")
+             f"{beat.beats} beat(s)  {_counts(beat.queue)}{_pause(beat)}")
             for beat in beats], args.json, f"{len(beats)} terminal(s)")
     return 0
+
+
+def _pause(beat: Heartbeat) -> str:
+    if not beat.paused:
+        return ""
+    return f"  PAUSED ({beat.pause_cause})" if beat.pause_cause else "  PAUSED"
 
 
 def _counts(queue: dict[str, int]) -> str:

@@ -89,6 +89,10 @@ MIGRATIONS = (
             PRIMARY KEY (terminal_id, day, key)
         )""",
     )),
+    # Why a terminal's queue is paused, as a code (credentials, configuration).
+    Migration("receiver", 4, (
+        "ALTER TABLE heartbeat_details ADD COLUMN pause_cause TEXT",
+    )),
 )
 
 
@@ -135,6 +139,7 @@ class Heartbeat:
     sent_at: int | None = None  # the terminal's clock when it sent it (Unix time)
     catalog_version: str | None = None
     paused: bool | None = None  # None: the terminal did not say
+    pause_cause: str | None = None  # credentials, configuration; None: not said
 
     @property
     def clock_offset(self) -> float | None:
@@ -149,6 +154,7 @@ class HeartbeatDetails:
     sent_at: int | None = None
     catalog_version: str | None = None
     paused: bool | None = None
+    pause_cause: str | None = None
 
 
 @dataclass(frozen=True)
@@ -258,17 +264,24 @@ class ReceiverStore:
         journal_head: JournalHead | None = None,
         details: HeartbeatDetails | None = None,
     ) -> None:
-        """Keep the last heartbeat of a terminal and count them, and its journal head if higher."""
+        """Keep the last heartbeat of a terminal and count them, and its journal head if higher.
+
+        A heartbeat that does not say its catalog version (``kiosk queue resume`` sends
+        one) keeps the last one said: the terminal still runs that catalog.
+        """
         if journal_head is not None:
             self._keep_head(terminal_id, journal_head, time.time())
         details = details or HeartbeatDetails()
         paused = None if details.paused is None else int(details.paused)
         self._db.execute(
-            "INSERT INTO heartbeat_details (terminal_id, sent_at, catalog_version, paused)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (terminal_id) DO UPDATE SET"
-            " sent_at = excluded.sent_at, catalog_version = excluded.catalog_version,"
-            " paused = excluded.paused",
-            (terminal_id, details.sent_at, details.catalog_version, paused),
+            "INSERT INTO heartbeat_details"
+            " (terminal_id, sent_at, catalog_version, paused, pause_cause)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (terminal_id) DO UPDATE SET"
+            " sent_at = excluded.sent_at, catalog_version ="
+            " COALESCE(excluded.catalog_version, heartbeat_details.catalog_version),"
+            " paused = excluded.paused, pause_cause = excluded.pause_cause",
+            (terminal_id, details.sent_at, details.catalog_version, paused,
+             details.pause_cause),
         )
         self._db.execute(
             "INSERT INTO heartbeats (terminal_id, version, queue, received_at, beats)"
@@ -394,13 +407,13 @@ class ReceiverStore:
         """The last heartbeat of each terminal."""
         rows = self._db.all(
             "SELECT h.terminal_id, h.version, h.queue, h.received_at, h.beats,"
-            " d.sent_at, d.catalog_version, d.paused FROM heartbeats h"
+            " d.sent_at, d.catalog_version, d.paused, d.pause_cause FROM heartbeats h"
             " LEFT JOIN heartbeat_details d ON d.terminal_id = h.terminal_id"
             " ORDER BY h.terminal_id"
         )
         return [
             Heartbeat(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6],
-                      None if r[7] is None else bool(r[7]))
+                      None if r[7] is None else bool(r[7]), r[8])
             for r in rows
         ]
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from kiosk.receiver.console import accounts
@@ -45,6 +48,51 @@ def test_the_lockout_ends_after_its_time_and_a_success_resets_the_count(store):
     assert authenticate(store, "bob", PASSWORD, now + 60).problem == "locked"
     later = now + accounts.LOCKOUT_SECONDS + 1
     assert authenticate(store, "bob", PASSWORD, later).account == "bob"
+
+
+def test_failed_logins_at_once_cannot_pass_the_threshold_without_locking(
+    store, database_location
+):
+    """Twice the threshold of wrong passwords at the same moment, each on its own
+    connection (as several receivers on one database): each failure is counted, the
+    threshold-th locks the account, and the good password is refused after them."""
+    create_account(store, "carol", Role.AGENT, PASSWORD)
+    attempts = 2 * accounts.MAX_FAILURES
+    start = threading.Barrier(attempts)
+
+    def wrong_password(_: int) -> str | None:
+        own = ConsoleStore(database_location)
+        try:
+            start.wait(timeout=30)
+            return authenticate(own, "carol", "wrong password", 1_000_000.0).problem
+        finally:
+            own.close()
+
+    with ThreadPoolExecutor(attempts) as pool:
+        problems = list(pool.map(wrong_password, range(attempts)))
+    assert problems.count("refused") == accounts.MAX_FAILURES - 1
+    assert problems.count("locked") == attempts - (accounts.MAX_FAILURES - 1)
+    assert store.staff("carol").locked_until == 1_000_000.0 + accounts.LOCKOUT_SECONDS
+    assert authenticate(store, "carol", PASSWORD, 1_000_060.0).problem == "locked"
+    actions = [entry.action for entry in store.journal_entries()]
+    assert actions.count("staff_locked") == 1
+
+
+def test_a_good_password_checked_while_the_account_got_locked_is_refused(store, monkeypatch):
+    create_account(store, "dan", Role.AGENT, PASSWORD)
+    now = 1_000_000.0
+    real_staff = store.staff
+
+    def locked_meanwhile(name: str):
+        found = real_staff(name)  # read before the lock, as a login still checking
+        for _ in range(accounts.MAX_FAILURES):
+            store.count_failure(name, now, accounts.MAX_FAILURES, now + 60)
+        return found
+
+    monkeypatch.setattr(store, "staff", locked_meanwhile)
+    assert authenticate(store, "dan", PASSWORD, now).problem == "locked"
+    monkeypatch.undo()
+    assert store.staff("dan").locked_until == now + 60
 
 
 def test_staff_add_reads_the_password_from_stdin_and_never_twice_the_same_name(tmp_path):

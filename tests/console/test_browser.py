@@ -11,6 +11,7 @@ DIR/console-NAME.png (``make docs-images`` does so for docs/images).
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
 import shutil
@@ -33,8 +34,26 @@ CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 DESK, PHONE = (1280, 900), (390, 844)
-DOC_PAGES = {"login", "terminals", "requests", "request-error", "statistics", "journal"}
+DOC_PAGES = {"login", "terminals", "requests", "request-error", "statistics",
+             "statistics-demarche", "journal"}
 REFERENCES = ("ADM-7K3-Q9P", "ADM-4XC-77M", "ETC-9PP-2KD")
+COUNTS = {  # one day of a terminal's counters (docs/statistics.md)
+    "visits": 64, "visits.hour.09": 30, "visits.hour.14": 34, "audio": 12, "headphones": 7,
+    "keypad": 5, "touch_confirm": 3, "text_size.large": 18, "text_size.largest": 9,
+    "theme.high_contrast": 6, "theme.dark": 2, "language.en": 5, "language.ar": 8,
+    "gdpr_notice": 4, "status_lookup": 11,
+    "demarche.signalement-rue.started": 50, "demarche.signalement-rue.sent": 22,
+    "demarche.signalement-rue.assisted": 8, "demarche.signalement-rue.abandoned": 23,
+    "demarche.signalement-rue.abandoned_at.photo": 14,
+    "demarche.signalement-rue.abandoned_at.adresse": 7,
+    "demarche.signalement-rue.abandoned_at.nom": 2,
+    "demarche.signalement-rue.duration.2_to_5_min": 6,
+    "demarche.signalement-rue.duration.5_to_10_min": 11,
+    "demarche.signalement-rue.duration.10_to_20_min": 5,
+    "demarche.carte-grise.started": 9, "demarche.carte-grise.sent": 7,
+    "demarche.carte-grise.abandoned": 2, "demarche.carte-grise.abandoned_at.review": 2,
+    "demarche.carte-grise.duration.over_20_min": 7, "demarche.carte-grise.assisted": 7,
+}
 
 if CHROMIUM is None or CHROMEDRIVER is None:
     MISSING = "chromium and chromium-driver are not installed (scripts/bootstrap.sh)"
@@ -122,12 +141,13 @@ def test_a_terminal_appears_after_its_heartbeat(driver, console):
     assert console.receiver.terminal_id not in driver.page_source
     check_page(driver, "terminals-empty")
     console.heartbeat({"version": "0.1.0", "queue": {"pending": 1, "delivered": 42},
-                       "sent_at": int(time.time()), "catalog_version": "2026.11",
+                       "sent_at": int(time.time()),
+                       "catalog_version": "3f1c9a0be2d84c7f95a61e0d4b27c8e1",
                        "journal_head": {"seq": 118, "hash": "9f" * 32}})
     driver.refresh()
     card = driver.find_element(By.XPATH, f"//h2[text()='{console.receiver.terminal_id}']/..")
     assert "Aucune alerte" in card.text
-    assert "2026.11" in card.text
+    assert "3f1c9a0be2d84c7f95a61e0d4b27c8e1" in card.text
     check_page(driver, "terminals")
 
 
@@ -159,19 +179,31 @@ def test_a_status_changed_in_the_browser_reaches_the_kiosk(driver, console):
 def test_the_statistics_are_drawn_and_downloaded_with_small_counts_hidden(
     driver, console, downloads
 ):
+    console.heartbeat({"version": "0.1.0", "queue": {}, "statistics": [
+        {"day": dt.date.today().isoformat(), "counts": COUNTS}]})
     driver.get(console.url + "/statistiques")
-    chart = driver.find_element(By.CSS_SELECTOR, "svg[role=img]")
-    assert "par jour" in chart.find_element(By.TAG_NAME, "title").get_attribute("textContent")
+    charts = driver.find_elements(By.CSS_SELECTOR, "svg[role=img]")
+    titles = [chart.find_element(By.TAG_NAME, "title").get_attribute("textContent")
+              for chart in charts]
+    assert "Visites par jour" in titles
+    assert "signalement-rue : étape où la démarche est abandonnée" in titles
+    steps = driver.find_element(By.CSS_SELECTOR, "[aria-label^='signalement-rue : étape']")
+    assert "Question « photo »" in steps.text
     check_page(driver, "statistics")
     driver.find_element(By.PARTIAL_LINK_TEXT, "CSV").click()
     deadline = time.monotonic() + 30
-    while not list(downloads.glob("demandes-*.csv")) and time.monotonic() < deadline:
+    while not list(downloads.glob("statistiques-*.csv")) and time.monotonic() < deadline:
         time.sleep(0.1)
-    (saved,) = downloads.glob("demandes-*.csv")
+    (saved,) = downloads.glob("statistiques-*.csv")
     lines = saved.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "jour,demarche,demandes"
-    assert all(line.endswith(",< 5") for line in lines[1:]), lines
-    assert len(lines) == 4
+    assert lines[0] == "rubrique,demarche,element,nombre"
+    assert "abandon_etape,signalement-rue,photo,14" in lines
+    assert "abandon_etape,signalement-rue,adresse,masqué" in lines  # 23 - 14 - 7 = 2
+    assert not any(line.endswith((",1", ",2", ",3", ",4")) for line in lines), lines
+    Select(driver.find_element(By.ID, "demarche")).select_by_visible_text("signalement-rue")
+    driver.find_element(By.XPATH, "//button[text()='Afficher']").click()
+    assert "Démarche signalement-rue" in driver.page_source
+    check_page(driver, "statistics-demarche")
 
 
 def test_a_bad_period_is_said_by_its_field(driver, console):

@@ -7,6 +7,7 @@ import re
 import pytest
 import requests
 
+from kiosk.connectors.http_api import HttpApiConnector, TerminalState
 from kiosk.receiver.console.accounts import MAX_FAILURES
 from kiosk.receiver.console.store import ConsoleStore
 from kiosk.receiver.console.web import Console as ConsolePages
@@ -176,6 +177,28 @@ def test_a_terminal_appears_with_its_alerts_after_a_heartbeat(console, sessions)
     for text in (console.receiver.terminal_id, "0.4.2", "2026.05", "en attente : 1",
                  "En pause", "Horloge décalée", "2 envoi(s) en échec", "entrée 7"):
         assert text in page, text
+
+
+@pytest.mark.parametrize(("cause", "alert"), [
+    ("credentials", "En pause : la mairie refuse l’accès de ce terminal. Son identifiant ou "
+                    "son secret est à vérifier (technicien)"),
+    ("configuration", "En pause : l’adresse de la mairie est mal réglée sur ce terminal"),
+    (None, "En pause : les envois de ce terminal sont arrêtés"),
+])
+def test_a_paused_terminal_shows_why_in_plain_french_with_its_catalog(
+    console, sessions, cause, alert
+):
+    kiosk = HttpApiConnector(console.receiver.url, console.receiver.terminal_id,
+                             console.receiver.secret, timeout=10)
+    try:
+        state = TerminalState("3f1c9a0be2d84c7f95a61e0d4b27c8e1", True, cause)
+        assert kiosk.heartbeat({"pending": 3}, "0.5.0", state=state).accepted
+    finally:
+        kiosk.close()
+    page = sessions["agent"].get(console.url + "/terminaux", timeout=10).text
+    assert "<code>3f1c9a0be2d84c7f95a61e0d4b27c8e1</code>" in page
+    assert f"<li>{alert}" in page
+    assert page.count("En pause") == 1
 
 
 def test_pages_send_security_headers(console, sessions):

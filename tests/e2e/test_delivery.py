@@ -61,3 +61,10 @@ def test_a_street_report_reaches_the_town_hall_and_the_receipt_says_so(
     )
     assert sent.answers["description"] == "Un frigo sur le trottoir"
     assert "3 place du Marché" in str(sent.answers["lieu"])
+
+    # The running kiosk's heartbeat told the back office the catalog it runs, unpaused.
+    def told() -> None:
+        [beat] = [b for b in receiver.heartbeats() if b.terminal_id == TERMINAL_ID]
+        assert (beat.catalog_version, beat.paused) == (kiosk.catalogs.version, False)
+
+    qtbot.waitUntil(told, timeout=15_000)

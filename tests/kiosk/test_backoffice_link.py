@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import os
 import sqlite3
 import threading
+import uuid
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,9 +19,12 @@ from kiosk.audit.entries import SYSTEM, EntryKind
 from kiosk.audit.journal import AUDIT_FILE, Journal
 from kiosk.catalog import store as store_module
 from kiosk.catalog.store import CatalogStore, bundled_catalog_path
+from kiosk.catalog.version import catalog_version
 from kiosk.connectors.http_api import CatalogAnswer, HttpApiConnector
 from kiosk.receiver.storage import ReceiverStore
 from kiosk.statistics.store import STATISTICS_FILE, StatisticsStore
+from offline_queue.connector import Misconfigured, Unauthorized
+from offline_queue.store import QueueStatus, QueueStore, State
 from tests.receiver_process import running_receiver
 from wiring.backoffice_link import BackofficeLink
 
@@ -40,8 +45,14 @@ def _link(
         receiver.url, receiver.terminal_id, receiver.secret, timeout=5
     )
     head = journal.head if journal is not None else (lambda: None)
-    return BackofficeLink(connector, store, lambda: {"pending": 2}, poll_minutes=60,
+    return BackofficeLink(connector, store, lambda: _queue(pending=2), poll_minutes=60,
                           journal_head=head)
+
+
+def _queue(**counts: int) -> QueueStatus:
+    """A queue that is not paused, holding ``counts`` items per state."""
+    return QueueStatus({State(name): n for name, n in counts.items()}, None, None, None, None,
+                       paused=False, paused_reason=None, expiring_soon=0, next_expiry_at=None)
 
 
 def _one_round(qtbot, link: BackofficeLink) -> None:
@@ -205,13 +216,13 @@ def test_statistics_go_with_the_heartbeat_and_stay_until_acknowledged(tmp_path: 
         day = dt.date(2026, 12, 2)
         statistics.count(["visits"])
         wrong_secret = HttpApiConnector(receiver.url, receiver.terminal_id, b"x" * 32, timeout=5)
-        refused = BackofficeLink(wrong_secret, catalogs, lambda: {}, poll_minutes=60,
+        refused = BackofficeLink(wrong_secret, catalogs, _queue, poll_minutes=60,
                                  journal_head=lambda: None, statistics=statistics)
         _one_round(qtbot, refused)
         assert len(statistics.pending()) == 2  # not acknowledged: kept for the next heartbeat
         connector = HttpApiConnector(receiver.url, receiver.terminal_id, receiver.secret,
                                      timeout=5)
-        link = BackofficeLink(connector, catalogs, lambda: {}, poll_minutes=60,
+        link = BackofficeLink(connector, catalogs, _queue, poll_minutes=60,
                               journal_head=lambda: None, statistics=statistics)
         _one_round(qtbot, link)
         assert statistics.pending() == []
@@ -223,3 +234,67 @@ def test_statistics_go_with_the_heartbeat_and_stay_until_acknowledged(tmp_path: 
         kept.close()
     assert rows == {("2026-12-01", "visits"): 1, ("2026-12-01", "audio"): 1,
                     ("2026-12-02", "visits"): 2}
+
+
+def test_the_heartbeat_says_the_catalog_in_use_and_why_the_queue_is_paused(
+    tmp_path: Path, qtbot
+):
+    """A terminal whose queue a refusal paused: the back office learns the catalog it runs
+    (the version the receiver publishes it under, once downloaded), that it is paused and
+    why, as a code; and that it is no longer paused once resumed."""
+    served = tmp_path / "published.json"
+    _catalog_with_title(served, "Acte d'état civil (publié)")
+    catalogs = CatalogStore()
+    catalogs.load()
+    bundled = catalogs.version
+    assert bundled == catalog_version(bundled_catalog_path().read_bytes())
+    with (
+        QueueStore(tmp_path / "queue.sqlite3", os.urandom(32)) as queue,
+        running_receiver(tmp_path / "rx", "--catalog", str(served)) as receiver,
+    ):
+        for reference in ("ADM-7K3-Q9P", "ADM-4HD-2WX"):
+            queue.enqueue(str(uuid.uuid4()), reference, "submission", b"{}")
+        claimed = queue.claim_next()
+        queue.record_outcome(claimed.item_id, Unauthorized("HTTP 401 unknown_terminal"))
+        connector = HttpApiConnector(receiver.url, receiver.terminal_id, receiver.secret,
+                                     timeout=5)
+        link = BackofficeLink(connector, catalogs, queue.status, poll_minutes=60,
+                              journal_head=lambda: None)
+        with qtbot.waitSignals([link.catalog_changed, link.round_finished], timeout=15_000):
+            link.start()
+        first = _last_heartbeat(receiver)
+        assert (first.catalog_version, first.paused, first.pause_cause) == (
+            bundled, True, "credentials")  # the catalog in use when the round started
+        assert first.queue["pending"] == 2
+
+        queue.resume()
+        claimed = queue.claim_next()
+        queue.record_outcome(claimed.item_id, Misconfigured("the back-office URL answers 404"))
+        _one_round(qtbot, link)
+        second = _last_heartbeat(receiver)
+        published = catalog_version(served.read_bytes())
+        assert (second.catalog_version, second.paused, second.pause_cause) == (
+            published, True, "configuration")
+        assert catalogs.version == published
+        assert requests_etag(receiver) == f'"{published}"'
+
+        queue.resume()
+        _one_round(qtbot, link)
+        link.stop()
+        third = _last_heartbeat(receiver)
+        assert (third.catalog_version, third.paused, third.pause_cause) == (
+            published, False, None)
+
+
+def _last_heartbeat(receiver):
+    [beat] = receiver.heartbeats()
+    return beat
+
+
+def requests_etag(receiver) -> str:
+    """The ETag under which the receiver publishes its catalog."""
+    connector = HttpApiConnector(receiver.url, receiver.terminal_id, receiver.secret, timeout=5)
+    try:
+        return connector.fetch_catalog().etag
+    finally:
+        connector.close()

@@ -20,7 +20,7 @@ from kiosk.connectors.signing import fingerprint
 from kiosk.security.pin import hash_pin, is_pin_hash, verify_pin
 from tests.memory_keyring import MemoryKeyring
 from wiring.cli import main
-from wiring.commands import common, enroll
+from wiring.commands import enroll, new_pin
 
 PIN = "482913"
 
@@ -60,7 +60,7 @@ def keep_log_capture(monkeypatch: pytest.MonkeyPatch) -> None:
 def typed(monkeypatch: pytest.MonkeyPatch, *answers: str) -> None:
     """Make getpass return ``answers`` in turn."""
     replies: Iterator[str] = iter(answers)
-    monkeypatch.setattr(common.getpass, "getpass", lambda prompt="": next(replies))
+    monkeypatch.setattr(new_pin.getpass, "getpass", lambda prompt="": next(replies))
 
 
 def stored(name: str) -> str | None:
@@ -96,7 +96,7 @@ def test_a_mismatched_confirmation_is_refused(config_file, monkeypatch, capsys):
     typed(monkeypatch, PIN, "482931")
     assert main(["--config", str(config_file), "enroll", "technician"]) == 1
     assert stored(secrets.TECHNICIAN_PIN) is None
-    assert "differ" in capsys.readouterr().err
+    assert "the two PINs differ; nothing was changed" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("pin", ["12345", "", "48291a", "4829134829134", "123456", "777777"])

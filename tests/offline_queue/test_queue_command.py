@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import exit_codes
+from kiosk.receiver.storage import ReceiverStore
 from kiosk.secrets import QUEUE_DATA_KEY, get_key
 from offline_queue.connector import ClockRefused, Delivered
 from offline_queue.store import QueueStore, State
@@ -138,6 +139,12 @@ def test_resume_checks_that_the_back_office_accepts_the_credentials(
     assert "deliveries resumed" in captured.out
     assert "the back office accepts the credentials (HTTP 200" in captured.out
     assert not store.status().paused
+    told = ReceiverStore(tmp_path / "office" / "received.sqlite3")
+    try:
+        [beat] = told.heartbeats()
+    finally:
+        told.close()
+    assert (beat.paused, beat.pause_cause) == (False, None)  # the console's alert ends
 
 
 def test_resume_says_when_the_back_office_still_refuses_the_credentials(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 
 from kiosk import exit_codes
@@ -13,14 +12,6 @@ from kiosk.logging_setup import setup_logging
 
 class CommandError(Exception):
     """A sub-command cannot go on; the message is for the technician."""
-
-
-def read_new_pin(prompt: str, from_stdin: bool) -> str | None:
-    """A new PIN: one line of stdin, or typed twice without echo (None if they differ)."""
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(prompt)
-    return first if getpass.getpass("Same PIN again: ") == first else None
 
 
 def config_from_args(args: argparse.Namespace) -> Config:

@@ -42,7 +42,8 @@ from kiosk.connectors.signing import decode_secret, fingerprint
 from kiosk.exit_codes import in_words
 from kiosk.security.pin import MAX_PIN_LENGTH, PinFormatError, check_pin_format, hash_pin
 from kiosk.security.technician import DEFAULT_TECHNICIAN_PIN, TECHNICIAN_PIN_MIN_LENGTH
-from wiring.commands.common import prepare, read_new_pin
+from wiring.commands.common import prepare
+from wiring.commands.new_pin import PinsDifferError, read_new_pin
 
 TERMINAL_SECRET_BYTES = 32
 
@@ -55,14 +56,6 @@ class EnrolError(Exception):
 
 
 # ---------------------------------------------------------------- technician PIN
-
-
-def _read_technician_pin(from_stdin: bool) -> str:
-    prompt = f"New technician PIN ({TECHNICIAN_PIN_MIN_LENGTH} to {MAX_PIN_LENGTH} digits): "
-    pin = read_new_pin(prompt, from_stdin)
-    if pin is None:
-        raise EnrolError("the two PINs differ; nothing was changed")
-    return pin
 
 
 def check_technician_pin(pin: str) -> None:
@@ -78,7 +71,7 @@ def check_technician_pin(pin: str) -> None:
 
 def enroll_technician(args: argparse.Namespace) -> int:
     config = prepare(args)
-    pin = _read_technician_pin(args.pin_stdin)
+    pin = read_new_pin("technician", TECHNICIAN_PIN_MIN_LENGTH, args.pin_stdin)
     check_technician_pin(pin)
     hashed = hash_pin(pin, TECHNICIAN_PIN_MIN_LENGTH)
     secrets.set_secret(secrets.TECHNICIAN_PIN, hashed)
@@ -349,6 +342,9 @@ def run_enroll(args: argparse.Namespace) -> int:
         return handler(args)
     except EnrolError as error:
         print(f"kiosk enroll {args.enroll_kind}: {error}", file=sys.stderr)
+        return 1
+    except PinsDifferError as error:
+        print(f"kiosk enroll {args.enroll_kind}: {error}; nothing was changed", file=sys.stderr)
         return 1
     except KeyringError as error:
         print(f"kiosk enroll {args.enroll_kind}: the keyring refused: {error}", file=sys.stderr)

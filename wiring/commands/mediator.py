@@ -24,8 +24,8 @@ from kiosk.mediator.accounts import (
     MediatorRegistry,
 )
 from kiosk.secrets import AUDIT_KEY, SecretsError, first_run_keys
-from kiosk.security.pin import MAX_PIN_LENGTH
-from wiring.commands.common import prepare, read_new_pin
+from wiring.commands.common import prepare
+from wiring.commands.new_pin import PinsDifferError, read_new_pin
 
 Action = Callable[[MediatorRegistry, argparse.Namespace], int]
 NO_ACCOUNT = "no mediator account yet: kiosk mediator add NAME"
@@ -65,7 +65,7 @@ def run_mediator_command(args: argparse.Namespace) -> int:
             config.data_path() / MEDIATORS_FILE, journal
         ) as registry:
             return action(registry, args)
-    except MediatorError as error:
+    except (MediatorError, PinsDifferError) as error:
         print(f"kiosk mediator {args.mediator_action}: {error}; nothing was changed",
               file=sys.stderr)
         return 1
@@ -78,16 +78,10 @@ def run_mediator_command(args: argparse.Namespace) -> int:
         return exit_codes.DATA
 
 
-def _read_pin(from_stdin: bool) -> str:
-    prompt = f"PIN of the new mediator ({MEDIATOR_PIN_MIN_LENGTH} to {MAX_PIN_LENGTH} digits): "
-    pin = read_new_pin(prompt, from_stdin)
-    if pin is None:
-        raise MediatorError("the two PINs differ")
-    return pin
-
-
 def _add(registry: MediatorRegistry, args: argparse.Namespace) -> int:
-    mediator = registry.add(args.name, _read_pin(args.pin_stdin))
+    mediator = registry.add(
+        args.name, read_new_pin("mediator", MEDIATOR_PIN_MIN_LENGTH, args.pin_stdin)
+    )
     print(f"added {mediator.id} {mediator.name!r}: they log in by touching their name, "
           "then typing their PIN")
     return 0

@@ -138,12 +138,15 @@ def check_access(config: Config, status: QueueStatus) -> int:
     except MissingSecretError as error:
         print(f"resumed, but nothing can be sent: {error}", file=sys.stderr)
         return exit_codes.PROBLEM
-    from kiosk.connectors.http_api import HttpApiConnector  # requests: for resume only
+    # requests: for resume only
+    from kiosk.connectors.http_api import HttpApiConnector, TerminalState
 
     connector = HttpApiConnector(office.url, office.terminal_id, secret,
                                  timeout=office.timeout_seconds)
     try:
-        answer = connector.check_access({s.value: n for s, n in status.counts.items()})
+        answer = connector.check_access(
+            {s.value: n for s, n in status.counts.items()}, TerminalState.of(status)
+        )
     finally:
         connector.close()
     if answer.accepted:

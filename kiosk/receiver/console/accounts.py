@@ -85,7 +85,7 @@ def unlock_account(store: ConsoleStore, name: str, actor: str) -> None:
     """Clear an account's failures and lockout (``LookupError`` if there is none)."""
     if store.staff(name) is None:
         raise LookupError(name)
-    store.set_login_state(name, 0, 0)
+    store.unlock(name)
     store.journal(actor, "staff_unlocked", name)
 
 
@@ -111,15 +111,16 @@ def authenticate(
         store.journal(name, "login_refused", name, "compte verrouillé")
         return LoginResult(None, "locked")
     if not _verify(account.password_hash, password):
-        failures = account.failures + 1
-        locked_until = now + LOCKOUT_SECONDS if failures >= MAX_FAILURES else 0.0
-        store.set_login_state(name, 0 if locked_until else failures, locked_until)
+        # Another login may have failed while this password was checked: the store
+        # counts in one statement, and says whether the account is locked by now.
+        locked = store.count_failure(name, now, MAX_FAILURES, now + LOCKOUT_SECONDS)
         store.journal(name, "login_refused", name, "mot de passe erroné")
-        if locked_until:
+        if locked:
             store.journal(name, "staff_locked", name, f"{MAX_FAILURES} échecs")
-            return LoginResult(None, "locked")
-        return LoginResult(None, "refused")
-    store.set_login_state(name, 0, 0)
+        return LoginResult(None, "refused" if locked is False else "locked")
+    if not store.clear_failures(name, now):  # locked while the password was checked
+        store.journal(name, "login_refused", name, "compte verrouillé")
+        return LoginResult(None, "locked")
     if _hasher.check_needs_rehash(account.password_hash):
         store.set_password_hash(name, hash_password(password))
     store.journal(name, "login", name)

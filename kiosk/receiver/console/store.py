@@ -142,12 +142,42 @@ class ConsoleStore(ReceiverStore):
         )
         return [StaffAccount(*row) for row in rows]
 
-    def set_login_state(self, name: str, failures: int, locked_until: float) -> None:
-        """Count failed logins and lock the account until ``locked_until`` (0: unlocked)."""
+    def unlock(self, name: str) -> None:
+        """Clear an account's failed logins and lockout."""
         self._db.execute(
-            "UPDATE staff SET failures = ?, locked_until = ? WHERE name = ?",
-            (failures, locked_until, name),
+            "UPDATE staff SET failures = 0, locked_until = 0 WHERE name = ?", (name,)
         )
+
+    def count_failure(
+        self, name: str, now: float, max_failures: int, locked_until: float
+    ) -> bool | None:
+        """One more failed login, counted in one statement: the ``max_failures``-th locks
+        the account until ``locked_until`` and starts the count again.
+
+        Returns True when this failure locked the account, False when it was counted
+        only, None when the account was already locked (nothing counted). One ``UPDATE``
+        reads and writes the count, so that logins failing at once on several
+        connections (threads, receivers sharing a database) are each counted: reading
+        it first and writing it after would let them all write the same count.
+        """
+        row = self._db.one(
+            "UPDATE staff SET"
+            " failures = CASE WHEN failures + 1 >= ? THEN 0 ELSE failures + 1 END,"
+            " locked_until = CASE WHEN failures + 1 >= ? THEN ? ELSE locked_until END"
+            " WHERE name = ? AND locked_until <= ? RETURNING locked_until",
+            (max_failures, max_failures, locked_until, name, now),
+        )
+        return None if row is None else float(row[0]) > now
+
+    def clear_failures(self, name: str, now: float) -> bool:
+        """After a good password: the count starts again, unless a failure counted
+        meanwhile locked the account (False then: the login must be refused)."""
+        row = self._db.one(
+            "UPDATE staff SET failures = 0 WHERE name = ? AND locked_until <= ?"
+            " RETURNING name",
+            (name, now),
+        )
+        return row is not None
 
     def set_password_hash(self, name: str, password_hash: str) -> None:
         """Replace an account's hash (rehashed with stronger parameters)."""
@@ -223,19 +253,17 @@ class ConsoleStore(ReceiverStore):
         )
         return None if row is None else _request_row(row)
 
-    def arrivals(self, since: float, until: float) -> list[tuple[float, str]]:
-        """When each submission in ``[since, until)`` arrived, and its démarche."""
+    def statistics_demarches(self) -> list[str]:
+        """Every démarche the kiosks' counters name (``demarche.<d>.…``), sorted."""
         rows = self._db.all(
-            "SELECT received_at, payload FROM submissions"
-            " WHERE received_at >= ? AND received_at < ? ORDER BY received_at",
-            (since, until),
+            "SELECT DISTINCT key FROM statistics WHERE substr(key, 1, 9) = 'demarche.'"
         )
-        return [(float(row[0]), demarche_of(_parsed(bytes(row[1])))) for row in rows]
+        return sorted({found for (key,) in rows if (found := _demarche_of_key(str(key)))})
 
-    def demarches(self) -> list[str]:
-        """Every démarche id that some submission names, sorted."""
-        rows = self._db.all("SELECT payload FROM submissions")
-        return sorted({demarche_of(_parsed(bytes(row[0]))) for row in rows})
+
+def _demarche_of_key(key: str) -> str | None:
+    parts = key.split(".")
+    return parts[1] if len(parts) >= 3 and parts[0] == "demarche" else None
 
 
 def _request_row(row: tuple[Any, ...]) -> RequestRow:

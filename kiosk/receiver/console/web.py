@@ -26,7 +26,7 @@ from starlette.templating import Jinja2Templates
 
 from kiosk.domain.reference import normalise_reference
 from kiosk.domain.request_status import MAX_SERVICE_NAME
-from kiosk.receiver.console import stats
+from kiosk.receiver.console import charts, stats, steering
 from kiosk.receiver.console.accounts import (
     LOCKOUT_SECONDS,
     MAX_FAILURES,
@@ -71,6 +71,16 @@ QUEUE_LABELS = {  # the kiosk's queue states (offline_queue.store.State), as sta
     "retry_wait": "nouvel essai prévu",
     "delivered": "remises",
     "dead": "en échec",
+}
+PAUSE_ALERTS = {  # a heartbeat's pause_cause (docs/api/openapi.yaml), as staff say it
+    None: "En pause : les envois de ce terminal sont arrêtés",
+    "credentials": (
+        "En pause : la mairie refuse l’accès de ce terminal. "
+        "Son identifiant ou son secret est à vérifier (technicien)"
+    ),
+    "configuration": (
+        "En pause : l’adresse de la mairie est mal réglée sur ce terminal (technicien)"
+    ),
 }
 ALL_ROLES = frozenset(Role)
 STAFF = frozenset({Role.AGENT, Role.ADMIN})
@@ -332,41 +342,38 @@ class Console:
     # ---------------------------------------------------------------- statistics
 
     def _stats_form(self, request: Request) -> tuple[stats.StatsForm, list[str]]:
-        demarches = self.store.demarches()
+        demarches = self.store.statistics_demarches()
         params = {key: request.query_params[key] for key in ("start", "end", "demarche")
                   if key in request.query_params}
         return stats.read_filters(params, demarches, dt.date.today()), demarches
 
-    def _table(self, query: stats.StatsQuery) -> stats.Table:
-        return stats.tabulate(query, self.store.arrivals(*stats.bounds(query)))
+    def _report(self, query: stats.StatsQuery, demarches: list[str]) -> steering.Report:
+        rows = self.store.statistics_rows(since=query.start.isoformat(),
+                                          until=query.end.isoformat())
+        return steering.build(rows, query.start, query.end, demarche=query.demarche,
+                              demarches=demarches, minimum=self.min_count)
 
     async def statistics(self, request: Request, staff: Staff) -> Response:
         form, demarches = self._stats_form(request)
         context: dict[str, Any] = {
             "title": "Statistiques", "form": form,
             "demarche_options": [(stats.ALL, "Toutes les démarches"), *((d, d) for d in demarches)],
-            "min_count": self.min_count, "table": None, "chart": "", "shown": stats.shown,
-            "query": request.url.query,
+            "min_count": self.min_count, "report": None, "query": request.url.query,
+            "hbars": charts.hbars, "columns": charts.columns,
         }
         if form.query is not None:
-            table = self._table(form.query)
-            context |= {
-                "table": table,
-                "chart": stats.bar_chart(table, "Demandes reçues par jour", self.min_count),
-                "totals": {d: sum(table.counts[day, d] for day in table.days)
-                           for d in table.demarches},
-            }
+            context["report"] = self._report(form.query, demarches)
         return self.render(request, staff, "stats.html", context,
                            status=400 if form.errors else 200)
 
     async def statistics_csv(self, request: Request, staff: Staff) -> Response:
-        form, _ = self._stats_form(request)
+        form, demarches = self._stats_form(request)
         if form.query is None:
             return await self.statistics(request, staff)
-        body = stats.to_csv(self._table(form.query), self.min_count)
+        body = stats.csv_text(self._report(form.query, demarches).csv_rows())
         self.store.journal(staff.name, "stats_exported", "statistiques",
                            f"{form.query.start} {form.query.end} {form.query.demarche or '*'}")
-        name = f"demandes-{form.query.start}-{form.query.end}.csv"
+        name = f"statistiques-{form.query.start}-{form.query.end}.csv"
         return _csv(body, name)
 
     # ---------------------------------------------------------------- journal
@@ -465,7 +472,7 @@ def _alerts(beat: Heartbeat, now: float) -> list[str]:
     if now - beat.received_at > SILENT_SECONDS:
         alerts.append("Muet : aucun signal depuis plus de 45 minutes")
     if beat.paused:
-        alerts.append("En pause : les envois sont arrêtés")
+        alerts.append(PAUSE_ALERTS.get(beat.pause_cause, PAUSE_ALERTS[None]))
     offset = beat.clock_offset
     if offset is not None and abs(offset) > CLOCK_TOLERANCE:
         alerts.append(f"Horloge décalée de {abs(int(offset)) // 60} min")

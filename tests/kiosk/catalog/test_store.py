@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -26,6 +27,21 @@ def test_a_broken_catalog_never_replaces_the_good_one(tmp_path: Path) -> None:
     assert error.demarche_id == "acte-etat-civil"
     assert store.current is good
     assert store.last_error is error
+
+
+def test_the_version_is_the_one_of_the_catalog_in_use(tmp_path: Path) -> None:
+    store = CatalogStore()
+    assert store.version is None
+    store.offer(_good_bytes())
+    first = hashlib.sha256(_good_bytes()).hexdigest()[:32]
+    assert store.version == first
+    changed = json.loads(_good_bytes())
+    changed["demarches"][0]["title"]["fr"] = "Acte d'état civil (nouveau)"
+    raw = json.dumps(changed).encode()
+    store.offer(raw)
+    assert store.version == hashlib.sha256(raw).hexdigest()[:32] != first
+    store.offer(b"{ broken")
+    assert store.version == hashlib.sha256(raw).hexdigest()[:32]  # still the one in use
 
 
 def test_start_falls_back_to_the_cached_last_good_catalog(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from kiosk.connectors.http_api import (
     MAX_RETRY_AFTER,
     ConnectorError,
     HttpApiConnector,
+    TerminalState,
     back_office_clock_skew,
     clock_skew,
     parse_retry_after,
@@ -32,6 +33,7 @@ from offline_queue.connector import (
     RetryLater,
     Unauthorized,
 )
+from offline_queue.store import PAUSE_CONFIGURATION, PAUSE_CREDENTIALS, QueueStatus
 from tests.kiosk.connectors.scripted_server import Scripted, scripted_server
 
 SECRET = bytes(range(32))
@@ -351,6 +353,35 @@ def test_the_heartbeat_carries_counts_and_version_and_nothing_personal(server):
     assert sent["queue"] == {"pending": 2, "dead": 1}
     server.answer(401, b'{"error": "bad_signature"}')
     assert connector(server).heartbeat({}).accepted is False
+
+
+def test_the_heartbeat_says_the_catalog_and_the_pause_by_its_code_only(server):
+    server.answer(200, b'{"status": "ok"}')
+    paused = _queue_status(paused=True, cause=PAUSE_CREDENTIALS,
+                           reason="HTTP 401 unknown_terminal")
+    state = TerminalState.of(paused, "3f1c9a0be2d84c7f95a61e0d4b27c8e1")
+    assert connector(server).heartbeat({"pending": 2}, state=state).accepted is True
+    [(_method, _path, _headers, body)] = server.requests
+    sent = json.loads(body)
+    assert (sent["catalog_version"], sent["paused"], sent["pause_cause"]) == (
+        "3f1c9a0be2d84c7f95a61e0d4b27c8e1", True, "credentials")
+    assert "unknown_terminal" not in body.decode()  # the pause's text stays on the terminal
+
+
+@pytest.mark.parametrize(("paused", "cause", "said"), [
+    (False, None, {"paused": False}),
+    (True, None, {"paused": True}),  # a pause whose cause the queue does not know
+    (True, PAUSE_CONFIGURATION, {"paused": True, "pause_cause": "configuration"}),
+    (True, "a cause from a damaged file", {"paused": True}),  # not a code of the API
+    (False, PAUSE_CREDENTIALS, {"paused": False}),  # left over: not paused any more
+])
+def test_a_queue_says_only_a_known_cause_of_its_pause(paused, cause, said):
+    assert TerminalState.of(_queue_status(paused=paused, cause=cause)).fields() == said
+
+
+def _queue_status(*, paused: bool, cause: str | None, reason: str | None = None) -> QueueStatus:
+    return QueueStatus({}, None, None, None, None, paused=paused, paused_reason=reason,
+                       expiring_soon=0, next_expiry_at=None, pause_cause=cause)
 
 
 def test_a_lost_heartbeat_does_not_raise():

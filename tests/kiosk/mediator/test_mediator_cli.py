@@ -21,7 +21,7 @@ from kiosk.mediator.accounts import MEDIATORS_FILE, MediatorRegistry
 from tests.kiosk.audit.attacker import delete
 from tests.kiosk.mediator.conftest import PIN
 from wiring.cli import main
-from wiring.commands import common
+from wiring.commands import new_pin
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def add(config_file: Path, name: str, pin: str, monkeypatch: pytest.MonkeyPatch)
 
 def typed(monkeypatch: pytest.MonkeyPatch, *answers: str) -> None:
     replies: Iterator[str] = iter(answers)
-    monkeypatch.setattr(common.getpass, "getpass", lambda prompt="": next(replies))
+    monkeypatch.setattr(new_pin.getpass, "getpass", lambda prompt="": next(replies))
 
 
 def test_add_list_disable_and_a_verified_journal(config_file, data_dir, monkeypatch,
@@ -77,7 +77,7 @@ def test_add_list_disable_and_a_verified_journal(config_file, data_dir, monkeypa
 def test_differing_pins_add_nothing(config_file, data_dir, monkeypatch, capsys) -> None:
     typed(monkeypatch, PIN, "739164")
     assert kiosk(config_file, "mediator", "add", "Camille") == 1
-    assert "differ" in capsys.readouterr().err
+    assert "the two PINs differ; nothing was changed" in capsys.readouterr().err
     with MediatorRegistry(data_dir / MEDIATORS_FILE) as registry:
         assert registry.accounts() == []
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from kiosk.receiver.bodies import (
     MAX_UNIX_TIME,
+    PAUSE_CAUSES,
     BodyError,
     HeartbeatBody,
     check_heartbeat,
@@ -48,18 +49,33 @@ def test_any_body_is_a_submission_or_a_coded_refusal(body):
     assert outcome(check_submission, body) in ("accepted", "invalid_json", "invalid_submission")
 
 
+pauses = st.sampled_from([(None, None), (False, None), (True, None)]) | st.tuples(
+    st.just(True), st.sampled_from(PAUSE_CAUSES))
+
+
 @given(st.dictionaries(st.text(max_size=32), st.integers(min_value=0)),
        st.text(max_size=64), st.integers(min_value=0, max_value=MAX_UNIX_TIME),
-       st.none() | st.text(max_size=64), st.none() | st.booleans())
+       st.none() | st.text(max_size=64), pauses)
 def test_every_heartbeat_the_spec_allows_is_accepted(
-    queue, version, sent_at, catalog_version, paused
+    queue, version, sent_at, catalog_version, pause
 ):
-    fields = {"catalog_version": catalog_version, "paused": paused}
+    paused, pause_cause = pause
+    fields = {"catalog_version": catalog_version, "paused": paused, "pause_cause": pause_cause}
     document = {"version": version, "queue": queue, "sent_at": sent_at}
     document |= {name: value for name, value in fields.items() if value is not None}
     assert check_heartbeat(json.dumps(document).encode()) == HeartbeatBody(
-        version, queue, None, HeartbeatDetails(sent_at, catalog_version, paused)
+        version, queue, None, HeartbeatDetails(sent_at, catalog_version, paused, pause_cause)
     )
+
+
+@given(json_values, st.none() | st.booleans())
+def test_a_pause_cause_is_a_known_code_of_a_paused_queue_or_refused(cause, paused):
+    document = {"version": "1", "queue": {}, "pause_cause": cause}
+    if paused is not None:
+        document["paused"] = paused
+    allowed = cause in PAUSE_CAUSES and paused is True
+    assert outcome(check_heartbeat, json.dumps(document).encode()) == (
+        "accepted" if allowed else "invalid_heartbeat")
 
 
 @given(st.text(max_size=60))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -189,6 +190,41 @@ def test_a_heartbeat_is_recorded(receiver):
 def test_a_heartbeat_outside_the_spec_is_a_400(receiver, body):
     answer = beat(receiver, body)
     assert (answer.status_code, answer.json()["error"]) == (400, "invalid_heartbeat")
+
+
+@pytest.mark.parametrize(("fields", "problem"), [
+    ({"catalog_version": ["v7"]}, "catalog_version: a string of at most 64"),
+    ({"catalog_version": "v" * 65}, "catalog_version: a string of at most 64"),
+    ({"paused": "true"}, "paused must be true or false"),
+    ({"paused": True, "pause_cause": "Jeanne Martin, 12 rue des Lilas"},
+     "pause_cause: one of credentials, configuration"),
+    ({"paused": True, "pause_cause": "credentials" * 1000},
+     "pause_cause: one of credentials, configuration"),
+    ({"paused": True, "pause_cause": 401}, "pause_cause: one of credentials, configuration"),
+    ({"paused": False, "pause_cause": "credentials"}, "pause_cause goes with paused: true"),
+    ({"pause_cause": "configuration"}, "pause_cause goes with paused: true"),
+])
+def test_a_hostile_catalog_or_pause_is_refused_by_name_and_stored_nowhere(
+    receiver, fields, problem
+):
+    good = {"version": "1.4.0", "queue": {"pending": 1}, "catalog_version": "v7", "paused": False}
+    assert beat(receiver, json.dumps(good).encode()).status_code == 200
+    before = stored_heartbeats(receiver)
+    answer = beat(receiver, json.dumps({**good, "version": "6.6.6", **fields}).encode())
+    assert (answer.status_code, answer.json()["error"]) == (400, "invalid_heartbeat")
+    assert problem in answer.json()["message"]
+    assert stored_heartbeats(receiver) == before  # the last good heartbeat stays
+    assert any("v7" in row for row in before)
+    assert "Jeanne" not in receiver.output()
+
+
+def stored_heartbeats(receiver: RunningReceiver) -> list[tuple[object, ...]]:
+    """Every row the receiver keeps of heartbeats, as the database holds them."""
+    with sqlite3.connect(receiver.db) as db:
+        return [
+            *db.execute("SELECT terminal_id, version, queue, received_at FROM heartbeats"),
+            *db.execute("SELECT * FROM heartbeat_details"),
+        ]
 
 
 def test_a_heartbeat_at_the_spec_limits_is_recorded(receiver):

@@ -9,7 +9,7 @@ import sys
 
 from kiosk.exit_codes import BROKEN_PIPE, USAGE
 from kiosk.receiver.cli import main as receiver_main
-from kiosk.receiver.storage import ReceiverStore
+from kiosk.receiver.storage import HeartbeatDetails, ReceiverStore
 
 
 def _database(location: str) -> str:
@@ -18,7 +18,9 @@ def _database(location: str) -> str:
     try:
         store.record_heartbeat("mairie-02", "1.4.0", {"pending": 2, "dead": 1})
         store.record_heartbeat("mairie-01", "1.3.9", {"pending": 0})
-        store.record_heartbeat("mairie-01", "1.4.0", {"pending": 5})
+        store.record_heartbeat("mairie-01", "1.4.0", {"pending": 5},
+                               details=HeartbeatDetails(catalog_version="3f1c", paused=True,
+                                                        pause_cause="credentials"))
     finally:
         store.close()
     return location
@@ -32,7 +34,7 @@ def test_heartbeats_lists_each_terminal_with_its_version_and_queue(
     captured = capsys.readouterr()
     first, second = captured.out.splitlines()
     assert first.startswith("mairie-01  ")
-    assert "1.4.0  2 beat(s)  pending=5" in first
+    assert first.endswith("1.4.0  2 beat(s)  pending=5  PAUSED (credentials)")
     assert second.startswith("mairie-02  ")
     assert second.endswith("dead=1 pending=2")
     assert "2 terminal(s)" in captured.err
@@ -47,6 +49,8 @@ def test_heartbeats_as_json_for_fleet_tools(database_location, capsys, monkeypat
         ("mairie-02", "1.4.0", 1, {"dead": 1, "pending": 2}),
     ]
     assert all(isinstance(r["last_seen"], float) for r in rows)
+    assert [(r["catalog_version"], r["paused"], r["pause_cause"]) for r in rows] == [
+        ("3f1c", True, "credentials"), (None, None, None)]
 
 
 def test_heartbeats_without_a_database_names_it_and_makes_none(tmp_path, capsys) -> None:

@@ -50,6 +50,14 @@ def test_heartbeats_are_counted_and_the_last_details_kept(store: ConsoleStore) -
     (beat,) = store.heartbeats()
     assert (beat.version, beat.queue, beat.beats) == ("1.4.0", {"pending": 0}, 2)
     assert (beat.sent_at, beat.catalog_version, beat.paused) == (None, "v7", False)
+    store.record_heartbeat("mairie-01", "1.4.0", {"pending": 3}, details=HeartbeatDetails(
+        catalog_version="v8", paused=True, pause_cause="configuration"))
+    (beat,) = store.heartbeats()
+    assert (beat.catalog_version, beat.paused, beat.pause_cause) == ("v8", True, "configuration")
+    # kiosk queue resume's heartbeat does not know the catalog: the last one said is kept
+    store.record_heartbeat("mairie-01", "1.4.0", {}, details=HeartbeatDetails(paused=False))
+    (beat,) = store.heartbeats()
+    assert (beat.catalog_version, beat.paused, beat.pause_cause) == ("v8", False, None)
 
 
 def test_only_a_higher_journal_head_replaces_the_kept_one(store: ConsoleStore) -> None:
@@ -106,9 +114,37 @@ def test_reopening_keeps_everything_and_records_each_schema_version(
     db = open_database(database_location)
     try:
         assert db.all("SELECT component, version FROM schema_versions ORDER BY component") == [
-            ("console", 1), ("receiver", 3)]
+            ("console", 1), ("receiver", 4)]
     finally:
         db.close()
+
+
+class _VersionThreeStore(ReceiverStore):
+    """The receiver's database as it was before heartbeats said why a queue is paused."""
+
+    migrations = MIGRATIONS[:3]
+
+
+def test_a_version_3_database_keeps_its_heartbeats_and_learns_the_pause_cause(
+    database_location: str,
+) -> None:
+    old = _VersionThreeStore(database_location)
+    old._db.execute("INSERT INTO heartbeats (terminal_id, version, queue, received_at, beats)"
+                    " VALUES ('mairie-01', '1.3.9', '{}', 1.0, 3)")
+    old._db.execute("INSERT INTO heartbeat_details (terminal_id, catalog_version, paused)"
+                    " VALUES ('mairie-01', 'v6', 1)")
+    old.close()
+    store = ReceiverStore(database_location)
+    try:
+        (beat,) = store.heartbeats()
+        assert (beat.beats, beat.catalog_version, beat.paused, beat.pause_cause) == (
+            3, "v6", True, None)
+        store.record_heartbeat("mairie-01", "1.4.0", {}, details=HeartbeatDetails(
+            paused=True, pause_cause="credentials"))
+        (beat,) = store.heartbeats()
+        assert (beat.beats, beat.catalog_version, beat.pause_cause) == (4, "v6", "credentials")
+    finally:
+        store.close()
 
 
 def test_concurrent_stores_of_one_key_store_it_once(database_location: str) -> None:
