@@ -241,6 +241,26 @@ def test_the_receipt_on_a_1280_by_800_panel_scrolls_and_keeps_terminer_in_reach(
     assert area.more_below.isVisible()  # "La suite est plus bas": the rest is below
 
 
+def test_more_below_is_hidden_once_all_fits_even_if_it_came_while_the_screen_was_hidden(
+    qtbot,
+):
+    """A screen is laid out before it is shown (the receipt, filled before the switch):
+    the hint shown then must go when the content fits."""
+    screen = QWidget()
+    qtbot.addWidget(screen)
+    area = AnswerScrollArea(screen)
+    content = QLabel("\n".join(["Une ligne"] * 40))
+    area.setWidget(content)
+    area.setGeometry(0, 0, 400, 200)  # the screen is not shown: the content is taller
+    area.verticalScrollBar().setRange(0, 500)
+    assert not area.more_below.isHidden()
+    content.setText("Une ligne")
+    area.verticalScrollBar().setRange(0, 0)
+    screen.show()
+    qtbot.waitExposed(screen)
+    assert not area.more_below.isVisible()
+
+
 def test_the_check_finds_a_clipped_label_and_a_small_button(kiosk, qtbot):
     """The checks above can fail."""
     kiosk.wipe_session()

@@ -119,7 +119,9 @@ class AnswerScrollArea(QScrollArea):
     def _update_hint(self) -> None:
         bar = self.verticalScrollBar()
         below = bar.value() < bar.maximum()
-        if below == self.more_below.isVisible():
+        # isHidden, not isVisible: on a screen not shown yet, isVisible is always False,
+        # and a hint shown then would never be hidden again.
+        if below != self.more_below.isHidden():
             return
         if below:
             self.retranslate()
