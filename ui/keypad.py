@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.i18n import _
 from ui.widgets.keyboard import PERSONAL_DATA_PROPERTY, OnScreenKeyboard
-from ui.widgets.keyboard_layouts import KeyKind
+from ui.widgets.keyboard_layouts import CHARACTER_NAMES, KeyKind
 
 # A box the keypad walked into, not yet entered: the narrator says how to enter it.
 WALKED_INTO_PROPERTY = "keypadWalkedInto"
@@ -83,9 +83,10 @@ def _masked(field: QWidget) -> bool:
 
 
 def _spoken_character(text: str) -> str:
-    """A character as speech must say it: a space or a new line by name."""
-    names = {" ": _("Espace"), "\n": _("À la ligne")}
-    return names.get(text, text)
+    """A character as speech must say it: a space, a new line or a punctuation mark by the
+    name of its key ("Espace", "Point d'interrogation"): a voice may say nothing for "?"."""
+    name = CHARACTER_NAMES.get(text)
+    return _(name) if name else text
 
 
 def _move_focus(focus: QWidget | None, *, forward: bool) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from tests.a11y import wait_for_release, walk
 from ui.main_window import KioskWindow
+from ui.typography import NO_BREAK_SPACE
 from ui.widget_tree import enclosing
 from wiring.app import KioskApp
 
@@ -190,7 +191,7 @@ class Resident:
         label = getattr(screen, "label", None)
         if screen is not self.kiosk.guide.question or not isinstance(label, QLabel):
             return ""
-        return label.text()
+        return label.text().replace(NO_BREAK_SPACE, " ")  # as written in the catalog
 
     def asked(self, question: str) -> None:
         assert self.question() == question, f"asked {self.question()!r}, expected {question!r}"

@@ -102,6 +102,10 @@ def test_a_housing_request_typed_with_the_keypad_and_the_voice_only(
     user.press(Qt.Key.Key_1)  # 1 erases the last letter, and says which
     assert user.heard() == "Effacé : e"
     user.type_letters("e")
+    user.type_letters("?")
+    assert user.heard() == "Point d'interrogation"  # said back by its name, not as "?"
+    user.press(Qt.Key.Key_1)
+    assert user.heard() == "Effacé : Point d'interrogation"
     user.press(Qt.Key.Key_Period)
     assert user.heard() == "Vous avez écrit : Un ascenseur\nprès de l'école"
     kiosk.narrator.speaker.private_listening = False

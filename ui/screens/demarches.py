@@ -12,6 +12,7 @@ from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _
 from ui.screen_reader import Heading
 from ui.screens.frame import NavigationBar, answer_scroll_area, chain_focus, screen_layout
+from ui.typography import show_text
 from ui.widgets.pictogram_button import PictogramButton
 
 TILE_ICON_MM = 16.0
@@ -65,8 +66,8 @@ class DemarchesScreen(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title.setText(_("Que voulez-vous faire ?"))
-        self.setAccessibleName(self.title.text())
+        show_text(self.title, _("Que voulez-vous faire ?"))
+        self.setAccessibleName(self.title.accessibleName())
         self.navigation.retranslate()
         self._scroll.retranslate()
 
@@ -78,7 +79,8 @@ class DemarchesScreen(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(self.metrics.px(4))
         for group in groups:
-            heading = Heading(group.title, content)
+            heading = Heading(content)
+            show_text(heading, group.title)
             heading.setWordWrap(True)
             column.addWidget(heading)
             grid = QGridLayout()
@@ -117,5 +119,6 @@ class DemarchesScreen(QWidget):
     def spoken_text(self) -> str:
         content = self._scroll.widget()
         tiles = content.findChildren(PictogramButton) if content else []
-        parts = [self.title.text(), *(t.text() for t in tiles), self._scroll.spoken_hint()]
+        title = self.title.accessibleName()
+        parts = [title, *(t.text() for t in tiles), self._scroll.spoken_hint()]
         return ". ".join(part for part in parts if part)

@@ -81,6 +81,8 @@ class AnswerScrollArea(QScrollArea):
         self.more_below = QLabel(parent)
         self.more_below.setProperty("role", "more")
         self.more_below.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # On two lines rather than wider than a 1280-pixel screen (Arabic, largest text).
+        self.more_below.setWordWrap(True)
         self.more_below.hide()
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._update_hint)
@@ -117,7 +119,9 @@ class AnswerScrollArea(QScrollArea):
     def _update_hint(self) -> None:
         bar = self.verticalScrollBar()
         below = bar.value() < bar.maximum()
-        if below == self.more_below.isVisible():
+        # isHidden, not isVisible: on a screen not shown yet, isVisible is always False,
+        # and a hint shown then would never be hidden again.
+        if below != self.more_below.isHidden():
             return
         if below:
             self.retranslate()

@@ -29,6 +29,7 @@ from ui.screens.frame import (
     screen_layout,
     tab_stops,
 )
+from ui.typography import show_text
 from ui.widgets.keyboard import KeyboardController, OnScreenKeyboard
 
 
@@ -154,14 +155,13 @@ class QuestionScreen(QWidget):
         """Draw ``question`` (its previous answer and error included)."""
         self.question = question
         self.setAccessibleName(demarche_title)
-        self.demarche_title.setText(demarche_title)
+        show_text(self.demarche_title, demarche_title)
         self.step.setText(question.step_text)
         self.progress.setRange(0, question.step_total)
         self.progress.setValue(question.step_number)
         self.progress.setAccessibleName(question.step_text)
-        self.label.setText(question.label)
-        self.label.setAccessibleName(question.label)
-        self.help_text.setText(question.help)
+        show_text(self.label, question.label)
+        show_text(self.help_text, question.help)
         self.help_button.setVisible(bool(question.help))
         self.help_button.setChecked(False)
         self._replace_editor(question)
@@ -208,17 +208,19 @@ class QuestionScreen(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.keyboard and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
-            # With the keyboard up, the question needs the room: the step line stays,
-            # the démarche's name and the bar go until the keyboard closes.
+            # With the keyboard up, the question needs the room: the démarche's name, the
+            # bar and the step line go until the keyboard closes (at the largest text on
+            # a 1280x800 panel, the question, the box, the keyboard and "Suivant" just
+            # fit). The step is still said, and shown again with the keyboard closed.
             compact = event.type() == QEvent.Type.Show
-            self.demarche_title.setVisible(not compact)
-            self.progress.setVisible(not compact)
+            for widget in (self.demarche_title, self.progress, self.step):
+                widget.setVisible(not compact)
         return False
 
     def _toggle_help(self, shown: bool) -> None:
         self.help_text.setVisible(shown)
         if shown:
-            self.help_shown.emit(self.help_text.text())
+            self.help_shown.emit(self.help_text.accessibleName())
 
     def _keyboard_done(self) -> None:
         """"Valider" on the on-screen keyboard: like Enter in a one-line box."""

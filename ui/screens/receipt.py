@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from accessibility.sizes import ScreenMetrics
 from kiosk.i18n import _
 from ui.screen_reader import Heading
-from ui.screens.frame import screen_layout
+from ui.screens.frame import answer_scroll_area, screen_layout
 from ui.widgets.qr_code import QrCodeWidget
 
 QR_SIDE_MM = 50.0  # large enough for an old phone's camera at arm's length
@@ -111,11 +111,17 @@ class ReceiptScreen(QWidget):
         self.print_button.hide()
         self.print_status = QLabel(self)
         self.print_status.setWordWrap(True)
+        self._scroll = answer_scroll_area(self)
         self._lay_out(metrics)
         self.retranslate()
 
     def _lay_out(self, metrics: ScreenMetrics) -> None:
-        """Title; the text beside the QR code; "Imprimer" and "Terminer" at the bottom."""
+        """Title; the text beside the QR code; "Imprimer" and "Terminer" at the bottom.
+
+        The text and the QR code scroll between the title and the buttons: at the
+        largest text on a small panel (1280x800) they need more height than there is,
+        and "Terminer" must stay in reach. The reference comes first, in sight at once.
+        """
         text_column = QVBoxLayout()
         text_column.setSpacing(metrics.px(3))
         for widget in (self.reference_caption, self.reference, self.reference_hint,
@@ -126,7 +132,10 @@ class ReceiptScreen(QWidget):
         qr_column.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         qr_column.addWidget(self.qr_caption)
         qr_column.addStretch(1)
-        body = QGridLayout()
+        content = QWidget()
+        content.setProperty("role", "screen")
+        body = QGridLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
         body.setHorizontalSpacing(metrics.px(12))
         body.addLayout(text_column, 0, 0)
         body.addLayout(qr_column, 0, 1)
@@ -135,7 +144,9 @@ class ReceiptScreen(QWidget):
 
         layout = screen_layout(self, metrics)
         layout.addWidget(self.title)
-        layout.addLayout(body, 1)
+        self._scroll.setWidget(content)
+        layout.addWidget(self._scroll, 1)
+        layout.addWidget(self._scroll.more_below)
         actions = QHBoxLayout()
         actions.addWidget(self.print_button)
         actions.addWidget(self.print_status, 1)
@@ -153,6 +164,7 @@ class ReceiptScreen(QWidget):
         self.print_button.setText(_("Imprimer"))
         self.print_button.setAccessibleName(_("Imprimer"))
         self.qr.setAccessibleName(_("Code QR du suivi"))
+        self._scroll.retranslate()
         if self.view is not None:
             self._fill(self.view)
 

@@ -16,6 +16,7 @@ from kiosk.domain.session import ReviewItem
 from kiosk.i18n import _
 from ui.screen_reader import Alert, Heading
 from ui.screens.frame import NavigationBar, answer_scroll_area, chain_focus, screen_layout
+from ui.typography import show_text
 
 
 class ReviewScreen(QWidget):
@@ -83,7 +84,8 @@ class ReviewScreen(QWidget):
             card = QFrame(content)
             card.setProperty("role", "card")
             card.setAccessibleName(item.label)  # a panel: named by its question
-            label = QLabel(item.label, card)
+            label = QLabel(card)
+            show_text(label, item.label)
             label.setWordWrap(True)
             label.setProperty("role", "muted")
             answer = QLabel(item.answer or _("(pas de réponse)"), card)

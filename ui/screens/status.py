@@ -17,6 +17,7 @@ from ui.keypad import BACK_PROPERTY
 from ui.screen_reader import Heading
 from ui.screens.frame import chain_focus, screen_layout
 from ui.screens.question import ErrorMessage
+from ui.typography import show_text
 from ui.widgets.keyboard import MODE_PROPERTY, KeyboardController, OnScreenKeyboard
 
 EXAMPLE = "ADM-7K3-Q9P"
@@ -94,9 +95,8 @@ class StatusScreen(QWidget):
 
     def retranslate(self) -> None:
         self.keyboard.retranslate()
-        self.title.setText(_("Où en est ma demande ?"))
-        self.title.setAccessibleName(self.title.text())
-        self.setAccessibleName(self.title.text())
+        show_text(self.title, _("Où en est ma demande ?"))
+        self.setAccessibleName(self.title.accessibleName())
         self.instruction.setText(self._instruction(EXAMPLE))
         self.instruction.setAccessibleName(self.instruction.text())
         self.field.setAccessibleName(_("Numéro de la demande"))
@@ -154,7 +154,7 @@ class StatusScreen(QWidget):
             return self.answer.text()
         # The example is spelled, character by character, as the receipt reads it.
         example = spell_reference(EXAMPLE, current_language())
-        return f"{self.title.text()} {self._instruction(example)}"
+        return f"{self.title.accessibleName()} {self._instruction(example)}"
 
     @staticmethod
     def _instruction(example: str) -> str:

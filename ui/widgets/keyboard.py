@@ -2,7 +2,7 @@
 
 Qt Virtual Keyboard is GPL-only and outside keyboards do not run under the ``cage``
 compositor, so the kiosk has its own: French AZERTY with the accented letters always in
-sight, capitals, digits, ``@ . - '``, space, "Effacer", "Valider"; or a 12-key pad for
+sight, capitals, digits, ``, ? ' - . @``, space, "Effacer", "Valider"; or a 12-key pad for
 numbers, dates, postcodes and phone numbers.
 
 Choices:
@@ -44,6 +44,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -153,7 +155,20 @@ class KeyboardKey(QPushButton):
     def minimumSizeHint(self) -> QSize:
         # The label must always fit: the key never shrinks below its text. (No fixed
         # setMinimumSize: it would override this hint and let layouts clip the label.)
-        return super().minimumSizeHint().expandedTo(QSize(self._minimum, self._minimum))
+        # In height, one line of text inside the border is enough: Qt's own minimum adds
+        # a button's margins, which cost five rows a whole line on a 800-pixel screen.
+        line = self.fontMetrics().height() + 2 * self._border_px()
+        width = super().minimumSizeHint().width()
+        return QSize(max(width, self._minimum), max(line, self._minimum))
+
+    def _border_px(self) -> int:
+        """The frame the stylesheet draws around the label (its border width)."""
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        contents = self.style().subElementRect(
+            QStyle.SubElement.SE_PushButtonContents, option, self
+        )
+        return max(contents.top(), 0)
 
     @property
     def typed_text(self) -> str:

@@ -70,6 +70,11 @@ CHARACTER_NAMES: dict[str, str] = {
     ".": N_("Point"),
     "-": N_("Tiret"),
     "'": N_("Apostrophe"),
+    ",": N_("Virgule"),
+    "?": N_("Point d'interrogation"),
+    # The Arabic comma and question mark, on the Arabic page only: the same names.
+    "،": N_("Virgule"),
+    "؟": N_("Point d'interrogation"),
     "_": N_("Tiret bas"),
 }
 # Shown on keys whose character is invisible.
@@ -119,10 +124,12 @@ def _letters_layout(
     name: str, punctuation: str, *, new_line: bool = False, switch_to: str | None = None
 ) -> KeyboardLayout:
     """French AZERTY letters, digits on top, the accented letters as a block on the right;
-    with ``new_line``, an "À la ligne" key beside the space bar (for a message).
+    ``punctuation`` after "n" (where AZERTY has "," and "?"), then "Effacer"; with
+    ``new_line``, an "À la ligne" key beside the space bar (for a message).
 
     Everything is on one page: changing pages is a step many first-time users get lost in
-    (only Arabic needs a second alphabet: ``switch_to`` adds the key to it).
+    (only Arabic needs a second alphabet: ``switch_to`` adds the key to it, beside
+    "Majuscules", where the Arabic page has it too).
     """
     accents = ACCENTED_LETTERS
     return KeyboardLayout(
@@ -132,24 +139,32 @@ def _letters_layout(
             _chars("1234567890" + accents[0:4]),
             _chars("azertyuiop" + accents[4:8]),
             _chars("qsdfghjklm" + accents[8:12]),
-            (*_chars("wxcvbn" + punctuation), *_erase_row_end(switch_to)),
-            (KeySpec(KeyKind.SHIFT, span=3), *_space(new_line), KeySpec(KeyKind.OK, span=4)),
+            (*_chars("wxcvbn" + punctuation), _erase(14 - 6 - len(punctuation))),
+            _bottom_row(KeySpec(KeyKind.SHIFT, span=3), switch_to, new_line=new_line),
         ),
     )
 
 
-def _space(new_line: bool) -> tuple[KeySpec, ...]:
-    """The space bar (7 columns), or space and "À la ligne" side by side."""
+def _erase(span: int) -> KeySpec:
+    return KeySpec(KeyKind.BACKSPACE, span=span)
+
+
+def _bottom_row(
+    first: KeySpec, switch_to: str | None, *, new_line: bool
+) -> tuple[KeySpec, ...]:
+    """``first`` (3 columns), the key to the other alphabet (2), the space bar (the rest)
+    or space and "À la ligne" side by side (3 each), "Valider" (4; 3 when all are there,
+    so that the space bar stays at least as wide as "À la ligne")."""
+    switch = () if switch_to is None else (KeySpec(KeyKind.SWITCH, switch_to, span=2),)
+    ok = 3 if switch and new_line else 4
+    space = 14 - first.span - 2 * len(switch) - ok
+    keys: tuple[KeySpec, ...]
     if new_line:
-        return (KeySpec(KeyKind.CHARACTER, " ", span=4), KeySpec(KeyKind.CHARACTER, "\n", span=3))
-    return (KeySpec(KeyKind.CHARACTER, " ", span=7),)
-
-
-def _erase_row_end(switch_to: str | None) -> tuple[KeySpec, ...]:
-    """"Effacer" (4 columns), or the key to the other alphabet and "Effacer" (2 each)."""
-    if switch_to is None:
-        return (KeySpec(KeyKind.BACKSPACE, span=4),)
-    return (KeySpec(KeyKind.SWITCH, switch_to, span=2), KeySpec(KeyKind.BACKSPACE, span=2))
+        keys = (KeySpec(KeyKind.CHARACTER, " ", span=space - 3),
+                KeySpec(KeyKind.CHARACTER, "\n", span=3))
+    else:
+        keys = (KeySpec(KeyKind.CHARACTER, " ", span=space),)
+    return (first, *switch, *keys, KeySpec(KeyKind.OK, span=ok))
 
 
 def _arabic_layout(name: str, switch_to: str, *, new_line: bool = False) -> KeyboardLayout:
@@ -162,8 +177,8 @@ def _arabic_layout(name: str, switch_to: str, *, new_line: bool = False) -> Keyb
             _chars("1234567890" + "أإآء"),
             _chars("ضصثقفغعهخحجد" + "ؤئ"),
             _chars("شسيبلاتنمكط" + "ىةذ"),
-            (*_chars("رزوظ" + "،.-'؟"), KeySpec(KeyKind.GAP), *_erase_row_end(switch_to)),
-            (KeySpec(KeyKind.GAP, span=3), *_space(new_line), KeySpec(KeyKind.OK, span=4)),
+            (*_chars("رزوظ" + "،؟.-'"), _erase(5)),
+            _bottom_row(KeySpec(KeyKind.GAP, span=3), switch_to, new_line=new_line),
         ),
     )
 
@@ -183,15 +198,17 @@ def _numeric_layout(name: str, extra: KeySpec) -> KeyboardLayout:
     )
 
 
-LETTERS = _letters_layout("letters", "'-.@")
-LINES = _letters_layout("lines", "'-.@", new_line=True)
+# "," and "?" first: where an AZERTY keyboard has them, right after "n".
+PUNCTUATION = ",?'-.@"
+LETTERS = _letters_layout("letters", PUNCTUATION)
+LINES = _letters_layout("lines", PUNCTUATION, new_line=True)
 # An e-mail address rarely holds an apostrophe but often an underscore.
 EMAIL = _letters_layout("email", "_-.@")
 DIGITS = _numeric_layout("digits", KeySpec(KeyKind.GAP))
 PHONE = _numeric_layout("phone", KeySpec(KeyKind.CHARACTER, " "))
-LETTERS_WITH_ARABIC = _letters_layout(LATIN_WITH_ARABIC, "'-.@", switch_to=ARABIC)
+LETTERS_WITH_ARABIC = _letters_layout(LATIN_WITH_ARABIC, PUNCTUATION, switch_to=ARABIC)
 LINES_WITH_ARABIC = _letters_layout(
-    LATIN_LINES_WITH_ARABIC, "'-.@", new_line=True, switch_to=ARABIC_LINES
+    LATIN_LINES_WITH_ARABIC, PUNCTUATION, new_line=True, switch_to=ARABIC_LINES
 )
 ARABIC_LETTERS = _arabic_layout(ARABIC, LATIN_WITH_ARABIC)
 ARABIC_LINES_LETTERS = _arabic_layout(ARABIC_LINES, LATIN_LINES_WITH_ARABIC, new_line=True)

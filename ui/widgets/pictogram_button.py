@@ -15,6 +15,7 @@ from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ui.pictograms import pictogram_pixmap
+from ui.typography import show_text
 
 
 class PictogramButton(QPushButton):
@@ -44,10 +45,12 @@ class PictogramButton(QPushButton):
         self._icon.setFixedSize(QSize(icon_px, icon_px))
         self._icon.setVisible(pictogram is not None)
         self._text = text
-        self.title = QLabel(text, self)
+        self.title = QLabel(self)
+        show_text(self.title, text)
         self.title.setWordWrap(True)
         self.title.setProperty("role", "tileTitle")
-        self.description = QLabel(description, self)
+        self.description = QLabel(self)
+        show_text(self.description, description)
         self.description.setWordWrap(True)
         self.description.setProperty("role", "tileDescription")
         self.description.setVisible(bool(description))
@@ -89,7 +92,7 @@ class PictogramButton(QPushButton):
     def _mark_checked(self, checked: bool) -> None:
         """Checked: a tick before the title (colour alone must not carry meaning, WCAG
         1.4.1) and the stylesheet's checked colours (``checked`` property)."""
-        self.title.setText(f"✓ {self._text}" if checked else self._text)
+        show_text(self.title, f"✓ {self._text}" if checked else self._text)
         for label in (self.title, self.description):
             label.setProperty("checked", checked)
             label.style().unpolish(label)

@@ -122,6 +122,37 @@ def test_types_a_french_name_with_a_capital_accent_space_and_apostrophe(qtbot, s
     assert QApplication.focusWidget() is screen.field
 
 
+def test_a_message_can_ask_why_and_an_address_has_its_comma(qtbot):
+    box = QPlainTextEdit()
+    s = _make_screen(qtbot, extra=(box,))
+    box.setFocus()
+    s.keyboard.show_for(box)
+    tap(qtbot, s.keyboard, "1", "2", "Virgule", "Espace", "r", "u", "e", "À la ligne")
+    tap(qtbot, s.keyboard, "Majuscules", "P", "o", "u", "r", "q", "u", "o", "i", "Espace")
+    tap(qtbot, s.keyboard, "Point d'interrogation")
+    assert box.toPlainText() == "12, rue\nPourquoi ?"
+    # Where AZERTY has them: right after "n", on the same row.
+    n, comma = key_named(s.keyboard, "n").rect(), key_named(s.keyboard, "Virgule").rect()
+    question = key_named(s.keyboard, "Point d'interrogation").rect()
+    assert n.top() == comma.top() == question.top()
+    assert n.right() < comma.left() < question.left()
+    s.keyboard.show_for(s.field, KeyboardMode.TEXT)  # a name or an address: them too
+    assert {"Virgule", "Point d'interrogation"} <= set(names(s.keyboard))
+
+
+def test_the_arabic_page_has_the_arabic_comma_and_question_mark_named(qtbot, arabic):
+    s = _make_screen(qtbot)
+    s.keyboard.show_for(s.field, KeyboardMode.LINES)
+    assert s.keyboard.layout_name == "arabic-lines"
+    comma = key_named(s.keyboard, "فاصلة").object()  # "Virgule"
+    question = key_named(s.keyboard, "علامة استفهام").object()  # "Point d'interrogation"
+    assert (comma.text(), question.text()) == ("،", "؟")
+    tap(qtbot, s.keyboard, "ل", "م", "ا", "ذ", "ا", "علامة استفهام")
+    assert s.field.text() == "لماذا؟"
+    tap(qtbot, s.keyboard, "حروف لاتينية")  # the Latin page has "," and "?" too
+    assert {"فاصلة", "علامة استفهام"} <= set(names(s.keyboard))
+
+
 def test_one_shift_press_gives_one_capital_then_lowercase(qtbot, screen):
     tap(qtbot, screen.keyboard, "Majuscules")
     assert screen.keyboard.shift_state is ShiftState.ONCE
