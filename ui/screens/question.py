@@ -185,7 +185,6 @@ class QuestionScreen(QWidget):
         if self.editor is not None:
             self._answer_layout.removeWidget(self.editor)
             self.editor.hide()
-            self.editor.setParent(None)
             self.editor.deleteLater()
             self.editor = None
 

@@ -41,31 +41,40 @@ class PictogramButton(QPushButton):
         self._pictogram = pictogram
         self._pictogram_colour = ""
         self._icon_px = icon_px
-        self._icon = QLabel(self)
-        self._icon.setFixedSize(QSize(icon_px, icon_px))
-        self._icon.setVisible(pictogram is not None)
         self._text = text
+        # Only the labels this tile shows: each widget made costs a polish under the
+        # application's stylesheet (a choice of ten streets has neither pictograms nor
+        # descriptions; bench/navigation.py).
+        self._icon: QLabel | None = None
+        if pictogram is not None:
+            self._icon = QLabel(self)
+            self._icon.setFixedSize(QSize(icon_px, icon_px))
         self.title = QLabel(self)
         show_text(self.title, text)
         self.title.setWordWrap(True)
         self.title.setProperty("role", "tileTitle")
-        self.description = QLabel(self)
-        show_text(self.description, description)
-        self.description.setWordWrap(True)
-        self.description.setProperty("role", "tileDescription")
-        self.description.setVisible(bool(description))
-        for label in (self._icon, self.title, self.description):
+        self.description: QLabel | None = None
+        if description:
+            self.description = QLabel(self)
+            show_text(self.description, description)
+            self.description.setWordWrap(True)
+            self.description.setProperty("role", "tileDescription")
+        for label in self._labels():
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        texts = QVBoxLayout()
-        texts.setSpacing(2)
-        texts.addWidget(self.title)
-        texts.addWidget(self.description)
         row = QHBoxLayout(self)
         margin = max(8, icon_px // 5)
         row.setContentsMargins(margin, margin // 2, margin, margin // 2)
         row.setSpacing(margin)
-        row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignVCenter)
-        row.addLayout(texts, 1)
+        if self._icon is not None:
+            row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignVCenter)
+        if self.description is None:
+            row.addWidget(self.title, 1)
+        else:
+            texts = QVBoxLayout()
+            texts.setSpacing(2)
+            texts.addWidget(self.title)
+            texts.addWidget(self.description)
+            row.addLayout(texts, 1)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -73,6 +82,9 @@ class PictogramButton(QPushButton):
 
     def text(self) -> str:
         return self._text
+
+    def _labels(self) -> list[QLabel]:
+        return [label for label in (self._icon, self.title, self.description) if label]
 
     def sizeHint(self) -> QSize:
         layout = self.layout()
@@ -94,6 +106,8 @@ class PictogramButton(QPushButton):
         1.4.1) and the stylesheet's checked colours (``checked`` property)."""
         show_text(self.title, f"✓ {self._text}" if checked else self._text)
         for label in (self.title, self.description):
+            if label is None:
+                continue
             label.setProperty("checked", checked)
             label.style().unpolish(label)
             label.style().polish(label)
@@ -101,7 +115,7 @@ class PictogramButton(QPushButton):
 
     def _refresh_pictogram(self) -> None:
         """Draw the pictogram in the colour the stylesheet gives the title."""
-        if self._pictogram is None:
+        if self._pictogram is None or self._icon is None:
             return
         colour = self.title.palette().color(QPalette.ColorRole.WindowText).name()
         if colour != self._pictogram_colour:
