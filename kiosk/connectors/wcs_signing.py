@@ -74,6 +74,10 @@ def sign_query(
     return f"{signed}&signature={quote(signature_of(signed, key))}"
 
 
+# The fields the signature adds to a query (w.c.s. wants each once).
+SIGNATURE_FIELDS = frozenset({"orig", "algo", "timestamp", "nonce", "signature"})
+
+
 def signed_query(
     params: Sequence[tuple[str, str]],
     orig: str,
@@ -84,8 +88,12 @@ def signed_query(
 ) -> str:
     """The signed query string of ``params`` followed by ``orig=<orig>``.
 
-    Raises ValueError on an empty orig or key.
+    Raises ValueError on an empty orig or key, or when ``params`` holds one of the
+    signature's own fields (w.c.s. refuses a query with two of them).
     """
     if not orig:
         raise ValueError("the w.c.s. API access identifier (orig) is empty")
+    taken = sorted({name for name, _value in params} & SIGNATURE_FIELDS)
+    if taken:
+        raise ValueError(f"query parameters reserved for the signature: {', '.join(taken)}")
     return sign_query(urlencode([*params, ("orig", orig)]), key, now=now, nonce=nonce)

@@ -133,7 +133,9 @@ def test_the_login_page_is_accessible_and_a_wrong_password_is_said(driver, conso
     driver.find_element(By.ID, "name").send_keys("admin")
     driver.find_element(By.ID, "password").send_keys("pas le bon mot de passe")
     driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-    assert "incorrect" in driver.find_element(By.ID, "login-error").text
+    # The click does not wait for the answer (Argon2id: slow on a loaded machine).
+    error = WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "login-error"))[0]
+    assert "incorrect" in error.text
     assert driver.find_element(By.ID, "name").get_attribute("value") == "admin"
     check_page(driver, "login-error")
 

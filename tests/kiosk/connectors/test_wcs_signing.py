@@ -11,17 +11,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.connectors.wcs_signing import sign_query, signed_query
+from kiosk.connectors.wcs_signing import SIGNATURE_FIELDS, sign_query, signed_query
 from tests.fakes.wcs_server import Refusal, Verifier
 
 ORIG = "borne-test"
 KEY = "cle-de-test-0123456789abcdef"
 NOW = dt.datetime(2026, 12, 2, 9, 0, 0, tzinfo=dt.UTC)
 
-params = st.lists(
-    st.tuples(st.text(string.ascii_lowercase + "-_", min_size=1, max_size=20), st.text(max_size=9)),
-    max_size=4,
+names = st.text(string.ascii_lowercase + "-_", min_size=1, max_size=20).filter(
+    lambda name: name not in SIGNATURE_FIELDS
 )
+params = st.lists(st.tuples(names, st.text(max_size=9)), max_size=4)
 keys = st.text(min_size=1, max_size=64)
 times = st.datetimes(
     min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1), timezones=st.just(dt.UTC)
@@ -36,6 +36,12 @@ def _verifier(key: str = KEY) -> Verifier:
 def test_what_we_sign_w_c_s_accepts(pairs, key, now):
     query = signed_query(pairs, ORIG, key, now=now)
     _verifier(key).check(query, now)  # raises Refusal when refused
+
+
+@pytest.mark.parametrize("field", sorted(SIGNATURE_FIELDS))
+def test_a_parameter_named_like_a_signature_field_is_refused(field):
+    with pytest.raises(ValueError, match=field):
+        signed_query([(field, "x")], ORIG, KEY, now=NOW)
 
 
 nonces = st.text("0123456789abcdef", min_size=1, max_size=32)
