@@ -21,6 +21,7 @@ from starlette.routing import Route
 from kiosk.catalog.version import catalog_version
 from kiosk.connectors.signing import DEFAULT_MAX_SKEW, SignatureError, verify_request
 from kiosk.domain.reference import normalise_reference
+from kiosk.receiver.answers import error
 from kiosk.receiver.bodies import BodyError, check_heartbeat, check_submission, is_json_media_type
 from kiosk.receiver.console.store import ConsoleStore
 from kiosk.receiver.console.web import Console
@@ -54,11 +55,6 @@ class ReceiverSettings:
     retry_after_seconds: int = 1
     processing_delay: float = 0.0  # seconds a first submission stays "in progress" (tests)
     max_submission_bytes: int = MAX_SUBMISSION_BYTES
-
-
-def error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
-    """The JSON error answer every endpoint uses: ``{"error": code, "message": ...}``."""
-    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
 
 
 class _Catalog:

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from kiosk.audit.entries import is_mediator_id
+from kiosk.receiver.answers import error
 from kiosk.receiver.bodies import MAX_UNIX_TIME, BodyError, is_integer, parse_json_object
 from kiosk.receiver.console import mediators
 from kiosk.receiver.console.store import ConsoleStore
@@ -72,8 +73,7 @@ class MediatorApi:
         try:
             uses = check_usage(body)
         except BodyError as refusal:
-            return JSONResponse({"error": refusal.code, "message": str(refusal)},
-                                status_code=400)
+            return error(400, refusal.code, str(refusal))
         recorded = mediators.record_uses(self.store, uses)
         _log.info("%d mediator use(s) from %s", recorded, terminal_id)
         return JSONResponse({"status": "ok", "recorded": recorded})
