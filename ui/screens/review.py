@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -17,6 +18,47 @@ from kiosk.i18n import _
 from ui.screen_reader import Alert, Heading
 from ui.screens.frame import NavigationBar, answer_scroll_area, chain_focus, screen_layout
 from ui.typography import show_text
+
+
+class _ReviewRow:
+    """One answer of the review: a card with the question and the answer, and
+    "Modifier" beside it."""
+
+    def __init__(self, metrics: ScreenMetrics, parent: QWidget) -> None:
+        self.field_id = ""
+        self.card = QFrame(parent)
+        self.card.setProperty("role", "card")
+        self.label = QLabel(self.card)
+        self.label.setWordWrap(True)
+        self.label.setProperty("role", "muted")
+        self.answer = QLabel(self.card)
+        self.answer.setWordWrap(True)
+        inner = QGridLayout(self.card)
+        pad = metrics.px(3)
+        inner.setContentsMargins(pad, pad, pad, pad)
+        inner.addWidget(self.label, 0, 0)
+        inner.addWidget(self.answer, 1, 0)
+        self.modify = QPushButton(parent)
+
+    def fill(self, item: ReviewItem) -> None:
+        self.field_id = item.field_id
+        self.card.setAccessibleName(item.label)  # a panel: named by its question
+        show_text(self.label, item.label)
+        self.answer.setText(item.answer or _("(pas de réponse)"))
+        self.modify.setText(_("Modifier"))
+        self.modify.setAccessibleName(_("Modifier : {question}").format(question=item.label))
+        self.card.show()
+        self.modify.show()
+
+    def blank(self) -> None:
+        """Hidden, and nothing of the answer left in it."""
+        self.field_id = ""
+        self.card.hide()
+        self.modify.hide()
+        for widget in (self.card, self.label, self.answer, self.modify):
+            widget.setAccessibleName("")
+        self.label.clear()
+        self.answer.clear()
 
 
 class ReviewScreen(QWidget):
@@ -49,6 +91,18 @@ class ReviewScreen(QWidget):
         self.problem.setWordWrap(True)
         self.problem.hide()
         self._scroll = answer_scroll_area(self)
+        self._content = QWidget()
+        self._content.setProperty("role", "screen")
+        column = QVBoxLayout(self._content)
+        column.setContentsMargins(0, 0, 0, 0)
+        self._grid = QGridLayout()
+        self._grid.setHorizontalSpacing(metrics.px(6))
+        self._grid.setVerticalSpacing(metrics.px(3))
+        self._grid.setColumnStretch(0, 1)
+        column.addLayout(self._grid)
+        column.addStretch(1)
+        self._scroll.setWidget(self._content)
+        self._rows: list[_ReviewRow] = []
         self.navigation = NavigationBar(metrics, self)
         self.navigation.next.clicked.connect(self.send_requested)
         self.navigation.back.clicked.connect(self.back_requested)
@@ -70,55 +124,41 @@ class ReviewScreen(QWidget):
         self._scroll.retranslate()
 
     def show_items(self, items: tuple[ReviewItem, ...]) -> None:
+        """Fill one row per item, reusing the rows of earlier reviews.
+
+        Rows are made once and refilled: a new widget costs a polish under the
+        application's stylesheet, which made the click into the review the slowest of a
+        démarche (bench/navigation.py). Rows not needed are hidden and blanked.
+        """
         self.items = items
         self.problem.hide()
-        content = QWidget()
-        content.setProperty("role", "screen")
-        grid = QGridLayout(content)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(self.metrics.px(6))
-        grid.setVerticalSpacing(self.metrics.px(3))
-        grid.setColumnStretch(0, 1)
-        modify_buttons: list[QPushButton] = []
-        for row, item in enumerate(items):
-            card = QFrame(content)
-            card.setProperty("role", "card")
-            card.setAccessibleName(item.label)  # a panel: named by its question
-            label = QLabel(card)
-            show_text(label, item.label)
-            label.setWordWrap(True)
-            label.setProperty("role", "muted")
-            answer = QLabel(item.answer or _("(pas de réponse)"), card)
-            answer.setWordWrap(True)
-            inner = QGridLayout(card)
-            pad = self.metrics.px(3)
-            inner.setContentsMargins(pad, pad, pad, pad)
-            inner.addWidget(label, 0, 0)
-            inner.addWidget(answer, 1, 0)
-            grid.addWidget(card, row, 0)
-            modify = QPushButton(_("Modifier"), content)
-            modify.setAccessibleName(_("Modifier : {question}").format(question=item.label))
-            key = item.field_id
-            modify.clicked.connect(lambda _c=False, key=key: self.modify_requested.emit(key))
-            grid.addWidget(modify, row, 1, Qt.AlignmentFlag.AlignVCenter)
-            modify_buttons.append(modify)
-        grid.setRowStretch(len(items), 1)
-        old = self._scroll.takeWidget()
-        if old is not None:
-            old.deleteLater()
-        self._scroll.setWidget(content)
+        while len(self._rows) < len(items):
+            self._rows.append(self._new_row(len(self._rows)))
+        for row, item in zip(self._rows, items, strict=False):
+            row.fill(item)
+        for row in self._rows[len(items):]:
+            row.blank()
+        self._scroll.verticalScrollBar().setValue(0)
+        modify_buttons = [row.modify for row in self._rows[: len(items)]]
         chain_focus((*modify_buttons, *self.navigation.buttons()))  # once in the window
         self.navigation.next.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _new_row(self, index: int) -> _ReviewRow:
+        row = _ReviewRow(self.metrics, self._content)
+        row.modify.clicked.connect(lambda _c=False: self.modify_requested.emit(row.field_id))
+        self._grid.addWidget(row.card, index, 0)
+        self._grid.addWidget(row.modify, index, 1, Qt.AlignmentFlag.AlignVCenter)
+        return row
 
     def show_problem(self, message: str) -> None:
         """Sending failed: say so calmly; every answer stays on screen."""
         self.problem.say(message)
 
     def clear(self) -> None:
+        """Forget the answers: every row hidden and blanked (end of a visit)."""
         self.items = ()
-        old = self._scroll.takeWidget()
-        if old is not None:
-            old.deleteLater()
+        for row in self._rows:
+            row.blank()
 
     def spoken_text(self, include_personal: bool) -> str:
         """The review read aloud; personal answers only with private listening."""
