@@ -817,6 +817,8 @@ class KioskApp(QObject):
         if appearance == self.appearance:
             return  # restyling every widget costs a second on a full screen: only on change
         self.appearance = appearance
+        if self._services_ready():
+            self.guide.question.forget_kept_editors()
         apply_appearance(self.qt_app, appearance, self.metrics)
         if self.window.overlays_built():
             self.window.settings.show_current(appearance.text_size, appearance.theme)
