@@ -11,13 +11,14 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from accessibility.sizes import ScreenMetrics
+from accessibility.sizes import ScreenMetrics, TextSize
 from kiosk.catalog import FieldType
 from kiosk.domain.session import Choice, Question
 from kiosk.i18n import current_language, set_language
+from kiosk.sample_answers import sample_answer
 from tests.a11y import Role, find, names
 from ui import screen_reader
-from ui.fields import EditorShelf
+from ui.fields import EditorShelf, FieldEditor
 from ui.screens.frame import tab_stops
 
 PLACES = (Choice("mairie", "Place de la mairie", None), Choice("gare", "Rue de la gare", None))
@@ -111,3 +112,21 @@ def test_an_editor_kept_in_one_language_is_not_given_in_another(shelf):
 
     assert english is not french
     assert names(english, Role.RadioButton) == ["Yes", "No"]
+
+
+def test_kept_editors_are_destroyed_before_the_window_is_restyled(make_kiosk):
+    kiosk = make_kiosk()
+    kiosk.start_visit()
+    guide = kiosk.guide
+    guide.start_demarche("signalement-rue")
+    while guide.session is not None and guide.session.current is not None:
+        editor = guide.question.editor
+        assert editor is not None
+        editor.set_value(sample_answer(guide.session.current))
+        guide.question.navigation.next.click()
+    destroy_deferred()
+    assert len(kiosk.window.findChildren(FieldEditor)) > 1  # kept ones are there
+
+    kiosk.set_appearance(kiosk.appearance._replace(text_size=TextSize.LARGEST))
+
+    assert kiosk.window.findChildren(FieldEditor) == [guide.question.editor]  # the last one
