@@ -92,8 +92,6 @@ def _locks(data: dict[str, Any]) -> list[tuple[str, int, int]] | None:
             raise BodyError("invalid_usage", f"{where}.seconds_left: an integer from 1 to"
                                              f" {int(MAX_LOCK_SECONDS)}")
         locks.append((mediator_id, int(since), int(left)))
-    if len({lock[0] for lock in locks}) != len(locks):
-        raise BodyError("invalid_usage", "locks: an id appears twice")
     return locks
 
 

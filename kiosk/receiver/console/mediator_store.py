@@ -143,14 +143,17 @@ class MediatorTables:
         return row is not None
 
     def replace_mediator_locks(self, terminal_id: str, locks: Sequence[MediatorLock]) -> None:
-        """The terminal's report replaces what it said before; unknown accounts are left out."""
+        """The terminal's report replaces what it said before; unknown accounts are left out,
+        and of an account listed twice the last lock counts."""
         with self._db.transaction():
             self._db.execute("DELETE FROM mediator_locks WHERE terminal_id = ?", (terminal_id,))
             for lock in locks:
                 self._db.execute(
                     "INSERT INTO mediator_locks"
                     " (terminal_id, mediator_id, locked_since, locked_until)"
-                    " SELECT ?, id, ?, ? FROM mediator_accounts WHERE id = ?",
+                    " SELECT ?, id, ?, ? FROM mediator_accounts WHERE id = ?"
+                    " ON CONFLICT (terminal_id, mediator_id) DO UPDATE SET"
+                    " locked_since = excluded.locked_since, locked_until = excluded.locked_until",
                     (terminal_id, lock.since, lock.until, lock.mediator_id),
                 )
 
