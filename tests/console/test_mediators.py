@@ -251,15 +251,11 @@ def test_the_expiry_setting_is_checked_and_journaled(console, admin):
 
 def test_the_roster_needs_a_signature_and_uses_are_checked(console):
     assert requests.get(console.receiver.url + "/v1/mediators", timeout=10).status_code == 401
-    path = "/v1/mediators/usage"
     for body, status in [(b'{"mediators": [{"id": "med-0a1b2c3d", "last_used_at": 5}]}', 200),
                          (b'{"mediators": [{"id": "camille", "last_used_at": 5}]}', 400),
                          (b'{"mediators": [{"id": "med-0a1b2c3d"}]}', 400),
                          (b'{"mediators": 3}', 400), (b"[]", 400)]:
-        headers = console.receiver.signed_headers("POST", path, body)
-        headers["Content-Type"] = "application/json"
-        answer = requests.post(console.receiver.url + path, data=body, headers=headers,
-                               timeout=10)
+        answer = console.mediator_usage(body)
         assert answer.status_code == status, body
         if status == 400:
             assert json.loads(answer.text)["error"] == "invalid_usage"
@@ -268,8 +264,7 @@ def test_the_roster_needs_a_signature_and_uses_are_checked(console):
 def test_disabling_takes_a_confirmation_page_that_says_what_will_happen(console, admin):
     answer = create(console, admin, name="Yanis", pin=PIN, pin2=PIN)
     assert answer.status_code == 200
-    mediator_id = next(m["id"] for m in signed_get(console, "/v1/mediators").json()["mediators"]
-                       if m["name"] == "Yanis")
+    mediator_id = console.mediator_id("Yanis")
     confirm_path = f"{console.url}/mediateurs/{mediator_id}/desactiver"
     assert f'href="/console/mediateurs/{mediator_id}/desactiver"' in page_of(console, admin)
     page = admin.get(confirm_path, timeout=10)
@@ -304,13 +299,6 @@ def _roster_entry(console: Console, mediator_id: str) -> dict[str, object]:
                 if m["id"] == mediator_id)
 
 
-def report(console: Console, body: bytes) -> requests.Response:
-    path = "/v1/mediators/usage"
-    headers = console.receiver.signed_headers("POST", path, body)
-    headers["Content-Type"] = "application/json"
-    return requests.post(console.receiver.url + path, data=body, headers=headers, timeout=10)
-
-
 def row_of(console: Console, admin: requests.Session, name: str) -> str:
     found = re.search(rf"<th scope=\"row\">{name}</th>(.*?)</tr>", page_of(console, admin),
                       flags=re.DOTALL)
@@ -320,21 +308,20 @@ def row_of(console: Console, admin: requests.Session, name: str) -> str:
 
 def test_lift_the_lock_is_offered_only_where_a_terminal_reports_one(console, admin):
     create(console, admin, name="Inès", pin=PIN, pin2=PIN)
-    ines = next(m["id"] for m in signed_get(console, "/v1/mediators").json()["mediators"]
-                if m["name"] == "Inès")
+    ines = console.mediator_id("Inès")
     assert "Lever le blocage" not in row_of(console, admin, "Inès")
     since = int(time.time()) - 120
     lock = {"id": ines, "since": since, "seconds_left": 180}
-    assert report(console, json.dumps({"mediators": [], "locks": [lock]}).encode()).ok
+    assert console.mediator_usage(json.dumps({"mediators": [], "locks": [lock]}).encode()).ok
     row = row_of(console, admin, "Inès")
     terminal = console.receiver.terminal_id
     assert f"Bloqué sur : {terminal} depuis {time.strftime('%H:%M', time.localtime(since))}" in row
     assert "Lever le blocage de Inès" in row
     # An older kiosk's report (no locks) leaves them as they were.
-    assert report(console, b'{"mediators": []}').ok
+    assert console.mediator_usage(b'{"mediators": []}').ok
     assert "Lever le blocage" in row_of(console, admin, "Inès")
     # A hostile one is refused by name, and the last good report stays.
-    answer = report(console, json.dumps({"mediators": [], "locks": [
+    answer = console.mediator_usage(json.dumps({"mediators": [], "locks": [
         {"id": ines, "since": since, "seconds_left": 10**9}]}).encode())
     assert answer.status_code == 400
     assert answer.json()["error"] == "invalid_usage"
@@ -346,5 +333,5 @@ def test_lift_the_lock_is_offered_only_where_a_terminal_reports_one(console, adm
     assert "Blocage levé" in answer.text
     assert "Lever le blocage de Inès" not in answer.text
     assert _roster_entry(console, ines)["lockout_reset"] == 1
-    assert report(console, b'{"mediators": [], "locks": []}').ok
+    assert console.mediator_usage(b'{"mediators": [], "locks": []}').ok
     assert "Bloqué sur" not in row_of(console, admin, "Inès")
