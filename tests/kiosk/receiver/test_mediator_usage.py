@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.mediator.lockout import MAX_LOCK_SECONDS
 from kiosk.receiver.bodies import MAX_UNIX_TIME, BodyError
 from kiosk.receiver.mediator_api import MAX_USES, check_usage
-from tests.kiosk.receiver.test_bodies import bodies, json_values
+from tests.kiosk.receiver.test_bodies import bodies, json_values, outcome
 
 ids = st.text("0123456789abcdef", min_size=8, max_size=8).map(lambda hexa: "med-" + hexa)
 locks = st.fixed_dictionaries({
@@ -37,13 +38,7 @@ def body(data: dict[str, Any]) -> bytes:
 
 @given(bodies | json_values.map(lambda v: body({"mediators": [], "locks": v})))
 def test_any_body_is_read_or_refused_as_invalid_usage(raw):
-    try:
-        report = check_usage(raw)
-    except BodyError as refusal:
-        assert refusal.code == "invalid_usage"
-        assert str(refusal)
-    else:
-        assert report.locks is None or isinstance(report.locks, list)
+    assert outcome(check_usage, raw) in ("accepted", "invalid_usage")
 
 
 @given(st.lists(locks, max_size=20))
@@ -67,31 +62,19 @@ def test_one_hostile_field_refuses_the_whole_report_and_names_it(sent, data):
     else:
         bad[field] = data.draw(HOSTILE[field])
     sent = [*sent[:index], bad, *sent[index + 1:]]
-    try:
+    with pytest.raises(BodyError, match=rf"^locks\[{index}\]\.{field}:") as refused:
         check_usage(body({"mediators": [], "locks": sent}))
-    except BodyError as refusal:
-        assert refusal.code == "invalid_usage"
-        assert str(refusal).startswith(f"locks[{index}].{field}:"), str(refusal)
-    else:
-        raise AssertionError(f"accepted {bad}")
+    assert refused.value.code == "invalid_usage"
 
 
 @given(st.one_of(st.integers(), st.text(), st.dictionaries(st.text(), st.integers()),
                  st.none(), st.just([3])))
 def test_locks_that_are_not_a_list_of_objects_are_refused_by_name(value):
-    try:
+    with pytest.raises(BodyError, match=r"^locks"):
         check_usage(body({"mediators": [], "locks": value}))
-    except BodyError as refusal:
-        assert str(refusal).startswith("locks")
-    else:
-        raise AssertionError(f"accepted {value!r}")
 
 
 def test_more_locks_than_the_limit_are_refused():
     lock = {"id": "med-0a1b2c3d", "since": 1, "seconds_left": 1}
-    try:
+    with pytest.raises(BodyError, match=r"^locks: a list of at most"):
         check_usage(body({"mediators": [], "locks": [lock] * (MAX_USES + 1)}))
-    except BodyError as refusal:
-        assert str(refusal).startswith("locks:")
-    else:
-        raise AssertionError("accepted")
