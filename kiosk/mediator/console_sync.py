@@ -175,7 +175,10 @@ class RosterSync:
     def __init__(self, client: RosterClient, registry: SyncedRegistry) -> None:
         self._client = client
         self.registry = registry
-        self._locks_told: tuple[Lock, ...] | None = None  # None: not since the start
+        # (id, since) of the locks the back office took last; None: none since the start.
+        # The seconds left are left out: they shrink at each poll, and the receiver counts
+        # them down itself.
+        self._locks_told: list[tuple[str, int]] | None = None
 
     def run(self) -> MergeReport | None:
         """The merge's report, or None when no roster was fetched or it was refused."""
@@ -186,12 +189,12 @@ class RosterSync:
     def _report_usage(self) -> None:
         uses = self.registry.uses_to_report()
         locks = self.registry.locks_to_report()
-        changed = locks is not None and locks != self._locks_told
-        if not (uses or changed):
+        told = None if locks is None else [(lock[0], lock[1]) for lock in locks]
+        if not (uses or (told is not None and told != self._locks_told)):
             return
         if self._client.report_mediator_usage(uses, locks or ()):
             self.registry.mark_reported(uses)
-            self._locks_told = locks
+            self._locks_told = told
 
     def _merge(self) -> MergeReport | None:
         body = self._client.fetch_mediators()

@@ -217,15 +217,22 @@ def test_the_locks_of_console_accounts_go_back_when_they_change_and_once_at_star
     clock.now += 60
     sync.run()
     assert office.locks[-1] == [(CAMILLE, locked_at, 5 * 60 - 60)]
-    office.takes_uses = False
     clock.now += 60
-    sync.run()  # the seconds left changed, and the last report was refused: sent again
+    sync.run()  # the same lock, a minute shorter: the receiver counts it down itself
+    assert len(office.locks) == 2
+    synced.authenticate(CAMILLE, WRONG)  # refused while locked: changes nothing
+    clock.now += 5 * 60
+    for _ in range(MAX_FAILURES):  # the lock ended: a second strike, ten minutes
+        synced.authenticate(CAMILLE, WRONG)
+    second = int(clock.now)
+    office.takes_uses = False
+    sync.run()
+    sync.run()  # refused: sent again
     office.takes_uses = True
     sync.run()
-    assert office.locks[-1] == [(CAMILLE, locked_at, 5 * 60 - 120)]
-    count = len(office.locks)
+    assert office.locks[-3:] == [[(CAMILLE, second, 10 * 60)]] * 3
     sync.run()
-    assert len(office.locks) == count  # taken and unchanged: not sent again
+    assert len(office.locks) == 5  # taken and unchanged: not sent again
     office.put(CAMILLE, lockout_reset=1)  # the console lifts it
     sync.run()
     assert office.locks[-1] == []
@@ -240,6 +247,19 @@ def test_a_lock_that_ends_by_itself_is_reported_gone(sync, office, synced, clock
     sync.run()
     assert [lock[0] for lock in office.locks[-1]] == [CAMILLE]
     clock.now += 5 * 60 + 1
+    sync.run()
+    assert office.locks[-1] == []
+
+
+def test_a_locked_account_that_the_console_disables_is_no_longer_reported(
+    sync, office, synced
+):
+    office.put(CAMILLE)
+    sync.run()
+    for _ in range(MAX_FAILURES):
+        synced.authenticate(CAMILLE, WRONG)
+    sync.run()
+    office.put(CAMILLE, disabled=True)
     sync.run()
     assert office.locks[-1] == []
 
