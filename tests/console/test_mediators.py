@@ -288,6 +288,8 @@ def test_disabling_takes_a_confirmation_page_that_says_what_will_happen(console,
     assert "Médiateur désactivé" in answer.text
     assert _roster_entry(console, mediator_id)["disabled"]
     assert admin.get(confirm_path, timeout=10).status_code == 404  # no second time
+    odd = f"{console.url}/mediateurs/%0d%0aX:%20y/desactiver"
+    assert admin.post(odd, data={"csrf": token}, timeout=10).status_code == 404
     journal = console.login("dpo").get(console.url + "/journal.csv", timeout=10).text
     assert journal.count(f"admin,mediator_disabled,{mediator_id}") == 1
     for role in ("agent", "dpo"):

@@ -128,10 +128,10 @@ class MediatorPages:
         """The second step; a form without ``confirmation=oui`` (not the confirmation
         page's) only leads to that page."""
         form = await request.form(max_files=0, max_fields=20)
-        if form.get("confirmation") != "oui":
-            return RedirectResponse(
-                f"{self.path}/{request.path_params['mediator_id']}/desactiver", 303,
-                headers={"Cache-Control": "no-store"})
+        account = self.store.mediator(request.path_params["mediator_id"])
+        if account is not None and form.get("confirmation") != "oui":
+            return RedirectResponse(f"{self.path}/{account.id}/desactiver", 303,
+                                    headers={"Cache-Control": "no-store"})
         return self._change(request, staff, mediators.disable_mediator, "desactive")
 
     async def reset(self, request: Request, staff: Staff) -> Response:
