@@ -76,10 +76,13 @@ def bare_window(kiosk_widgets: list[QWidget]) -> QWidget:
 
 
 def restyle(window: QWidget, appearance: Appearance, app: KioskApp) -> None:
-    """The floor: the kiosk's font and stylesheet for ``appearance``, set on ``window``."""
+    """The floor: the kiosk's font and stylesheet for ``appearance``, set on ``window``,
+    without the kiosk's input filters (Qt's own cost)."""
     fonts = FontSizes.for_appearance(appearance, app.metrics)
+    app.qt_app.removeEventFilter(app.input_hub)
     window.setFont(kiosk_font(fonts.body))
     window.setStyleSheet(build_stylesheet(appearance, app.metrics))
+    app.qt_app.installEventFilter(app.input_hub)
 
 
 class Samples(NamedTuple):
