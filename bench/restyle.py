@@ -20,6 +20,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -103,8 +104,8 @@ def measure(app: KioskApp, floor_window: QWidget, rounds: int) -> tuple[Samples,
     project, floor = Samples([], []), Samples([], [])
     for _ in range(rounds):
         for appearance in APPEARANCES:
-            timed(project, lambda: app.set_appearance(appearance), app.window)
-            timed(floor, lambda: restyle(floor_window, appearance, app), floor_window)
+            timed(project, partial(app.set_appearance, appearance), app.window)
+            timed(floor, partial(restyle, floor_window, appearance, app), floor_window)
     return project, floor
 
 
