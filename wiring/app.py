@@ -504,6 +504,7 @@ class KioskApp(QObject):
     def _catalog_changed(self) -> None:
         """A new catalog: the list of démarches shows it next time (a visit keeps its own)."""
         self._prerendered.clear()
+        self.guide.question.forget_kept_editors()  # built from the old catalog's questions
         if self.narrator.audio_mode:
             self._prerender_speech()
         if self.window.screens.currentWidget() is self.guide.demarches:

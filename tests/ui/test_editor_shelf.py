@@ -86,17 +86,31 @@ def test_a_place_is_kept_but_the_address_typed_in_it_is_destroyed(shelf):
     place = question(FieldType.PLACE, free_text=True)
     editor = editors.take(dataclasses.replace(place, raw={"text": "17 bis rue des Lilas"}))
     editor.show()
+    [typed] = editor.findChildren(QLineEdit)
     editors.put_back(editor)
-    destroy_deferred()
 
-    again = editors.take(place)
+    again = editors.take(place)  # at once, as "Modifier" on the review does
     again.show()
 
     assert again is editor
+    assert typed.isHidden()  # until it is destroyed
+    assert typed not in tab_stops(again)
+    destroy_deferred()
     boxes = again.findChildren(QLineEdit)
     assert [box.text() for box in boxes] == [""]
     assert [w for w in tab_stops(again) if isinstance(w, QLineEdit)] == boxes
     assert find(parent, "Adresse écrite", Role.EditableText)
+
+
+def test_a_kept_editor_holds_nothing_of_the_answer_it_was_first_made_with(shelf):
+    editors, _parent = shelf
+    asked = question(FieldType.PLACE, free_text=True, raw={"text": "17 bis rue des Lilas"},
+                     error="Écrivez une adresse plus courte.")
+    editor = editors.take(asked)
+    editors.put_back(editor)
+
+    assert (editor.question.raw, editor.question.error) == (None, None)
+    assert editor.question.step_text == ""
 
 
 def test_an_editor_kept_in_one_language_is_not_given_in_another(shelf):

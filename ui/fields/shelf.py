@@ -13,13 +13,14 @@ its text (no buffer nor undo history outlives the question).
 from __future__ import annotations
 
 import dataclasses
+from typing import NamedTuple
 
 import shiboken6
 from PySide6.QtWidgets import QWidget
 
 from accessibility.sizes import ScreenMetrics
 from kiosk.catalog import FieldType
-from kiosk.domain.session import Question
+from kiosk.domain.session import Choice, Question
 from kiosk.i18n import current_language
 from ui.fields.base import FieldEditor, InfoEditor
 from ui.fields.choices import ChoiceEditor, ConsentEditor, YesNoEditor
@@ -43,9 +44,29 @@ _EDITORS: dict[FieldType, type[FieldEditor]] = {
 }
 
 
-def _shape(question: Question) -> Question:
-    """What an editor is built from: the question without this visit's answer, error
-    and position. Two questions of the same shape can share an editor."""
+class _Shape(NamedTuple):
+    """What an editor's making reads of its question; questions of one shape share an
+    editor. Listed here, not taken from ``Question`` as a whole: a field added to it
+    for one visit must not make every visit's editor a new one."""
+
+    type: FieldType
+    id: str
+    label: str
+    choices: tuple[Choice, ...]
+    personal: bool
+    free_text: bool
+
+
+def _shape(question: Question) -> _Shape:
+    return _Shape(
+        question.type, question.id, question.label, question.choices, question.personal,
+        question.free_text,
+    )
+
+
+def _unanswered(question: Question) -> Question:
+    """``question`` without this visit's answer, error and position: what an editor is
+    built from, so that one kept for the next resident holds nothing of this one."""
     return dataclasses.replace(
         question, raw=None, error=None, step_number=0, step_total=0, step_text=""
     )
@@ -57,7 +78,7 @@ class EditorShelf:
     def __init__(self, metrics: ScreenMetrics, parent: QWidget) -> None:
         self._metrics = metrics
         self._parent = parent
-        self._kept: dict[Question, FieldEditor] = {}
+        self._kept: dict[_Shape, FieldEditor] = {}
         self._language = current_language()  # of the kept editors' own words ("Oui")
 
     def take(self, question: Question) -> FieldEditor:
@@ -65,20 +86,25 @@ class EditorShelf:
         if current_language() != self._language:
             self.empty()
             self._language = current_language()
-        shape = _shape(question)
-        editor = self._kept.pop(shape, None)
+        editor = self._kept.pop(_shape(question), None)
         if editor is None:
-            editor = _EDITORS[question.type](question, self._metrics, self._parent)
+            made = _unanswered(question)
+            editor = _EDITORS[question.type](made, self._metrics, self._parent)
         editor.set_value(question.raw)
         return editor
 
     def put_back(self, editor: FieldEditor) -> None:
-        """``editor`` left the screen: kept with its choice cleared if it holds nothing
-        typed, else destroyed with what was typed in it."""
+        """``editor`` left the screen: kept with its answer cleared if it holds nothing
+        typed, else destroyed with what was typed in it. An editor that fails to clear
+        is destroyed too, never kept."""
         editor.hide()
         shape = _shape(editor.question)  # the question it was built for
         if editor.reusable() and shape not in self._kept:
-            editor.clear_answer()
+            try:
+                editor.clear_answer()
+            except Exception:
+                editor.deleteLater()
+                raise
             self._kept[shape] = editor
         else:
             editor.deleteLater()
@@ -86,7 +112,10 @@ class EditorShelf:
     def empty(self) -> None:
         """Destroy every kept editor now, not later: before a new stylesheet re-polishes
         every widget of the window, kept ones included (a second or more for them all).
-        Safe: a kept editor is hidden, disconnected, and in no call being run."""
+        Safe: a kept editor is hidden and disconnected, and no call of its own can be
+        running, as long as this is called from outside the editors (a restyle, a new
+        catalog, a language change from the language card: never from an editor's own
+        signal)."""
         kept = list(self._kept.values())
         self._kept.clear()
         for editor in kept:

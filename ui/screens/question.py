@@ -183,18 +183,19 @@ class QuestionScreen(QWidget):
     def _remove_editor(self) -> None:
         """Take the editor (and what was typed in it) off the screen at once."""
         self.keyboard.hide_and_detach()
-        if self.editor is not None:
-            self._answer_layout.removeWidget(self.editor)
+        editor, self.editor = self.editor, None
+        if editor is not None:
+            self._answer_layout.removeWidget(editor)
             # A kept editor answers no other question while it waits on the shelf.
-            self.editor.changed.disconnect(self.answer_changed)
-            self.editor.notice.disconnect(self.notice)
-            self.editor.submitted.disconnect(self.next_requested)
-            self._shelf.put_back(self.editor)
-            self.editor = None
+            editor.changed.disconnect(self.answer_changed)
+            editor.notice.disconnect(self.notice)
+            editor.submitted.disconnect(self.next_requested)
+            self._shelf.put_back(editor)
 
     def forget_kept_editors(self) -> None:
-        """Destroy the editors kept for later questions (before the whole window is
-        re-styled: they would be re-styled too)."""
+        """Destroy the editors kept for later questions: before the whole window is
+        re-styled (they would be re-styled too), or when the catalog changed (they
+        were built from its old questions). The editor on screen stays."""
         self._shelf.empty()
 
     def answer(self) -> RawAnswer:
