@@ -85,17 +85,25 @@ class DateEditor(_BoxesEditor):
 
 
 class AddressEditor(_BoxesEditor):
-    """Street, postcode and commune, one under the other."""
+    """Street, postcode and commune side by side, each under its label, the street the
+    widest: one row of boxes, so that the keyboard fits under it at the largest text on a
+    1280x800 panel (one box per line needed 1027 px of height there)."""
 
     def _boxes(self) -> tuple[tuple[str, str, str, int, int], ...]:
         return (
-            ("street", _("Numéro et rue"), "text", 120, 200),
+            ("street", _("Numéro et rue"), "text", 120, 0),
             ("postcode", _("Code postal"), "postcode", 5, 45),
-            ("commune", _("Commune"), "text", 80, 200),
+            ("commune", _("Commune"), "text", 80, 0),
         )
 
-    def _position(self, index: int, row: int) -> tuple[int, int]:
-        return index, row  # one box per line, its label before it
+    def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
+        super().__init__(question, metrics, parent)
+        holder = self.boxes["street"].parentWidget()
+        grid = holder.layout()
+        assert isinstance(grid, QGridLayout)
+        grid.setColumnStretch(0, 3)  # the street: the longest line
+        grid.setColumnStretch(2, 2)
+        self.layout_.setAlignment(holder, Qt.AlignmentFlag(0))  # the whole width
 
 
 class PlaceEditor(FieldEditor):
