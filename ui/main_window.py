@@ -79,6 +79,13 @@ class TopBar(QFrame):
             QIcon(str(logo)).pixmap(QSize(inner, inner), self.devicePixelRatioF())
         )
         self._name = QLabel(self)
+        # Who is helping (mediator mode), in place of the logo and the commune's name: a
+        # row of its own under the bar cost 79 px of height, which a 1280x800 panel at the
+        # largest text does not have. Secondary size, so that it fits on one line there.
+        self.banner = QLabel(self)
+        self.banner.setProperty("role", "banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
         self.delivery_status = QLabel(self)
         self.delivery_status.setProperty("role", "muted")
         self.delivery_status.hide()  # for mediators only: shown while one is logged in
@@ -98,6 +105,7 @@ class TopBar(QFrame):
         layout.setSpacing(metrics.px(5))
         layout.addWidget(self.logo)
         layout.addWidget(self._name, 1)
+        layout.addWidget(self.banner, 1)
         layout.addWidget(self.delivery_status)
         for button in (
             self.listen_button,
@@ -125,6 +133,14 @@ class TopBar(QFrame):
         self.delivery_status.setText(sign)
         self.delivery_status.setAccessibleName(text)
 
+    def show_banner(self, text: str | None) -> None:
+        """Who is helping, in place of the logo and the commune's name; None: nobody."""
+        self.banner.setText(text or "")
+        self.banner.setAccessibleName(text or "")
+        self.banner.setVisible(bool(text))
+        self.logo.setVisible(not text)
+        self._name.setVisible(not text)
+
     def set_welcome_mode(self, welcome: bool) -> None:
         """The welcome screen has its own big "Écouter" and language buttons."""
         self.listen_button.setVisible(not welcome)
@@ -143,8 +159,10 @@ class TopBar(QFrame):
         self.language_button.setText(_("Langue"))
         # Named in three languages: whoever cannot read the current one finds it.
         self.language_button.setAccessibleName(_("Langue") + " - Language - اللغة")
+        # "Médiateur" on the button in both states (the banner says who is there; the
+        # longer word left no room for it on a 1280-pixel bar); its name says which.
         mediator = _("Espace médiateur") if self._mediator_logged_in else _("Médiateur")
-        self.mediator_button.setText(mediator)
+        self.mediator_button.setText(_("Médiateur"))
         self.mediator_button.setAccessibleName(mediator)
 
     def set_mediator_logged_in(self, logged_in: bool) -> None:
@@ -202,16 +220,12 @@ class KioskWindow(QWidget):
 
         self.top_bar = TopBar(commune_name, logo, metrics, self)
         # Who is helping, on every screen, so the resident always knows (mediator mode).
-        self.banner = QLabel(self)
-        self.banner.setProperty("role", "banner")
-        self.banner.setProperty("align", "center")
-        self.banner.hide()
+        self.banner = self.top_bar.banner
         self.screens = QStackedWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.top_bar)
-        layout.addWidget(self.banner)
         layout.addWidget(self.screens, 1)
 
         self._idle_countdown_seconds = idle_countdown_seconds
@@ -277,9 +291,7 @@ class KioskWindow(QWidget):
         overlay.closed.connect(self.tap_guard.arm)
 
     def show_banner(self, text: str | None) -> None:
-        self.banner.setText(text or "")
-        self.banner.setAccessibleName(text or "")
-        self.banner.setVisible(bool(text))
+        self.top_bar.show_banner(text)
 
     def overlays(self) -> tuple[Overlay, ...]:
         return (*self._overlays, *self._extra_overlays)

@@ -101,6 +101,9 @@ QLabel[role="error"] {{
 QLabel[role="banner"] {{
     background: {t.secondary}; color: {t.on_secondary}; padding: {pad}px;
 }}
+QWidget[role="bar"] QLabel[role="banner"] {{
+    color: {t.on_secondary}; font-size: {fonts.small}px; font-weight: bold;
+}}
 QFrame[role="card"] {{
     background: {t.surface}; color: {t.on_surface};
     border: {max(2, outline // 2)}px solid {t.border}; border-radius: {radius * 2}px;
