@@ -138,6 +138,7 @@ class QuestionScreen(QWidget):
         self._margins = layout.contentsMargins()
         layout.addLayout(header)
         question_row = QHBoxLayout()
+        self._question_row = question_row
         question_row.setSpacing(metrics.px(6))
         question_row.addWidget(self.label, 1)
         question_row.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -232,6 +233,10 @@ class QuestionScreen(QWidget):
         """
         for widget in (self.demarche_title, self.progress, self.step):
             widget.setVisible(not up)
+        self._move_help_button(into_navigation=up)
+        bar = self.navigation.layout()
+        if bar is not None:  # its gap above: the layout's spacing is enough
+            bar.setContentsMargins(0, 0 if up else self.metrics.px(2), 0, 0)
         self.label.setProperty("compact", up)
         self.label.style().unpolish(self.label)
         self.label.style().polish(self.label)
@@ -241,6 +246,20 @@ class QuestionScreen(QWidget):
         if layout is not None:
             layout.setContentsMargins(margins.left(), thin, margins.right(), thin)
         self._place_keyboard()
+
+    def _move_help_button(self, *, into_navigation: bool) -> None:
+        """"Aide" goes into the navigation bar, beside "Abandonner", while the keyboard is
+        up: a question of one line is then one line high, not a button high."""
+        visible = self.help_button.isVisibleTo(self)
+        bar = self.navigation.layout()
+        assert isinstance(bar, QHBoxLayout)
+        if into_navigation and bar.indexOf(self.help_button) < 0:
+            self._question_row.removeWidget(self.help_button)
+            bar.insertWidget(1, self.help_button)
+        elif not into_navigation and bar.indexOf(self.help_button) >= 0:
+            bar.removeWidget(self.help_button)
+            self._question_row.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.help_button.setVisible(visible)
 
     def _place_keyboard(self) -> None:
         """A short pad goes beside the answer when both fit side by side (a date, a
