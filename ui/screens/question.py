@@ -221,7 +221,8 @@ class QuestionScreen(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.keyboard and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
-            self._make_room_for_keyboard(event.type() == QEvent.Type.Show)
+            # Asked of the keyboard: hiding the screen sends the keyboard a Hide event too.
+            self._make_room_for_keyboard(self.keyboard.isVisibleTo(self))
         return False
 
     def _make_room_for_keyboard(self, up: bool) -> None:

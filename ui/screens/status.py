@@ -170,5 +170,8 @@ class StatusScreen(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.keyboard and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
             # With the keyboard up, the box needs the room: the instruction goes meanwhile.
-            self.instruction.setVisible(event.type() == QEvent.Type.Hide)
+            # Asked of the keyboard, not read from the event: hiding the screen hides the
+            # keyboard too, and an instruction shown then on a hidden screen made every
+            # screen of the stack as tall as this one with both (853 px at 1280x800).
+            self.instruction.setVisible(not self.keyboard.isVisibleTo(self))
         return False

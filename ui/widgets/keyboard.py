@@ -653,7 +653,11 @@ class KeyboardController(QObject):
             return
         if new is self._keyboard or self._keyboard.isAncestorOf(new):
             return
-        if wants_keyboard(new):
+        # Only for a box of its own screen: each screen with a box has its keyboard, and
+        # one shown for another screen's box, on a hidden screen, made the whole stack of
+        # screens as tall as that one with its keyboard up (853 px at 1280x800).
+        screen = self._keyboard.parentWidget()
+        if wants_keyboard(new) and (screen is None or screen.isAncestorOf(new)):
             self._keyboard.show_for(new)
         else:
             self._keyboard.hide_and_detach()
