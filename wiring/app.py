@@ -502,6 +502,7 @@ class KioskApp(QObject):
     def _catalog_changed(self) -> None:
         """A new catalog: the list of démarches shows it next time (a visit keeps its own)."""
         self._prerendered.clear()
+        self.guide.question.forget_kept_editors()  # built from the old catalog's questions
         if self.narrator.audio_mode:
             self._prerender_speech()
         if self.window.screens.currentWidget() is self.guide.demarches:
@@ -817,6 +818,8 @@ class KioskApp(QObject):
         if appearance == self.appearance:
             return  # restyling every widget costs a second on a full screen: only on change
         self.appearance = appearance
+        if self._services_ready():
+            self.guide.question.forget_kept_editors()
         apply_appearance(self.qt_app, appearance, self.metrics)
         if self.window.overlays_built():
             self.window.settings.show_current(appearance.text_size, appearance.theme)

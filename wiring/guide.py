@@ -8,6 +8,7 @@ Screens only draw; the visit and its session decide.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable, Iterable
@@ -306,13 +307,17 @@ class Guide(QObject):
         self.visit_ended.emit()
 
     def wipe(self) -> None:
-        """Forget the screens of the démarche (the visit's end forgot its answers)."""
+        """Forget the screens of the démarche (the visit's end forgot its answers).
+
+        Each screen forgets even if another one fails (the failure still propagates)."""
         self._receipt_item = None
         self._receipt_of = None
-        self.abandon_overlay.close_overlay()
-        self.question.clear()
-        self.review.clear()
-        self.receipt.clear()
+        with contextlib.ExitStack() as every_step:
+            for step in (
+                self.receipt.clear, self.review.clear, self.question.clear,
+                self.abandon_overlay.close_overlay,
+            ):
+                every_step.callback(step)  # run last to first, each whatever the others do
 
     def retranslate(self) -> None:
         """Redraw the current screen in the new language (answers kept)."""

@@ -385,19 +385,25 @@ class HttpApiConnector:
                          "more than %d bytes", MAX_ROSTER_BYTES)
         return answer.body
 
-    def report_mediator_uses(self, uses: Sequence[tuple[str, int]]) -> bool:
-        """``POST /v1/mediators/usage``: the last logins of console accounts here."""
-        body = json.dumps({"mediators": [{"id": mediator_id, "last_used_at": at}
-                                         for mediator_id, at in uses]}).encode("utf-8")
+    def report_mediator_usage(
+        self, uses: Sequence[tuple[str, int]], locks: Sequence[tuple[str, int, int]]
+    ) -> bool:
+        """``POST /v1/mediators/usage``: the last logins of console accounts here, and
+        which of them are locked here (since when, seconds left)."""
+        body = json.dumps({
+            "mediators": [{"id": mediator_id, "last_used_at": at} for mediator_id, at in uses],
+            "locks": [{"id": mediator_id, "since": since, "seconds_left": left}
+                      for mediator_id, since, left in locks],
+        }).encode("utf-8")
         try:
             answer = self._request("POST", MEDIATOR_USAGE_PATH, body,
                                    {"Content-Type": "application/json"})
         except requests.RequestException as error:
-            _log.info("mediator uses not sent: %s", _describe_network_error(error))
+            _log.info("mediator usage not sent: %s", _describe_network_error(error))
             return False
         if 200 <= answer.status < 300:
             return True
-        _log.warning("mediator uses refused: %s", _status_reason(answer))
+        _log.warning("mediator usage refused: %s", _status_reason(answer))
         return False
 
     # ------------------------------------------------------------------ plumbing

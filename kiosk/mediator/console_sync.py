@@ -18,13 +18,17 @@ What the merge does (docs/mediators.md, "Managed from the console"):
 A roster that cannot be fetched changes nothing; one that fails a check is refused whole
 (the log names the problem) and the last good roster stays in force. Then the logins of
 console accounts not told yet go back to the receiver, so that the expiry after days
-without use counts every terminal.
+without use counts every terminal, with the console accounts locked here after wrong PINs
+(id, since when, seconds left: no PIN, no name), so that the console offers to lift a
+lock only where there is one. The report goes when there is a login to tell or the locks
+changed since the receiver last took them (and once after the kiosk starts).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -32,9 +36,11 @@ from typing import Protocol
 from kiosk.audit.entries import SYSTEM, EntryKind
 from kiosk.audit.sqlite_file import immediate
 from kiosk.mediator.accounts import CONSOLE, MediatorRegistry, Role
+from kiosk.mediator.lockout import lock_seconds
 from kiosk.mediator.roster import Roster, RosterEntry, RosterError, parse_roster
 
 Use = tuple[str, int]  # (mediator id, Unix time of its last right PIN)
+Lock = tuple[str, int, int]  # (mediator id, Unix time the lock began, seconds left)
 _log = logging.getLogger(__name__)
 
 
@@ -44,8 +50,8 @@ class RosterClient(Protocol):
     def fetch_mediators(self) -> bytes | None:
         """The roster's body, or None when there is none this time (already logged)."""
 
-    def report_mediator_uses(self, uses: Sequence[Use]) -> bool:
-        """Tell the back office these logins; True when it took them."""
+    def report_mediator_usage(self, uses: Sequence[Use], locks: Sequence[Lock]) -> bool:
+        """Tell the back office these logins and the locks here; True when it took them."""
 
 
 @dataclass
@@ -140,6 +146,20 @@ class SyncedRegistry(MediatorRegistry):
             ).fetchall()
         return [(str(row[0]), int(row[1])) for row in rows]
 
+    def locks_to_report(self) -> tuple[Lock, ...] | None:
+        """The active console accounts locked here now, by id; None when this terminal
+        has no console account at all (nothing for the back office to know)."""
+        now = self._clock()
+        with self._lock:
+            accounts = self._select("source = ?", (CONSOLE,))
+        if not accounts:
+            return None
+        return tuple(
+            (m.id, int(m.locked_until - lock_seconds(max(m.strikes, 1))),
+             max(1, math.ceil(m.locked_for(now))))
+            for m in sorted(accounts, key=lambda m: m.id) if m.active and m.locked_for(now) > 0
+        )
+
     def mark_reported(self, uses: Sequence[Use]) -> None:
         """The back office took these logins: not told again (a later login is)."""
         with self._lock, immediate(self._conn):
@@ -155,14 +175,26 @@ class RosterSync:
     def __init__(self, client: RosterClient, registry: SyncedRegistry) -> None:
         self._client = client
         self.registry = registry
+        # (id, since) of the locks the back office took last; None: none since the start.
+        # The seconds left are left out: they shrink at each poll, and the receiver counts
+        # them down itself.
+        self._locks_told: list[tuple[str, int]] | None = None
 
     def run(self) -> MergeReport | None:
         """The merge's report, or None when no roster was fetched or it was refused."""
         report = self._merge()
-        uses = self.registry.uses_to_report()
-        if uses and self._client.report_mediator_uses(uses):
-            self.registry.mark_reported(uses)
+        self._report_usage()
         return report
+
+    def _report_usage(self) -> None:
+        uses = self.registry.uses_to_report()
+        locks = self.registry.locks_to_report()
+        told = None if locks is None else [(lock[0], lock[1]) for lock in locks]
+        if not (uses or (told is not None and told != self._locks_told)):
+            return
+        if self._client.report_mediator_usage(uses, locks or ()):
+            self.registry.mark_reported(uses)
+            self._locks_told = told
 
     def _merge(self) -> MergeReport | None:
         body = self._client.fetch_mediators()

@@ -67,6 +67,20 @@ class Console:
                                timeout=10)
         assert answer.status_code == 200, answer.text
 
+    def mediator_usage(self, body: bytes) -> requests.Response:
+        """A signed mediator usage report from the enrolled terminal (its answer)."""
+        path = "/v1/mediators/usage"
+        headers = self.receiver.signed_headers("POST", path, body)
+        headers["Content-Type"] = "application/json"
+        return requests.post(self.receiver.url + path, data=body, headers=headers, timeout=10)
+
+    def mediator_id(self, name: str) -> str:
+        """The id of the mediator called ``name`` in the roster the terminals get."""
+        path = "/v1/mediators"
+        answer = requests.get(self.receiver.url + path, timeout=10,
+                              headers=self.receiver.signed_headers("GET", path))
+        return next(str(m["id"]) for m in answer.json()["mediators"] if m["name"] == name)
+
     def submit(self, reference: str, demarche: str = "carte-grise") -> None:
         """A signed submission carrying ``reference``."""
         body = json.dumps({"reference": reference, "demarche": {"id": demarche, "version": 1},

@@ -36,7 +36,7 @@ CHROMEDRIVER = shutil.which("chromedriver")
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 DESK, PHONE = (1280, 900), (390, 844)
 DOC_PAGES = {"login", "terminals", "requests", "request-error", "statistics",
-             "statistics-demarche", "journal", "mediators"}
+             "statistics-demarche", "journal", "mediators", "mediator-disable"}
 REFERENCES = ("ADM-7K3-Q9P", "ADM-4XC-77M", "ETC-9PP-2KD")
 COUNTS = {  # one day of a terminal's counters (docs/statistics.md)
     "visits": 64, "visits.hour.09": 30, "visits.hour.14": 34, "audio": 12, "headphones": 7,
@@ -260,7 +260,31 @@ def test_the_mediators_page_says_a_mistake_by_its_field_and_never_gives_back_the
     driver.find_element(By.XPATH, create).click()
     assert "Médiateur créé" in shown(driver, By.CSS_SELECTOR, "[role=status]").text
     assert driver.find_element(By.XPATH, "//th[text()='Camille Été']")
+    assert not driver.find_elements(By.XPATH, "//button[text()='Lever le blocage']")
+    camille = console.mediator_id("Camille Été")
+    lock = {"id": camille, "since": int(time.time()) - 300, "seconds_left": 300}
+    assert console.mediator_usage(json.dumps({"mediators": [], "locks": [lock]}).encode()).ok
+    driver.refresh()
+    assert f"Bloqué sur : {console.receiver.terminal_id}" in driver.page_source
+    assert driver.find_element(By.XPATH, "//button[text()='Lever le blocage']")
     check_page(driver, "mediators")
+
+
+def test_disabling_a_mediator_asks_first_and_no_goes_back(driver, console):
+    driver.get(console.url + "/mediateurs")
+    disable = "//a[@aria-label='Désactiver Camille Été']"
+    driver.find_element(By.XPATH, disable).click()
+    assert "sur aucune borne" in shown(driver, By.CSS_SELECTOR, ".card.alert").text
+    check_page(driver, "mediator-disable")
+    driver.find_element(By.LINK_TEXT, "Non, revenir").click()
+    row = shown(driver, By.XPATH, "//th[text()='Camille Été']/..")
+    assert "Actif" in row.text
+    row.find_element(By.XPATH, disable).click()
+    shown(driver, By.XPATH, "//button[text()='Oui, désactiver']").click()
+    assert "Médiateur désactivé" in shown(driver, By.CSS_SELECTOR, "[role=status]").text
+    row = driver.find_element(By.XPATH, "//th[text()='Camille Été']/..")
+    assert "Désactivé" in row.text
+    assert not row.find_elements(By.TAG_NAME, "a")
 
 
 def test_a_role_without_access_gets_an_accessible_refusal(driver, console):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 
 import pytest
 import requests
 
 from kiosk.receiver.console import mediators
 from kiosk.receiver.console.mediator_store import DAY_SECONDS
+from kiosk.receiver.console.mediator_store import MIGRATIONS as MEDIATOR_MIGRATIONS
 from kiosk.receiver.console.store import ConsoleStore
 from kiosk.security.pin import hash_pin, verify_pin
 from tests.console.console_process import Console, csrf_of
@@ -95,6 +98,50 @@ def test_a_use_keeps_the_latest_time_and_a_future_one_counts_as_now(store):
     assert store.mediator(camille).last_used_at == NOW + 200
 
 
+def test_each_terminal_s_report_replaces_its_own_locks_only(store):
+    camille = mediators.create_mediator(store, "Camille", HASH, "admin")
+    lea = mediators.create_mediator(store, "Léa", HASH, "admin")
+    mediators.record_locks(store, "borne-1", [(camille, int(NOW - 60), 240),
+                                              ("med-ffffffff", int(NOW), 60)], now=NOW)
+    mediators.record_locks(store, "borne-2", [(camille, int(NOW + 10**6), 300),
+                                              (lea, int(NOW - 30), 30)], now=NOW)
+    found = mediators.locks_by_account(store, now=NOW)
+    assert set(found) == {camille, lea}  # an id no account has is left out
+    assert [(lock.terminal_id, lock.since, lock.until) for lock in found[camille]] == [
+        ("borne-1", NOW - 60, NOW + 240), ("borne-2", NOW, NOW + 300)]  # future start: now
+    mediators.record_locks(store, "borne-1", [], now=NOW + 10)
+    assert [lock.terminal_id for lock in mediators.locks_by_account(store, NOW + 10)[camille]] == [
+        "borne-2"]
+    assert lea not in mediators.locks_by_account(store, now=NOW + 31)  # ended by itself
+
+
+def test_lifting_a_lock_forgets_where_it_was_until_the_terminals_report_again(store):
+    camille = mediators.create_mediator(store, "Camille", HASH, "admin")
+    mediators.record_locks(store, "borne-1", [(camille, int(NOW), 300)], now=NOW)
+    assert mediators.reset_lockout(store, camille, "admin")
+    assert mediators.locks_by_account(store, now=NOW) == {}
+    assert store.mediator(camille).lockout_reset == 1
+    assert store.journal_entries()[0].action == "mediator_lockout_reset"
+
+
+def test_a_version_1_mediators_schema_gets_the_locks_table(database_location):
+    class Version1(ConsoleStore):
+        migrations = tuple(m for m in ConsoleStore.migrations
+                           if m.component != "mediators" or m.version == 1)
+
+    old = Version1(database_location)
+    camille = mediators.create_mediator(old, "Camille", HASH, "admin")
+    old.close()
+    assert [m.version for m in MEDIATOR_MIGRATIONS] == [1, 2]
+    upgraded = ConsoleStore(database_location)
+    try:
+        mediators.record_locks(upgraded, "borne-1", [(camille, int(NOW), 300)], now=NOW)
+        assert list(mediators.locks_by_account(upgraded, now=NOW)) == [camille]
+        assert upgraded.mediator(camille).name == "Camille"
+    finally:
+        upgraded.close()
+
+
 @pytest.mark.parametrize(("pin", "again", "field"), [
     ("12345", "12345", "pin"), ("1234567890123", "1234567890123", "pin"),
     ("48291a", "48291a", "pin"), ("111111", "111111", "pin"), ("123456", "123456", "pin"),
@@ -177,7 +224,7 @@ def test_created_disabled_and_unlocked_in_the_console_the_roster_says_so(console
     admin.post(f"{console.url}/mediateurs/{entry['id']}/debloquer", data={"csrf": token},
                timeout=10)
     answer = admin.post(f"{console.url}/mediateurs/{entry['id']}/desactiver",
-                        data={"csrf": token}, timeout=10)
+                        data={"csrf": token, "confirmation": "oui"}, timeout=10)
     assert "Médiateur désactivé" in answer.text
     after = next(m for m in signed_get(console, "/v1/mediators").json()["mediators"]
                  if m["id"] == entry["id"])
@@ -204,15 +251,89 @@ def test_the_expiry_setting_is_checked_and_journaled(console, admin):
 
 def test_the_roster_needs_a_signature_and_uses_are_checked(console):
     assert requests.get(console.receiver.url + "/v1/mediators", timeout=10).status_code == 401
-    path = "/v1/mediators/usage"
     for body, status in [(b'{"mediators": [{"id": "med-0a1b2c3d", "last_used_at": 5}]}', 200),
                          (b'{"mediators": [{"id": "camille", "last_used_at": 5}]}', 400),
                          (b'{"mediators": [{"id": "med-0a1b2c3d"}]}', 400),
                          (b'{"mediators": 3}', 400), (b"[]", 400)]:
-        headers = console.receiver.signed_headers("POST", path, body)
-        headers["Content-Type"] = "application/json"
-        answer = requests.post(console.receiver.url + path, data=body, headers=headers,
-                               timeout=10)
+        answer = console.mediator_usage(body)
         assert answer.status_code == status, body
         if status == 400:
             assert json.loads(answer.text)["error"] == "invalid_usage"
+
+
+def test_disabling_takes_a_confirmation_page_that_says_what_will_happen(console, admin):
+    answer = create(console, admin, name="Yanis", pin=PIN, pin2=PIN)
+    assert answer.status_code == 200
+    mediator_id = console.mediator_id("Yanis")
+    confirm_path = f"{console.url}/mediateurs/{mediator_id}/desactiver"
+    assert f'href="/console/mediateurs/{mediator_id}/desactiver"' in page_of(console, admin)
+    page = admin.get(confirm_path, timeout=10)
+    assert page.status_code == 200
+    assert "Désactiver Yanis ?" in page.text
+    assert "ne pourra plus ouvrir le mode médiateur sur aucune borne" in page.text
+    assert "ne pourra pas être réactivé" in page.text
+    assert "Oui, désactiver" in page.text
+    assert 'href="/console/mediateurs">Non, revenir</a>' in page.text
+    token = csrf_of(page.text)
+    # A form without the confirmation only leads to the confirmation page.
+    answer = admin.post(confirm_path, data={"csrf": token}, timeout=10)
+    assert answer.url == confirm_path
+    assert not _roster_entry(console, mediator_id)["disabled"]
+    # Without the CSRF token, nothing.
+    answer = admin.post(confirm_path, data={"csrf": "forged", "confirmation": "oui"},
+                        timeout=10)
+    assert answer.status_code == 403
+    assert not _roster_entry(console, mediator_id)["disabled"]
+    answer = admin.post(confirm_path, data={"csrf": token, "confirmation": "oui"}, timeout=10)
+    assert "Médiateur désactivé" in answer.text
+    assert _roster_entry(console, mediator_id)["disabled"]
+    assert admin.get(confirm_path, timeout=10).status_code == 404  # no second time
+    odd = f"{console.url}/mediateurs/%0d%0aX:%20y/desactiver"
+    assert admin.post(odd, data={"csrf": token}, timeout=10).status_code == 404
+    journal = console.login("dpo").get(console.url + "/journal.csv", timeout=10).text
+    assert journal.count(f"admin,mediator_disabled,{mediator_id}") == 1
+    for role in ("agent", "dpo"):
+        assert console.login(role).get(confirm_path, timeout=10).status_code == 403
+
+
+def _roster_entry(console: Console, mediator_id: str) -> dict[str, object]:
+    return next(m for m in signed_get(console, "/v1/mediators").json()["mediators"]
+                if m["id"] == mediator_id)
+
+
+def row_of(console: Console, admin: requests.Session, name: str) -> str:
+    found = re.search(rf"<th scope=\"row\">{name}</th>(.*?)</tr>", page_of(console, admin),
+                      flags=re.DOTALL)
+    assert found is not None
+    return found.group(1)
+
+
+def test_lift_the_lock_is_offered_only_where_a_terminal_reports_one(console, admin):
+    create(console, admin, name="Inès", pin=PIN, pin2=PIN)
+    ines = console.mediator_id("Inès")
+    assert "Lever le blocage" not in row_of(console, admin, "Inès")
+    since = int(time.time()) - 120
+    lock = {"id": ines, "since": since, "seconds_left": 180}
+    assert console.mediator_usage(json.dumps({"mediators": [], "locks": [lock]}).encode()).ok
+    row = row_of(console, admin, "Inès")
+    terminal = console.receiver.terminal_id
+    assert f"Bloqué sur : {terminal} depuis {time.strftime('%H:%M', time.localtime(since))}" in row
+    assert "Lever le blocage de Inès" in row
+    # An older kiosk's report (no locks) leaves them as they were.
+    assert console.mediator_usage(b'{"mediators": []}').ok
+    assert "Lever le blocage" in row_of(console, admin, "Inès")
+    # A hostile one is refused by name, and the last good report stays.
+    answer = console.mediator_usage(json.dumps({"mediators": [], "locks": [
+        {"id": ines, "since": since, "seconds_left": 10**9}]}).encode())
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid_usage"
+    assert "locks[0].seconds_left" in answer.json()["message"]
+    assert "Lever le blocage" in row_of(console, admin, "Inès")
+    token = csrf_of(page_of(console, admin))
+    answer = admin.post(f"{console.url}/mediateurs/{ines}/debloquer", data={"csrf": token},
+                        timeout=10)
+    assert "Blocage levé" in answer.text
+    assert "Lever le blocage de Inès" not in answer.text
+    assert _roster_entry(console, ines)["lockout_reset"] == 1
+    assert console.mediator_usage(b'{"mediators": [], "locks": []}').ok
+    assert "Bloqué sur" not in row_of(console, admin, "Inès")

@@ -8,9 +8,10 @@ import threading
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QAccessible, QContextMenuEvent, QGuiApplication, QImage, QKeyEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from kiosk.config import BackofficeSection, CatalogSection, Config, KioskSection
+from kiosk.domain.session import ReviewItem
 from kiosk.secrets import SERVICE, TECHNICIAN_PIN
 from kiosk.security.pin import hash_pin
 from tests.a11y import find, find_widget, press, walk
@@ -177,6 +178,21 @@ def test_wipe_clears_the_clipboard_and_calls_every_wiper(make_kiosk):
     kiosk.wipe_session()
     assert forgotten == ["answers"]
     assert QGuiApplication.clipboard().text() == ""
+
+
+def test_a_screen_that_fails_to_forget_does_not_stop_the_others(make_kiosk, monkeypatch):
+    kiosk = make_kiosk()
+    kiosk.start_visit()
+    kiosk.guide.review.show_items((ReviewItem("nom", "Votre nom", "Jeanne Martin", True),))
+
+    def failing() -> None:
+        raise RuntimeError("the question screen could not forget")
+
+    monkeypatch.setattr(kiosk.guide.question, "clear", failing)
+    kiosk.wipe_session()
+
+    assert kiosk.guide.review.items == ()
+    assert "Jeanne Martin" not in [label.text() for label in kiosk.window.findChildren(QLabel)]
 
 
 def test_input_restarts_the_idle_timer(make_kiosk):

@@ -42,6 +42,15 @@ class FieldEditor(QWidget):
         """Put the focus where the resident starts answering."""
         self.focusNextChild()
 
+    def reusable(self) -> bool:
+        """True when the editor holds nothing typed, so that it can be kept for the next
+        time its question is shown (``EditorShelf``) once its answer is cleared."""
+        return False
+
+    def clear_answer(self) -> None:
+        """Forget the answer shown (only called on a ``reusable`` editor)."""
+        raise NotImplementedError
+
     def tell(self, text: str) -> None:
         """Emit ``notice`` once the key or touch that caused it has been handled: it is
         then said after that key's own echo, which would otherwise replace it."""
@@ -59,3 +68,9 @@ class InfoEditor(FieldEditor):
 
     def focus_first(self) -> None:
         """Nothing to focus: "Suivant" keeps the focus."""
+
+    def reusable(self) -> bool:
+        return True
+
+    def clear_answer(self) -> None:
+        """Nothing to forget."""

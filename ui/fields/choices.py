@@ -131,6 +131,12 @@ class ChoiceEditor(FieldEditor):
         first = buttons[chosen[0]] if chosen else next(iter(buttons.values()))
         first.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def reusable(self) -> bool:
+        return True
+
+    def clear_answer(self) -> None:
+        self.options.choose([])
+
 
 class _BooleanEditor(FieldEditor):
     """True/False through big labelled buttons."""
@@ -157,6 +163,12 @@ class _BooleanEditor(FieldEditor):
 
     def focus_first(self) -> None:
         next(iter(self.options.buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def reusable(self) -> bool:
+        return True
+
+    def clear_answer(self) -> None:
+        self.options.choose([])
 
 
 class YesNoEditor(_BooleanEditor):

@@ -107,7 +107,11 @@ class AddressEditor(_BoxesEditor):
 
 
 class PlaceEditor(FieldEditor):
-    """A place of the commune from the list, or (when allowed) an address typed freely."""
+    """A place of the commune from the list, or (when allowed) an address typed freely.
+
+    Kept between visits (``EditorShelf``) for its tiles; the box of a typed address is
+    made anew each time the answer is cleared, and the old one destroyed with its text.
+    """
 
     def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
         super().__init__(question, metrics, parent)
@@ -117,17 +121,23 @@ class PlaceEditor(FieldEditor):
         self.options.changed.connect(self._place_chosen)
         self.layout_.addWidget(self.options)
         self.free: QLineEdit | None = None
+        self._caption: QLabel | None = None
         if question.free_text:
-            caption = QLabel(_("Ou écrivez l'adresse :"), self)
-            self.free = QLineEdit(self)
-            self.free.setAccessibleName(_("Adresse écrite"))
-            self.free.setMaxLength(200)
-            mark_field(self.free, question)
-            caption.setBuddy(self.free)
-            self.free.textEdited.connect(self._text_typed)
-            self.free.returnPressed.connect(self.submitted)
-            self.layout_.addWidget(caption)
-            self.layout_.addWidget(self.free)
+            self._caption = QLabel(_("Ou écrivez l'adresse :"), self)
+            self.layout_.addWidget(self._caption)
+            self.free = self._new_free_box()
+
+    def _new_free_box(self) -> QLineEdit:
+        box = QLineEdit(self)
+        box.setAccessibleName(_("Adresse écrite"))
+        box.setMaxLength(200)
+        mark_field(box, self.question)
+        if self._caption is not None:
+            self._caption.setBuddy(box)
+        box.textEdited.connect(self._text_typed)
+        box.returnPressed.connect(self.submitted)
+        self.layout_.addWidget(box)
+        return box
 
     def _place_chosen(self) -> None:
         if self.free is not None and self.options.chosen() and self.free.text():
@@ -157,6 +167,18 @@ class PlaceEditor(FieldEditor):
         elif isinstance(raw, dict) and self.free is not None:
             text = raw.get("text", "")
             self.free.setText(text if isinstance(text, str) else "")
+
+    def reusable(self) -> bool:
+        return True
+
+    def clear_answer(self) -> None:
+        self.options.choose([])
+        if self.free is not None:
+            old = self.free
+            self.layout_.removeWidget(old)
+            old.hide()  # no tab stop while it waits to be destroyed
+            old.deleteLater()  # later: its own Enter may be what is running now
+            self.free = self._new_free_box()
 
     def focus_first(self) -> None:
         buttons = list(self.options.buttons.values())

@@ -143,12 +143,15 @@ def tab_stops(container: QWidget) -> list[QWidget]:
     """The widgets under ``container`` that can take the focus, in creation order.
 
     Options of a choice are all listed, even those Qt reaches by arrows rather than Tab
-    (which ones changes with what is checked).
+    (which ones changes with what is checked). A widget hidden on purpose is not (one
+    waiting to be destroyed); one not shown yet is.
     """
+    explicit = Qt.WidgetAttribute.WA_WState_ExplicitShowHide
     return [
         child
         for child in container.findChildren(QWidget)
         if child.focusPolicy() != Qt.FocusPolicy.NoFocus
+        and not (child.isHidden() and child.testAttribute(explicit))
     ]
 
 

@@ -21,7 +21,7 @@ from accessibility.sizes import ScreenMetrics
 from kiosk.domain.answers import RawAnswer
 from kiosk.domain.session import Question
 from kiosk.i18n import _
-from ui.fields import FieldEditor, editor_for
+from ui.fields import EditorShelf, FieldEditor
 from ui.screen_reader import Alert, Heading
 from ui.screens.frame import (
     NavigationBar,
@@ -110,6 +110,7 @@ class QuestionScreen(QWidget):
         self._answer_layout.addStretch(1)  # the editor goes above it, at the top
         self._scroll = answer_scroll_area(self)
         self._scroll.setWidget(self._answer_area)
+        self._shelf = EditorShelf(metrics, self._answer_area)
         self._answer_area.setProperty("role", "screen")
 
         self.keyboard = OnScreenKeyboard(metrics, self)
@@ -184,7 +185,7 @@ class QuestionScreen(QWidget):
 
     def _replace_editor(self, question: Question) -> None:
         self._remove_editor()
-        self.editor = editor_for(question, self.metrics, self._answer_area)
+        self.editor = self._shelf.take(question)
         self.editor.changed.connect(self.answer_changed)
         self.editor.notice.connect(self.notice)
         self.editor.submitted.connect(self.next_requested)
@@ -196,11 +197,20 @@ class QuestionScreen(QWidget):
     def _remove_editor(self) -> None:
         """Take the editor (and what was typed in it) off the screen at once."""
         self.keyboard.hide_and_detach()
-        if self.editor is not None:
-            self._answer_layout.removeWidget(self.editor)
-            self.editor.hide()
-            self.editor.deleteLater()
-            self.editor = None
+        editor, self.editor = self.editor, None
+        if editor is not None:
+            self._answer_layout.removeWidget(editor)
+            # A kept editor answers no other question while it waits on the shelf.
+            editor.changed.disconnect(self.answer_changed)
+            editor.notice.disconnect(self.notice)
+            editor.submitted.disconnect(self.next_requested)
+            self._shelf.put_back(editor)
+
+    def forget_kept_editors(self) -> None:
+        """Destroy the editors kept for later questions: before the whole window is
+        re-styled (they would be re-styled too), or when the catalog changed (they
+        were built from its old questions). The editor on screen stays."""
+        self._shelf.empty()
 
     def answer(self) -> RawAnswer:
         return None if self.editor is None else self.editor.value()

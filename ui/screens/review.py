@@ -134,7 +134,7 @@ class ReviewScreen(QWidget):
         self.problem.hide()
         while len(self._rows) < len(items):
             self._rows.append(self._new_row(len(self._rows)))
-        for row, item in zip(self._rows, items, strict=False):
+        for row, item in zip(self._rows, items):  # noqa: B905 - more rows than items
             row.fill(item)
         for row in self._rows[len(items):]:
             row.blank()
@@ -145,10 +145,14 @@ class ReviewScreen(QWidget):
 
     def _new_row(self, index: int) -> _ReviewRow:
         row = _ReviewRow(self.metrics, self._content)
-        row.modify.clicked.connect(lambda _c=False: self.modify_requested.emit(row.field_id))
+        row.modify.clicked.connect(lambda _c=False: self._modify(row))
         self._grid.addWidget(row.card, index, 0)
         self._grid.addWidget(row.modify, index, 1, Qt.AlignmentFlag.AlignVCenter)
         return row
+
+    def _modify(self, row: _ReviewRow) -> None:
+        if row.field_id:  # a blanked row answers nothing
+            self.modify_requested.emit(row.field_id)
 
     def show_problem(self, message: str) -> None:
         """Sending failed: say so calmly; every answer stays on screen."""

@@ -3,6 +3,11 @@
 Create (name, PIN typed twice), disable, lift a lockout, and the number of days without
 use after which an account is disabled. A form in error is shown again with the error
 beside its field and what was typed, except the PIN, which is never sent back.
+
+Disabling is for good (terminals never enable a disabled account again), so it takes two
+steps, both without script: *Désactiver* opens a page that says what will happen, and
+only its *Oui, désactiver* form (``confirmation=oui``) disables. *Lever le blocage* is
+offered only for an account that a terminal reports locked.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kiosk.receiver.console import mediators
-from kiosk.receiver.console.mediator_store import DAY_SECONDS, MediatorAccount
+from kiosk.receiver.console.mediator_store import DAY_SECONDS, MediatorAccount, MediatorLock
 from kiosk.receiver.console.store import ConsoleStore
 
 if TYPE_CHECKING:
@@ -39,6 +44,19 @@ def _when(stamp: float | None) -> str:
     return "jamais" if stamp is None else time.strftime("%d/%m/%Y %H:%M", time.localtime(stamp))
 
 
+def _since(stamp: float, now: float) -> str:
+    """``14:32`` today, else ``le 02/12/2026 à 14:32``."""
+    moment, today = time.localtime(stamp), time.localtime(now)
+    if moment[:3] == today[:3]:
+        return time.strftime("%H:%M", moment)
+    return time.strftime("le %d/%m/%Y à %H:%M", moment)
+
+
+def _lock_lines(locks: list[MediatorLock], now: float) -> list[str]:
+    return [f"Bloqué sur : {lock.terminal_id} depuis {_since(lock.since, now)}"
+            for lock in locks]
+
+
 class MediatorPages:
     """The page and its forms; ``render(request, staff, template, context, status=)`` is
     the console's, ``prefix`` its path prefix."""
@@ -54,7 +72,10 @@ class MediatorPages:
     ) -> Response:
         mediators.expire_stale(self.store)
         days = mediators.expiry_days(self.store)
-        rows = [self._row(account, days) for account in self.store.mediators()]
+        now = time.time()
+        locks = mediators.locks_by_account(self.store, now)
+        rows = [self._row(account, days, _lock_lines(locks.get(account.id, []), now))
+                for account in self.store.mediators()]
         values = {"name": "", "days": str(days)} | (values or {})
         return self._render(request, staff, "mediators.html", {
             "title": "Médiateurs", "rows": rows, "values": values, "errors": errors or {},
@@ -63,12 +84,13 @@ class MediatorPages:
         }, status=status)
 
     @staticmethod
-    def _row(account: MediatorAccount, days: int) -> dict[str, Any]:
+    def _row(account: MediatorAccount, days: int, locked: list[str]) -> dict[str, Any]:
         state = ("Actif" if not account.disabled
                  else DISABLED_LABELS.get(account.disabled_reason or "", "Désactivé"))
         expires = None if account.disabled else account.idle_since + days * DAY_SECONDS
         return {"account": account, "state": state, "last_used": _when(account.last_used_at),
-                "expires": "" if expires is None else _when(expires)}
+                "expires": "" if expires is None else _when(expires),
+                "locked": [] if account.disabled else locked}
 
     async def show(self, request: Request, staff: Staff) -> Response:
         return self.page(request, staff)
@@ -93,7 +115,23 @@ class MediatorPages:
             return self.page(request, staff, values=values, errors=errors, status=400)
         return self._done("cree")
 
+    async def confirm_disable(self, request: Request, staff: Staff) -> Response:
+        """The first step: what disabling does, and the two answers."""
+        account = self.store.mediator(request.path_params["mediator_id"])
+        if account is None or account.disabled:
+            return self._not_found(request, staff)
+        return self._render(request, staff, "mediator_disable.html", {
+            "title": f"Désactiver {account.name} ?", "account": account, "here": self.path,
+        })
+
     async def disable(self, request: Request, staff: Staff) -> Response:
+        """The second step; a form without ``confirmation=oui`` (not the confirmation
+        page's) only leads to that page."""
+        form = await request.form(max_files=0, max_fields=20)
+        account = self.store.mediator(request.path_params["mediator_id"])
+        if account is not None and form.get("confirmation") != "oui":
+            return RedirectResponse(f"{self.path}/{account.id}/desactiver", 303,
+                                    headers={"Cache-Control": "no-store"})
         return self._change(request, staff, mediators.disable_mediator, "desactive")
 
     async def reset(self, request: Request, staff: Staff) -> Response:
@@ -115,11 +153,14 @@ class MediatorPages:
         done: str,
     ) -> Response:
         if not change(self.store, request.path_params["mediator_id"], staff.name):
-            return self._render(request, staff, "error.html", {
-                "title": "Médiateur introuvable",
-                "message": "Aucun médiateur actif ne porte cet identifiant.",
-            }, status=404)
+            return self._not_found(request, staff)
         return self._done(done)
+
+    def _not_found(self, request: Request, staff: Staff) -> Response:
+        return self._render(request, staff, "error.html", {
+            "title": "Médiateur introuvable",
+            "message": "Aucun médiateur actif ne porte cet identifiant.",
+        }, status=404)
 
     def _done(self, what: str) -> Response:
         return RedirectResponse(f"{self.path}?fait={what}", 303,
@@ -131,6 +172,7 @@ class MediatorPages:
             ("GET", self.path, self.show),
             ("POST", self.path, self.create),
             ("POST", self.path + "/expiration", self.set_expiry),
+            ("GET", self.path + "/{mediator_id}/desactiver", self.confirm_disable),
             ("POST", self.path + "/{mediator_id}/desactiver", self.disable),
             ("POST", self.path + "/{mediator_id}/debloquer", self.reset),
         ]

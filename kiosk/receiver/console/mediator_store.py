@@ -8,11 +8,18 @@ A PIN is never here: only the salted scrypt hash the kiosk verifies
 (``kiosk.security.pin.hash_pin``). ``version`` numbers each change of a row (the
 highest one is the roster's version); ``lockout_reset`` counts the console's lockout
 resets, so that a terminal sees a new one at its next poll and clears its lock.
+
+``mediator_locks`` (version 2) holds, per terminal, the accounts locked there after wrong
+PINs, as each terminal last reported them with its use report: since when, and until when
+(the receiver's clock). A report replaces its terminal's rows; a lock past its end is no
+longer one; lifting the lock in the console removes the account's rows, and the terminals
+report again once they have lifted it.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kiosk.receiver.database import Database, Migration
@@ -36,6 +43,16 @@ MIGRATIONS = (
         """CREATE TABLE IF NOT EXISTS mediator_settings (
             name TEXT PRIMARY KEY,
             value BIGINT NOT NULL
+        )""",
+    )),
+    # Which accounts each terminal says are locked (wrong PINs): no PIN, no personal data.
+    Migration("mediators", 2, (
+        """CREATE TABLE IF NOT EXISTS mediator_locks (
+            terminal_id TEXT NOT NULL,
+            mediator_id TEXT NOT NULL,
+            locked_since {real} NOT NULL,
+            locked_until {real} NOT NULL,
+            PRIMARY KEY (terminal_id, mediator_id)
         )""",
     )),
 )
@@ -65,6 +82,16 @@ class MediatorAccount:
     def idle_since(self) -> float:
         """When it was last used on any terminal, else when it was created."""
         return self.created_at if self.last_used_at is None else self.last_used_at
+
+
+@dataclass(frozen=True)
+class MediatorLock:
+    """One account locked on one terminal (receiver's clock, Unix time)."""
+
+    mediator_id: str
+    terminal_id: str
+    since: float
+    until: float
 
 
 class MediatorTables:
@@ -103,14 +130,42 @@ class MediatorTables:
         return row is not None
 
     def reset_mediator_lockout(self, mediator_id: str) -> bool:
-        """Ask every terminal to lift the account's lock; False when it is not active."""
-        row = self._db.one(
-            "UPDATE mediator_accounts SET lockout_reset = lockout_reset + 1,"
-            " version = (SELECT COALESCE(MAX(version), 0) + 1 FROM mediator_accounts)"
-            " WHERE id = ? AND disabled = 0 RETURNING id",
-            (mediator_id,),
-        )
+        """Ask every terminal to lift the account's lock, and forget where it was locked
+        (each terminal reports again once lifted); False when it is not active."""
+        with self._db.transaction():
+            row = self._db.one(
+                "UPDATE mediator_accounts SET lockout_reset = lockout_reset + 1,"
+                " version = (SELECT COALESCE(MAX(version), 0) + 1 FROM mediator_accounts)"
+                " WHERE id = ? AND disabled = 0 RETURNING id",
+                (mediator_id,),
+            )
+            self._db.execute("DELETE FROM mediator_locks WHERE mediator_id = ?", (mediator_id,))
         return row is not None
+
+    def replace_mediator_locks(self, terminal_id: str, locks: Sequence[MediatorLock]) -> None:
+        """The terminal's report replaces what it said before; unknown accounts are left out,
+        and of an account listed twice the last lock counts."""
+        with self._db.transaction():
+            self._db.execute("DELETE FROM mediator_locks WHERE terminal_id = ?", (terminal_id,))
+            for lock in locks:
+                self._db.execute(
+                    "INSERT INTO mediator_locks"
+                    " (terminal_id, mediator_id, locked_since, locked_until)"
+                    " SELECT ?, id, ?, ? FROM mediator_accounts WHERE id = ?"
+                    " ON CONFLICT (terminal_id, mediator_id) DO UPDATE SET"
+                    " locked_since = excluded.locked_since, locked_until = excluded.locked_until",
+                    (terminal_id, lock.since, lock.until, lock.mediator_id),
+                )
+
+    def mediator_locks(self, now: float) -> list[MediatorLock]:
+        """The locks not ended at ``now``, by account then terminal."""
+        rows = self._db.all(
+            "SELECT mediator_id, terminal_id, locked_since, locked_until FROM mediator_locks"
+            " WHERE locked_until > ? ORDER BY mediator_id, terminal_id",
+            (now,),
+        )
+        return [MediatorLock(str(m), str(t), float(str(s)), float(str(u)))
+                for m, t, s, u in rows]
 
     def record_mediator_use(self, mediator_id: str, at: float) -> None:
         """A terminal says the account logged in at ``at``: keep the latest use."""

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kiosk.mediator.accounts import MediatorError, check_mediator_pin, check_name
-from kiosk.receiver.console.mediator_store import DAY_SECONDS, DEFAULT_EXPIRY_DAYS
+from kiosk.receiver.console.mediator_store import DAY_SECONDS, DEFAULT_EXPIRY_DAYS, MediatorLock
 from kiosk.receiver.console.store import ConsoleStore
 from kiosk.security.pin import MAX_PIN_LENGTH, hash_pin
 
@@ -160,3 +160,30 @@ def record_uses(
         store.record_mediator_use(mediator_id, min(float(at), now))
         count += 1
     return count
+
+
+def record_locks(
+    store: ConsoleStore, terminal_id: str, locks: Iterable[tuple[str, int, int]],
+    now: float | None = None,
+) -> None:
+    """The accounts locked on ``terminal_id`` now, replacing what it said before.
+
+    ``locks``: (id, locked since, seconds left). A start in the future counts as now, and
+    the end is counted on the receiver's clock, so a terminal's clock that is off does not
+    keep a lock shown, nor hide it.
+    """
+    now = time.time() if now is None else now
+    store.replace_mediator_locks(terminal_id, [
+        MediatorLock(mediator_id, terminal_id, min(float(since), now), now + left)
+        for mediator_id, since, left in locks
+    ])
+
+
+def locks_by_account(
+    store: ConsoleStore, now: float | None = None
+) -> dict[str, list[MediatorLock]]:
+    """The locks not ended yet, per account id."""
+    found: dict[str, list[MediatorLock]] = {}
+    for lock in store.mediator_locks(time.time() if now is None else now):
+        found.setdefault(lock.mediator_id, []).append(lock)
+    return found

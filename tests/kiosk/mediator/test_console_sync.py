@@ -29,7 +29,8 @@ class FakeBackOffice:
     def __init__(self) -> None:
         self.entries: dict[str, dict[str, object]] = {}
         self.body: bytes | None = None  # sent instead of the roster when set
-        self.uses: list[list[tuple[str, int]]] = []
+        self.uses: list[list[tuple[str, int]]] = []  # the uses of each report that had some
+        self.locks: list[list[tuple[str, int, int]]] = []  # the locks of every report
         self.takes_uses = True
 
     def put(self, mediator_id: str, **changes: object) -> None:
@@ -45,8 +46,12 @@ class FakeBackOffice:
         version = max((int(str(e["version"])) for e in self.entries.values()), default=0)
         return json.dumps({"version": version, "mediators": list(self.entries.values())}).encode()
 
-    def report_mediator_uses(self, uses: Sequence[tuple[str, int]]) -> bool:
-        self.uses.append(list(uses))
+    def report_mediator_usage(
+        self, uses: Sequence[tuple[str, int]], locks: Sequence[tuple[str, int, int]]
+    ) -> bool:
+        if uses:
+            self.uses.append(list(uses))
+        self.locks.append(list(locks))
         return self.takes_uses
 
 
@@ -182,7 +187,7 @@ def test_logins_of_console_accounts_go_back_once(sync, office, synced, clock):
     office.put(CAMILLE)
     local = synced.add("Bob", PIN)
     sync.run()
-    assert office.uses == []  # nobody logged in yet: nothing sent
+    assert office.uses == []  # nobody logged in yet: no use sent
     clock.now += 60
     assert synced.authenticate(CAMILLE, CONSOLE_PIN).ok
     assert synced.authenticate(local.id, PIN).ok  # a local account's use stays here
@@ -193,6 +198,76 @@ def test_logins_of_console_accounts_go_back_once(sync, office, synced, clock):
     sync.run()
     sync.run()  # taken: not sent again
     assert office.uses == [[(CAMILLE, int(clock.now))]] * 3
+
+
+def test_the_locks_of_console_accounts_go_back_when_they_change_and_once_at_start(
+    sync, office, synced, clock
+):
+    office.put(CAMILLE)
+    office.put("med-11111111", name="Léa")
+    local = synced.add("Bob", PIN)
+    sync.run()
+    assert office.locks == [[]]  # once after the start: nothing locked here
+    sync.run()
+    assert office.locks == [[]]  # unchanged: not sent again
+    for _ in range(MAX_FAILURES):
+        synced.authenticate(CAMILLE, WRONG)
+        synced.authenticate(local.id, WRONG)  # a local account's lock stays here
+    locked_at = int(clock.now)
+    clock.now += 60
+    sync.run()
+    assert office.locks[-1] == [(CAMILLE, locked_at, 5 * 60 - 60)]
+    clock.now += 60
+    sync.run()  # the same lock, a minute shorter: the receiver counts it down itself
+    assert len(office.locks) == 2
+    synced.authenticate(CAMILLE, WRONG)  # refused while locked: changes nothing
+    clock.now += 5 * 60
+    for _ in range(MAX_FAILURES):  # the lock ended: a second strike, ten minutes
+        synced.authenticate(CAMILLE, WRONG)
+    second = int(clock.now)
+    office.takes_uses = False
+    sync.run()
+    sync.run()  # refused: sent again
+    office.takes_uses = True
+    sync.run()
+    assert office.locks[-3:] == [[(CAMILLE, second, 10 * 60)]] * 3
+    sync.run()
+    assert len(office.locks) == 5  # taken and unchanged: not sent again
+    office.put(CAMILLE, lockout_reset=1)  # the console lifts it
+    sync.run()
+    assert office.locks[-1] == []
+    assert office.uses == []  # never a login to tell: no use in any report
+
+
+def test_a_lock_that_ends_by_itself_is_reported_gone(sync, office, synced, clock):
+    office.put(CAMILLE)
+    sync.run()
+    for _ in range(MAX_FAILURES):
+        synced.authenticate(CAMILLE, WRONG)
+    sync.run()
+    assert [lock[0] for lock in office.locks[-1]] == [CAMILLE]
+    clock.now += 5 * 60 + 1
+    sync.run()
+    assert office.locks[-1] == []
+
+
+def test_a_locked_account_that_the_console_disables_is_no_longer_reported(
+    sync, office, synced
+):
+    office.put(CAMILLE)
+    sync.run()
+    for _ in range(MAX_FAILURES):
+        synced.authenticate(CAMILLE, WRONG)
+    sync.run()
+    office.put(CAMILLE, disabled=True)
+    sync.run()
+    assert office.locks[-1] == []
+
+
+def test_a_terminal_with_no_console_account_reports_nothing(sync, office, synced):
+    synced.add("Bob", PIN)
+    sync.run()
+    assert office.locks == []
 
 
 def test_a_version_1_file_is_upgraded_and_its_accounts_stay_local(data_dir, journal):

@@ -114,7 +114,7 @@ def test_reopening_keeps_everything_and_records_each_schema_version(
     db = open_database(database_location)
     try:
         assert db.all("SELECT component, version FROM schema_versions ORDER BY component") == [
-            ("console", 1), ("mediators", 1), ("receiver", 4)]
+            ("console", 1), ("mediators", 2), ("receiver", 4)]
     finally:
         db.close()
 
