@@ -24,8 +24,8 @@ class _BoxesEditor(FieldEditor):
     def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
         super().__init__(question, metrics, parent)
         self.boxes: dict[str, QLineEdit] = {}
-        holder = QWidget(self)
-        grid = QGridLayout(holder)
+        self._holder = holder = QWidget(self)
+        self._grid = grid = QGridLayout(holder)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(metrics.px(5))
         for column, (key, label, mode, max_length, width_mm) in enumerate(self._boxes()):
@@ -98,12 +98,9 @@ class AddressEditor(_BoxesEditor):
 
     def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
         super().__init__(question, metrics, parent)
-        holder = self.boxes["street"].parentWidget()
-        grid = holder.layout()
-        assert isinstance(grid, QGridLayout)
-        grid.setColumnStretch(0, 3)  # the street: the longest line
-        grid.setColumnStretch(2, 2)
-        self.layout_.setAlignment(holder, Qt.AlignmentFlag(0))  # the whole width
+        self._grid.setColumnStretch(0, 3)  # the street: the longest line
+        self._grid.setColumnStretch(2, 2)
+        self.layout_.setAlignment(self._holder, Qt.AlignmentFlag(0))  # the whole width
 
 
 class PlaceEditor(FieldEditor):
