@@ -102,7 +102,7 @@ QLabel[role="banner"] {{
     background: {t.secondary}; color: {t.on_secondary}; padding: {pad}px;
 }}
 QWidget[role="bar"] QLabel[role="banner"] {{
-    color: {t.on_secondary}; font-size: {fonts.small}px; font-weight: bold;
+    color: {t.on_secondary}; font-size: {fonts.small}px; padding: {pad // 2}px;
 }}
 QFrame[role="card"] {{
     background: {t.surface}; color: {t.on_surface};

@@ -34,6 +34,13 @@ from ui.typography import show_text
 from ui.widgets.keyboard import KeyboardController, OnScreenKeyboard
 
 
+# The keyboard shown or hidden itself (``show()``, ``hide()``), even on a hidden screen;
+# not Show and Hide, which also come when the whole screen is shown or hidden, and never
+# for a keyboard hidden while its screen is: a screen left with the keyboard up stayed
+# laid out for it, and the stack of screens takes the tallest (853 px at 1280x800).
+KEYBOARD_SHOWN_OR_HIDDEN = (QEvent.Type.ShowToParent, QEvent.Type.HideToParent)
+
+
 def spoken_question(question: Question, error_text: str = "") -> str:
     """The words audio mode says for a question: step, question, choices, error."""
     parts = [question.step_text, question.label]
@@ -230,8 +237,7 @@ class QuestionScreen(QWidget):
             label.setAccessibleName("")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.keyboard and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
-            # Asked of the keyboard: hiding the screen sends the keyboard a Hide event too.
+        if watched is self.keyboard and event.type() in KEYBOARD_SHOWN_OR_HIDDEN:
             self._make_room_for_keyboard(self.keyboard.isVisibleTo(self))
         return False
 
@@ -257,6 +263,10 @@ class QuestionScreen(QWidget):
         if layout is not None:
             layout.setContentsMargins(margins.left(), thin, margins.right(), thin)
         self._place_keyboard()
+        if layout is not None:
+            # A screen already hidden keeps its old measures otherwise, and the stack of
+            # screens, which takes the tallest, with them.
+            layout.invalidate()
 
     def _move_help_button(self, *, into_navigation: bool) -> None:
         """"Aide" goes into the navigation bar, beside "Abandonner", while the keyboard is
