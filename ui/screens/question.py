@@ -33,7 +33,6 @@ from ui.screens.frame import (
 from ui.typography import show_text
 from ui.widgets.keyboard import KeyboardController, OnScreenKeyboard
 
-
 # The keyboard shown or hidden itself (``show()``, ``hide()``), even on a hidden screen;
 # not Show and Hide, which also come when the whole screen is shown or hidden, and never
 # for a keyboard hidden while its screen is: a screen left with the keyboard up stayed
