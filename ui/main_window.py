@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QEvent, QSize, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -32,13 +33,45 @@ from kiosk.security.pin import TECHNICIAN_PIN_MIN_LENGTH
 from ui import screen_reader
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QResizeEvent
 
     from ui.idle import IdleQuestion
     from ui.overlays import Overlay
     from ui.settings_panel import LanguageCard, SettingsCard
     from ui.tap_guard import TapGuard
     from ui.widgets.pin_pad import PinPad
+
+
+class WholeOrNothingLabel(QLabel):
+    """A line that takes the room its row leaves and shows its text only when it fits
+    whole, never cut: the commune's name in the top bar, which in French at the largest
+    text "Arrêter la voix" leaves too little room on a 1280-pixel bar (the logo still says
+    whose kiosk it is)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._whole = ""
+
+    def set_whole_text(self, text: str) -> None:
+        self._whole = text
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
+
+    def _fit(self) -> None:
+        fits = self.fontMetrics().horizontalAdvance(self._whole) <= self.width()
+        shown = self._whole if fits else ""
+        if self.text() != shown:
+            self.setText(shown)
+            self.setAccessibleName(shown)
 
 
 class TopBar(QFrame):
@@ -78,7 +111,7 @@ class TopBar(QFrame):
         self.logo.setPixmap(
             QIcon(str(logo)).pixmap(QSize(inner, inner), self.devicePixelRatioF())
         )
-        self._name = QLabel(self)
+        self._name = WholeOrNothingLabel(self)
         # Who is helping (mediator mode), in place of the logo and the commune's name: a
         # row of its own under the bar cost 79 px of height, which a 1280x800 panel at the
         # largest text does not have. Secondary size, so that it fits on one line there.
@@ -147,8 +180,7 @@ class TopBar(QFrame):
         self.language_button.setVisible(not welcome)
 
     def retranslate(self) -> None:
-        text = with_commune(_("Mairie de {commune}"), self._commune_name)
-        self._name.setText(text)
+        self._name.set_whole_text(with_commune(_("Mairie de {commune}"), self._commune_name))
         self.logo.setAccessibleName(_("Logo de la mairie"))
         self.setAccessibleName(_("Barre du haut"))
         listening = self.listen_button.isChecked()

@@ -220,6 +220,7 @@ TIGHT_ON_A_SMALL_PANEL = (
     "mediator-banner",
     "mediator-panel",
     "gdpr-from-consent",
+    "touch-keyboard",  # "Arrêter la voix" in the top bar: its buttons were cut short
     *WITH_THE_KEYBOARD_UP,
 )
 
