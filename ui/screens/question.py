@@ -162,7 +162,10 @@ class QuestionScreen(QWidget):
         self._body.addLayout(answer, 1)
         self._body.addWidget(self.keyboard, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(self._body, 1)
-        layout.addWidget(self.navigation)
+        self._bottom_row = QHBoxLayout()  # "Aide" comes here while the keyboard is up
+        self._bottom_row.setSpacing(metrics.px(8))
+        self._bottom_row.addWidget(self.navigation, 1)
+        layout.addLayout(self._bottom_row)
         self.keyboard.layout_changed.connect(self._place_keyboard)
 
     def retranslate(self) -> None:
@@ -268,18 +271,16 @@ class QuestionScreen(QWidget):
             layout.invalidate()
 
     def _move_help_button(self, *, into_navigation: bool) -> None:
-        """"Aide" goes into the navigation bar, beside "Abandonner", while the keyboard is
-        up: a question of one line is then one line high, not a button high."""
-        visible = self.help_button.isVisibleTo(self)
-        bar = self.navigation.layout()
-        assert isinstance(bar, QHBoxLayout)
-        if into_navigation and bar.indexOf(self.help_button) < 0:
+        """"Aide" goes to the start of the navigation's row, before "Abandonner", while the
+        keyboard is up: a question of one line is then one line high, not a button high.
+        It keeps its parent, and so its place in the tab order (before the answer)."""
+        row = self._bottom_row
+        if into_navigation and row.indexOf(self.help_button) < 0:
             self._question_row.removeWidget(self.help_button)
-            bar.insertWidget(1, self.help_button)
-        elif not into_navigation and bar.indexOf(self.help_button) >= 0:
-            bar.removeWidget(self.help_button)
+            row.insertWidget(0, self.help_button, 0, Qt.AlignmentFlag.AlignBottom)
+        elif not into_navigation and row.indexOf(self.help_button) >= 0:
+            row.removeWidget(self.help_button)
             self._question_row.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.help_button.setVisible(visible)
 
     def _place_keyboard(self) -> None:
         """A short pad goes beside the answer when both fit side by side (a date, a
