@@ -23,8 +23,10 @@ SECURITY_MIRROR=${IMAGE_SECURITY_MIRROR:-${MIRROR%/debian}/debian-security}
 #   fdisk                 sfdisk writes the GPT partition table
 #   e2fsprogs             mkfs.ext4 -d fills the root and /var file systems from folders
 #   bmap-tools            the block map that makes writing the image fast
+#   python3 python3-pip   pip builds the wheels of the kiosk and its dependencies (Debian's
+#                         python3 comes without pip)
 source image/host-packages.sh
-ensure_host_packages mmdebstrap dosfstools mtools fdisk e2fsprogs bmap-tools
+ensure_host_packages mmdebstrap dosfstools mtools fdisk e2fsprogs bmap-tools python3 python3-pip
 
 # Packages of the image, and why (the kiosk's own list is scripts/bootstrap.sh's):
 IMAGE_PACKAGES=(
@@ -64,9 +66,10 @@ if [[ -n ${IMAGE_SSH_KEYS:-} ]]; then
   IMAGE_PACKAGES+=(openssh-server)
 fi
 # The project's wheel and every dependency's, for an offline install inside the image.
-# The host is Python 3.11 on x86_64 glibc like the image (Debian 12), so its wheels fit.
-python3 -m pip wheel -q --no-deps -w "$OUT/wheels" .
-python3 -m pip wheel -q -w "$OUT/wheels" "$OUT"/wheels/borne_citoyenne-*.whl
+# Debian's own Python (/usr/bin/python3, not whichever python3 comes first in PATH) is the
+# image's: Python 3.11 on x86_64 glibc (Debian 12), so the wheels it picks fit.
+/usr/bin/python3 -m pip wheel -q --no-deps -w "$OUT/wheels" .
+/usr/bin/python3 -m pip wheel -q -w "$OUT/wheels" "$OUT"/wheels/borne_citoyenne-*.whl
 
 ROOT="$OUT/root"
 # Downloaded packages are kept between builds in build/image-cache (apt checks them).

@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages, and why:
+#   python3 python3-venv                      .venv below (Debian's `python3 -m venv`
+#                                             fails without python3-venv: no ensurepip)
 #   espeak-ng, libespeak-ng1, espeak-ng-data  speech synthesis used by pyttsx3
 #   alsa-utils                                aplay, the default speech player
 #   sox                                       tests measure the synthesized audio
@@ -23,6 +25,7 @@ cd "$(dirname "$0")/.."
 #                                             throwaway cluster); brings libpq5, which psycopg
 #                                             loads. Debian also makes a "main" cluster: unused.
 SYSTEM_PACKAGES=(
+  python3 python3-venv
   espeak-ng libespeak-ng1 espeak-ng-data alsa-utils sox
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1 libdbus-1-3

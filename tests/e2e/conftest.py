@@ -4,6 +4,7 @@ queued) or the reference receiver running as a subprocess."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from kiosk.config import (
 from kiosk.queue_file import QUEUE_FILE
 from offline_queue.store import ItemInfo, QueueStore
 from tests.e2e.resident import Resident
+from tests.memory_keyring import MemoryKeyring
+from tests.receiver_process import TERMINAL_ID
 from wiring.app import KioskApp
 
 
@@ -58,6 +61,23 @@ def make_kiosk(qapp: QApplication, data_dir: Path) -> Iterator[Callable[..., Kio
     yield build
     for app in built:
         app.shutdown()
+
+
+@pytest.fixture
+def make_paired_kiosk(
+    make_kiosk: Callable[..., KioskApp], memory_keyring: MemoryKeyring
+) -> Callable[..., KioskApp]:
+    """Build a kiosk delivering to the kiosk API at ``url``, its terminal secret
+    ``secret`` enrolled in the keyring (the reference receiver's, for one)."""
+
+    def build(url: str, secret: bytes, timeout_seconds: float = 5.0) -> KioskApp:
+        encoded = base64.b64encode(secret).decode()
+        memory_keyring.set_password(secrets.SERVICE, secrets.TERMINAL_SECRET, encoded)
+        return make_kiosk(backoffice=BackofficeSection(
+            kind="http", url=url, terminal_id=TERMINAL_ID, timeout_seconds=timeout_seconds
+        ))
+
+    return build
 
 
 @pytest.fixture

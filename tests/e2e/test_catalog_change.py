@@ -3,15 +3,12 @@ the old catalog's questions, are destroyed; the next resident gets the new words
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 
-from kiosk import secrets
 from kiosk.catalog.store import bundled_catalog_path
-from kiosk.config import BackofficeSection
 from tests.e2e.resident import Resident
-from tests.receiver_process import TERMINAL_ID, running_receiver
+from tests.receiver_process import running_receiver
 from ui.fields import FieldEditor
 
 
@@ -25,19 +22,12 @@ def publish(path: Path, question_label: str | None = None) -> None:
 
 
 def test_a_new_catalog_replaces_the_editors_kept_from_the_old_one(
-    make_kiosk, memory_keyring, tmp_path, qtbot
+    make_paired_kiosk, tmp_path, qtbot
 ):
     served = tmp_path / "published.json"
     publish(served)
     with running_receiver(tmp_path / "rx", "--catalog", str(served)) as receiver:
-        memory_keyring.set_password(
-            secrets.SERVICE, secrets.TERMINAL_SECRET, base64.b64encode(receiver.secret).decode()
-        )
-        kiosk = make_kiosk(
-            backoffice=BackofficeSection(
-                kind="http", url=receiver.url, terminal_id=TERMINAL_ID, timeout_seconds=5.0
-            )
-        )
+        kiosk = make_paired_kiosk(receiver.url, receiver.secret)
         resident = Resident(kiosk)
         resident.start()
         resident.open_demarche("Un problème dans la rue")

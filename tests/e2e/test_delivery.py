@@ -3,10 +3,6 @@ HTTP, signed with the terminal secret), and the receipt then says it arrived."""
 
 from __future__ import annotations
 
-import base64
-
-from kiosk import secrets
-from kiosk.config import BackofficeSection
 from kiosk.domain.submission import Submission
 from offline_queue.store import State
 from tests.e2e.resident import Resident, Role
@@ -20,16 +16,9 @@ ON_ITS_WAY = (
 
 
 def test_a_street_report_reaches_the_town_hall_and_the_receipt_says_so(
-    make_kiosk, receiver, memory_keyring, queued, qtbot  # noqa: F811
+    make_paired_kiosk, receiver, queued, qtbot  # noqa: F811
 ):
-    memory_keyring.set_password(
-        secrets.SERVICE, secrets.TERMINAL_SECRET, base64.b64encode(receiver.secret).decode()
-    )
-    kiosk = make_kiosk(
-        backoffice=BackofficeSection(
-            kind="http", url=receiver.url, terminal_id=TERMINAL_ID, timeout_seconds=5.0
-        )
-    )
+    kiosk = make_paired_kiosk(receiver.url, receiver.secret)
     resident = Resident(kiosk)
     resident.start()
     resident.open_demarche("Un problème dans la rue")

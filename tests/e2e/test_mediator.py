@@ -10,7 +10,6 @@ recording stand-in at the ``Speaker.say`` level (nothing is synthesized or playe
 
 from __future__ import annotations
 
-import base64
 import logging
 import re
 import threading
@@ -22,11 +21,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from kiosk import secrets
 from kiosk.audit.head import JournalHead
 from kiosk.audit.journal import JournalEntry
 from kiosk.audit.terminal import open_terminal_journal
-from kiosk.config import BackofficeSection
 from kiosk.domain.submission import Submission
 from kiosk.mediator.accounts import AuthOutcome
 from tests.a11y import find_widget
@@ -72,19 +69,11 @@ def record_speech(kiosk: KioskApp) -> SpeechRecorder:
 
 @pytest.fixture
 def helped_kiosk(
-    make_kiosk: Callable[..., KioskApp],
+    make_paired_kiosk: Callable[..., KioskApp],
     receiver: RunningReceiver,  # noqa: F811
-    memory_keyring,
 ) -> KioskApp:
     """A kiosk delivering to the reference receiver, with Camille's account."""
-    memory_keyring.set_password(
-        secrets.SERVICE, secrets.TERMINAL_SECRET, base64.b64encode(receiver.secret).decode()
-    )
-    kiosk = make_kiosk(
-        backoffice=BackofficeSection(
-            kind="http", url=receiver.url, terminal_id=TERMINAL_ID, timeout_seconds=5.0
-        )
-    )
+    kiosk = make_paired_kiosk(receiver.url, receiver.secret)
     kiosk.mediation.registry.add(NAME, PIN)
     return kiosk
 

@@ -7,7 +7,6 @@ mistyped; and the same with keys only."""
 
 from __future__ import annotations
 
-import base64
 import socket
 import subprocess
 import sys
@@ -15,8 +14,6 @@ import threading
 
 from PySide6.QtCore import Qt
 
-from kiosk import secrets
-from kiosk.config import BackofficeSection
 from kiosk.domain.reference import new_reference
 from kiosk.domain.request_status import RequestStatus, Status
 from offline_queue.store import State
@@ -25,7 +22,6 @@ from tests.e2e.test_mediator import record_speech
 from tests.e2e.test_without_touch import KEYPAD, KeyUser
 from tests.receiver_process import TERMINAL_ID, RunningReceiver, receiver  # noqa: F401
 from ui.screens.status import StatusScreen
-from wiring.app import KioskApp
 from wiring.status_desk import StatusDesk
 
 BUTTON = "Où en est ma demande ?"
@@ -41,14 +37,6 @@ MISTYPED = (
     "Ce numéro n'est pas complet ou pas juste. Il a 3 groupes, comme sur votre reçu. "
     "Vérifiez-le."
 )
-
-
-def connected_kiosk(make_kiosk, memory_keyring, url: str, secret: bytes) -> KioskApp:
-    memory_keyring.set_password(
-        secrets.SERVICE, secrets.TERMINAL_SECRET, base64.b64encode(secret).decode()
-    )
-    return make_kiosk(backoffice=BackofficeSection(
-        kind="http", url=url, terminal_id=TERMINAL_ID, timeout_seconds=3.0))
 
 
 def send_street_report(resident: Resident) -> str:
@@ -76,9 +64,9 @@ def status_set(rx: RunningReceiver, *args: str) -> None:
 
 
 def test_an_agent_sets_the_status_and_the_resident_sees_and_hears_it(
-    make_kiosk, receiver, memory_keyring, queued, qtbot  # noqa: F811
+    make_paired_kiosk, receiver, queued, qtbot  # noqa: F811
 ):
-    kiosk = connected_kiosk(make_kiosk, memory_keyring, receiver.url, receiver.secret)
+    kiosk = make_paired_kiosk(receiver.url, receiver.secret, timeout_seconds=3.0)
     resident = Resident(kiosk)
     reference = send_street_report(resident)
     qtbot.waitUntil(lambda: queued()[0].state is State.DELIVERED, timeout=30_000)
@@ -100,9 +88,9 @@ def test_an_agent_sets_the_status_and_the_resident_sees_and_hears_it(
 
 
 def test_an_unknown_reference_is_a_calm_message(
-    make_kiosk, receiver, memory_keyring, qtbot  # noqa: F811
+    make_paired_kiosk, receiver, qtbot  # noqa: F811
 ):
-    kiosk = connected_kiosk(make_kiosk, memory_keyring, receiver.url, receiver.secret)
+    kiosk = make_paired_kiosk(receiver.url, receiver.secret, timeout_seconds=3.0)
     resident = Resident(kiosk)
     speech = record_speech(kiosk)
     kiosk.set_audio_mode(True)
@@ -110,11 +98,11 @@ def test_an_unknown_reference_is_a_calm_message(
     assert NOT_FOUND in speech.texts
 
 
-def test_a_town_hall_out_of_reach_is_a_calm_message(make_kiosk, memory_keyring, qtbot):
+def test_a_town_hall_out_of_reach_is_a_calm_message(make_paired_kiosk, qtbot):
     with socket.socket() as sock:  # a port nobody listens on any more
         sock.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    kiosk = connected_kiosk(make_kiosk, memory_keyring, url, bytes(32))
+    kiosk = make_paired_kiosk(url, bytes(32), timeout_seconds=3.0)
     resident = Resident(kiosk)
     ask_status(resident, new_reference("ADM"), qtbot, UNREACHABLE)
 
