@@ -254,6 +254,7 @@ class KioskWindow(QWidget):
         # Who is helping, on every screen, so the resident always knows (mediator mode).
         self.banner = self.top_bar.banner
         self.screens = QStackedWidget(self)
+        self._own_policies: dict[QWidget, QSizePolicy] = {}  # see _measure_only
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -349,7 +350,23 @@ class KioskWindow(QWidget):
         self.top_bar.set_welcome_mode(welcome)
         if self.overlays_built():
             self.tap_guard.arm()
+        self._measure_only(screen)
         self.screens.setCurrentWidget(screen)
+
+    def _measure_only(self, screen: QWidget) -> None:
+        """Make the stack as big as ``screen`` needs, not as the biggest of its screens.
+
+        A stack is as tall as the tallest of its pages, hidden ones included: a question
+        left with its keyboard up would keep the window too tall for a 1280x800 panel on
+        the next screen. A page whose size policy is Ignored does not count; each page
+        gets its own policy back when it is shown."""
+        ignored = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        for index in range(self.screens.count()):
+            page = self.screens.widget(index)
+            if page is None:
+                continue
+            own = self._own_policies.setdefault(page, page.sizePolicy())
+            page.setSizePolicy(own if page is screen else ignored)
 
     def allow_close(self) -> None:
         """Only the technician exit calls this, after a right PIN."""
