@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QEvent, QSize, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -32,13 +33,45 @@ from kiosk.security.pin import TECHNICIAN_PIN_MIN_LENGTH
 from ui import screen_reader
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QResizeEvent
 
     from ui.idle import IdleQuestion
     from ui.overlays import Overlay
     from ui.settings_panel import LanguageCard, SettingsCard
     from ui.tap_guard import TapGuard
     from ui.widgets.pin_pad import PinPad
+
+
+class WholeOrNothingLabel(QLabel):
+    """A line that takes the room its row leaves and shows its text only when it fits
+    whole, never cut: the commune's name in the top bar, which in French at the largest
+    text "Arrêter la voix" leaves too little room on a 1280-pixel bar (the logo still says
+    whose kiosk it is)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._whole = ""
+
+    def set_whole_text(self, text: str) -> None:
+        self._whole = text
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
+
+    def _fit(self) -> None:
+        fits = self.fontMetrics().horizontalAdvance(self._whole) <= self.width()
+        shown = self._whole if fits else ""
+        if self.text() != shown:
+            self.setText(shown)
+            self.setAccessibleName(shown)
 
 
 class TopBar(QFrame):
@@ -78,7 +111,14 @@ class TopBar(QFrame):
         self.logo.setPixmap(
             QIcon(str(logo)).pixmap(QSize(inner, inner), self.devicePixelRatioF())
         )
-        self._name = QLabel(self)
+        self._name = WholeOrNothingLabel(self)
+        # Who is helping (mediator mode), in place of the logo and the commune's name: a
+        # row of its own under the bar cost 79 px of height, which a 1280x800 panel at the
+        # largest text does not have. Secondary size, so that it fits on one line there.
+        self.banner = QLabel(self)
+        self.banner.setProperty("role", "banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
         self.delivery_status = QLabel(self)
         self.delivery_status.setProperty("role", "muted")
         self.delivery_status.hide()  # for mediators only: shown while one is logged in
@@ -98,6 +138,7 @@ class TopBar(QFrame):
         layout.setSpacing(metrics.px(5))
         layout.addWidget(self.logo)
         layout.addWidget(self._name, 1)
+        layout.addWidget(self.banner, 1)
         layout.addWidget(self.delivery_status)
         for button in (
             self.listen_button,
@@ -125,14 +166,21 @@ class TopBar(QFrame):
         self.delivery_status.setText(sign)
         self.delivery_status.setAccessibleName(text)
 
+    def show_banner(self, text: str | None) -> None:
+        """Who is helping, in place of the logo and the commune's name; None: nobody."""
+        self.banner.setText(text or "")
+        self.banner.setAccessibleName(text or "")
+        self.banner.setVisible(bool(text))
+        self.logo.setVisible(not text)
+        self._name.setVisible(not text)
+
     def set_welcome_mode(self, welcome: bool) -> None:
         """The welcome screen has its own big "Écouter" and language buttons."""
         self.listen_button.setVisible(not welcome)
         self.language_button.setVisible(not welcome)
 
     def retranslate(self) -> None:
-        text = with_commune(_("Mairie de {commune}"), self._commune_name)
-        self._name.setText(text)
+        self._name.set_whole_text(with_commune(_("Mairie de {commune}"), self._commune_name))
         self.logo.setAccessibleName(_("Logo de la mairie"))
         self.setAccessibleName(_("Barre du haut"))
         listening = self.listen_button.isChecked()
@@ -143,8 +191,10 @@ class TopBar(QFrame):
         self.language_button.setText(_("Langue"))
         # Named in three languages: whoever cannot read the current one finds it.
         self.language_button.setAccessibleName(_("Langue") + " - Language - اللغة")
+        # "Médiateur" on the button in both states (the banner says who is there; the
+        # longer word left no room for it on a 1280-pixel bar); its name says which.
         mediator = _("Espace médiateur") if self._mediator_logged_in else _("Médiateur")
-        self.mediator_button.setText(mediator)
+        self.mediator_button.setText(_("Médiateur"))
         self.mediator_button.setAccessibleName(mediator)
 
     def set_mediator_logged_in(self, logged_in: bool) -> None:
@@ -202,16 +252,13 @@ class KioskWindow(QWidget):
 
         self.top_bar = TopBar(commune_name, logo, metrics, self)
         # Who is helping, on every screen, so the resident always knows (mediator mode).
-        self.banner = QLabel(self)
-        self.banner.setProperty("role", "banner")
-        self.banner.setProperty("align", "center")
-        self.banner.hide()
+        self.banner = self.top_bar.banner
         self.screens = QStackedWidget(self)
+        self._own_policies: dict[QWidget, QSizePolicy] = {}  # see _measure_only
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.top_bar)
-        layout.addWidget(self.banner)
         layout.addWidget(self.screens, 1)
 
         self._idle_countdown_seconds = idle_countdown_seconds
@@ -277,9 +324,7 @@ class KioskWindow(QWidget):
         overlay.closed.connect(self.tap_guard.arm)
 
     def show_banner(self, text: str | None) -> None:
-        self.banner.setText(text or "")
-        self.banner.setAccessibleName(text or "")
-        self.banner.setVisible(bool(text))
+        self.top_bar.show_banner(text)
 
     def overlays(self) -> tuple[Overlay, ...]:
         return (*self._overlays, *self._extra_overlays)
@@ -305,7 +350,23 @@ class KioskWindow(QWidget):
         self.top_bar.set_welcome_mode(welcome)
         if self.overlays_built():
             self.tap_guard.arm()
+        self._measure_only(screen)
         self.screens.setCurrentWidget(screen)
+
+    def _measure_only(self, screen: QWidget) -> None:
+        """Make the stack as big as ``screen`` needs, not as the biggest of its screens.
+
+        A stack is as tall as the tallest of its pages, hidden ones included: a question
+        left with its keyboard up would keep the window too tall for a 1280x800 panel on
+        the next screen. A page whose size policy is Ignored does not count; each page
+        gets its own policy back when it is shown."""
+        ignored = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        for index in range(self.screens.count()):
+            page = self.screens.widget(index)
+            if page is None:
+                continue
+            own = self._own_policies.setdefault(page, page.sizePolicy())
+            page.setSizePolicy(own if page is screen else ignored)
 
     def allow_close(self) -> None:
         """Only the technician exit calls this, after a right PIN."""

@@ -78,6 +78,7 @@ QWidget[role="bar"] {{
 }}
 QWidget[role="bar"] QLabel {{ color: {t.on_surface}; }}
 QLabel[role="title"] {{ font-size: {fonts.title}px; font-weight: bold; }}
+QLabel[role="title"][compact="true"] {{ font-size: {fonts.body}px; }}
 QLabel[role="reference"] {{
     font-size: {int(fonts.title * 1.5)}px; font-weight: bold; color: {t.on_surface};
     background: {t.surface}; border: {outline}px solid {t.border};
@@ -99,6 +100,9 @@ QLabel[role="error"] {{
 }}
 QLabel[role="banner"] {{
     background: {t.secondary}; color: {t.on_secondary}; padding: {pad}px;
+}}
+QWidget[role="bar"] QLabel[role="banner"] {{
+    color: {t.on_secondary}; font-size: {fonts.small}px; padding: {pad // 2}px;
 }}
 QFrame[role="card"] {{
     background: {t.surface}; color: {t.on_surface};

@@ -24,8 +24,8 @@ class _BoxesEditor(FieldEditor):
     def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
         super().__init__(question, metrics, parent)
         self.boxes: dict[str, QLineEdit] = {}
-        holder = QWidget(self)
-        grid = QGridLayout(holder)
+        self._holder = holder = QWidget(self)
+        self._grid = grid = QGridLayout(holder)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(metrics.px(5))
         for column, (key, label, mode, max_length, width_mm) in enumerate(self._boxes()):
@@ -85,17 +85,22 @@ class DateEditor(_BoxesEditor):
 
 
 class AddressEditor(_BoxesEditor):
-    """Street, postcode and commune, one under the other."""
+    """Street, postcode and commune side by side, each under its label, the street the
+    widest: one row of boxes, so that the keyboard fits under it at the largest text on a
+    1280x800 panel (one box per line needed 1027 px of height there)."""
 
     def _boxes(self) -> tuple[tuple[str, str, str, int, int], ...]:
         return (
-            ("street", _("Numéro et rue"), "text", 120, 200),
+            ("street", _("Numéro et rue"), "text", 120, 0),
             ("postcode", _("Code postal"), "postcode", 5, 45),
-            ("commune", _("Commune"), "text", 80, 200),
+            ("commune", _("Commune"), "text", 80, 0),
         )
 
-    def _position(self, index: int, row: int) -> tuple[int, int]:
-        return index, row  # one box per line, its label before it
+    def __init__(self, question: Question, metrics: ScreenMetrics, parent: QWidget) -> None:
+        super().__init__(question, metrics, parent)
+        self._grid.setColumnStretch(0, 3)  # the street: the longest line
+        self._grid.setColumnStretch(2, 2)
+        self.layout_.setAlignment(self._holder, Qt.AlignmentFlag(0))  # the whole width
 
 
 class PlaceEditor(FieldEditor):

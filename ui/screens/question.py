@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,6 +32,12 @@ from ui.screens.frame import (
 )
 from ui.typography import show_text
 from ui.widgets.keyboard import KeyboardController, OnScreenKeyboard
+
+# The keyboard shown or hidden itself (``show()``, ``hide()``), even on a hidden screen;
+# not Show and Hide, which also come when the whole screen is shown or hidden, and never
+# for a keyboard hidden while its screen is: a screen left with the keyboard up stayed
+# laid out for it, and the stack of screens takes the tallest (853 px at 1280x800).
+KEYBOARD_SHOWN_OR_HIDDEN = (QEvent.Type.ShowToParent, QEvent.Type.HideToParent)
 
 
 def spoken_question(question: Question, error_text: str = "") -> str:
@@ -126,24 +133,40 @@ class QuestionScreen(QWidget):
         self.retranslate()
 
     def _lay_out(self, metrics: ScreenMetrics) -> None:
-        """Header, question and "Aide", help, answer, error, keyboard, navigation."""
+        """Header, question and "Aide", help, answer, error, keyboard, navigation.
+
+        The keyboard goes under the answer, or beside it when it is a short pad (digits,
+        phone) and the answer leaves it room: see ``eventFilter`` and ``_place_keyboard``.
+        """
         header = QHBoxLayout()
         header.addWidget(self.demarche_title, 1)
         header.addWidget(self.step)
         layout = screen_layout(self, metrics)
+        self._margins = layout.contentsMargins()
         layout.addLayout(header)
         question_row = QHBoxLayout()
+        self._question_row = question_row
         question_row.setSpacing(metrics.px(6))
         question_row.addWidget(self.label, 1)
         question_row.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.progress)
         layout.addLayout(question_row)
         layout.addWidget(self.help_text)
-        layout.addWidget(self._scroll, 1)
-        layout.addWidget(self._scroll.more_below)
-        layout.addWidget(self.error)
-        layout.addWidget(self.keyboard)
-        layout.addWidget(self.navigation)
+        answer = QVBoxLayout()
+        answer.setSpacing(layout.spacing())
+        answer.addWidget(self._scroll, 1)
+        answer.addWidget(self._scroll.more_below)
+        answer.addWidget(self.error)
+        self._body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._body.setSpacing(metrics.px(3))
+        self._body.addLayout(answer, 1)
+        self._body.addWidget(self.keyboard, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(self._body, 1)
+        self._bottom_row = QHBoxLayout()  # "Aide" comes here while the keyboard is up
+        self._bottom_row.setSpacing(metrics.px(8))
+        self._bottom_row.addWidget(self.navigation, 1)
+        layout.addLayout(self._bottom_row)
+        self.keyboard.layout_changed.connect(self._place_keyboard)
 
     def retranslate(self) -> None:
         self.help_button.setText(_("Aide"))
@@ -216,15 +239,63 @@ class QuestionScreen(QWidget):
             label.setAccessibleName("")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.keyboard and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
-            # With the keyboard up, the question needs the room: the démarche's name, the
-            # bar and the step line go until the keyboard closes (at the largest text on
-            # a 1280x800 panel, the question, the box, the keyboard and "Suivant" just
-            # fit). The step is still said, and shown again with the keyboard closed.
-            compact = event.type() == QEvent.Type.Show
-            for widget in (self.demarche_title, self.progress, self.step):
-                widget.setVisible(not compact)
+        if watched is self.keyboard and event.type() in KEYBOARD_SHOWN_OR_HIDDEN:
+            self._make_room_for_keyboard(self.keyboard.isVisibleTo(self))
         return False
+
+    def _make_room_for_keyboard(self, up: bool) -> None:
+        """With the keyboard up, the question and the box need the room (at the largest
+        text on a 1280x800 panel, the question, the box, the keyboard and "Suivant" must
+        fit): the démarche's name, the bar and the step line go, the question is in the
+        body's size (bold: never under the size of the text), the margins above and
+        below are thin. The step is still said; all comes back when the keyboard closes.
+        """
+        for widget in (self.demarche_title, self.progress, self.step):
+            widget.setVisible(not up)
+        self._move_help_button(into_navigation=up)
+        bar = self.navigation.layout()
+        if bar is not None:  # its gap above: the layout's spacing is enough
+            bar.setContentsMargins(0, 0 if up else self.metrics.px(2), 0, 0)
+        self.label.setProperty("compact", up)
+        self.label.style().unpolish(self.label)
+        self.label.style().polish(self.label)
+        margins = self._margins
+        thin = self.metrics.px(2) if up else margins.top()
+        layout = self.layout()
+        if layout is not None:
+            layout.setContentsMargins(margins.left(), thin, margins.right(), thin)
+        self._place_keyboard()
+        if layout is not None:
+            # A screen already hidden keeps its old measures otherwise, and the stack of
+            # screens, which takes the tallest, with them.
+            layout.invalidate()
+
+    def _move_help_button(self, *, into_navigation: bool) -> None:
+        """"Aide" goes to the start of the navigation's row, before "Abandonner", while the
+        keyboard is up: a question of one line is then one line high, not a button high.
+        It keeps its parent, and so its place in the tab order (before the answer)."""
+        row = self._bottom_row
+        if into_navigation and row.indexOf(self.help_button) < 0:
+            self._question_row.removeWidget(self.help_button)
+            row.insertWidget(0, self.help_button, 0, Qt.AlignmentFlag.AlignBottom)
+        elif not into_navigation and row.indexOf(self.help_button) >= 0:
+            row.removeWidget(self.help_button)
+            self._question_row.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignTop)
+
+    def _place_keyboard(self) -> None:
+        """A short pad goes beside the answer when both fit side by side (a date, a
+        phone number): a row of keys under the answer is the height a small panel lacks.
+        Letters, and an answer too wide to leave the pad room, go under it."""
+        beside = False
+        if self.keyboard.isVisibleTo(self) and self.keyboard.is_pad():
+            margins = self._margins
+            room = self.width() - margins.left() - margins.right() - self._body.spacing()
+            answer = self._answer_area.minimumSizeHint().width()
+            beside = answer + self.keyboard.sizeHint().width() <= room
+        direction = QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        if self._body.direction() != direction:
+            self._body.setDirection(direction)
+            self._body.setSpacing(self.metrics.px(6 if beside else 3))
 
     def _toggle_help(self, shown: bool) -> None:
         self.help_text.setVisible(shown)

@@ -16,7 +16,7 @@ from kiosk.i18n import _, current_language
 from ui.keypad import BACK_PROPERTY
 from ui.screen_reader import Heading
 from ui.screens.frame import chain_focus, screen_layout
-from ui.screens.question import ErrorMessage
+from ui.screens.question import KEYBOARD_SHOWN_OR_HIDDEN, ErrorMessage
 from ui.typography import show_text
 from ui.widgets.keyboard import MODE_PROPERTY, KeyboardController, OnScreenKeyboard
 
@@ -168,7 +168,10 @@ class StatusScreen(QWidget):
         self.search_requested.emit(self.field.text())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.keyboard and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+        if watched is self.keyboard and event.type() in KEYBOARD_SHOWN_OR_HIDDEN:
             # With the keyboard up, the box needs the room: the instruction goes meanwhile.
-            self.instruction.setVisible(event.type() == QEvent.Type.Hide)
+            self.instruction.setVisible(not self.keyboard.isVisibleTo(self))
+            layout = self.layout()
+            if layout is not None:  # measured again, even on a hidden screen
+                layout.invalidate()
         return False

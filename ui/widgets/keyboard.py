@@ -76,6 +76,7 @@ PERSONAL_DATA_PROPERTY = "personalData"  # True: what is typed must not be spoke
 
 # A numeric pad key is wider than the minimum target: a pad is used with a whole finger.
 NUMERIC_KEY_WIDTH_MM = 50.0
+PAD_COLUMNS = 4  # a layout this narrow or narrower is a pad, centred with wide keys
 
 TextField = QLineEdit | QPlainTextEdit | QTextEdit
 
@@ -144,7 +145,9 @@ class KeyboardKey(QPushButton):
         self.setProperty("role", _role_for(spec))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAutoDefault(False)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # Maximum in height: a key keeps its comfortable height where there is room, and
+        # goes down to one line of text (``minimumSizeHint``) on a short screen.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self._refresh()
 
     def sizeHint(self) -> QSize:
@@ -321,10 +324,12 @@ class OnScreenKeyboard(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         spacing = self._metrics.touch_spacing_px
         self._box = QVBoxLayout(self)
-        self._box.setContentsMargins(spacing, spacing, spacing, spacing)
+        # No margin above and below: the screen's layout already keeps its neighbours 3 mm
+        # away, and on a 1280x800 panel at the largest text every line counts.
+        self._box.setContentsMargins(spacing, 0, spacing, 0)
         self._box.setSpacing(0)
         self.set_mode(KeyboardMode.TEXT)
 
@@ -340,6 +345,10 @@ class OnScreenKeyboard(QWidget):
     @property
     def shift_state(self) -> ShiftState:
         return self._shift
+
+    def is_pad(self) -> bool:
+        """Whether the layout shown is a short pad (digits, phone), not letters."""
+        return LAYOUTS[self._layout_name].columns <= PAD_COLUMNS
 
     def target(self) -> QWidget | None:
         """The field keys type into: the attached one, else the focused text field, else None."""
@@ -539,7 +548,7 @@ class OnScreenKeyboard(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(self._metrics.touch_spacing_px)
         # A short pad (3 columns) is centred with wide keys; the letters fill the width.
-        compact = layout.columns <= 4
+        compact = layout.columns <= PAD_COLUMNS
         key_width = self._metrics.px(NUMERIC_KEY_WIDTH_MM) if compact else 0
         for row_index, row in enumerate(layout.rows):
             column = 0
@@ -644,7 +653,11 @@ class KeyboardController(QObject):
             return
         if new is self._keyboard or self._keyboard.isAncestorOf(new):
             return
-        if wants_keyboard(new):
+        # Only for a box of its own screen: each screen with a box has its keyboard, and
+        # one shown for another screen's box, on a hidden screen, made the whole stack of
+        # screens as tall as that one with its keyboard up (853 px at 1280x800).
+        screen = self._keyboard.parentWidget()
+        if wants_keyboard(new) and (screen is None or screen.isAncestorOf(new)):
             self._keyboard.show_for(new)
         else:
             self._keyboard.hide_and_detach()
