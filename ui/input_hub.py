@@ -4,14 +4,20 @@ Qt calls every application event filter for every event — paints, timers, layo
 requests: hundreds of thousands in a visit. Five Python filters each asking
 ``event.type()`` made that a measurable share of the CPU (bench/navigation.py). The hub
 asks once and calls a filter only for the event types it declared.
+
+Even so, each event still crosses into Python once: a restyle of the kiosk sends Qt's
+own events (style, font, palette, polish) by the thousand in one synchronous call, and
+half of an appearance change went to the hub saying no (bench/restyle.py). ``detached``
+takes it off the application for such a call.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
 
 class InputHub(QObject):
@@ -53,3 +59,16 @@ class InputHub(QObject):
         if not filters:
             return False
         return any(f.eventFilter(watched, event) for f in filters)
+
+    @contextmanager
+    def detached(self, app: QCoreApplication) -> Iterator[None]:
+        """Off ``app``'s event filters meanwhile; back on after, first of them.
+
+        Only around a synchronous call that makes no input event (no filter of the hub
+        wants anything else): no touch or key can arrive before it returns.
+        """
+        app.removeEventFilter(self)
+        try:
+            yield
+        finally:
+            app.installEventFilter(self)

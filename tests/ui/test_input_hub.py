@@ -3,6 +3,7 @@ came (the tap guard, then speech's interruption), then the others."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QEvent, QObject
 
 from ui.input_hub import InputHub
@@ -43,3 +44,21 @@ def test_a_filter_that_swallows_hides_the_event_from_those_after_it(qapp):
     hub.add(Noting("guard", calls, swallow=True), [PRESS], first=True)
     assert hub.eventFilter(hub, QEvent(PRESS))
     assert calls == ["guard"]
+
+
+def test_detached_the_hub_sees_nothing_and_it_is_back_after_even_after_an_error(qapp):
+    calls: list[str] = []
+    hub = InputHub()
+    hub.add(Noting("keypad", calls), [PRESS])
+    target = QObject()
+    qapp.installEventFilter(hub)
+    try:
+        with hub.detached(qapp):
+            qapp.sendEvent(target, QEvent(PRESS))
+        assert calls == []
+        with pytest.raises(RuntimeError), hub.detached(qapp):
+            raise RuntimeError("a restyle that failed")
+        qapp.sendEvent(target, QEvent(PRESS))
+        assert calls == ["keypad"]
+    finally:
+        qapp.removeEventFilter(hub)

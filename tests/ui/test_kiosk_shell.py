@@ -6,15 +6,25 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QAccessible, QContextMenuEvent, QGuiApplication, QImage, QKeyEvent
+from PySide6.QtGui import (
+    QAccessible,
+    QContextMenuEvent,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QPalette,
+)
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from accessibility.sizes import TextSize
+from accessibility.themes import THEMES, ThemeName
 from kiosk.config import BackofficeSection, CatalogSection, Config, KioskSection
 from kiosk.domain.session import ReviewItem
 from kiosk.secrets import SERVICE, TECHNICIAN_PIN
 from kiosk.security.pin import hash_pin
 from tests.a11y import find, find_widget, press, walk
+from ui.style import Appearance, FontSizes
 from wiring.app import EXIT_NO_OVERLAYS, KioskApp
 
 
@@ -27,6 +37,33 @@ def type_pin(window, pin):
     for digit in pin:
         press(window, digit)
     press(window, "Valider")
+
+
+def test_a_text_size_and_a_theme_reach_screens_and_overlays_all_inside_the_window(make_kiosk):
+    """The stylesheet is the window's, not the application's (ui/style.py): a widget
+    shown as a window of its own would go unstyled."""
+    kiosk = make_kiosk()
+    chosen = Appearance(theme=ThemeName.HIGH_CONTRAST, text_size=TextSize.LARGEST)
+    kiosk.set_appearance(chosen)
+    kiosk.window.settings_overlay.open()
+    fonts = FontSizes.for_appearance(chosen, kiosk.metrics)
+    theme = THEMES[chosen.theme]
+    assert fonts.body > FontSizes.for_appearance(Appearance(), kiosk.metrics).body
+    labels = [
+        label
+        for host in (kiosk.welcome, kiosk.window.settings)
+        for label in host.findChildren(QLabel)
+        if label.property("role") is None and label.isVisible()
+    ]
+    assert labels
+    for label in labels:
+        assert label.font().pixelSize() == fonts.body, label.text()
+    screens = kiosk.window.screens.palette().color(QPalette.ColorRole.Window)
+    assert screens.name() == theme.background
+    visible_windows = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert visible_windows == [kiosk.window]
+    assert all(w.window() is kiosk.window for w in kiosk.window.findChildren(QWidget))
+    assert QApplication.instance().styleSheet() == ""
 
 
 def test_the_window_refuses_to_close(make_kiosk, qtbot):
