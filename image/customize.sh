@@ -52,7 +52,8 @@ rm -rf /boot/esp.tmp
 systemctl enable systemd-networkd systemd-resolved systemd-timesyncd kiosk.service
 # The kiosk starts without a network (the queue waits): nothing waits for one at boot.
 systemctl disable systemd-networkd-wait-online.service
-systemctl enable kiosk-image-test-prepare.service kiosk-image-test.service
+systemctl enable kiosk-image-test-prepare.service kiosk-image-test.service \
+  kiosk-image-test-relay.socket
 systemctl set-default graphical.target
 # No login prompt on any console (the kiosk owns tty1), no shell on the serial port.
 systemctl mask getty@.service serial-getty@.service autovt@.service console-getty.service
