@@ -231,6 +231,10 @@ class KioskApp(QObject):
             self.qt_app.exit(EXIT_NO_OVERLAYS)
             return
         self.window.settings.show_current(self.appearance.text_size, self.appearance.theme)
+        # READY=1 has armed systemd's watchdog; this set-up holds the event loop, and on a
+        # slow terminal (or a cold first start) it can outlast WatchdogSec: each step
+        # done is progress, said as such, so systemd does not restart a kiosk in set-up.
+        self._watchdog_progress()
         try:
             self._build_services()
         except Exception as error:
@@ -239,7 +243,12 @@ class KioskApp(QObject):
             self.welcome.show_out_of_service()
             self.out_of_service.emit(str(error))
             return
+        self._watchdog_progress()
         self.serving = True
+
+    def _watchdog_progress(self) -> None:
+        if self._watchdog is not None:
+            self.notifier.watchdog()
 
     def _build_services(self) -> None:
         """The services; on failure, what was started is stopped again and it raises."""

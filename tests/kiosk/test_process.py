@@ -60,6 +60,36 @@ def test_ready_then_clean_stop_on_sigterm(tmp_path: Path):
     assert (tmp_path / "data" / "queue.sqlite3").is_file()
 
 
+@pytest.mark.slow
+def test_the_set_up_after_ready_tells_the_watchdog_it_progresses(tmp_path: Path):
+    """After READY=1 the kiosk builds its services on the event loop; on a slow terminal
+    that outlasted WatchdogSec and systemd killed a kiosk that was only starting."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\n[backoffice]\nkind = "none"\n',
+        encoding="utf-8",
+    )
+    address = str(tmp_path / "notify.sock")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
+        listener.bind(address)
+        listener.settimeout(60)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "wiring.cli", "--config", str(config), "--windowed"],
+            env={
+                **os.environ, "QT_QPA_PLATFORM": "offscreen", "NOTIFY_SOCKET": address,
+                "WATCHDOG_USEC": "600000000",  # pings every 5 minutes: none from the timer
+            },
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert listener.recv(64) == b"READY=1"
+            assert listener.recv(64) == b"WATCHDOG=1"  # the set-up's, long before 5 min
+        finally:
+            process.kill()
+            process.wait()
+
+
 def _kiosk_command(tmp_path: Path, *words: str) -> subprocess.CompletedProcess[str]:
     config = tmp_path / "kiosk.toml"
     config.write_text(
