@@ -239,6 +239,7 @@ def iter_shots(
     """Put the app in each scene × language × size × theme, yielding while it is shown."""
     qt_app = QApplication.instance()
     assert isinstance(qt_app, QApplication)
+    panel = app.window.size()  # the configured screen's: every shot is taken at it
     for scene in scenes:
         for language in languages:
             for size in sizes:
@@ -251,6 +252,12 @@ def iter_shots(
                     # walk them all (shots went from 0.2 s to 2 s each).
                     qt_app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
                     qt_app.processEvents()
+                    # A window grows to what its layout needs and never shrinks by
+                    # itself: brought back to the panel's size, as a kiosk's screen is
+                    # (a shot taller than the panel means the scene does not fit it).
+                    for _ in range(2):  # the first resize may be undone by the layout
+                        app.window.resize(panel)
+                        qt_app.processEvents()
                     yield Shot(scene.name, language, app.appearance)
 
 
