@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,8 +33,12 @@ def test_a_platform_chosen_explicitly_counts_as_a_display():
     assert not display_available({})
 
 
-@pytest.mark.slow
-def test_ready_then_clean_stop_on_sigterm(tmp_path: Path):
+@contextlib.contextmanager
+def kiosk_under_systemd(
+    tmp_path: Path, **env: str
+) -> Iterator[tuple[socket.socket, subprocess.Popen[str]]]:
+    """The kiosk started as systemd starts it: its notification socket (``NOTIFY_SOCKET``,
+    60 s to answer), ``env`` added; killed on exit if still running."""
     config = tmp_path / "kiosk.toml"
     config.write_text(
         f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\n[backoffice]\nkind = "none"\n',
@@ -44,17 +50,24 @@ def test_ready_then_clean_stop_on_sigterm(tmp_path: Path):
         listener.settimeout(60)
         process = subprocess.Popen(
             [sys.executable, "-m", "wiring.cli", "--config", str(config), "--windowed"],
-            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "NOTIFY_SOCKET": address},
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "NOTIFY_SOCKET": address, **env},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
         try:
-            assert listener.recv(64) == b"READY=1"
-            process.send_signal(signal.SIGTERM)
-            output, _ = process.communicate(timeout=30)
+            yield listener, process
         finally:
             process.kill()
+            process.communicate()
+
+
+@pytest.mark.slow
+def test_ready_then_clean_stop_on_sigterm(tmp_path: Path):
+    with kiosk_under_systemd(tmp_path) as (listener, process):
+        assert listener.recv(64) == b"READY=1"
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
     assert "Traceback" not in output
     assert (tmp_path / "data" / "queue.sqlite3").is_file()
@@ -64,30 +77,10 @@ def test_ready_then_clean_stop_on_sigterm(tmp_path: Path):
 def test_the_set_up_after_ready_tells_the_watchdog_it_progresses(tmp_path: Path):
     """After READY=1 the kiosk builds its services on the event loop; on a slow terminal
     that outlasted WatchdogSec and systemd killed a kiosk that was only starting."""
-    config = tmp_path / "kiosk.toml"
-    config.write_text(
-        f'[kiosk]\ndata_dir = "{tmp_path / "data"}"\n[backoffice]\nkind = "none"\n',
-        encoding="utf-8",
-    )
-    address = str(tmp_path / "notify.sock")
-    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as listener:
-        listener.bind(address)
-        listener.settimeout(60)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "wiring.cli", "--config", str(config), "--windowed"],
-            env={
-                **os.environ, "QT_QPA_PLATFORM": "offscreen", "NOTIFY_SOCKET": address,
-                "WATCHDOG_USEC": "600000000",  # pings every 5 minutes: none from the timer
-            },
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            assert listener.recv(64) == b"READY=1"
-            assert listener.recv(64) == b"WATCHDOG=1"  # the set-up's, long before 5 min
-        finally:
-            process.kill()
-            process.wait()
+    # Timer pings every 5 minutes: none of them during the test.
+    with kiosk_under_systemd(tmp_path, WATCHDOG_USEC="600000000") as (listener, _process):
+        assert listener.recv(64) == b"READY=1"
+        assert listener.recv(64) == b"WATCHDOG=1"  # the set-up's, long before 5 min
 
 
 def _kiosk_command(tmp_path: Path, *words: str) -> subprocess.CompletedProcess[str]:
