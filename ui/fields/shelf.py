@@ -111,7 +111,8 @@ class EditorShelf:
 
     def empty(self) -> None:
         """Destroy every kept editor now, not later: before a new stylesheet re-polishes
-        every widget of the window, kept ones included (a second or more for them all).
+        every widget of the window, kept ones included (their hundreds of widgets would
+        add to the resident's wait).
         Safe: a kept editor is hidden and disconnected, and no call of its own can be
         running, as long as this is called from outside the editors (a restyle, a new
         catalog, a language change from the language card: never from an editor's own
