@@ -36,7 +36,7 @@ from ui.widgets.keyboard import KeyboardController, OnScreenKeyboard
 # The keyboard shown or hidden itself (``show()``, ``hide()``), even on a hidden screen;
 # not Show and Hide, which also come when the whole screen is shown or hidden, and never
 # for a keyboard hidden while its screen is: a screen left with the keyboard up stayed
-# laid out for it, and the stack of screens takes the tallest (853 px at 1280x800).
+# laid out for it.
 KEYBOARD_SHOWN_OR_HIDDEN = (QEvent.Type.ShowToParent, QEvent.Type.HideToParent)
 
 
@@ -265,10 +265,6 @@ class QuestionScreen(QWidget):
         if layout is not None:
             layout.setContentsMargins(margins.left(), thin, margins.right(), thin)
         self._place_keyboard()
-        if layout is not None:
-            # A screen already hidden keeps its old measures otherwise, and the stack of
-            # screens, which takes the tallest, with them.
-            layout.invalidate()
 
     def _move_help_button(self, *, into_navigation: bool) -> None:
         """"Aide" goes to the start of the navigation's row, before "Abandonner", while the

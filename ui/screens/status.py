@@ -171,7 +171,4 @@ class StatusScreen(QWidget):
         if watched is self.keyboard and event.type() in KEYBOARD_SHOWN_OR_HIDDEN:
             # With the keyboard up, the box needs the room: the instruction goes meanwhile.
             self.instruction.setVisible(not self.keyboard.isVisibleTo(self))
-            layout = self.layout()
-            if layout is not None:  # measured again, even on a hidden screen
-                layout.invalidate()
         return False
